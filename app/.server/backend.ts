@@ -1,0 +1,23 @@
+import { env } from "./env";
+import type { Backend } from "./ports";
+
+/**
+ * Chooses the adapters once per process: Supabase when SUPABASE_URL is set, otherwise the
+ * embedded default (PGlite in DATA_DIR). Adapters are imported lazily so that the embedded
+ * one (and its WASM) is never loaded in a Supabase deployment, and conversely.
+ */
+let backend: Promise<Backend> | undefined;
+
+export function getBackend(): Promise<Backend> {
+  if (!backend) {
+    const config = env();
+    backend =
+      config.backend === "supabase"
+        ? import("./supabase/backend").then((m) => m.createSupabaseBackend(config))
+        : import("./embedded/backend").then((m) => m.createEmbeddedBackend(config));
+    backend.catch(() => {
+      backend = undefined; // let the next request try again instead of caching a failure
+    });
+  }
+  return backend;
+}

@@ -1,0 +1,60 @@
+import { z } from "zod";
+
+/**
+ * The only module that reads the process environment. Everything else imports `env()`.
+ * Validated once, on first use, with French-free technical messages (maintainers read them).
+ */
+const optionalUrl = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .pipe(z.url().optional());
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
+
+const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
+    /** Public origin of the portal, used in e-mail links and the Origin check (e.g. https://factures.example.fr). */
+    SITE_URL: optionalUrl.optional(),
+    /** Folder of the embedded default (PGlite data, invoice PDFs, throttle state). */
+    DATA_DIR: z.string().trim().min(1).default(".data"),
+    /** Minimum password length (CNIL 2022 with throttling: 8 is the floor we accept). */
+    PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).max(64).default(8),
+    SUPABASE_URL: optionalUrl.optional(),
+    SUPABASE_ANON_KEY: optionalString,
+    SUPABASE_SERVICE_ROLE_KEY: optionalString,
+  })
+  .superRefine((value, ctx) => {
+    const supabaseVars = [value.SUPABASE_URL, value.SUPABASE_ANON_KEY, value.SUPABASE_SERVICE_ROLE_KEY];
+    const set = supabaseVars.filter(Boolean).length;
+    if (set !== 0 && set !== supabaseVars.length) {
+      ctx.addIssue({
+        code: "custom",
+        message: "SUPABASE_URL, SUPABASE_ANON_KEY and SUPABASE_SERVICE_ROLE_KEY must be set together (or none of them for the embedded default).",
+        path: ["SUPABASE_URL"],
+      });
+    }
+  });
+
+export type Env = z.infer<typeof EnvSchema> & { backend: "embedded" | "supabase" };
+
+let cached: Env | undefined;
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = EnvSchema.safeParse(source);
+  if (!result.success) {
+    const details = result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new Error(`Invalid environment: ${details}`);
+  }
+  return { ...result.data, backend: result.data.SUPABASE_URL ? "supabase" : "embedded" };
+}
+
+export function env(): Env {
+  if (!cached) cached = parseEnv(globalThis.process?.env ?? {});
+  return cached;
+}

@@ -1,0 +1,6 @@
+import { redirect } from "@remix-run/node";
+
+/** `/`: anonymous visitors go to the login page (residents will go to /accueil once accounts exist). */
+export function loader() {
+  return redirect("/connexion");
+}

@@ -1,0 +1,13 @@
+import { defineConfig } from "vitest/config";
+
+// Kept apart from vite.config.ts so the Remix plugin is not loaded in tests.
+export default defineConfig({
+  resolve: { alias: { "~": new URL("./app", import.meta.url).pathname } },
+  test: {
+    include: ["app/**/*.test.{ts,tsx}", "tests/**/*.test.ts"],
+    environment: "node",
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: "forks",
+  },
+});
