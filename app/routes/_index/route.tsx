@@ -1,4 +1,4 @@
-import { redirect } from "@remix-run/node";
+import { redirect } from "@remix-run/server-runtime";
 
 /** `/`: anonymous visitors go to the login page (residents will go to /accueil once accounts exist). */
 export function loader() {
