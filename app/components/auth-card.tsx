@@ -1,0 +1,19 @@
+import type { ReactNode } from "react";
+
+/** The centred card of the pages before login (connexion, activation, mot de passe). */
+export function AuthCard({ portalName, subtitle, children }: { portalName: string; subtitle: string; children: ReactNode }) {
+  return (
+    <main className="flex min-h-screen items-center justify-center bg-brand-900 px-4 py-10">
+      <div className="w-full max-w-sm rounded-lg bg-white p-6 shadow-lg sm:p-8">
+        <p className="text-center text-xl font-bold tracking-wide text-brand-800" aria-hidden="true">
+          {portalName.toLocaleUpperCase("fr-FR")}
+        </p>
+        <h1 className="mt-2 text-center text-lg text-stone-800">
+          <span className="sr-only">{portalName} — </span>
+          {subtitle}
+        </h1>
+        {children}
+      </div>
+    </main>
+  );
+}
