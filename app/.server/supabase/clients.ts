@@ -1,0 +1,29 @@
+import { createClient, type SupabaseClient } from "@supabase/supabase-js";
+import { realtimeTransport } from "./realtime-transport";
+import type { SupabaseSettings } from "./settings";
+
+/**
+ * Clients without a user session: the anon key (what any visitor may do) and the service role
+ * (bypasses RLS: only for the few server paths that need it). Neither stores, refreshes or reads
+ * a session; the per-request client with the resident's session is in server-client.ts.
+ */
+const noSession = { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false } as const;
+
+/** Looks up the global fetch at call time (so a test's MSW interception always applies). */
+const lateFetch: typeof fetch = (input, init) => fetch(input, init);
+
+export async function createAnonClient(settings: SupabaseSettings): Promise<SupabaseClient> {
+  return createClient(settings.url, settings.anonKey, {
+    auth: noSession,
+    realtime: { transport: await realtimeTransport() },
+    global: { fetch: lateFetch },
+  });
+}
+
+export async function createServiceRoleClient(settings: SupabaseSettings): Promise<SupabaseClient> {
+  return createClient(settings.url, settings.serviceRoleKey, {
+    auth: noSession,
+    realtime: { transport: await realtimeTransport() },
+    global: { fetch: lateFetch },
+  });
+}
