@@ -26,4 +26,104 @@ export interface DataPort {
 export interface Backend {
   kind: "embedded" | "supabase";
   data: DataPort;
+  accounts: AccountsPort;
+  accountRules: AccountRulesPort;
+  /** Data reads as the signed-in user of `accounts` (same request). */
+  residentData(accounts: RequestAccounts, user: SessionUser): ResidentDataPort;
+  /** Embedded default only: the local outbox viewer. */
+  devMailbox?: DevMailboxPort;
+}
+
+/* ------------------------------------------------------------------ accounts (issue 3) */
+
+/** The signed-in resident, as verified by the accounts adapter for this request. */
+export interface SessionUser {
+  id: string;
+  email: string;
+}
+
+export type AuthLinkType = "invite" | "recovery" | "email_change";
+
+export type SignInResult = { ok: true } | { ok: false; reason: "invalid_credentials" };
+
+export type VerifyLinkResult = { ok: true; type: AuthLinkType } | { ok: false; reason: "invalid_or_expired" };
+
+export type ActivationResult = "unknown_email" | "already_active" | "sent";
+
+export type EmailChangeResult = "sent" | "email_taken" | "same_email";
+
+export type PasswordChangeResult = "changed" | "wrong_current_password";
+
+/**
+ * Account operations for one HTTP request. Cookies the adapter sets (session, refresh) are
+ * collected in `headers`, which the route must merge into its response — every response.
+ * Rules that are not Auth's own (who may be activated, throttling) are SQL functions reached
+ * through DataPort; `app/.server/accounts.ts` composes them, identically for both adapters.
+ */
+export interface RequestAccounts {
+  readonly headers: Headers;
+  /** The verified user of this request's session, or null. Never trusts an unverified cookie. */
+  getUser(): Promise<SessionUser | null>;
+  signIn(input: { email: string; password: string; remember: boolean }): Promise<SignInResult>;
+  /** Ends the session on the server (not only the cookie). */
+  signOut(): Promise<void>;
+  /** Sends the activation e-mail (creates the account when needed). Eligibility is checked by the caller. */
+  sendActivationLink(email: string): Promise<void>;
+  /** Sends the password recovery e-mail to an active account. */
+  sendRecoveryLink(email: string): Promise<void>;
+  /** Verifies a single-use link from an e-mail and opens a session. */
+  verifyLink(type: AuthLinkType, tokenHash: string): Promise<VerifyLinkResult>;
+  /** Sets the password of the signed-in user (activation and recovery end here). */
+  setPassword(password: string): Promise<void>;
+  changePassword(currentPassword: string, newPassword: string): Promise<PasswordChangeResult>;
+  requestEmailChange(newEmail: string): Promise<EmailChangeResult>;
+}
+
+export interface AccountsPort {
+  forRequest(request: Request): RequestAccounts;
+}
+
+/** SQL rules about accounts (supabase/migrations/*_accounts.sql), called with the service role. */
+export interface AccountRulesPort {
+  /** public.account_activation_status(email) */
+  activationStatus(email: string): Promise<"unknown_email" | "already_active" | "eligible">;
+  /** public.login_throttle_check(email, client): null when a try is allowed now, else when it will be. */
+  throttleCheck(email: string, client: string): Promise<Date | null>;
+  /** public.login_throttle_record_failure(email, client): when the next try is allowed (null: now). */
+  throttleRecordFailure(email: string, client: string): Promise<Date | null>;
+  /** public.login_throttle_clear(email): after a successful login. */
+  throttleClear(email: string): Promise<void>;
+}
+
+/** A customer record (billing account) linked to the signed-in account. */
+export interface CustomerSummary {
+  customerId: string;
+  customerNumber: string;
+  displayName: string;
+  email: string | null;
+  paperInvoices: boolean;
+  serviceId: string;
+  serviceName: string;
+}
+
+/** Reads on behalf of the signed-in resident: RLS decides what comes back (SQL functions). */
+export interface ResidentDataPort {
+  /** public.my_customers() */
+  myCustomers(): Promise<CustomerSummary[]>;
+}
+
+export interface OutboxEmail {
+  id: string;
+  kind: string;
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  status: string;
+  createdAt: string;
+}
+
+/** Embedded default only: the e-mails that would have left, shown at /dev/courriels. */
+export interface DevMailboxPort {
+  list(limit: number): Promise<OutboxEmail[]>;
 }

@@ -122,6 +122,9 @@ create table if not exists auth.sessions (
   ip inet,
   tag text
 );
+-- Embedded only (GoTrue keeps its refresh tokens elsewhere): the hash of the secret half of the
+-- session cookie `<session id>.<secret>`, so a copy of the database cannot log anyone in.
+alter table auth.sessions add column if not exists secret_hash text;
 create index if not exists sessions_user_id_idx on auth.sessions (user_id);
 create index if not exists sessions_not_after_idx on auth.sessions (not_after desc);
 

@@ -1,0 +1,95 @@
+import { redirect } from "@remix-run/server-runtime";
+import { getBackend } from "./backend";
+import type { ActivationResult, RequestAccounts, SessionUser } from "./ports";
+
+/**
+ * Account use cases shared by both adapters: what is a rule of ours (eligibility, throttling)
+ * comes from SQL through AccountRulesPort; what is Auth's (passwords, links, sessions) comes
+ * from the AccountsPort adapter. Routes call these, never an adapter directly.
+ */
+
+export async function accountsFor(request: Request): Promise<RequestAccounts> {
+  const backend = await getBackend();
+  return backend.accounts.forRequest(request);
+}
+
+/** Only same-site paths: "/factures?x=1" yes; "//evil", "https://…", "/\\evil" no. */
+export function safeRedirectPath(to: FormDataEntryValue | string | null | undefined, fallback = "/accueil"): string {
+  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
+  if (/[\u0000-\u001f]/.test(to)) return fallback;
+  return to;
+}
+
+/** Resolves to the signed-in user, or throws a redirect to the login page that comes back here. */
+export async function requireUser(request: Request): Promise<{ user: SessionUser; accounts: RequestAccounts }> {
+  const accounts = await accountsFor(request);
+  const user = await accounts.getUser();
+  if (!user) {
+    const url = new URL(request.url);
+    const back = `${url.pathname}${url.search}`;
+    const target = back === "/" || back === "/accueil" ? "/connexion" : `/connexion?redirectTo=${encodeURIComponent(back)}`;
+    throw redirect(target, { headers: accounts.headers });
+  }
+  return { user, accounts };
+}
+
+/** Pages for visitors (login, activation…): a signed-in resident goes to the home page instead. */
+export async function requireAnonymous(request: Request): Promise<RequestAccounts> {
+  const accounts = await accountsFor(request);
+  if (await accounts.getUser()) throw redirect("/accueil", { headers: accounts.headers });
+  return accounts;
+}
+
+export type SignInOutcome = { ok: true } | { ok: false; reason: "invalid_credentials" } | { ok: false; reason: "throttled"; retryAt: Date };
+
+/** Login with throttling per e-mail and per client (rules and state in SQL: they survive restarts). */
+export async function signInWithThrottle(
+  accounts: RequestAccounts,
+  input: { email: string; password: string; remember: boolean; client: string },
+): Promise<SignInOutcome> {
+  const { accountRules } = await getBackend();
+  const blockedUntil = await accountRules.throttleCheck(input.email, input.client);
+  if (blockedUntil) return { ok: false, reason: "throttled", retryAt: blockedUntil };
+  const result = await accounts.signIn(input);
+  if (result.ok) {
+    await accountRules.throttleClear(input.email);
+    return result;
+  }
+  const next = await accountRules.throttleRecordFailure(input.email, input.client);
+  if (next) return { ok: false, reason: "throttled", retryAt: next };
+  return result;
+}
+
+export async function requestActivation(accounts: RequestAccounts, email: string): Promise<ActivationResult> {
+  const { accountRules } = await getBackend();
+  const status = await accountRules.activationStatus(email);
+  if (status !== "eligible") return status;
+  await accounts.sendActivationLink(email);
+  return "sent";
+}
+
+/**
+ * Forgotten password: same answer whatever happens. An active account gets a recovery link,
+ * a known address never activated gets the activation link, an unknown address gets nothing.
+ */
+export async function requestPasswordHelp(accounts: RequestAccounts, email: string): Promise<void> {
+  const { accountRules } = await getBackend();
+  const status = await accountRules.activationStatus(email);
+  if (status === "already_active") await accounts.sendRecoveryLink(email);
+  else if (status === "eligible") await accounts.sendActivationLink(email);
+}
+
+/** "17 h 42" or "le 27/11/2026 à 08 h 05", in Paris time: when a throttled login may retry. */
+export function formatRetryTime(date: Date, now = new Date()): string {
+  const tz = "Europe/Paris";
+  const day = (d: Date) => new Intl.DateTimeFormat("fr-FR", { timeZone: tz, dateStyle: "short" }).format(d);
+  const time = new Intl.DateTimeFormat("fr-FR", { timeZone: tz, hour: "2-digit", minute: "2-digit" })
+    .format(date)
+    .replace(":", " h ");
+  return day(date) === day(now) ? time : `le ${day(date)} à ${time}`;
+}
+
+/** The client key for throttling: the address the HTTP server recorded (x-client-ip, set by server/*.js). */
+export function clientKey(request: Request): string {
+  return request.headers.get("x-client-ip")?.trim() || "unknown";
+}

@@ -1,0 +1,67 @@
+import type { LoaderFunctionArgs } from "@remix-run/server-runtime";
+import type { MetaFunction } from "@remix-run/react";
+import { data } from "@remix-run/server-runtime";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { requireResident } from "~/.server/resident";
+import { Notice } from "~/components/form";
+
+export const meta: MetaFunction = () => [{ title: "Mes informations — Le Portail des Factures" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { user, accounts, data: resident } = await requireResident(request);
+  const customers = await resident.myCustomers();
+  return data(
+    {
+      email: user.email,
+      customers: customers.map((c) => ({ id: c.customerId, number: c.customerNumber, name: c.displayName, service: c.serviceName })),
+    },
+    { headers: accounts.headers },
+  );
+}
+
+const NOTICES: Record<string, string> = {
+  modifie: "Votre nouvelle adresse mail est confirmée : c'est elle qui vous sert désormais à vous connecter.",
+  "mot-de-passe": "Votre mot de passe a été changé. Vos autres sessions ouvertes ont été fermées.",
+};
+
+export default function MesInformations() {
+  const { email, customers } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  const notice = NOTICES[params.get("courriel") ?? ""] ?? NOTICES[params.get("changement") ?? ""];
+  return (
+    <section aria-labelledby="infos-titre" className="flex flex-col gap-6">
+      <h1 id="infos-titre" className="text-2xl font-bold">
+        Mes informations
+      </h1>
+      {notice ? <Notice tone="success">{notice}</Notice> : null}
+      <dl className="grid gap-x-6 gap-y-2 rounded bg-white p-4 shadow-sm sm:grid-cols-[max-content_1fr]">
+        <dt className="font-semibold">Adresse mail de connexion</dt>
+        <dd data-testid="login-email">{email}</dd>
+        {customers.map((c) => (
+          <div key={c.id} className="contents">
+            <dt className="font-semibold">Abonné n° {c.number}</dt>
+            <dd>
+              {c.name} — {c.service}
+            </dd>
+          </div>
+        ))}
+      </dl>
+      <ul className="flex flex-col gap-3">
+        <li>
+          <Link to="/mes-informations/adresse-mail" className="font-semibold text-brand-700 underline">
+            Changer l&apos;adresse mail
+          </Link>
+        </li>
+        <li>
+          <Link to="/mes-informations/mot-de-passe" className="font-semibold text-brand-700 underline">
+            Changer le mot de passe
+          </Link>
+        </li>
+      </ul>
+      <p className="text-sm text-stone-700">
+        Si vous demandez à changer d&apos;adresse de messagerie, un message électronique vous sera envoyé sur votre nouvelle adresse pour
+        validation. C&apos;est cette nouvelle adresse qui vous servira alors pour vous connecter sur votre compte.
+      </p>
+    </section>
+  );
+}

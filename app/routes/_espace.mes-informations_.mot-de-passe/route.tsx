@@ -1,0 +1,60 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/server-runtime";
+import type { MetaFunction } from "@remix-run/react";
+import { data, redirect } from "@remix-run/server-runtime";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { requireUser } from "~/.server/accounts";
+import { env } from "~/.server/env";
+import { fieldErrors, PrimaryButton, TextField } from "~/components/form";
+import { newPasswordSchema, passwordRuleText } from "~/utils/password-policy";
+
+export const meta: MetaFunction = () => [{ title: "Changer le mot de passe — Le Portail des Factures" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { user, accounts } = await requireUser(request);
+  return data({ email: user.email, rule: passwordRuleText(env().PASSWORD_MIN_LENGTH) }, { headers: accounts.headers });
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const { accounts } = await requireUser(request);
+  const schema = z.object({
+    currentPassword: z.string().min(1, "Saisissez votre mot de passe actuel.").max(200),
+    newPassword: newPasswordSchema(env().PASSWORD_MIN_LENGTH),
+  });
+  const parsed = schema.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) {
+    return data({ errors: fieldErrors(parsed.error.issues, ["currentPassword", "newPassword"] as const) }, { status: 400, headers: accounts.headers });
+  }
+  const outcome = await accounts.changePassword(parsed.data.currentPassword, parsed.data.newPassword);
+  if (outcome === "wrong_current_password") {
+    return data(
+      { errors: { currentPassword: "Ce n'est pas votre mot de passe actuel. Vérifiez votre saisie ; en cas d'oubli, déconnectez-vous et utilisez « Oublié ? »." } },
+      { status: 400, headers: accounts.headers },
+    );
+  }
+  throw redirect("/mes-informations?changement=mot-de-passe", { headers: accounts.headers });
+}
+
+export default function ChangerMotDePasse() {
+  const { email, rule } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const errors: { currentPassword?: string; newPassword?: string } = result?.errors ?? {};
+  return (
+    <section aria-labelledby="titre" className="max-w-lg">
+      <h1 id="titre" className="text-2xl font-bold">
+        Changer le mot de passe
+      </h1>
+      <Form method="post" className="mt-6 flex flex-col gap-4" noValidate>
+        <input type="hidden" name="username" value={email} autoComplete="username" />
+        <TextField id="currentPassword" label="Mot de passe actuel" type="password" autoComplete="current-password" required error={errors.currentPassword} />
+        <TextField id="newPassword" label="Nouveau mot de passe" type="password" autoComplete="new-password" required hint={rule} error={errors.newPassword} />
+        <div className="flex flex-wrap gap-3">
+          <PrimaryButton>Enregistrer</PrimaryButton>
+          <Link to="/mes-informations" className="px-4 py-2 font-semibold text-brand-700 underline">
+            Annuler
+          </Link>
+        </div>
+      </Form>
+    </section>
+  );
+}
