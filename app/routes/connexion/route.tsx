@@ -1,4 +1,5 @@
-import type { ActionFunctionArgs, MetaFunction } from "@remix-run/server-runtime";
+import type { ActionFunctionArgs } from "@remix-run/server-runtime";
+import type { MetaFunction } from "@remix-run/react";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { getBackend } from "~/.server/backend";
 import { LoginSchema } from "./schema";
