@@ -1,4 +1,5 @@
-import type { LinksFunction, MetaFunction } from "@remix-run/react";
+import type { LinksFunction } from "@remix-run/server-runtime";
+import type { MetaFunction } from "@remix-run/react";
 import {
   isRouteErrorResponse,
   Links,
