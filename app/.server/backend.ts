@@ -21,3 +21,11 @@ export function getBackend(): Promise<Backend> {
   }
   return backend;
 }
+
+/**
+ * Uses an already built backend for this process. For tests, which open their own embedded
+ * database (from a snapshot) and then call loaders and actions exactly as the server would.
+ */
+export function useBackend(instance: Backend): void {
+  backend = Promise.resolve(instance);
+}
