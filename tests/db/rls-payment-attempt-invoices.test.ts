@@ -1,0 +1,23 @@
+import { afterAll, beforeAll, describe } from "vitest";
+import { createWorld, SEED, tableRlsTests, type World } from "./helpers";
+
+let world: World;
+beforeAll(async () => {
+  world = await createWorld();
+});
+afterAll(async () => {
+  await world?.db.close();
+});
+
+describe("RLS on portal.payment_attempt_invoices", () => {
+  tableRlsTests({
+    table: "payment_attempt_invoices",
+    keySql: "attempt_id::text || ':' || invoice_id::text",
+    updateColumn: "amount_cents",
+    getWorld: () => world,
+    expected: (w) => ({
+      demo: [`${w.demo.attemptId}:${SEED.invoice2059Id}`],
+      other: [`${w.other.attemptId}:${w.other.invoiceIds[0]}`],
+    }),
+  });
+});

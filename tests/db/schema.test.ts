@@ -1,0 +1,187 @@
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { createAuthUser, SEED, testDatabase } from "./helpers";
+import type { Database } from "~/.server/embedded/database";
+
+let db: Database;
+beforeAll(async () => {
+  db = await testDatabase();
+});
+afterAll(async () => {
+  await db?.close();
+});
+
+const SYSTEM_SCHEMAS = ["pg_catalog", "information_schema", "pg_toast", "auth", "extensions", "storage", "supabase_migrations"];
+
+describe("row level security coverage", () => {
+  test("every table of public, portal and any other non-system schema has RLS enabled", async () => {
+    const { rows } = await db.pg.query<{ name: string }>(
+      `select n.nspname || '.' || c.relname as name
+       from pg_class c join pg_namespace n on n.oid = c.relnamespace
+       where c.relkind in ('r', 'p')
+         and n.nspname <> all ($1::text[])
+         and n.nspname not like 'pg\\_%'
+         and not c.relrowsecurity`,
+      [SYSTEM_SCHEMAS],
+    );
+    expect(rows.map((r) => r.name)).toEqual([]);
+    const { rows: tables } = await db.pg.query<{ n: number }>(
+      "select count(*)::int as n from pg_tables where schemaname = 'portal'",
+    );
+    expect(tables[0]!.n).toBe(11);
+  });
+
+  test("no table of the portal schema is granted to anon", async () => {
+    const { rows } = await db.pg.query<{ t: string }>(
+      `select table_name as t from information_schema.role_table_grants
+       where table_schema = 'portal' and grantee in ('anon', 'PUBLIC')`,
+    );
+    expect(rows).toEqual([]);
+  });
+
+  test("residents get SELECT only, never a write privilege, on portal tables", async () => {
+    const { rows } = await db.pg.query<{ p: string }>(
+      `select distinct privilege_type as p from information_schema.role_table_grants
+       where table_schema = 'portal' and grantee = 'authenticated'`,
+    );
+    expect(rows.map((r) => r.p)).toEqual(["SELECT"]);
+  });
+});
+
+describe("public functions and their grants", () => {
+  const intended: Record<string, string[]> = {
+    "health_check()": ["postgres", "service_role"],
+    "portal_public_info()": ["anon", "authenticated", "postgres", "service_role"],
+  };
+
+  test("every public function has no EXECUTE for PUBLIC and only the intended grants", async () => {
+    const { rows } = await db.pg.query<{ fn: string; grantees: string[] }>(
+      `select p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')' as fn,
+              array(select distinct case when a.grantee = 0 then 'PUBLIC' else pg_get_userbyid(a.grantee) end
+                    from aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a
+                    where a.privilege_type = 'EXECUTE' order by 1) as grantees
+       from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+       where n.nspname = 'public'
+       order by 1`,
+    );
+    const actual = Object.fromEntries(rows.map((r) => [r.fn, r.grantees]));
+    expect(actual).toEqual(intended);
+  });
+
+  test("anon gets the portal name and nothing else from portal_public_info()", async () => {
+    const { rows, fields } = await db.asAnon((tx) => tx.query("select * from public.portal_public_info()"));
+    expect(fields.map((f) => f.name)).toEqual(["portal_name"]);
+    expect(rows).toEqual([{ portal_name: "Le Portail des Factures" }]);
+  });
+
+  test("health_check() answers the service role and refuses anon and residents", async () => {
+    const { rows } = await db.asService((tx) => tx.query<{ ok: boolean }>("select public.health_check() as ok"));
+    expect(rows[0]!.ok).toBe(true);
+    await expect(db.asAnon((tx) => tx.query("select public.health_check()"))).rejects.toThrow(/permission denied/);
+    await expect(
+      db.asUser(SEED.demoUserId, SEED.demoEmail, (tx) => tx.query("select public.health_check()")),
+    ).rejects.toThrow(/permission denied/);
+  });
+});
+
+describe("constraints", () => {
+  const rejects = (sql: string, params: unknown[] = [], pattern: RegExp = /violates/) =>
+    expect(db.asService((tx) => tx.query(sql, params))).rejects.toThrow(pattern);
+
+  test("a negative invoice amount is rejected", async () => {
+    await rejects("update portal.invoices set amount_cents = -1 where id = $1", [SEED.invoice2059Id], /amount_cents_check/);
+  });
+
+  test("a numcli that is not 6 digits is rejected", async () => {
+    for (const numcli of ["4200", "00420A", "0042000", " 004200"]) {
+      await rejects("insert into portal.services (name, numcli) values ('X', $1)", [numcli], /numcli_check/);
+    }
+  });
+
+  test("an invoice number is unique within its service", async () => {
+    await rejects(
+      `insert into portal.invoices (service_id, customer_id, number, issued_on, due_on, amount_cents)
+       values ($1, $2, '2017-020-002059', '2020-01-01', '2020-01-31', 100)`,
+      [SEED.serviceId, SEED.demoCustomerId],
+      /invoices_service_id_number_key/,
+    );
+  });
+
+  test("an invoice cannot belong to a customer of another service", async () => {
+    const { rows } = await db.asService((tx) =>
+      tx.query<{ id: string }>("insert into portal.services (name, numcli) values ('Autre', '009999') returning id"),
+    );
+    await rejects(
+      `insert into portal.invoices (service_id, customer_id, number, issued_on, due_on, amount_cents)
+       values ($1, $2, 'X-1', '2020-01-01', '2020-01-31', 100)`,
+      [rows[0]!.id, SEED.demoCustomerId],
+      /foreign key/,
+    );
+  });
+
+  test("customer e-mails must be normalised (lower case, trimmed) and well-formed", async () => {
+    for (const email of ["Demo@Demo.fr", " demo2@demo.fr", "pas-une-adresse", "a@b"]) {
+      await rejects(
+        `insert into portal.customers (service_id, customer_number, display_name, email) values ($1, $2, 'X', $3)`,
+        [SEED.serviceId, `N-${email}`, email],
+        /customers_email_check/,
+      );
+    }
+  });
+
+  test("a refdet must be 6 to 30 alphanumerics, and a payment amount positive", async () => {
+    const insert = (refdet: string, amount: number) =>
+      db.asService((tx) =>
+        tx.query(
+          `insert into portal.payment_attempts (service_id, account_id, refdet, amount_cents, provider, numcli, saisie)
+           values ($1, $2, $3, $4, 'payfip_ws', '004200', 'T')`,
+          [SEED.serviceId, SEED.demoUserId, refdet, amount],
+        ),
+      );
+    for (const refdet of ["2017-020-002059", "ABC12", "A".repeat(31), "ÉTÉ2017X"]) {
+      await expect(insert(refdet, 100)).rejects.toThrow(/refdet_check/);
+    }
+    await expect(insert("OK2017020002059", 0)).rejects.toThrow(/amount_cents_check/);
+    await expect(insert("OK2017020002059", 100)).resolves.toBeDefined();
+    await expect(insert("OK2017020002059", 100)).rejects.toThrow(/refdet_key/);
+  });
+
+  test("invoice status and payment status accept only their enum values", async () => {
+    await rejects("update portal.invoices set status = 'cancelled' where id = $1", [SEED.invoice2059Id], /invalid input value for enum/);
+  });
+
+  test("a contact message body must be 1 to 5000 characters", async () => {
+    for (const body of ["", "x".repeat(5001)]) {
+      await rejects(
+        `insert into portal.contact_messages (service_id, sender_email, body) values ($1, 'a@b.fr', $2)`,
+        [SEED.serviceId, body],
+        /body_check/,
+      );
+    }
+  });
+
+  test("one paper opt-out request per customer", async () => {
+    const insert = () =>
+      db.asService((tx) =>
+        tx.query("insert into portal.paper_optout_requests (account_id, customer_id) values ($1, $2)", [
+          SEED.demoUserId,
+          SEED.nouveauCustomerId,
+        ]),
+      );
+    await insert();
+    await expect(insert()).rejects.toThrow(/customer_id_key/);
+  });
+});
+
+describe("callers do not leak between transactions", () => {
+  test("after a resident's transaction the session is back to the owner with no claims", async () => {
+    await db.asUser(SEED.demoUserId, SEED.demoEmail, (tx) => tx.query("select 1"));
+    const { rows } = await db.pg.query<{ u: string; uid: string | null }>("select current_user as u, auth.uid() as uid");
+    expect(rows[0]).toEqual({ u: "postgres", uid: null });
+  });
+
+  test("a failed transaction does not leave its role behind", async () => {
+    await expect(db.asAnon((tx) => tx.query("select * from portal.invoices"))).rejects.toThrow();
+    const id = await createAuthUser(db, "apres.erreur@exemple.fr");
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
