@@ -156,3 +156,29 @@ as $$
 $$;
 revoke execute on function public.my_customers() from public, anon, authenticated;
 grant execute on function public.my_customers() to authenticated;
+
+-- Linking on an account's e-mail change (replaces the foundation's version) ---------------------
+-- A resident who changes their login e-mail keeps the customer records they had (issue 3: "the
+-- customer records stay linked") and gains those carrying the new e-mail that no other account
+-- holds. A customer record is re-linked only when the SERVICE changes the customer's e-mail
+-- (trigger customers_link_to_account). A new account never takes over a customer record that
+-- another account already holds.
+create or replace function portal.link_account_to_customers() returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  if tg_op = 'UPDATE' and new.email is not distinct from old.email then
+    return new;
+  end if;
+  if new.email is not null and new.deleted_at is null then
+    update portal.customers c
+      set account_id = new.id
+      where c.email = lower(new.email)
+        and c.account_id is null;
+  end if;
+  return new;
+end
+$$;
+revoke execute on function portal.link_account_to_customers() from public, anon, authenticated;

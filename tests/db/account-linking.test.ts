@@ -60,14 +60,22 @@ describe("customer ↔ account linking", () => {
     expect(await accountOf(id)).toBeNull();
   });
 
-  test("an account whose e-mail changes follows the customers of its new e-mail only", async () => {
+  test("an account whose e-mail changes keeps its customers and gains the free ones of its new e-mail", async () => {
     const userId = await createAuthUser(db, "ancienne@exemple.fr");
     const oldCustomer = await addCustomer("OLD0001", "ancienne@exemple.fr");
     const newCustomer = await addCustomer("NEW0001", "nouvelle@exemple.fr");
     expect(await accountOf(oldCustomer)).toBe(userId);
     await db.pg.query("update auth.users set email = 'nouvelle@exemple.fr' where id = $1", [userId]);
-    expect(await accountOf(oldCustomer)).toBeNull();
+    expect(await accountOf(oldCustomer)).toBe(userId);
     expect(await accountOf(newCustomer)).toBe(userId);
+  });
+
+  test("a new account never takes over a customer record another account holds", async () => {
+    const first = await createAuthUser(db, "premier@exemple.fr");
+    const customer = await addCustomer("HELD0001", "premier@exemple.fr");
+    await db.pg.query("update auth.users set email = 'premier.nouveau@exemple.fr' where id = $1", [first]);
+    await createAuthUser(db, "premier@exemple.fr");
+    expect(await accountOf(customer)).toBe(first);
   });
 
   test("a resident cannot change which account a customer belongs to", async () => {

@@ -1,6 +1,10 @@
+import type { LoaderFunctionArgs } from "@remix-run/server-runtime";
 import { redirect } from "@remix-run/server-runtime";
+import { accountsFor } from "~/.server/accounts";
 
-/** `/`: anonymous visitors go to the login page (residents will go to /accueil once accounts exist). */
-export function loader() {
-  return redirect("/connexion");
+/** `/`: residents go to their home page, anonymous visitors to the login page. */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const accounts = await accountsFor(request);
+  const user = await accounts.getUser();
+  throw redirect(user ? "/accueil" : "/connexion", { headers: accounts.headers });
 }

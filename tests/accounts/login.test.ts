@@ -1,0 +1,144 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as login from "~/routes/connexion/route";
+import * as logout from "~/routes/deconnexion/route";
+import * as layout from "~/routes/_espace/route";
+import * as index from "~/routes/_index/route";
+import type { Database } from "~/.server/embedded/database";
+import { Browser, startPortal } from "./route-harness";
+
+let db: Database;
+beforeAll(async () => {
+  ({ db } = await startPortal());
+});
+afterAll(async () => {
+  await db?.close();
+});
+
+const DEMO = { email: "demo@demo.fr", password: "demo-factures" };
+const GENERIC = "Adresse mail ou mot de passe incorrect.";
+
+describe("Connexion", () => {
+  it("logs the demo resident in with 'Se souvenir de moi': a cookie that lasts 30 days", async () => {
+    const browser = new Browser();
+    const result = await browser.call(login.action, "/connexion", { ...DEMO, remember: "on", redirectTo: "/accueil" });
+    expect(result.status).toBe(302);
+    expect(result.location).toBe("/accueil");
+    const cookie = result.headers.getSetCookie().find((c) => c.startsWith("pf_session="));
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Lax/);
+    expect(cookie).toMatch(/Max-Age=2592000/);
+    expect(cookie).not.toMatch(/Secure/); // served over http here; Secure when https
+    const home = await browser.call(layout.loader, "/accueil");
+    expect(home.data).toMatchObject({ displayName: "Test SISTEC560" });
+  });
+
+  it("without 'Se souvenir de moi' sets a browser-session cookie (no Max-Age, no Expires)", async () => {
+    const result = await new Browser().call(login.action, "/connexion", { ...DEMO, redirectTo: "/accueil" });
+    const cookie = result.headers.getSetCookie().find((c) => c.startsWith("pf_session="));
+    expect(cookie).toBeDefined();
+    expect(cookie).not.toMatch(/Max-Age|Expires/i);
+  });
+
+  it("gives one generic message for a wrong password and for an unknown e-mail", async () => {
+    const wrong = await new Browser().call(login.action, "/connexion", { email: DEMO.email, password: "pas-le-bon-1" });
+    const unknown = await new Browser().call(login.action, "/connexion", { email: "inconnu@exemple.fr", password: "pas-le-bon-1" });
+    expect(wrong.status).toBe(401);
+    expect((wrong.data as { formError: string }).formError).toContain(GENERIC);
+    expect((unknown.data as { formError: string }).formError).toBe((wrong.data as { formError: string }).formError);
+    expect(wrong.headers.getSetCookie().some((c) => c.startsWith("pf_session=") && !c.includes("Max-Age=0"))).toBe(false);
+  });
+
+  it("refuses an account that was never activated (no password yet) with the same generic message", async () => {
+    await db.pg.query(`insert into auth.users (instance_id, id, aud, role, email, encrypted_password, created_at, updated_at)
+      values ('00000000-0000-0000-0000-000000000000', gen_random_uuid(), 'authenticated', 'authenticated', 'invite@exemple.fr', '', now(), now())`);
+    const result = await new Browser().call(login.action, "/connexion", { email: "invite@exemple.fr", password: "" });
+    expect(result.status).toBe(400); // empty password: a field error, not a login attempt
+    const attempt = await new Browser().call(login.action, "/connexion", { email: "invite@exemple.fr", password: "nimporte-1" });
+    expect((attempt.data as { formError: string }).formError).toContain(GENERIC);
+  });
+
+  it("redirects an anonymous visitor of a private page to /connexion?redirectTo=… and back after login", async () => {
+    const browser = new Browser();
+    const blocked = await browser.call(layout.loader, "/mes-informations?x=1");
+    expect(blocked.location).toBe("/connexion?redirectTo=%2Fmes-informations%3Fx%3D1");
+    const back = await browser.call(login.action, "/connexion", { ...DEMO, redirectTo: "/mes-informations?x=1" });
+    expect(back.location).toBe("/mes-informations?x=1");
+  });
+
+  it("never redirects off-site after login", async () => {
+    for (const target of ["//evil.example", "https://evil.example/", "/\\evil.example"]) {
+      const result = await new Browser().call(login.action, "/connexion", { ...DEMO, redirectTo: target });
+      expect(result.location).toBe("/accueil");
+    }
+  });
+
+  it("sends / to /connexion for visitors and to /accueil for residents", async () => {
+    const browser = new Browser();
+    expect((await browser.call(index.loader, "/")).location).toBe("/connexion");
+    await browser.call(login.action, "/connexion", DEMO);
+    expect((await browser.call(index.loader, "/")).location).toBe("/accueil");
+    expect((await browser.call(login.loader, "/connexion")).location).toBe("/accueil");
+  });
+
+  it("Déconnexion ends the session on the server: the old cookie no longer opens the space", async () => {
+    const browser = new Browser();
+    await browser.call(login.action, "/connexion", { ...DEMO, remember: "on" });
+    const stolen = browser.cookieHeader();
+    const out = await browser.call(logout.action, "/deconnexion", {});
+    expect(out.location).toBe("/connexion");
+    expect(browser.cookies.has("pf_session")).toBe(false);
+    const replay = new Browser();
+    replay.cookies.set("pf_session", { value: stolen.replace("pf_session=", ""), maxAge: null });
+    const result = await replay.call(layout.loader, "/accueil");
+    expect(result.location).toBe("/connexion");
+  });
+
+  it("rejects a forged session cookie", async () => {
+    const browser = new Browser();
+    await browser.call(login.action, "/connexion", DEMO);
+    const real = browser.cookies.get("pf_session")!.value;
+    const [id] = real.split(".");
+    browser.cookies.set("pf_session", { value: `${id}.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`, maxAge: null });
+    expect((await browser.call(layout.loader, "/accueil")).location).toBe("/connexion");
+  });
+});
+
+describe("Throttling", () => {
+  it("slows down then blocks repeated failures for one e-mail, with a French retry time, even for the right password", async () => {
+    const email = "demo@demo.fr";
+    const results = [];
+    for (let i = 0; i < 5; i++) {
+      const browser = new Browser();
+      browser.ip = `203.0.113.${i + 1}`; // different clients: the e-mail key alone throttles
+      results.push(await browser.call(login.action, "/connexion", { email, password: `faux-mot-${i}` }));
+    }
+    expect(results.slice(0, 4).map((r) => r.status)).toEqual([401, 401, 401, 401]);
+    expect(results[4]!.status).toBe(429);
+    const message = (results[4]!.data as { formError: string }).formError;
+    expect(message).toMatch(/^Trop de tentatives de connexion\. Par sécurité, réessayez à partir de \d\d h \d\d\./);
+
+    const right = await new Browser().call(login.action, "/connexion", DEMO);
+    expect(right.status).toBe(429);
+    expect(right.headers.getSetCookie().some((c) => c.startsWith("pf_session=") && !c.includes("Max-Age=0"))).toBe(false);
+
+    // Once the wait is over, the right password works and clears the e-mail's counter.
+    await db.pg.query("update portal.login_throttle set blocked_until = now() - interval '1 second' where key = 'email:demo@demo.fr'");
+    const later = await new Browser().call(login.action, "/connexion", DEMO);
+    expect(later.status).toBe(302);
+    const { rows } = await db.pg.query("select 1 from portal.login_throttle where key = 'email:demo@demo.fr'");
+    expect(rows).toHaveLength(0);
+  });
+
+  it("blocks one client that tries many e-mails", async () => {
+    const browser = new Browser();
+    browser.ip = "192.0.2.77";
+    let last;
+    for (let i = 0; i < 20; i++) {
+      last = await browser.call(login.action, "/connexion", { email: `x${i}@exemple.fr`, password: "faux-mot-1" });
+    }
+    expect(last!.status).toBe(429);
+    const elsewhere = new Browser();
+    elsewhere.ip = "192.0.2.78";
+    expect((await elsewhere.call(login.action, "/connexion", DEMO)).status).toBe(302);
+  });
+});
