@@ -39,11 +39,14 @@ type SessionCookies = NonNullable<RequestClientOptions["sessionCookies"]>;
 /** The request client behind each RequestAccounts this adapter made (for residentData). */
 const requestClients = new WeakMap<RequestAccounts, () => Promise<SupabaseClient>>();
 
-/** The per-request client carrying the resident's session (RLS applies to its `.rpc()` calls). */
-export function requestClientOf(accounts: RequestAccounts): Promise<SupabaseClient> {
+/**
+ * The per-request client carrying the resident's session (RLS applies to its `.rpc()` calls), as
+ * a getter: after a login in the same request it is the client holding the new session.
+ */
+export function requestClientOf(accounts: RequestAccounts): () => Promise<SupabaseClient> {
   const client = requestClients.get(accounts);
   if (!client) throw new Error("Supabase adapter: these RequestAccounts were not made by the Supabase accounts adapter.");
-  return client();
+  return client;
 }
 
 /** An Auth failure the routes do not map to an answer: the error page, details for the logs. */

@@ -1,12 +1,16 @@
 import type { Env } from "../env";
 import type { Backend } from "../ports";
+import { createSupabaseAccounts, requestClientOf } from "./accounts";
 import { createAnonClient, createServiceRoleClient } from "./clients";
 import { createSupabaseDataPort } from "./data";
+import { createSupabaseResidentData } from "./resident-data";
+import { createSupabaseAccountRules } from "./rules";
 import { supabaseSettings } from "./settings";
 
 /**
  * The production adapters (Supabase). Loaded lazily by app/.server/backend.ts when SUPABASE_URL
  * is set. Tested against MSW handlers that reproduce Supabase's HTTP API (tests/supabase/).
+ * No devMailbox: auth e-mails leave through Supabase Auth (local: Mailpit, `supabase start`).
  */
 export async function createSupabaseBackend(config: Env): Promise<Backend> {
   const settings = supabaseSettings(config);
@@ -14,5 +18,9 @@ export async function createSupabaseBackend(config: Env): Promise<Backend> {
   return {
     kind: "supabase",
     data: createSupabaseDataPort({ anon, serviceRole }),
+    accounts: createSupabaseAccounts(settings, serviceRole),
+    accountRules: createSupabaseAccountRules(serviceRole),
+    // The same request client as `accounts` (the resident's JWT), never a second one.
+    residentData: (accounts, _user) => createSupabaseResidentData(requestClientOf(accounts)),
   };
 }
