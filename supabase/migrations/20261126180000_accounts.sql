@@ -154,7 +154,7 @@ as $$
   join portal.services s on s.id = c.service_id
   order by s.name, c.customer_number
 $$;
-revoke execute on function public.my_customers() from public, anon, authenticated;
+revoke execute on function public.my_customers() from public, anon, authenticated, service_role;
 grant execute on function public.my_customers() to authenticated;
 
 -- Linking on an account's e-mail change (replaces the foundation's version) ---------------------

@@ -51,6 +51,11 @@ describe("public functions and their grants", () => {
   const intended: Record<string, string[]> = {
     "health_check()": ["postgres", "service_role"],
     "portal_public_info()": ["anon", "authenticated", "postgres", "service_role"],
+    "account_activation_status(p_email text)": ["postgres", "service_role"],
+    "login_throttle_check(p_email text, p_client text)": ["postgres", "service_role"],
+    "login_throttle_record_failure(p_email text, p_client text)": ["postgres", "service_role"],
+    "login_throttle_clear(p_email text)": ["postgres", "service_role"],
+    "my_customers()": ["authenticated", "postgres"],
   };
 
   test("every public function has no EXECUTE for PUBLIC and only the intended grants", async () => {
