@@ -1,0 +1,84 @@
+import { http, HttpResponse } from "msw";
+import { setupServer } from "msw/node";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createSupabaseBackend } from "~/.server/supabase/backend";
+import { SupabaseAdapterError } from "~/.server/supabase/errors";
+import { pgrst202, SERVICE_ROLE_KEY, SUPABASE_URL, testEnv } from "./msw-supabase";
+
+/** AccountRulesPort: the SQL functions of *_accounts.sql through PostgREST, as service_role. */
+const server = setupServer();
+beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
+afterEach(() => server.resetHandlers());
+afterAll(() => server.close());
+
+const rpcUrl = (name: string) => `${SUPABASE_URL}/rest/v1/rpc/${name}`;
+
+interface Call {
+  apikey: string | null;
+  authorization: string | null;
+  body: unknown;
+}
+
+function rpc(name: string, answer: string | null, calls: Call[], status = 200) {
+  return http.post(rpcUrl(name), async ({ request }) => {
+    calls.push({ apikey: request.headers.get("apikey"), authorization: request.headers.get("authorization"), body: await request.json() });
+    return status === 204 ? new HttpResponse(null, { status }) : HttpResponse.json(answer, { status });
+  });
+}
+
+describe("Supabase AccountRulesPort", () => {
+  it("activationStatus calls account_activation_status(p_email) with the service role", async () => {
+    const calls: Call[] = [];
+    server.use(rpc("account_activation_status", "eligible", calls));
+    const { accountRules } = await createSupabaseBackend(testEnv());
+
+    await expect(accountRules.activationStatus("demo@demo.fr")).resolves.toBe("eligible");
+    expect(calls).toEqual([{ apikey: SERVICE_ROLE_KEY, authorization: `Bearer ${SERVICE_ROLE_KEY}`, body: { p_email: "demo@demo.fr" } }]);
+  });
+
+  it("activationStatus refuses an answer outside the three statuses", async () => {
+    server.use(rpc("account_activation_status", "maybe", []));
+    const { accountRules } = await createSupabaseBackend(testEnv());
+    await expect(accountRules.activationStatus("demo@demo.fr")).rejects.toBeInstanceOf(SupabaseAdapterError);
+  });
+
+  it("throttleCheck parses the timestamptz and keeps null as null", async () => {
+    const calls: Call[] = [];
+    server.use(rpc("login_throttle_check", "2026-11-26T17:42:15.123+00:00", calls));
+    const { accountRules } = await createSupabaseBackend(testEnv());
+
+    await expect(accountRules.throttleCheck("demo@demo.fr", "203.0.113.7")).resolves.toEqual(new Date("2026-11-26T17:42:15.123Z"));
+    expect(calls[0]).toMatchObject({ apikey: SERVICE_ROLE_KEY, body: { p_email: "demo@demo.fr", p_client: "203.0.113.7" } });
+
+    server.use(rpc("login_throttle_check", null, []));
+    await expect(accountRules.throttleCheck("demo@demo.fr", "203.0.113.7")).resolves.toBeNull();
+  });
+
+  it("throttleRecordFailure returns when the next try is allowed (or null)", async () => {
+    const calls: Call[] = [];
+    server.use(rpc("login_throttle_record_failure", "2026-11-26T17:43:00+00:00", calls));
+    const { accountRules } = await createSupabaseBackend(testEnv());
+
+    await expect(accountRules.throttleRecordFailure("demo@demo.fr", "unknown")).resolves.toEqual(new Date("2026-11-26T17:43:00Z"));
+    expect(calls[0]!.body).toEqual({ p_email: "demo@demo.fr", p_client: "unknown" });
+
+    server.use(rpc("login_throttle_record_failure", null, []));
+    await expect(accountRules.throttleRecordFailure("demo@demo.fr", "unknown")).resolves.toBeNull();
+  });
+
+  it("throttleClear calls login_throttle_clear(p_email) (void: PostgREST answers 204)", async () => {
+    const calls: Call[] = [];
+    server.use(rpc("login_throttle_clear", null, calls, 204));
+    const { accountRules } = await createSupabaseBackend(testEnv());
+
+    await expect(accountRules.throttleClear("demo@demo.fr")).resolves.toBeUndefined();
+    expect(calls).toEqual([{ apikey: SERVICE_ROLE_KEY, authorization: `Bearer ${SERVICE_ROLE_KEY}`, body: { p_email: "demo@demo.fr" } }]);
+  });
+
+  it("throws with the PostgREST code when a function is missing (migration not applied)", async () => {
+    server.use(http.post(rpcUrl("login_throttle_check"), () => HttpResponse.json(pgrst202("login_throttle_check"), { status: 404 })));
+    const { accountRules } = await createSupabaseBackend(testEnv());
+
+    await expect(accountRules.throttleCheck("a@b.fr", "x")).rejects.toMatchObject({ details: { code: "PGRST202", status: 404 } });
+  });
+});
