@@ -39,7 +39,7 @@ const textOf = (html: string) =>
 const templates = {
   invite: { type: "invite", next: "/nouveau-mot-de-passe" },
   recovery: { type: "recovery", next: "/nouveau-mot-de-passe" },
-  email_change: { type: "email_change", next: "/mes-informations" },
+  email_change: { type: "email_change", next: "/mes-informations?courriel=modifie" },
 } as const;
 
 describe("supabase/config.toml", () => {

@@ -254,6 +254,15 @@ export function createEmbeddedAccounts(db: Database, config: Env): AccountsPort 
               );
             } else {
               await tx.query("update auth.users set email_confirmed_at = coalesce(email_confirmed_at, now()) where id = $1", [token.user_id]);
+              if (type === "invite") {
+                // As GoTrue does on an invite's verification: a random temporary password, so the
+                // account counts as activated from here on (a resident who leaves before choosing
+                // a password uses « Oublié ? », on both adapters alike).
+                await tx.query("update auth.users set encrypted_password = $2 where id = $1 and coalesce(encrypted_password, '') = ''", [
+                  token.user_id,
+                  await bcrypt.hash(randomToken(), BCRYPT_COST),
+                ]);
+              }
             }
             const { rows: users } = await tx.query<{ email: string }>("select email from auth.users where id = $1", [token.user_id]);
             // A link opens a browser-session: the resident ticks "Se souvenir de moi" at the next login.
