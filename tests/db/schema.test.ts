@@ -56,6 +56,11 @@ describe("public functions and their grants", () => {
     "login_throttle_record_failure(p_email text, p_client text)": ["postgres", "service_role"],
     "login_throttle_clear(p_email text)": ["postgres", "service_role"],
     "my_customers()": ["authenticated", "postgres"],
+    "portal_home()": ["authenticated", "postgres"],
+    "my_invoices(p_status portal.invoice_status, p_limit integer, p_before_date date, p_before_id uuid)": ["authenticated", "postgres"],
+    "my_invoice_counts()": ["authenticated", "postgres"],
+    "my_invoice(p_id uuid)": ["authenticated", "postgres"],
+    "my_invoice_pdf_key(p_id uuid)": ["authenticated", "postgres"],
   };
 
   test("every public function has no EXECUTE for PUBLIC and only the intended grants", async () => {

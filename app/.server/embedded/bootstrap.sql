@@ -182,6 +182,37 @@ $$;
 grant execute on function auth.jwt(), auth.uid(), auth.role(), auth.email()
   to anon, authenticated, service_role;
 
+-- storage -----------------------------------------------------------------------------------------
+-- A minimal, column-compatible subset of Supabase Storage's tables, so that migrations creating
+-- storage policies run unchanged (and are tested) here. The embedded adapter keeps the files in
+-- `${DATA_DIR}/storage/<bucket>/<key>` and never writes these tables; tests insert rows to
+-- exercise the policies. As on Supabase: RLS on, the API roles granted, policies decide.
+create table if not exists storage.buckets (
+  id text not null primary key,
+  name text not null,
+  owner uuid,
+  public boolean default false,
+  file_size_limit bigint,
+  allowed_mime_types text[],
+  created_at timestamptz default now(),
+  updated_at timestamptz default now()
+);
+create table if not exists storage.objects (
+  id uuid not null default gen_random_uuid() primary key,
+  bucket_id text references storage.buckets (id),
+  name text,
+  owner uuid,
+  owner_id text,
+  metadata jsonb,
+  created_at timestamptz default now(),
+  updated_at timestamptz default now(),
+  last_accessed_at timestamptz default now()
+);
+create unique index if not exists bucketid_objname on storage.objects (bucket_id, name);
+alter table storage.buckets enable row level security;
+alter table storage.objects enable row level security;
+grant all on storage.buckets, storage.objects to anon, authenticated, service_role;
+
 -- supabase_migrations: how the Supabase CLI records applied migrations and seeds ------------------
 create table if not exists supabase_migrations.schema_migrations (
   version text not null primary key,
