@@ -30,6 +30,8 @@ export interface Backend {
   accountRules: AccountRulesPort;
   /** Data reads as the signed-in user of `accounts` (same request). */
   residentData(accounts: RequestAccounts, user: SessionUser): ResidentDataPort;
+  /** Invoice PDFs as the signed-in user of `accounts` (same request). */
+  residentFiles(accounts: RequestAccounts, user: SessionUser): InvoiceFilesPort;
   /** Embedded default only: the local outbox viewer. */
   devMailbox?: DevMailboxPort;
 }
@@ -106,10 +108,75 @@ export interface CustomerSummary {
   serviceName: string;
 }
 
+export type InvoiceStatus = "unpaid" | "paid" | "treasury";
+
+/** What the home page shows (public.portal_home()). */
+export interface PortalHome {
+  /** Null when the service set none: no box. */
+  announcement: string | null;
+  welcomeMessage: string;
+}
+
+/** One row of a "Mes factures" tab. Dates are SQL dates as `YYYY-MM-DD` (no time zone). */
+export interface InvoiceRow {
+  id: string;
+  number: string;
+  issuedOn: string;
+  dueOn: string;
+  amountCents: number;
+  object: string;
+  status: InvoiceStatus;
+  customerId: string;
+  customerNumber: string;
+  customerName: string;
+  serviceName: string;
+}
+
+/** Keyset cursor: the (issuedOn, id) of the last row of the previous page. */
+export interface InvoiceCursor {
+  issuedOn: string;
+  id: string;
+}
+
+export interface InvoiceDetail extends InvoiceRow {
+  /** ISO timestamp of the payment, when the service recorded one. */
+  paidAt: string | null;
+  serviceId: string;
+  paymentSuspended: boolean;
+  hasPdf: boolean;
+}
+
+export type InvoiceCounts = Record<InvoiceStatus, number>;
+
 /** Reads on behalf of the signed-in resident: RLS decides what comes back (SQL functions). */
 export interface ResidentDataPort {
   /** public.my_customers() */
   myCustomers(): Promise<CustomerSummary[]>;
+  /** public.portal_home() */
+  portalHome(): Promise<PortalHome>;
+  /** public.my_invoices(): at most `limit` (1..100) rows of a tab, newest first, after `after`. */
+  myInvoices(input: { status: InvoiceStatus; limit: number; after?: InvoiceCursor | null }): Promise<InvoiceRow[]>;
+  /** public.my_invoice_counts() */
+  myInvoiceCounts(): Promise<InvoiceCounts>;
+  /** public.my_invoice(id): null when there is no such invoice or it is not the resident's. */
+  myInvoice(id: string): Promise<InvoiceDetail | null>;
+}
+
+/** An invoice's PDF, ready to stream. */
+export interface InvoicePdf {
+  /** The invoice number, for the file name. */
+  number: string;
+  body: ReadableStream<Uint8Array>;
+  size: number;
+}
+
+/**
+ * Invoice PDFs for the signed-in resident. Ownership is decided by SQL first
+ * (public.my_invoice_pdf_key, under RLS), then the file store is read; on Supabase the Storage
+ * policy checks it again. Null: no such invoice, not theirs, no PDF, or the file is missing.
+ */
+export interface InvoiceFilesPort {
+  invoicePdf(invoiceId: string): Promise<InvoicePdf | null>;
 }
 
 export interface OutboxEmail {

@@ -1,7 +1,20 @@
 import type { Env } from "../env";
-import type { AccountRulesPort, Backend, DataPort, DevMailboxPort, OutboxEmail, ResidentDataPort, SessionUser } from "../ports";
+import type {
+  AccountRulesPort,
+  Backend,
+  DataPort,
+  DevMailboxPort,
+  InvoiceCounts,
+  InvoiceDetail,
+  InvoiceRow,
+  InvoiceStatus,
+  OutboxEmail,
+  ResidentDataPort,
+  SessionUser,
+} from "../ports";
 import { createEmbeddedAccounts } from "./auth";
 import { openDatabase, type Database } from "./database";
+import { createEmbeddedInvoiceFiles } from "./files";
 
 /**
  * The embedded default: PGlite in `${DATA_DIR}/pglite`, seeded on first start. The port
@@ -20,6 +33,7 @@ export function createEmbeddedBackendFor(db: Database, config: Env): Backend {
     accounts: createEmbeddedAccounts(db, config),
     accountRules: createEmbeddedAccountRules(db),
     residentData: (_accounts, user) => createEmbeddedResidentData(db, user),
+    residentFiles: (_accounts, user) => createEmbeddedInvoiceFiles(db, user, config.DATA_DIR),
     devMailbox: createEmbeddedDevMailbox(db),
   };
 }
@@ -86,6 +100,87 @@ export function createEmbeddedResidentData(db: Database, user: SessionUser): Res
         serviceName: r.service_name,
       }));
     },
+
+    async portalHome() {
+      const { rows } = await db.asUser(user.id, user.email, (tx) =>
+        tx.query<{ announcement: string | null; welcome_message: string }>("select * from public.portal_home()"),
+      );
+      const row = rows[0];
+      return { announcement: row?.announcement ?? null, welcomeMessage: row?.welcome_message ?? "" };
+    },
+
+    async myInvoices({ status, limit, after }) {
+      const { rows } = await db.asUser(user.id, user.email, (tx) =>
+        tx.query<InvoiceSqlRow>(
+          `select ${INVOICE_COLUMNS} from public.my_invoices($1::portal.invoice_status, $2, $3::date, $4::uuid)`,
+          [status, limit, after?.issuedOn ?? null, after?.id ?? null],
+        ),
+      );
+      return rows.map(toInvoiceRow);
+    },
+
+    async myInvoiceCounts() {
+      const { rows } = await db.asUser(user.id, user.email, (tx) =>
+        tx.query<{ status: InvoiceStatus; invoice_count: number }>(
+          "select status::text as status, invoice_count from public.my_invoice_counts()",
+        ),
+      );
+      const counts: InvoiceCounts = { unpaid: 0, paid: 0, treasury: 0 };
+      for (const r of rows) counts[r.status] = r.invoice_count;
+      return counts;
+    },
+
+    async myInvoice(id) {
+      const { rows } = await db.asUser(user.id, user.email, (tx) =>
+        tx.query<InvoiceSqlRow & { paid_at: Date | null; service_id: string; payment_suspended: boolean; has_pdf: boolean }>(
+          `select ${INVOICE_COLUMNS}, paid_at, service_id, payment_suspended, has_pdf from public.my_invoice($1::uuid)`,
+          [id],
+        ),
+      );
+      const r = rows[0];
+      if (!r) return null;
+      return {
+        ...toInvoiceRow(r),
+        paidAt: r.paid_at ? new Date(r.paid_at).toISOString() : null,
+        serviceId: r.service_id,
+        paymentSuspended: r.payment_suspended,
+        hasPdf: r.has_pdf,
+      } satisfies InvoiceDetail;
+    },
+  };
+}
+
+// SQL dates come back as text (PGlite would make them UTC Date objects): no time-zone shift.
+const INVOICE_COLUMNS = `id, number, to_char(issued_on, 'YYYY-MM-DD') as issued_on, to_char(due_on, 'YYYY-MM-DD') as due_on,
+  amount_cents, object, status::text as status, customer_id, customer_number, customer_name, service_name`;
+
+interface InvoiceSqlRow {
+  id: string;
+  number: string;
+  issued_on: string;
+  due_on: string;
+  amount_cents: number | bigint;
+  object: string;
+  status: InvoiceStatus;
+  customer_id: string;
+  customer_number: string;
+  customer_name: string;
+  service_name: string;
+}
+
+function toInvoiceRow(r: InvoiceSqlRow): InvoiceRow {
+  return {
+    id: r.id,
+    number: r.number,
+    issuedOn: r.issued_on,
+    dueOn: r.due_on,
+    amountCents: Number(r.amount_cents),
+    object: r.object,
+    status: r.status,
+    customerId: r.customer_id,
+    customerNumber: r.customer_number,
+    customerName: r.customer_name,
+    serviceName: r.service_name,
   };
 }
 

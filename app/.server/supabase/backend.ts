@@ -3,6 +3,7 @@ import type { Backend } from "../ports";
 import { createSupabaseAccounts, requestClientOf } from "./accounts";
 import { createAnonClient, createServiceRoleClient } from "./clients";
 import { createSupabaseDataPort } from "./data";
+import { createSupabaseInvoiceFiles } from "./files";
 import { createSupabaseResidentData } from "./resident-data";
 import { createSupabaseAccountRules } from "./rules";
 import { supabaseSettings } from "./settings";
@@ -22,5 +23,6 @@ export async function createSupabaseBackend(config: Env): Promise<Backend> {
     accountRules: createSupabaseAccountRules(serviceRole),
     // The same request client as `accounts` (the resident's JWT), never a second one.
     residentData: (accounts, _user) => createSupabaseResidentData(requestClientOf(accounts)),
+    residentFiles: (accounts, _user) => createSupabaseInvoiceFiles(requestClientOf(accounts)),
   };
 }

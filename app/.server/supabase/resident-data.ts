@@ -1,5 +1,5 @@
 import type { SupabaseClient } from "@supabase/supabase-js";
-import type { CustomerSummary, ResidentDataPort } from "../ports";
+import type { CustomerSummary, InvoiceCounts, InvoiceDetail, InvoiceRow, InvoiceStatus, ResidentDataPort } from "../ports";
 import { rpcError, SupabaseAdapterError } from "./errors";
 
 interface CustomerRow {
@@ -34,5 +34,86 @@ export function createSupabaseResidentData(client: () => Promise<SupabaseClient>
         serviceName: r.service_name,
       }));
     },
+
+    async portalHome() {
+      const rows = await rpcRows<{ announcement: string | null; welcome_message: string }>(client, "portal_home");
+      const row = rows[0];
+      return { announcement: row?.announcement ?? null, welcomeMessage: row?.welcome_message ?? "" };
+    },
+
+    async myInvoices({ status, limit, after }) {
+      const rows = await rpcRows<InvoiceJsonRow>(client, "my_invoices", {
+        p_status: status,
+        p_limit: limit,
+        p_before_date: after?.issuedOn ?? null,
+        p_before_id: after?.id ?? null,
+      });
+      return rows.map(toInvoiceRow);
+    },
+
+    async myInvoiceCounts() {
+      const rows = await rpcRows<{ status: InvoiceStatus; invoice_count: number }>(client, "my_invoice_counts");
+      const counts: InvoiceCounts = { unpaid: 0, paid: 0, treasury: 0 };
+      for (const r of rows) counts[r.status] = Number(r.invoice_count);
+      return counts;
+    },
+
+    async myInvoice(id) {
+      const rows = await rpcRows<InvoiceJsonRow & { paid_at: string | null; service_id: string; payment_suspended: boolean; has_pdf: boolean }>(
+        client,
+        "my_invoice",
+        { p_id: id },
+      );
+      const r = rows[0];
+      if (!r) return null;
+      return {
+        ...toInvoiceRow(r),
+        paidAt: r.paid_at ? new Date(r.paid_at).toISOString() : null,
+        serviceId: r.service_id,
+        paymentSuspended: r.payment_suspended,
+        hasPdf: r.has_pdf,
+      } satisfies InvoiceDetail;
+    },
+  };
+}
+
+/** Calls a set-returning SQL function; PostgREST answers a JSON array of rows. */
+export async function rpcRows<T>(client: () => Promise<SupabaseClient>, fn: string, args?: Record<string, unknown>): Promise<T[]> {
+  const { data, error, status } = await (await client()).rpc(fn, args);
+  if (error) throw rpcError(`rpc ${fn}`, error, status);
+  if (!Array.isArray(data)) {
+    throw new SupabaseAdapterError(`Supabase rpc ${fn} answered something other than rows`, { operation: `rpc ${fn}`, status });
+  }
+  return data as T[];
+}
+
+/** A row of my_invoices / my_invoice as PostgREST serialises it (date: "YYYY-MM-DD", bigint: number). */
+interface InvoiceJsonRow {
+  id: string;
+  number: string;
+  issued_on: string;
+  due_on: string;
+  amount_cents: number;
+  object: string;
+  status: InvoiceStatus;
+  customer_id: string;
+  customer_number: string;
+  customer_name: string;
+  service_name: string;
+}
+
+function toInvoiceRow(r: InvoiceJsonRow): InvoiceRow {
+  return {
+    id: r.id,
+    number: r.number,
+    issuedOn: r.issued_on,
+    dueOn: r.due_on,
+    amountCents: Number(r.amount_cents),
+    object: r.object,
+    status: r.status,
+    customerId: r.customer_id,
+    customerNumber: r.customer_number,
+    customerName: r.customer_name,
+    serviceName: r.service_name,
   };
 }
