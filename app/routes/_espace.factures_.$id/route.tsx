@@ -1,0 +1,140 @@
+import type { LoaderFunctionArgs } from "@remix-run/server-runtime";
+import type { MetaFunction } from "@remix-run/react";
+import { data } from "@remix-run/server-runtime";
+import { isRouteErrorResponse, Link, useLoaderData, useRouteError } from "@remix-run/react";
+import { z } from "zod";
+import { requireResident } from "~/.server/resident";
+import { Notice } from "~/components/form";
+import { formatDate, formatDayInFrance, formatEuros } from "~/utils/format";
+import { STATUS_IN_WORDS, tabOfStatus, TREASURY_EXPLANATION } from "~/utils/invoices";
+
+const ParamsSchema = z.object({ id: z.guid() });
+
+/**
+ * One invoice (SPEC "Mes factures": its details and the possible actions). public.my_invoice
+ * answers no row for an unknown id and for another resident's invoice alike: both are the same
+ * 404, so a URL never tells whether an invoice exists.
+ */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { accounts, data: resident } = await requireResident(request);
+  const parsed = ParamsSchema.safeParse(params);
+  const invoice = parsed.success ? await resident.myInvoice(parsed.data.id.toLowerCase()) : null;
+  if (!invoice) throw new Response("Facture introuvable", { status: 404, headers: accounts.headers });
+  return data(
+    {
+      id: invoice.id,
+      number: invoice.number,
+      issuedOn: formatDate(invoice.issuedOn),
+      dueOn: formatDate(invoice.dueOn),
+      amount: formatEuros(invoice.amountCents),
+      object: invoice.object,
+      status: invoice.status,
+      statusInWords: STATUS_IN_WORDS[invoice.status],
+      paidOn: invoice.paidAt ? formatDayInFrance(invoice.paidAt) : null,
+      customer: `${invoice.customerName} (n° ${invoice.customerNumber})`,
+      serviceName: invoice.serviceName,
+      paymentSuspended: invoice.paymentSuspended,
+      hasPdf: invoice.hasPdf,
+      backTo: `/factures?onglet=${tabOfStatus(invoice.status).slug}`,
+    },
+    { headers: accounts.headers },
+  );
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `Facture ${data.number} — Le Portail des Factures` : "Facture introuvable — Le Portail des Factures" },
+];
+
+const linkClass = "font-semibold text-brand-700 underline underline-offset-2 hover:text-brand-900";
+
+export default function Facture() {
+  const invoice = useLoaderData<typeof loader>();
+  const fields: [string, string][] = [
+    ["Numéro", invoice.number],
+    ["Date", invoice.issuedOn],
+    ["Echéance", invoice.dueOn],
+    ["Montant", invoice.amount],
+    ["Objet", invoice.object || "—"],
+    ["Statut", invoice.statusInWords],
+    ...(invoice.paidOn ? ([["Réglée le", invoice.paidOn]] as [string, string][]) : []),
+    ["Abonné", invoice.customer],
+    ["Service", invoice.serviceName],
+  ];
+  return (
+    <section aria-labelledby="facture-titre" className="flex flex-col gap-6">
+      <p>
+        <Link to={invoice.backTo} className={linkClass}>
+          Retour à mes factures
+        </Link>
+      </p>
+      <h1 id="facture-titre" className="text-2xl font-bold">
+        Facture n° {invoice.number}
+      </h1>
+
+      <dl className="grid gap-x-6 gap-y-2 rounded bg-white p-4 shadow-sm sm:grid-cols-[max-content_1fr]" data-testid="invoice-fields">
+        {fields.map(([label, value]) => (
+          <div key={label} className="contents">
+            <dt className="font-semibold">{label}</dt>
+            <dd className="mb-2 sm:mb-0">{value}</dd>
+          </div>
+        ))}
+      </dl>
+
+      <section aria-labelledby="actions-titre" className="flex flex-col gap-3">
+        <h2 id="actions-titre" className="text-xl font-bold">
+          Actions
+        </h2>
+        {invoice.hasPdf ? (
+          <p>
+            {/* A plain link (no client-side navigation): the browser downloads the file. */}
+            <a
+              href={`/factures/${invoice.id}/pdf`}
+              download
+              className="inline-block rounded bg-brand-700 px-4 py-2 font-semibold text-white hover:bg-brand-800"
+            >
+              Télécharger PDF
+            </a>
+          </p>
+        ) : (
+          <p>Le PDF de cette facture n&apos;est pas disponible. Si vous en avez besoin, écrivez au service depuis la rubrique « Contact ».</p>
+        )}
+        <PaymentAction status={invoice.status} paymentSuspended={invoice.paymentSuspended} />
+      </section>
+    </section>
+  );
+}
+
+function PaymentAction({ status, paymentSuspended }: { status: "unpaid" | "paid" | "treasury"; paymentSuspended: boolean }) {
+  if (status === "paid") return <p>Cette facture est réglée : vous n&apos;avez rien à payer.</p>;
+  if (status === "treasury") {
+    return (
+      <div className="rounded border-l-4 border-sky-700 bg-sky-50 p-3 text-sky-950" data-testid="treasury-explanation">
+        <p>{TREASURY_EXPLANATION}</p>
+        <p className="mt-2">Pour toute question sur cette facture, écrivez au service depuis la rubrique « Contact ».</p>
+      </div>
+    );
+  }
+  // Unpaid. Online payment comes with the payment issue; until then, nothing that looks like it.
+  if (paymentSuspended) return <Notice tone="info">Le paiement a été temporairement suspendu.</Notice>;
+  return <Notice tone="info">Le paiement en ligne sera bientôt disponible.</Notice>;
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  if (isRouteErrorResponse(error) && error.status === 404) {
+    return (
+      <section aria-labelledby="introuvable-titre" className="flex flex-col gap-4">
+        <h1 id="introuvable-titre" className="text-2xl font-bold">
+          Facture introuvable
+        </h1>
+        <p>Cette facture n&apos;existe pas ou n&apos;est pas rattachée à votre compte. Vérifiez l&apos;adresse, ou retrouvez-la dans vos factures.</p>
+        <p>
+          <Link to="/factures" className={linkClass}>
+            Voir mes factures
+          </Link>
+        </p>
+      </section>
+    );
+  }
+  throw error;
+}
