@@ -2,7 +2,9 @@ import type { Env } from "../env";
 import type { Backend } from "../ports";
 import { createSupabaseAccounts, requestClientOf } from "./accounts";
 import { createAnonClient, createServiceRoleClient } from "./clients";
+import { selectMailTransport } from "../mail-transport";
 import { createSupabaseDataPort } from "./data";
+import { createSupabaseOutbox } from "./outbox";
 import { createSupabaseResidentData } from "./resident-data";
 import { createSupabaseAccountRules } from "./rules";
 import { supabaseSettings } from "./settings";
@@ -22,5 +24,7 @@ export async function createSupabaseBackend(config: Env): Promise<Backend> {
     accountRules: createSupabaseAccountRules(serviceRole),
     // The same request client as `accounts` (the resident's JWT), never a second one.
     residentData: (accounts, _user) => createSupabaseResidentData(requestClientOf(accounts)),
+    outbox: createSupabaseOutbox(serviceRole),
+    mailTransport: selectMailTransport(config),
   };
 }
