@@ -12,7 +12,7 @@ afterAll(() => server.close());
 
 const rpcUrl = (name: string) => `${SUPABASE_URL}/rest/v1/rpc/${name}`;
 const seen: { name: string; apikey: string | null; body: unknown }[] = [];
-function rpc(name: string, answer: unknown) {
+function rpc(name: string, answer: Parameters<typeof HttpResponse.json>[0]) {
   return http.post(rpcUrl(name), async ({ request }) => {
     seen.push({ name, apikey: request.headers.get("apikey"), body: await request.json() });
     return HttpResponse.json(answer);
