@@ -15,9 +15,19 @@ export function getBackend(): Promise<Backend> {
       config.backend === "supabase"
         ? import("./supabase/backend").then((m) => m.createSupabaseBackend(config))
         : import("./embedded/backend").then((m) => m.createEmbeddedBackend(config));
-    backend.catch(() => {
-      backend = undefined; // let the next request try again instead of caching a failure
-    });
+    backend.then(
+      () => {
+        // The in-process schedule of the outbox sender (production also has a cron: docs/mail.md).
+        const seconds = config.OUTBOX_POLL_SECONDS ?? (config.backend === "embedded" ? 30 : 0);
+        void import("./outbox").then((m) => {
+          m.startOutboxTimer(seconds);
+          if (seconds > 0) void m.kickOutbox(); // what a previous process left behind
+        });
+      },
+      () => {
+        backend = undefined; // let the next request try again instead of caching a failure
+      },
+    );
   }
   return backend;
 }

@@ -28,6 +28,21 @@ const EnvSchema = z
     SUPABASE_URL: optionalUrl.optional(),
     SUPABASE_ANON_KEY: optionalString,
     SUPABASE_SERVICE_ROLE_KEY: optionalString,
+    /** Postmark "Server API token" (server → API Tokens). Unset: e-mails stay in the outbox (embedded: captured locally). */
+    POSTMARK_SERVER_TOKEN: optionalString,
+    /** Postmark message stream for these transactional e-mails. */
+    POSTMARK_MESSAGE_STREAM: z.string().trim().min(1).default("outbound"),
+    /** From header, a confirmed Postmark sender signature or an address of a verified domain. */
+    MAIL_FROM: optionalString,
+    /** Bearer secret of POST /taches/envoi-courriels (the cron's call). Unset: the endpoint is off. */
+    OUTBOX_CRON_SECRET: z
+      .string()
+      .trim()
+      .transform((v) => (v === "" ? undefined : v))
+      .pipe(z.string().min(32, "OUTBOX_CRON_SECRET must be at least 32 characters").optional())
+      .optional(),
+    /** In-process sender timer, in seconds (0: off). Default 30 in the embedded default, 0 with Supabase (cron). */
+    OUTBOX_POLL_SECONDS: z.coerce.number().int().min(0).max(3600).optional(),
   })
   .superRefine((value, ctx) => {
     const supabaseVars = [value.SUPABASE_URL, value.SUPABASE_ANON_KEY, value.SUPABASE_SERVICE_ROLE_KEY];
@@ -38,6 +53,9 @@ const EnvSchema = z
         message: "SUPABASE_URL, SUPABASE_ANON_KEY and SUPABASE_SERVICE_ROLE_KEY must be set together (or none of them for the embedded default).",
         path: ["SUPABASE_URL"],
       });
+    }
+    if (value.POSTMARK_SERVER_TOKEN && !value.MAIL_FROM) {
+      ctx.addIssue({ code: "custom", message: "MAIL_FROM is required with POSTMARK_SERVER_TOKEN.", path: ["MAIL_FROM"] });
     }
   });
 

@@ -21,6 +21,13 @@ export interface DataPort {
   ping(): Promise<void>;
   /** What the login page may show to anyone (SQL: public.portal_public_info()). */
   portalPublicInfo(): Promise<PortalPublicInfo>;
+  /** Services a visitor may write to, with their other contact means (public.public_contact_services()). */
+  publicContactServices(): Promise<ContactService[]>;
+  /**
+   * A message from a visitor who is not signed in (public.send_public_contact_message, service
+   * role): throttled per e-mail and per client, stored and e-mailed in one transaction.
+   */
+  sendPublicContactMessage(input: PublicContactInput): Promise<PublicContactResult>;
 }
 
 export interface Backend {
@@ -34,6 +41,10 @@ export interface Backend {
   residentFiles(accounts: RequestAccounts, user: SessionUser): InvoiceFilesPort;
   /** Embedded default only: the local outbox viewer. */
   devMailbox?: DevMailboxPort;
+  /** The e-mail outbox as the sender sees it (service role, SQL outbox_* functions). */
+  outbox: OutboxPort;
+  /** Where claimed e-mails go: Postmark, or the local capture of the embedded default. */
+  mailTransport: MailTransport;
 }
 
 /* ------------------------------------------------------------------ accounts (issue 3) */
@@ -108,6 +119,39 @@ export interface CustomerSummary {
   serviceName: string;
 }
 
+/** Paper invoices of one customer record: still sent, and when stopping them was requested. */
+export interface PaperStatus {
+  customerId: string;
+  customerNumber: string;
+  serviceName: string;
+  paperInvoices: boolean;
+  /** ISO timestamp of the opt-out request, or null when none was made. */
+  requestedAt: string | null;
+}
+
+/** A service one can write to, and its other contact means (`services.general_info`). */
+export interface ContactService {
+  serviceId: string;
+  serviceName: string;
+  generalInfo: string;
+}
+
+export interface ContactInput {
+  serviceId: string;
+  subject: string;
+  body: string;
+}
+
+export interface PublicContactInput extends ContactInput {
+  email: string;
+  name: string;
+  customerNumber: string;
+  /** Client address, for throttling. */
+  client: string;
+}
+
+export type PublicContactResult = { status: "sent" } | { status: "throttled"; retryAt: Date };
+
 export type InvoiceStatus = "unpaid" | "paid" | "treasury";
 
 /** What the home page shows (public.portal_home()). */
@@ -160,6 +204,17 @@ export interface ResidentDataPort {
   myInvoiceCounts(): Promise<InvoiceCounts>;
   /** public.my_invoice(id): null when there is no such invoice or it is not the resident's. */
   myInvoice(id: string): Promise<InvoiceDetail | null>;
+  /** public.my_paper_status() */
+  paperStatus(): Promise<PaperStatus[]>;
+  /**
+   * public.request_paper_optout(): records the request and its e-mail to the service in one
+   * transaction; returns the customer numbers newly requested (empty: nothing new, nothing sent).
+   */
+  requestPaperOptout(): Promise<{ customerNumber: string; serviceName: string }[]>;
+  /** public.my_contact_services() */
+  contactServices(): Promise<ContactService[]>;
+  /** public.send_contact_message(): stores the message and its e-mail in one transaction; returns its id. */
+  sendContactMessage(input: ContactInput): Promise<string>;
 }
 
 /** An invoice's PDF, ready to stream. */
@@ -188,9 +243,49 @@ export interface OutboxEmail {
   text: string;
   status: string;
   createdAt: string;
+  replyTo: string | null;
 }
 
 /** Embedded default only: the e-mails that would have left, shown at /dev/courriels. */
 export interface DevMailboxPort {
   list(limit: number): Promise<OutboxEmail[]>;
+}
+
+/* ------------------------------------------------------------------ outbox (issue 6) */
+
+/** An outbox e-mail claimed by a sender, with the token that proves the claim. */
+export interface ClaimedEmail {
+  id: string;
+  claimToken: string;
+  kind: string;
+  to: string;
+  replyTo: string | null;
+  subject: string;
+  html: string;
+  text: string;
+  /** Attempts so far, this one included. */
+  attempts: number;
+}
+
+/** The sender's side of portal.email_outbox (SQL outbox_* functions, service role). */
+export interface OutboxPort {
+  /** public.outbox_claim(limit, lease): due e-mails, leased to this caller. */
+  claim(limit: number, leaseSeconds: number): Promise<ClaimedEmail[]>;
+  /** public.outbox_mark_sent: false when it was already recorded as sent. */
+  markSent(id: string, claimToken: string, providerMessageId: string): Promise<boolean>;
+  /** public.outbox_mark_retry: next attempt after the SQL backoff (only the claimer may). */
+  markRetry(id: string, claimToken: string, error: string): Promise<boolean>;
+  /** public.outbox_mark_failed: kept as a permanent failure for staff (only the claimer may). */
+  markFailed(id: string, claimToken: string, error: string): Promise<boolean>;
+}
+
+export type SendResult =
+  | { status: "accepted"; messageId: string }
+  | { status: "permanent"; error: string }
+  | { status: "transient"; error: string };
+
+/** Hands one e-mail to the mail provider. Never throws for a provider answer: classifies it. */
+export interface MailTransport {
+  readonly name: string;
+  send(email: ClaimedEmail): Promise<SendResult>;
 }

@@ -1,4 +1,4 @@
-import type { InputHTMLAttributes, ReactNode } from "react";
+import type { ButtonHTMLAttributes, InputHTMLAttributes, ReactNode, TextareaHTMLAttributes } from "react";
 
 /** A labelled input with its error and hint wired for screen readers. */
 export function TextField({
@@ -71,4 +71,50 @@ export function fieldErrors<K extends string>(issues: { path: PropertyKey[]; mes
     }
   }
   return errors;
+}
+
+/** A labelled multi-line field, wired like TextField. */
+export function TextAreaField({
+  id,
+  label,
+  error,
+  hint,
+  ...textarea
+}: { id: string; label: string; error?: string; hint?: ReactNode } & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ");
+  return (
+    <div className="flex flex-col gap-1">
+      <label htmlFor={id} className="font-medium">
+        {label}
+      </label>
+      {hint ? (
+        <p id={`${id}-hint`} className="text-sm text-stone-600">
+          {hint}
+        </p>
+      ) : null}
+      <textarea
+        id={id}
+        name={id}
+        rows={8}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy || undefined}
+        className="rounded border border-stone-500 px-3 py-2 aria-[invalid]:border-brand-700"
+        {...textarea}
+      />
+      {error ? (
+        <p id={`${id}-error`} className="text-sm font-medium text-brand-700">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/** A secondary submit button (e.g. "Effacer"); placed after the primary one so Enter never triggers it. */
+export function SecondaryButton({ children, ...props }: { children: ReactNode } & ButtonHTMLAttributes<HTMLButtonElement>) {
+  return (
+    <button type="submit" className="rounded border border-brand-700 px-4 py-2 font-semibold text-brand-700 hover:bg-brand-50" {...props}>
+      {children}
+    </button>
+  );
 }

@@ -27,7 +27,7 @@ describe("row level security coverage", () => {
     const { rows: tables } = await db.pg.query<{ n: number }>(
       "select count(*)::int as n from pg_tables where schemaname = 'portal'",
     );
-    expect(tables[0]!.n).toBe(11);
+    expect(tables[0]!.n).toBe(12);
   });
 
   test("no table of the portal schema is granted to anon", async () => {
@@ -61,6 +61,18 @@ describe("public functions and their grants", () => {
     "my_invoice_counts()": ["authenticated", "postgres"],
     "my_invoice(p_id uuid)": ["authenticated", "postgres"],
     "my_invoice_pdf_key(p_id uuid)": ["authenticated", "postgres"],
+    "my_paper_status()": ["authenticated", "postgres"],
+    "request_paper_optout()": ["authenticated", "postgres"],
+    "my_contact_services()": ["authenticated", "postgres"],
+    "send_contact_message(p_service_id uuid, p_subject text, p_body text)": ["authenticated", "postgres"],
+    "public_contact_services()": ["anon", "authenticated", "postgres", "service_role"],
+    "send_public_contact_message(p_service_id uuid, p_email text, p_name text, p_customer_number text, p_subject text, p_body text, p_client text)":
+      ["postgres", "service_role"],
+    "outbox_claim(p_limit integer, p_lease_seconds integer)": ["postgres", "service_role"],
+    "outbox_mark_sent(p_id uuid, p_claim_token uuid, p_provider_message_id text)": ["postgres", "service_role"],
+    "outbox_mark_retry(p_id uuid, p_claim_token uuid, p_error text)": ["postgres", "service_role"],
+    "outbox_mark_failed(p_id uuid, p_claim_token uuid, p_error text)": ["postgres", "service_role"],
+    "outbox_requeue(p_id uuid)": ["postgres", "service_role"],
   };
 
   test("every public function has no EXECUTE for PUBLIC and only the intended grants", async () => {

@@ -1,4 +1,5 @@
 import type { Env } from "../env";
+import { selectMailTransport } from "../mail-transport";
 import type {
   AccountRulesPort,
   Backend,
@@ -9,6 +10,10 @@ import type {
   InvoiceRow,
   InvoiceStatus,
   OutboxEmail,
+  ClaimedEmail,
+  ContactService,
+  OutboxPort,
+  PublicContactResult,
   ResidentDataPort,
   SessionUser,
 } from "../ports";
@@ -35,8 +40,22 @@ export function createEmbeddedBackendFor(db: Database, config: Env): Backend {
     residentData: (_accounts, user) => createEmbeddedResidentData(db, user),
     residentFiles: (_accounts, user) => createEmbeddedInvoiceFiles(db, user, config.DATA_DIR),
     devMailbox: createEmbeddedDevMailbox(db),
+    outbox: createEmbeddedOutbox(db),
+    mailTransport: selectMailTransport(config),
   };
 }
+
+interface ContactServiceRow {
+  service_id: string;
+  service_name: string;
+  general_info: string;
+}
+
+const toContactService = (r: ContactServiceRow): ContactService => ({
+  serviceId: r.service_id,
+  serviceName: r.service_name,
+  generalInfo: r.general_info,
+});
 
 export function createEmbeddedDataPort(db: Database): DataPort {
   return {
@@ -53,6 +72,20 @@ export function createEmbeddedDataPort(db: Database): DataPort {
       const row = rows[0];
       if (!row) throw new Error("portal_public_info() returned no row");
       return { portalName: row.portal_name };
+    },
+    async publicContactServices() {
+      const { rows } = await db.asAnon((tx) => tx.query<ContactServiceRow>("select * from public.public_contact_services()"));
+      return rows.map(toContactService);
+    },
+    async sendPublicContactMessage(input): Promise<PublicContactResult> {
+      const { rows } = await db.asService((tx) =>
+        tx.query<{ result: { status: "sent" | "throttled"; retry_at?: string } }>(
+          "select public.send_public_contact_message($1, $2, $3, $4, $5, $6, $7) as result",
+          [input.serviceId, input.email, input.name, input.customerNumber, input.subject, input.body, input.client],
+        ),
+      );
+      const result = rows[0]!.result;
+      return result.status === "throttled" ? { status: "throttled", retryAt: new Date(result.retry_at!) } : { status: "sent" };
     },
   };
 }
@@ -147,6 +180,37 @@ export function createEmbeddedResidentData(db: Database, user: SessionUser): Res
         hasPdf: r.has_pdf,
       } satisfies InvoiceDetail;
     },
+
+    async paperStatus() {
+      const { rows } = await db.asUser(user.id, user.email, (tx) =>
+        tx.query<{ customer_id: string; customer_number: string; service_name: string; paper_invoices: boolean; requested_at: Date | null }>(
+          "select * from public.my_paper_status()",
+        ),
+      );
+      return rows.map((r) => ({
+        customerId: r.customer_id,
+        customerNumber: r.customer_number,
+        serviceName: r.service_name,
+        paperInvoices: r.paper_invoices,
+        requestedAt: r.requested_at ? new Date(r.requested_at).toISOString() : null,
+      }));
+    },
+    async requestPaperOptout() {
+      const { rows } = await db.asUser(user.id, user.email, (tx) =>
+        tx.query<{ customer_number: string; service_name: string }>("select customer_number, service_name from public.request_paper_optout()"),
+      );
+      return rows.map((r) => ({ customerNumber: r.customer_number, serviceName: r.service_name }));
+    },
+    async contactServices() {
+      const { rows } = await db.asUser(user.id, user.email, (tx) => tx.query<ContactServiceRow>("select * from public.my_contact_services()"));
+      return rows.map(toContactService);
+    },
+    async sendContactMessage(input) {
+      const { rows } = await db.asUser(user.id, user.email, (tx) =>
+        tx.query<{ id: string }>("select public.send_contact_message($1, $2, $3) as id", [input.serviceId, input.subject, input.body]),
+      );
+      return rows[0]!.id;
+    },
   };
 }
 
@@ -184,12 +248,53 @@ function toInvoiceRow(r: InvoiceSqlRow): InvoiceRow {
   };
 }
 
+/** The sender's side of the outbox, as the service role (same SQL functions as the Supabase adapter). */
+export function createEmbeddedOutbox(db: Database): OutboxPort {
+  const flag = async (sql: string, params: unknown[]) => {
+    const { rows } = await db.asService((tx) => tx.query<{ done: boolean }>(sql, params));
+    return rows[0]?.done === true;
+  };
+  return {
+    async claim(limit, leaseSeconds) {
+      const { rows } = await db.asService((tx) =>
+        tx.query<{
+          id: string;
+          claim_token: string;
+          kind: string;
+          to_address: string;
+          reply_to: string | null;
+          subject: string;
+          html_body: string;
+          text_body: string;
+          attempts: number;
+        }>("select * from public.outbox_claim($1, $2)", [limit, leaseSeconds]),
+      );
+      return rows.map(
+        (r): ClaimedEmail => ({
+          id: r.id,
+          claimToken: r.claim_token,
+          kind: r.kind,
+          to: r.to_address,
+          replyTo: r.reply_to,
+          subject: r.subject,
+          html: r.html_body,
+          text: r.text_body,
+          attempts: r.attempts,
+        }),
+      );
+    },
+    markSent: (id, claim, messageId) => flag("select public.outbox_mark_sent($1, $2, $3) as done", [id, claim, messageId]),
+    markRetry: (id, claim, error) => flag("select public.outbox_mark_retry($1, $2, $3) as done", [id, claim, error]),
+    markFailed: (id, claim, error) => flag("select public.outbox_mark_failed($1, $2, $3) as done", [id, claim, error]),
+  };
+}
+
 export function createEmbeddedDevMailbox(db: Database): DevMailboxPort {
   return {
     async list(limit) {
       const { rows } = await db.asService((tx) =>
-        tx.query<{ id: string; kind: string; to_address: string; subject: string; html_body: string; text_body: string; status: string; created_at: Date }>(
-          `select id, kind, to_address, subject, html_body, text_body, status::text as status, created_at
+        tx.query<{ id: string; kind: string; to_address: string; reply_to: string | null; subject: string; html_body: string; text_body: string; status: string; created_at: Date }>(
+          `select id, kind, to_address, reply_to, subject, html_body, text_body, status::text as status, created_at
            from portal.email_outbox order by created_at desc, id desc limit $1`,
           [limit],
         ),
@@ -204,6 +309,7 @@ export function createEmbeddedDevMailbox(db: Database): DevMailboxPort {
           text: r.text_body,
           status: r.status,
           createdAt: new Date(r.created_at).toISOString(),
+          replyTo: r.reply_to,
         }),
       );
     },

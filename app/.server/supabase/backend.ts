@@ -2,8 +2,10 @@ import type { Env } from "../env";
 import type { Backend } from "../ports";
 import { createSupabaseAccounts, requestClientOf } from "./accounts";
 import { createAnonClient, createServiceRoleClient } from "./clients";
+import { selectMailTransport } from "../mail-transport";
 import { createSupabaseDataPort } from "./data";
 import { createSupabaseInvoiceFiles } from "./files";
+import { createSupabaseOutbox } from "./outbox";
 import { createSupabaseResidentData } from "./resident-data";
 import { createSupabaseAccountRules } from "./rules";
 import { supabaseSettings } from "./settings";
@@ -24,5 +26,7 @@ export async function createSupabaseBackend(config: Env): Promise<Backend> {
     // The same request client as `accounts` (the resident's JWT), never a second one.
     residentData: (accounts, _user) => createSupabaseResidentData(requestClientOf(accounts)),
     residentFiles: (accounts, _user) => createSupabaseInvoiceFiles(requestClientOf(accounts)),
+    outbox: createSupabaseOutbox(serviceRole),
+    mailTransport: selectMailTransport(config),
   };
 }

@@ -1,5 +1,5 @@
 import type { SupabaseClient } from "@supabase/supabase-js";
-import type { DataPort, PortalPublicInfo } from "../ports";
+import type { ContactService, DataPort, PortalPublicInfo, PublicContactResult } from "../ports";
 import { rpcError, SupabaseAdapterError } from "./errors";
 
 /**
@@ -33,6 +33,45 @@ export function createSupabaseDataPort(clients: { anon: SupabaseClient; serviceR
         });
       }
       return { portalName };
+    },
+
+    async publicContactServices(): Promise<ContactService[]> {
+      const { data, error, status } = await clients.anon.rpc("public_contact_services");
+      if (error) throw rpcError("rpc public_contact_services", error, status);
+      if (!Array.isArray(data)) {
+        throw new SupabaseAdapterError("Supabase rpc public_contact_services answered something other than rows", {
+          operation: "rpc public_contact_services",
+          status,
+        });
+      }
+      return (data as { service_id: string; service_name: string; general_info: string }[]).map((r) => ({
+        serviceId: r.service_id,
+        serviceName: r.service_name,
+        generalInfo: r.general_info,
+      }));
+    },
+
+    async sendPublicContactMessage(input): Promise<PublicContactResult> {
+      // Granted to service_role only: the server calls it after its honeypot check.
+      const { data, error, status } = await clients.serviceRole.rpc("send_public_contact_message", {
+        p_service_id: input.serviceId,
+        p_email: input.email,
+        p_name: input.name,
+        p_customer_number: input.customerNumber,
+        p_subject: input.subject,
+        p_body: input.body,
+        p_client: input.client,
+      });
+      if (error) throw rpcError("rpc send_public_contact_message", error, status);
+      const result = data as { status?: unknown; retry_at?: unknown } | null;
+      if (result?.status === "sent") return { status: "sent" };
+      if (result?.status === "throttled" && typeof result.retry_at === "string") {
+        return { status: "throttled", retryAt: new Date(result.retry_at) };
+      }
+      throw new SupabaseAdapterError(`Supabase rpc send_public_contact_message answered ${JSON.stringify(data)}`, {
+        operation: "rpc send_public_contact_message",
+        status,
+      });
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { SupabaseClient } from "@supabase/supabase-js";
-import type { CustomerSummary, InvoiceCounts, InvoiceDetail, InvoiceRow, InvoiceStatus, ResidentDataPort } from "../ports";
+import type { ContactService, CustomerSummary, InvoiceCounts, InvoiceDetail, InvoiceRow, InvoiceStatus, PaperStatus, ResidentDataPort } from "../ports";
 import { rpcError, SupabaseAdapterError } from "./errors";
 
 interface CustomerRow {
@@ -73,6 +73,44 @@ export function createSupabaseResidentData(client: () => Promise<SupabaseClient>
         paymentSuspended: r.payment_suspended,
         hasPdf: r.has_pdf,
       } satisfies InvoiceDetail;
+    },
+
+    async paperStatus(): Promise<PaperStatus[]> {
+      const data = await rpcRows<{ customer_id: string; customer_number: string; service_name: string; paper_invoices: boolean; requested_at: string | null }>(client, "my_paper_status",
+      );
+      return data.map((r) => ({
+        customerId: r.customer_id,
+        customerNumber: r.customer_number,
+        serviceName: r.service_name,
+        paperInvoices: r.paper_invoices,
+        requestedAt: r.requested_at ? new Date(r.requested_at).toISOString() : null,
+      }));
+    },
+
+    async requestPaperOptout() {
+      const data = await rpcRows<{ customer_number: string; service_name: string }>(client, "request_paper_optout");
+      return data.map((r) => ({ customerNumber: r.customer_number, serviceName: r.service_name }));
+    },
+
+    async contactServices(): Promise<ContactService[]> {
+      const data = await rpcRows<{ service_id: string; service_name: string; general_info: string }>(client, "my_contact_services");
+      return data.map((r) => ({ serviceId: r.service_id, serviceName: r.service_name, generalInfo: r.general_info }));
+    },
+
+    async sendContactMessage(input) {
+      const { data, error, status } = await (await client()).rpc("send_contact_message", {
+        p_service_id: input.serviceId,
+        p_subject: input.subject,
+        p_body: input.body,
+      });
+      if (error) throw rpcError("rpc send_contact_message", error, status);
+      if (typeof data !== "string") {
+        throw new SupabaseAdapterError(`Supabase rpc send_contact_message answered ${JSON.stringify(data)} instead of an id`, {
+          operation: "rpc send_contact_message",
+          status,
+        });
+      }
+      return data;
     },
   };
 }

@@ -9,15 +9,37 @@ export const meta: MetaFunction = () => [{ title: "Mes informations — Le Porta
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user, accounts, data: resident } = await requireResident(request);
-  const customers = await resident.myCustomers();
+  const [customers, paper] = await Promise.all([resident.myCustomers(), resident.paperStatus()]);
+  const paperOf = new Map(paper.map((p) => [p.customerId, p]));
   return data(
     {
       email: user.email,
-      customers: customers.map((c) => ({ id: c.customerId, number: c.customerNumber, name: c.displayName, service: c.serviceName })),
+      customers: customers.map((c) => ({
+        id: c.customerId,
+        number: c.customerNumber,
+        name: c.displayName,
+        service: c.serviceName,
+        paperInvoices: paperOf.get(c.customerId)?.paperInvoices ?? c.paperInvoices,
+        paperStopRequestedAt: paperOf.get(c.customerId)?.requestedAt ?? null,
+      })),
     },
     { headers: accounts.headers },
   );
 }
+
+const DATE = new Intl.DateTimeFormat("fr-FR", { dateStyle: "short", timeZone: "Europe/Paris" });
+
+function paperText(c: { paperInvoices: boolean; paperStopRequestedAt: string | null }): string {
+  if (!c.paperInvoices) return "Factures papier : arrêtées (vous les consultez sur le portail)";
+  if (c.paperStopRequestedAt) return `Factures papier : arrêt demandé le ${DATE.format(new Date(c.paperStopRequestedAt))}`;
+  return "Factures papier : reçues par courrier";
+}
+
+const PAPER_NOTICES: Record<string, string> = {
+  demande:
+    "Votre demande a bien été enregistrée : un message électronique a été envoyé au service concerné pour qu'il arrête l'envoi des factures au format papier.",
+  "deja-demande": "Vous avez déjà demandé à ne plus recevoir les factures au format papier : aucun nouveau message n'a été envoyé.",
+};
 
 const NOTICES: Record<string, string> = {
   modifie: "Votre nouvelle adresse mail est confirmée : c'est elle qui vous sert désormais à vous connecter.",
@@ -27,7 +49,8 @@ const NOTICES: Record<string, string> = {
 export default function MesInformations() {
   const { email, customers } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
-  const notice = NOTICES[params.get("courriel") ?? ""] ?? NOTICES[params.get("changement") ?? ""];
+  const notice = NOTICES[params.get("courriel") ?? ""] ?? NOTICES[params.get("changement") ?? ""] ?? PAPER_NOTICES[params.get("papier") ?? ""];
+  const paperStillSent = customers.some((c) => c.paperInvoices && !c.paperStopRequestedAt);
   return (
     <section aria-labelledby="infos-titre" className="flex flex-col gap-6">
       <h1 id="infos-titre" className="text-2xl font-bold">
@@ -42,11 +65,21 @@ export default function MesInformations() {
             <dt className="font-semibold">Abonné n° {c.number}</dt>
             <dd>
               {c.name} — {c.service}
+              <span className="block text-sm text-stone-700" data-testid="paper-status">
+                {paperText(c)}
+              </span>
             </dd>
           </div>
         ))}
       </dl>
       <ul className="flex flex-col gap-3">
+        {paperStillSent ? (
+          <li>
+            <Link to="/mes-informations/papier" className="font-semibold text-brand-700 underline">
+              Ne pas recevoir les factures au format papier
+            </Link>
+          </li>
+        ) : null}
         <li>
           <Link to="/mes-informations/adresse-mail" className="font-semibold text-brand-700 underline">
             Changer l&apos;adresse mail
@@ -58,6 +91,10 @@ export default function MesInformations() {
           </Link>
         </li>
       </ul>
+      <p className="text-sm text-stone-700">
+        Vous pouvez demander à ne plus recevoir les factures au format papier si vous préférez utiliser uniquement le portail. En
+        confirmant, un message électronique est automatiquement envoyé pour prévenir le service concerné de votre demande.
+      </p>
       <p className="text-sm text-stone-700">
         Si vous demandez à changer d&apos;adresse de messagerie, un message électronique vous sera envoyé sur votre nouvelle adresse pour
         validation. C&apos;est cette nouvelle adresse qui vous servira alors pour vous connecter sur votre compte.

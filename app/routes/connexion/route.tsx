@@ -80,6 +80,12 @@ export default function Connexion() {
           J&apos;active mon compte
         </Link>
       </p>
+      <p className="mt-3 text-center text-sm">
+        Vous ne pouvez pas vous connecter ?{" "}
+        <Link to="/nous-contacter" className="font-semibold text-brand-700 underline">
+          Contacter le service
+        </Link>
+      </p>
     </AuthCard>
   );
 }

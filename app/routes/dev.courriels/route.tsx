@@ -55,6 +55,12 @@ export default function Courriels() {
               <dl className="mt-1 grid grid-cols-[max-content_1fr] gap-x-3 text-sm">
                 <dt className="font-semibold">À</dt>
                 <dd data-testid="email-to">{email.to}</dd>
+                {email.replyTo ? (
+                  <>
+                    <dt className="font-semibold">Répondre à</dt>
+                    <dd data-testid="email-reply-to">{email.replyTo}</dd>
+                  </>
+                ) : null}
                 <dt className="font-semibold">Date</dt>
                 <dd>{new Intl.DateTimeFormat("fr-FR", { dateStyle: "short", timeStyle: "medium", timeZone: "Europe/Paris" }).format(new Date(email.createdAt))}</dd>
                 <dt className="font-semibold">État</dt>

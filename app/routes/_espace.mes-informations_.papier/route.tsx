@@ -1,0 +1,83 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/server-runtime";
+import type { MetaFunction } from "@remix-run/react";
+import { data, redirect } from "@remix-run/server-runtime";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { kickOutbox } from "~/.server/outbox";
+import { requireResident } from "~/.server/resident";
+import { Notice, PrimaryButton } from "~/components/form";
+
+export const meta: MetaFunction = () => [{ title: "Confirmation — Ne pas recevoir les factures au format papier — Le Portail des Factures" }];
+
+/**
+ * `/mes-informations/papier`: the "Confirmation" step of the paper opt-out, a real page so it
+ * works without JavaScript. "Confirmer" posts; "Annuler" goes back without recording anything.
+ */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { accounts, data: resident } = await requireResident(request);
+  const status = await resident.paperStatus();
+  const pending = status.filter((s) => s.paperInvoices && !s.requestedAt).map((s) => s.customerNumber);
+  return data({ pending }, { headers: accounts.headers });
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const { accounts, data: resident } = await requireResident(request);
+  const form = await request.formData();
+  if (form.get("intent") !== "confirmer") throw redirect("/mes-informations", { headers: accounts.headers });
+  try {
+    const requested = await resident.requestPaperOptout();
+    if (requested.length > 0) void kickOutbox();
+    throw redirect(`/mes-informations?papier=${requested.length > 0 ? "demande" : "deja-demande"}`, { headers: accounts.headers });
+  } catch (thrown) {
+    if (thrown instanceof Response) throw thrown;
+    console.error("paper opt-out request failed", thrown);
+    return data(
+      {
+        error:
+          "Votre demande n'a pas pu être enregistrée. Réessayez dans quelques minutes ; si le problème continue, contactez le service (voir « Contact »).",
+      },
+      { status: 503, headers: accounts.headers },
+    );
+  }
+}
+
+export default function ConfirmationPapier() {
+  const { pending } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  return (
+    <section aria-labelledby="titre" className="max-w-xl">
+      <h1 id="titre" className="text-2xl font-bold">
+        Confirmation
+      </h1>
+      {result?.error ? <Notice tone="error">{result.error}</Notice> : null}
+      {pending.length === 0 ? (
+        <>
+          <p className="mt-4">
+            Vous ne recevez plus les factures au format papier, ou vous avez déjà demandé à ne plus les recevoir : il n&apos;y a rien
+            à confirmer.
+          </p>
+          <p className="mt-6">
+            <Link to="/mes-informations" className="font-semibold text-brand-700 underline">
+              Retour à Mes informations
+            </Link>
+          </p>
+        </>
+      ) : (
+        <>
+          <p className="mt-4">Vous avez demandé à ne plus recevoir les factures au format papier.</p>
+          <p className="mt-2">Si vous confirmez, un message électronique sera automatiquement envoyé au service concerné.</p>
+          <p className="mt-2 text-sm text-stone-700">
+            {pending.length > 1 ? "Abonnés concernés" : "Abonné concerné"} : n° {pending.join(", n° ")}
+          </p>
+          <Form method="post" className="mt-6 flex flex-wrap items-center gap-3">
+            <PrimaryButton name="intent" value="confirmer">
+              Confirmer
+            </PrimaryButton>
+            <Link to="/mes-informations" className="px-4 py-2 font-semibold text-brand-700 underline">
+              Annuler
+            </Link>
+          </Form>
+        </>
+      )}
+    </section>
+  );
+}
