@@ -22,6 +22,10 @@
  * @property {boolean} [trustProxy] honour X-Forwarded-Proto / X-Forwarded-Host / X-Forwarded-For
  *   (set only when a reverse proxy we control overwrites them: env TRUST_PROXY=1).
  * @property {string[]} [formActionOrigins] extra origins forms may post to (payment provider).
+ * @property {string[]} [crossOriginPostPaths] path prefixes exempt from the Origin check, for
+ *   endpoints the payment provider posts to (server-to-server notification, browser return from
+ *   its page). Each must authenticate the request itself (unguessable per-attempt token, result
+ *   fetched from the provider) and be listed in docs/decisions/0003. Default: none.
  * @property {(error: unknown) => void} [onError] called when the wrapped handler throws.
  */
 
@@ -193,6 +197,7 @@ export function wrapHandler(handler, options = {}) {
   const mode = options.mode ?? "production";
   const trustProxy = options.trustProxy ?? false;
   const formActionOrigins = options.formActionOrigins ?? [];
+  const crossOriginPostPaths = options.crossOriginPostPaths ?? [];
   const onError = options.onError ?? ((error) => console.error(error));
 
   return async function securedHandler(request) {
@@ -202,7 +207,10 @@ export function wrapHandler(handler, options = {}) {
 
     /** @type {Response} */
     let response;
-    if (!SAFE_METHODS.has(request.method.toUpperCase()) && !isSameOriginRequest(request, ownOrigin)) {
+    const checkOrigin =
+      !SAFE_METHODS.has(request.method.toUpperCase()) &&
+      !crossOriginPostPaths.some((prefix) => new URL(request.url).pathname.startsWith(prefix));
+    if (checkOrigin && !isSameOriginRequest(request, ownOrigin)) {
       response = forbiddenResponse();
     } else {
       const headers = new Headers(request.headers);

@@ -169,6 +169,14 @@ describe("wrapHandler: Origin check on state-changing requests", () => {
     }
   });
 
+  it("lets the payment provider post to an explicitly exempted path only", async () => {
+    const handler = okHandler();
+    const wrapped = wrapHandler(handler, { crossOriginPostPaths: ["/paiement/notification/"] });
+    expect((await wrapped(post(`${ORIGIN}/paiement/notification/jeton`))).status).toBe(200);
+    expect((await wrapped(post(`${ORIGIN}/connexion`))).status).toBe(403);
+    expect(handler).toHaveBeenCalledOnce();
+  });
+
   it("behind a trusted proxy, compares with the forwarded origin", async () => {
     const proxied = (origin: string) =>
       post("http://127.0.0.1:3000/connexion", {
