@@ -1,0 +1,41 @@
+// ESLint flat config for the whole tree: app/, server/, tests/, e2e/, scripts/ and root configs.
+// Syntax-only TypeScript rules (no type information) to keep `npm run lint` fast; `tsc` does the typing.
+import js from "@eslint/js";
+import reactHooks from "eslint-plugin-react-hooks";
+import globals from "globals";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  {
+    ignores: ["build/**", "node_modules/**", ".tmp/**", ".data/**", ".cache/**", "test-results/**", "playwright-report/**", "supabase/.temp/**"],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ["**/*.{js,mjs,cjs,ts,tsx}"],
+    languageOptions: {
+      ecmaVersion: 2023,
+      sourceType: "module",
+      globals: { ...globals.node },
+    },
+    rules: {
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" }],
+    },
+  },
+  {
+    // Remix app: runs in the browser and on the server (web-standard APIs on both).
+    files: ["app/**/*.{ts,tsx}"],
+    ...reactHooks.configs.flat.recommended,
+    languageOptions: { globals: { ...globals.browser, ...globals.node } },
+  },
+  {
+    // Runs under Deno only (type-checked with `npm run deno:check`).
+    files: ["server/deno.js"],
+    languageOptions: { globals: { Deno: "readonly" } },
+  },
+  {
+    // Plain-JS server files document their types with JSDoc; allow `any` casts there.
+    files: ["server/**/*.js"],
+    rules: { "@typescript-eslint/no-explicit-any": "off" },
+  },
+);

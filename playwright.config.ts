@@ -1,0 +1,91 @@
+import { createServer } from "node:net";
+import { defineConfig, devices } from "@playwright/test";
+
+/**
+ * End-to-end tests against the production build, served twice: by `npm start` (Node) and by
+ * `npm run start:deno` (Deno). Each server gets a free port and its own fresh embedded database
+ * under .tmp/, so a developer's .data is never touched. Run `npm run build` first
+ * (`npm test` does). Chromium comes from Debian (/usr/bin/chromium), not from a download.
+ */
+
+/** A free TCP port, chosen once in the runner process and inherited by workers through env. */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+process.env.E2E_NODE_PORT ??= String(await freePort());
+process.env.E2E_DENO_PORT ??= String(await freePort());
+const nodePort = Number(process.env.E2E_NODE_PORT);
+const denoPort = Number(process.env.E2E_DENO_PORT);
+
+const serverEnv = (dataDir: string, port: number) => ({
+  NODE_ENV: "production",
+  HOST: "127.0.0.1",
+  PORT: String(port),
+  DATA_DIR: dataDir,
+});
+
+// The first request creates and seeds the embedded database (several seconds).
+const startTimeout = 180_000;
+
+export default defineConfig({
+  testDir: "./e2e",
+  fullyParallel: true,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  workers: process.env.CI ? 2 : undefined,
+  reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never" }]],
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  use: {
+    ...devices["Desktop Chrome"],
+    locale: "fr-FR",
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+      ],
+    },
+  },
+  projects: [
+    { name: "node", use: { baseURL: `http://127.0.0.1:${nodePort}` } },
+    { name: "deno", use: { baseURL: `http://127.0.0.1:${denoPort}` } },
+  ],
+  webServer: [
+    {
+      name: "node",
+      command: "rm -rf .tmp/e2e-node && mkdir -p .tmp/e2e-node && npm start",
+      url: `http://127.0.0.1:${nodePort}/health`,
+      env: serverEnv(".tmp/e2e-node", nodePort),
+      reuseExistingServer: false,
+      timeout: startTimeout,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+    {
+      name: "deno",
+      command: "rm -rf .tmp/e2e-deno && mkdir -p .tmp/e2e-deno && npm run start:deno",
+      url: `http://127.0.0.1:${denoPort}/health`,
+      env: serverEnv(".tmp/e2e-deno", denoPort),
+      reuseExistingServer: false,
+      timeout: startTimeout,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+  ],
+});

@@ -1,0 +1,97 @@
+// @ts-check
+/// <reference lib="deno.ns" />
+/**
+ * Production server for Deno (`npm run start:deno`): the same build and the same security
+ * wrapper as server/node.js, with `Deno.serve`. Static files are served here (JSR, hence
+ * @std/http, is not reachable from our build machines). Permissions (see package.json):
+ *   deno run --allow-net --allow-read=. --allow-write=${DATA_DIR:-.data} --allow-env server/deno.js
+ * Environment: PORT (3000), HOST (0.0.0.0), NODE_ENV (production), TRUST_PROXY=1, DATA_DIR.
+ * See docs/decisions/0002-one-build-node-and-deno.md.
+ */
+import { createRequestHandler } from "@remix-run/server-runtime";
+import { CLIENT_IP_HEADER, clientIp, wrapHandler } from "./security.js";
+import { staticHeaders, staticRelativePath } from "./static.js";
+
+const port = Number(Deno.env.get("PORT") ?? 3000);
+const hostname = Deno.env.get("HOST") ?? "0.0.0.0";
+const mode = /** @type {"production" | "development" | "test"} */ (Deno.env.get("NODE_ENV") ?? "production");
+const trustProxy = Deno.env.get("TRUST_PROXY") === "1";
+
+const clientDir = new URL("../build/client/", import.meta.url);
+const build = await import("../build/server/index.js");
+const remixHandler = createRequestHandler(/** @type {any} */ (build), mode);
+
+/**
+ * build/client file for a GET/HEAD request, or undefined to let Remix answer.
+ * @param {Request} request
+ * @returns {Promise<Response | undefined>}
+ */
+async function serveStatic(request) {
+  if (request.method !== "GET" && request.method !== "HEAD") return undefined;
+  const relativePath = staticRelativePath(new URL(request.url).pathname);
+  if (relativePath === null) return undefined;
+  const fileUrl = new URL(relativePath, clientDir);
+  let file;
+  try {
+    file = await Deno.open(fileUrl, { read: true });
+  } catch {
+    return undefined;
+  }
+  try {
+    const stats = await file.stat();
+    if (!stats.isFile) {
+      file.close();
+      return undefined;
+    }
+    const mtimeMs = stats.mtime?.getTime() ?? 0;
+    const { headers, notModified } = staticHeaders(relativePath, { size: stats.size, mtimeMs }, request.headers);
+    if (notModified || request.method === "HEAD") {
+      file.close();
+      if (notModified) headers.delete("Content-Length");
+      return new Response(null, { status: notModified ? 304 : 200, headers });
+    }
+    // The stream closes the file when it is fully read or cancelled.
+    return new Response(file.readable, { status: 200, headers });
+  } catch (error) {
+    file.close();
+    throw error;
+  }
+}
+
+const handler = wrapHandler(async (request) => (await serveStatic(request)) ?? remixHandler(request), {
+  mode,
+  trustProxy,
+});
+
+const server = Deno.serve(
+  {
+    port,
+    hostname,
+    onListen({ hostname, port }) {
+      console.log(`Le Portail des Factures (Deno ${Deno.version.deno}, ${mode}) listening on http://${hostname}:${port}`);
+    },
+  },
+  (request, info) => {
+    const headers = new Headers(request.headers);
+    const remote = info.remoteAddr.transport === "tcp" ? info.remoteAddr.hostname : undefined;
+    headers.delete(CLIENT_IP_HEADER);
+    headers.set(CLIENT_IP_HEADER, clientIp(remote, headers, trustProxy));
+    return handler(new Request(request, { headers }));
+  },
+);
+
+let stopping = false;
+/** @param {Deno.Signal} signal */
+function shutdown(signal) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`${signal} received, closing the server`);
+  // Finishes in-flight requests; give them a few seconds, then leave anyway.
+  const timer = setTimeout(() => Deno.exit(0), 5_000);
+  server.shutdown().then(() => {
+    clearTimeout(timer);
+    Deno.exit(0);
+  });
+}
+Deno.addSignalListener("SIGTERM", () => shutdown("SIGTERM"));
+Deno.addSignalListener("SIGINT", () => shutdown("SIGINT"));

@@ -1,0 +1,169 @@
+// @ts-check
+/**
+ * Production server for Node 20 (`npm start`): serves `build/client` and the Remix build
+ * (`build/server/index.js`), every response going through server/security.js.
+ * Environment: PORT (3000), HOST (0.0.0.0), NODE_ENV (production), TRUST_PROXY=1 behind a
+ * reverse proxy that sets X-Forwarded-*. See docs/decisions/0002-one-build-node-and-deno.md.
+ */
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import { createServer } from "node:http";
+import { Readable } from "node:stream";
+import { fileURLToPath } from "node:url";
+import { createRequestHandler } from "@remix-run/server-runtime";
+import { CLIENT_IP_HEADER, clientIp, createNonce, withSecurityHeaders, wrapHandler } from "./security.js";
+import { staticHeaders, staticRelativePath } from "./static.js";
+
+const port = Number(process.env.PORT ?? 3000);
+const host = process.env.HOST ?? "0.0.0.0";
+const mode = /** @type {"production" | "development" | "test"} */ (process.env.NODE_ENV ?? "production");
+const trustProxy = process.env.TRUST_PROXY === "1";
+
+const clientDir = fileURLToPath(new URL("../build/client/", import.meta.url));
+const build = await import("../build/server/index.js");
+const remixHandler = createRequestHandler(/** @type {any} */ (build), mode);
+
+/**
+ * build/client file for a GET/HEAD request, or undefined to let Remix answer.
+ * @param {Request} request
+ * @returns {Promise<Response | undefined>}
+ */
+async function serveStatic(request) {
+  if (request.method !== "GET" && request.method !== "HEAD") return undefined;
+  const relativePath = staticRelativePath(new URL(request.url).pathname);
+  if (relativePath === null) return undefined;
+  const filePath = clientDir + relativePath;
+  let stats;
+  try {
+    stats = await stat(filePath);
+  } catch {
+    return undefined;
+  }
+  if (!stats.isFile()) return undefined;
+  const { headers, notModified } = staticHeaders(relativePath, stats, request.headers);
+  if (notModified) {
+    headers.delete("Content-Length");
+    return new Response(null, { status: 304, headers });
+  }
+  if (request.method === "HEAD") return new Response(null, { status: 200, headers });
+  const body = /** @type {ReadableStream} */ (Readable.toWeb(createReadStream(filePath)));
+  return new Response(body, { status: 200, headers });
+}
+
+const handler = wrapHandler(async (request) => (await serveStatic(request)) ?? remixHandler(request), {
+  mode,
+  trustProxy,
+});
+
+/**
+ * @param {import("node:http").IncomingMessage} req
+ * @param {AbortSignal} signal
+ */
+function toRequest(req, signal) {
+  const url = new URL(req.url ?? "/", `http://${req.headers.host ?? `localhost:${port}`}`);
+  const headers = new Headers();
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    const name = /** @type {string} */ (req.rawHeaders[i]);
+    // HTTP/2 pseudo-headers never reach here over http/1.1, but be safe.
+    if (name.startsWith(":")) continue;
+    headers.append(name, /** @type {string} */ (req.rawHeaders[i + 1]));
+  }
+  headers.delete(CLIENT_IP_HEADER);
+  headers.set(CLIENT_IP_HEADER, clientIp(req.socket.remoteAddress, headers, trustProxy));
+  const method = req.method ?? "GET";
+  const hasBody = method !== "GET" && method !== "HEAD";
+  return new Request(url, /** @type {RequestInit} */ ({
+    method,
+    headers,
+    signal,
+    body: hasBody ? Readable.toWeb(req) : undefined,
+    duplex: "half",
+  }));
+}
+
+/**
+ * @param {import("node:http").ServerResponse} res
+ * @param {Response} response
+ * @param {boolean} isHead
+ */
+async function writeResponse(res, response, isHead) {
+  res.statusCode = response.status;
+  if (response.statusText) res.statusMessage = response.statusText;
+  for (const [name, value] of response.headers) {
+    if (name !== "set-cookie") res.setHeader(name, value);
+  }
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length > 0) res.setHeader("set-cookie", cookies);
+
+  if (isHead || !response.body) {
+    await response.body?.cancel();
+    res.end();
+    return;
+  }
+  res.flushHeaders();
+  const reader = response.body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (!res.write(value)) {
+        // Back-pressure: wait until the socket drains (or closes).
+        await new Promise((resolve) => {
+          res.once("drain", resolve);
+          res.once("close", resolve);
+        });
+        if (res.destroyed) break;
+      }
+    }
+  } finally {
+    if (res.destroyed) await reader.cancel().catch(() => {});
+    reader.releaseLock();
+  }
+  res.end();
+}
+
+const server = createServer(async (req, res) => {
+  const controller = new AbortController();
+  res.on("close", () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  try {
+    let request;
+    try {
+      request = toRequest(req, controller.signal);
+    } catch {
+      // Unusable Host header or URL: answer without involving Remix, same security headers.
+      const invalid = new Response("Requête invalide.", { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+      const https = false;
+      await writeResponse(res, withSecurityHeaders(invalid, { nonce: createNonce(), https, mode, formActionOrigins: [] }), false);
+      return;
+    }
+    const response = await handler(request);
+    await writeResponse(res, response, req.method === "HEAD");
+  } catch (error) {
+    console.error(error);
+    if (!res.headersSent) res.writeHead(500, { "Content-Type": "text/plain; charset=utf-8" });
+    res.end();
+  }
+});
+
+server.listen(port, host, () => {
+  console.log(`Le Portail des Factures (Node ${process.version}, ${mode}) listening on http://${host}:${port}`);
+});
+
+let stopping = false;
+/** @param {NodeJS.Signals} signal */
+function shutdown(signal) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`${signal} received, closing the server`);
+  server.close(() => process.exit(0));
+  server.closeIdleConnections();
+  // In-flight requests get a few seconds to finish; then we leave anyway.
+  setTimeout(() => {
+    server.closeAllConnections();
+    process.exit(0);
+  }, 5_000).unref();
+}
+process.on("SIGTERM", () => shutdown("SIGTERM"));
+process.on("SIGINT", () => shutdown("SIGINT"));

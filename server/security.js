@@ -1,0 +1,229 @@
+// @ts-check
+/**
+ * The one wrapper every HTTP response goes through, under Node (server/node.js) and Deno
+ * (server/deno.js). Web-standard APIs only: no `node:` imports, no environment reads (the
+ * server entries read the environment and pass options). See
+ * docs/decisions/0003-security-headers-and-origin-check.md.
+ *
+ * What it does, per request:
+ * 1. a fresh CSP nonce (Web Crypto, base64) replaces any incoming `x-csp-nonce` header and is
+ *    handed to Remix in that header (app/entry.server.tsx puts it on the scripts it renders);
+ * 2. state-changing requests (any method but GET/HEAD/OPTIONS) must carry an `Origin` header
+ *    equal to the portal's own origin, otherwise 403 and Remix is not called (CSRF defence);
+ * 3. security headers on every response: documents, data, resource routes, static files, errors.
+ */
+
+/** @typedef {(request: Request) => Promise<Response> | Response} Handler */
+
+/**
+ * @typedef {object} SecurityOptions
+ * @property {"production" | "development" | "test"} [mode] "development" loosens the CSP just
+ *   enough for Vite's dev client (inline styles, HMR websocket) — never 'unsafe-eval'.
+ * @property {boolean} [trustProxy] honour X-Forwarded-Proto / X-Forwarded-Host / X-Forwarded-For
+ *   (set only when a reverse proxy we control overwrites them: env TRUST_PROXY=1).
+ * @property {string[]} [formActionOrigins] extra origins forms may post to (payment provider).
+ * @property {string[]} [crossOriginPostPaths] path prefixes exempt from the Origin check, for
+ *   endpoints the payment provider posts to (server-to-server notification, browser return from
+ *   its page). Each must authenticate the request itself (unguessable per-attempt token, result
+ *   fetched from the provider) and be listed in docs/decisions/0003. Default: none.
+ * @property {(error: unknown) => void} [onError] called when the wrapped handler throws.
+ */
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+export const NONCE_HEADER = "x-csp-nonce";
+export const CLIENT_IP_HEADER = "x-client-ip";
+
+/** A fresh nonce: 16 random bytes, base64 (CSP nonce-source grammar allows base64 only). */
+export function createNonce() {
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
+
+/**
+ * First value of a comma-separated header (proxies may append), trimmed, lower-cased.
+ * @param {string | null} value
+ */
+function firstValue(value) {
+  if (!value) return undefined;
+  const first = value.split(",")[0]?.trim().toLowerCase();
+  return first || undefined;
+}
+
+/**
+ * The origin the browser sees for this request: the request URL's, or, behind a trusted proxy,
+ * the one X-Forwarded-Proto / X-Forwarded-Host describe.
+ * @param {Request} request
+ * @param {boolean} trustProxy
+ */
+export function publicOrigin(request, trustProxy) {
+  const url = new URL(request.url);
+  if (!trustProxy) return url.origin;
+  const proto = firstValue(request.headers.get("x-forwarded-proto"));
+  const host = firstValue(request.headers.get("x-forwarded-host"));
+  const protocol = proto === "https" || proto === "http" ? `${proto}:` : url.protocol;
+  try {
+    return new URL(`${protocol}//${host ?? url.host}`).origin;
+  } catch {
+    return url.origin;
+  }
+}
+
+/**
+ * The client's IP address for logs and login throttling: the socket's peer, or, behind a
+ * trusted proxy, the right-most X-Forwarded-For entry (the one our proxy appended; entries on
+ * its left come from the client and can be forged).
+ * @param {string | undefined} remoteAddress
+ * @param {Headers} headers
+ * @param {boolean} trustProxy
+ */
+export function clientIp(remoteAddress, headers, trustProxy) {
+  if (trustProxy) {
+    const forwarded = headers.get("x-forwarded-for");
+    const last = forwarded?.split(",").pop()?.trim();
+    if (last) return last;
+  }
+  return remoteAddress ?? "";
+}
+
+/**
+ * @param {{ nonce: string, mode: string, formActionOrigins: string[] }} options
+ */
+export function contentSecurityPolicy({ nonce, mode, formActionOrigins }) {
+  const dev = mode === "development";
+  const directives = [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}'`,
+    // Vite's dev client injects CSS with <style> elements; production CSS is a file.
+    dev ? "style-src 'self' 'unsafe-inline'" : "style-src 'self'",
+    "img-src 'self' data:",
+    dev ? "connect-src 'self' ws: wss:" : "connect-src 'self'",
+    ["form-action 'self'", ...formActionOrigins].join(" "),
+    "frame-ancestors 'none'",
+    "base-uri 'self'",
+    "object-src 'none'",
+  ];
+  return directives.join("; ");
+}
+
+/**
+ * Sets the security headers, copying the response first when its headers are immutable
+ * (e.g. a Response obtained from fetch()).
+ * @param {Response} response
+ * @param {{ nonce: string, https: boolean, mode: string, formActionOrigins: string[] }} options
+ */
+export function withSecurityHeaders(response, { nonce, https, mode, formActionOrigins }) {
+  /** @type {[string, string][]} */
+  const security = [
+    ["Content-Security-Policy", contentSecurityPolicy({ nonce, mode, formActionOrigins })],
+    ["X-Content-Type-Options", "nosniff"],
+    ["Referrer-Policy", "strict-origin-when-cross-origin"],
+    ["X-Frame-Options", "DENY"],
+    ["Permissions-Policy", "camera=(), microphone=(), geolocation=()"],
+    ["Cross-Origin-Opener-Policy", "same-origin"],
+  ];
+  if (https) security.push(["Strict-Transport-Security", "max-age=63072000; includeSubDomains"]);
+
+  let target = response;
+  try {
+    for (const [name, value] of security) target.headers.set(name, value);
+  } catch {
+    target = new Response(response.body, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: new Headers(response.headers),
+    });
+    for (const [name, value] of security) target.headers.set(name, value);
+  }
+  return target;
+}
+
+/** @param {string} title @param {string} message */
+function htmlPage(title, message) {
+  return `<!doctype html>
+<html lang="fr">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title} — Le Portail des Factures</title></head>
+<body>
+<main>
+<h1>${title}</h1>
+<p>${message}</p>
+<p><a href="/">Retour à l'accueil du portail</a></p>
+</main>
+</body>
+</html>
+`;
+}
+
+function forbiddenResponse() {
+  return new Response(
+    htmlPage("Requête refusée", "Requête refusée : elle ne vient pas du portail. Revenez sur le portail et recommencez."),
+    { status: 403, headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" } },
+  );
+}
+
+function errorResponse() {
+  return new Response(
+    htmlPage(
+      "Une erreur est survenue",
+      "Le portail n'a pas pu traiter votre demande. Réessayez dans quelques minutes ; si le problème continue, contactez le service qui vous envoie vos factures.",
+    ),
+    { status: 500, headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" } },
+  );
+}
+
+/**
+ * CSRF defence for state-changing requests. We require the `Origin` header and do not accept
+ * `Sec-Fetch-Site: same-origin` in its place: every browser we support sends Origin on POST
+ * (and on every non-GET fetch), so a request without it comes from something that is not a
+ * current browser on our pages, and one rule is easier to reason about than two. Origin "null"
+ * (sandboxed frames, some redirects, file:) is refused too.
+ * @param {Request} request
+ * @param {string} ownOrigin
+ */
+function isSameOriginRequest(request, ownOrigin) {
+  const origin = request.headers.get("origin");
+  return origin !== null && origin.toLowerCase() === ownOrigin.toLowerCase();
+}
+
+/**
+ * @param {Handler} handler the Remix request handler (or any web handler, e.g. static files)
+ * @param {SecurityOptions} [options]
+ * @returns {(request: Request) => Promise<Response>}
+ */
+export function wrapHandler(handler, options = {}) {
+  const mode = options.mode ?? "production";
+  const trustProxy = options.trustProxy ?? false;
+  const formActionOrigins = options.formActionOrigins ?? [];
+  const crossOriginPostPaths = options.crossOriginPostPaths ?? [];
+  const onError = options.onError ?? ((error) => console.error(error));
+
+  return async function securedHandler(request) {
+    const nonce = createNonce();
+    const ownOrigin = publicOrigin(request, trustProxy);
+    const https = ownOrigin.startsWith("https:");
+
+    /** @type {Response} */
+    let response;
+    const checkOrigin =
+      !SAFE_METHODS.has(request.method.toUpperCase()) &&
+      !crossOriginPostPaths.some((prefix) => new URL(request.url).pathname.startsWith(prefix));
+    if (checkOrigin && !isSameOriginRequest(request, ownOrigin)) {
+      response = forbiddenResponse();
+    } else {
+      const headers = new Headers(request.headers);
+      headers.set(NONCE_HEADER, nonce); // replaces any value the client sent
+      // `duplex` is required by Node's fetch when the body is a stream; Deno ignores it.
+      const forwarded = new Request(request, /** @type {RequestInit} */ ({ headers, duplex: "half" }));
+      try {
+        response = await handler(forwarded);
+      } catch (error) {
+        onError(error);
+        response = errorResponse();
+      }
+    }
+    return withSecurityHeaders(response, { nonce, https, mode, formActionOrigins });
+  };
+}
