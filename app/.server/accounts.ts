@@ -16,7 +16,8 @@ export async function accountsFor(request: Request): Promise<RequestAccounts> {
 /** Only same-site paths: "/factures?x=1" yes; "//evil", "https://…", "/\\evil" no. */
 export function safeRedirectPath(to: FormDataEntryValue | string | null | undefined, fallback = "/accueil"): string {
   if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
-  if (/[\u0000-\u001f]/.test(to)) return fallback;
+  // Control characters (tabs, newlines) could smuggle a different target past the checks above.
+  if ([...to].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) return fallback;
   return to;
 }
 
