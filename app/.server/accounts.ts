@@ -2,6 +2,8 @@ import { redirect } from "@remix-run/server-runtime";
 import { getBackend } from "./backend";
 import type { ActivationResult, RequestAccounts, SessionUser } from "./ports";
 
+export { safeRedirectPath } from "../utils/safe-redirect";
+
 /**
  * Account use cases shared by both adapters: what is a rule of ours (eligibility, throttling)
  * comes from SQL through AccountRulesPort; what is Auth's (passwords, links, sessions) comes
@@ -11,14 +13,6 @@ import type { ActivationResult, RequestAccounts, SessionUser } from "./ports";
 export async function accountsFor(request: Request): Promise<RequestAccounts> {
   const backend = await getBackend();
   return backend.accounts.forRequest(request);
-}
-
-/** Only same-site paths: "/factures?x=1" yes; "//evil", "https://…", "/\\evil" no. */
-export function safeRedirectPath(to: FormDataEntryValue | string | null | undefined, fallback = "/accueil"): string {
-  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
-  // Control characters (tabs, newlines) could smuggle a different target past the checks above.
-  if ([...to].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) return fallback;
-  return to;
 }
 
 /** Resolves to the signed-in user, or throws a redirect to the login page that comes back here. */
