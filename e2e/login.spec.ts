@@ -80,8 +80,9 @@ test.describe("login page", () => {
       page.waitForResponse((r) => r.request().method() === "POST"),
       page.getByRole("button", { name: "Connexion" }).click(),
     ]);
-    expect(post.status()).toBe(200);
-    await expect(page.getByRole("alert")).toBeVisible();
+    expect(post.status()).toBe(401); // wrong pair: the form again, with the generic message
+    await expect(page.getByRole("alert")).toContainText("Adresse mail ou mot de passe incorrect.");
+    await expect(page.getByLabel("Adresse mail")).toHaveValue("personne@exemple.fr");
     await context.close();
   });
 
@@ -91,7 +92,7 @@ test.describe("login page", () => {
     await page.getByLabel("Adresse mail").fill("personne@exemple.fr");
     await page.getByLabel("Mot de passe").fill("pas-le-bon-mot-de-passe");
     await page.getByRole("button", { name: "Connexion" }).click();
-    await expect(page.getByRole("alert")).toBeVisible();
+    await expect(page.getByRole("alert")).toContainText("Adresse mail ou mot de passe incorrect.");
   });
 });
 

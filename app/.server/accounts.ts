@@ -2,6 +2,8 @@ import { redirect } from "@remix-run/server-runtime";
 import { getBackend } from "./backend";
 import type { ActivationResult, RequestAccounts, SessionUser } from "./ports";
 
+export { safeRedirectPath } from "../utils/safe-redirect";
+
 /**
  * Account use cases shared by both adapters: what is a rule of ours (eligibility, throttling)
  * comes from SQL through AccountRulesPort; what is Auth's (passwords, links, sessions) comes
@@ -11,13 +13,6 @@ import type { ActivationResult, RequestAccounts, SessionUser } from "./ports";
 export async function accountsFor(request: Request): Promise<RequestAccounts> {
   const backend = await getBackend();
   return backend.accounts.forRequest(request);
-}
-
-/** Only same-site paths: "/factures?x=1" yes; "//evil", "https://…", "/\\evil" no. */
-export function safeRedirectPath(to: FormDataEntryValue | string | null | undefined, fallback = "/accueil"): string {
-  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
-  if (/[\u0000-\u001f]/.test(to)) return fallback;
-  return to;
 }
 
 /** Resolves to the signed-in user, or throws a redirect to the login page that comes back here. */

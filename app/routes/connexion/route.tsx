@@ -2,10 +2,11 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/server-r
 import type { MetaFunction } from "@remix-run/react";
 import { data, redirect } from "@remix-run/server-runtime";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { clientKey, formatRetryTime, requireAnonymous, safeRedirectPath, signInWithThrottle } from "~/.server/accounts";
+import { clientKey, formatRetryTime, requireAnonymous, signInWithThrottle } from "~/.server/accounts";
 import { getBackend } from "~/.server/backend";
 import { AuthCard } from "~/components/auth-card";
 import { fieldErrors, Notice, PrimaryButton, TextField } from "~/components/form";
+import { safeRedirectPath } from "~/utils/safe-redirect";
 import { LoginSchema } from "./schema";
 
 export const meta: MetaFunction = () => [{ title: "Connexion — Le Portail des Factures" }];
