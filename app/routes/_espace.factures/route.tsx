@@ -98,7 +98,36 @@ export default function MesFactures() {
       {invoices.length === 0 ? (
         <p data-testid="empty-tab">{firstPage ? empty : "Il n'y a pas d'autre facture dans cet onglet."}</p>
       ) : (
-        <div role="region" aria-labelledby="factures-legende" tabIndex={0} className="overflow-x-auto rounded bg-white shadow-sm focus-visible:outline-2">
+        <>
+        {/* Phones: one card per invoice (the table below is hidden there, and from screen readers too). */}
+        <ul className="flex flex-col gap-3 sm:hidden" aria-label={`${current.label}, de la plus récente à la plus ancienne`}>
+          {invoices.map((invoice) => (
+            <li key={invoice.id} className="rounded bg-white p-4 shadow-sm">
+              <p>
+                <Link to={`/factures/${invoice.id}`} className={linkClass}>
+                  Facture n° {invoice.number}
+                </Link>
+              </p>
+              <dl className="mt-2 grid grid-cols-[max-content_1fr] gap-x-3 gap-y-1 text-sm">
+                <dt className="font-semibold">Date</dt>
+                <dd>{invoice.issuedOn}</dd>
+                <dt className="font-semibold">Echéance</dt>
+                <dd>{invoice.dueOn}</dd>
+                <dt className="font-semibold">Montant</dt>
+                <dd>{invoice.amount}</dd>
+                <dt className="font-semibold">Objet</dt>
+                <dd>{invoice.object}</dd>
+                {showCustomer ? (
+                  <>
+                    <dt className="font-semibold">Abonné</dt>
+                    <dd>{invoice.customer}</dd>
+                  </>
+                ) : null}
+              </dl>
+            </li>
+          ))}
+        </ul>
+        <div role="region" aria-labelledby="factures-legende" tabIndex={0} className="hidden overflow-x-auto rounded bg-white shadow-sm focus-visible:outline-2 sm:block">
           <table className="w-full border-collapse text-left">
             <caption id="factures-legende" className="p-3 text-left text-sm text-stone-700">
               {current.label}, de la plus récente à la plus ancienne ({current.count} au total). Choisissez un numéro pour voir la
@@ -146,6 +175,7 @@ export default function MesFactures() {
             </tbody>
           </table>
         </div>
+        </>
       )}
 
       {nextPage || !firstPage ? (
