@@ -7,7 +7,7 @@ import { createAuthUser, expectPermissionDenied, SEED, testDatabase } from "./he
  * creation and its refusals, the one result function (double, out of order, mismatched, late),
  * expiry by the reconciliation job. Each test starts from a fresh copy of the seed.
  */
-const INVOICE_2059 = SEED.invoice2059Id; // 24311 cents, unpaid
+const INVOICE_2059: string = SEED.invoice2059Id; // 24311 cents, unpaid
 const INVOICE_2410 = "1a000000-0000-4000-8000-000000000002"; // 8750 cents, unpaid
 const INVOICE_PAID = "1a000000-0000-4000-8000-000000000003";
 const INVOICE_TREASURY = "1a000000-0000-4000-8000-000000000005";
