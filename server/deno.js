@@ -9,6 +9,7 @@
  * See docs/decisions/0002-one-build-node-and-deno.md.
  */
 import { createRequestHandler } from "@remix-run/server-runtime";
+import { paymentSecurityOptions } from "./payment.js";
 import { CLIENT_IP_HEADER, clientIp, wrapHandler } from "./security.js";
 import { staticHeaders, staticRelativePath } from "./static.js";
 
@@ -61,6 +62,10 @@ async function serveStatic(request) {
 const handler = wrapHandler(async (request) => (await serveStatic(request)) ?? remixHandler(request), {
   mode,
   trustProxy,
+  ...paymentSecurityOptions({
+    PAYFIP_PAYMENT_URL: Deno.env.get("PAYFIP_PAYMENT_URL"),
+    TIPI_PAYMENT_URL: Deno.env.get("TIPI_PAYMENT_URL"),
+  }),
 });
 
 const server = Deno.serve(

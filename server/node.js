@@ -11,6 +11,7 @@ import { createServer } from "node:http";
 import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { createRequestHandler } from "@remix-run/server-runtime";
+import { paymentSecurityOptions } from "./payment.js";
 import { CLIENT_IP_HEADER, clientIp, createNonce, withSecurityHeaders, wrapHandler } from "./security.js";
 import { staticHeaders, staticRelativePath } from "./static.js";
 
@@ -53,6 +54,10 @@ async function serveStatic(request) {
 const handler = wrapHandler(async (request) => (await serveStatic(request)) ?? remixHandler(request), {
   mode,
   trustProxy,
+  ...paymentSecurityOptions({
+    PAYFIP_PAYMENT_URL: process.env.PAYFIP_PAYMENT_URL,
+    TIPI_PAYMENT_URL: process.env.TIPI_PAYMENT_URL,
+  }),
 });
 
 /**

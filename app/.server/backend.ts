@@ -23,6 +23,9 @@ export function getBackend(): Promise<Backend> {
           m.startOutboxTimer(seconds);
           if (seconds > 0) void m.kickOutbox(); // what a previous process left behind
         });
+        // The payment reconciliation job (production: a cron calls it, docs/payment.md).
+        const reconcileSeconds = config.PAYMENTS_RECONCILE_SECONDS ?? (config.backend === "embedded" ? 60 : 0);
+        void import("./payment/reconcile").then((m) => m.startReconcileTimer(reconcileSeconds));
       },
       () => {
         backend = undefined; // let the next request try again instead of caching a failure

@@ -43,6 +43,21 @@ const EnvSchema = z
       .optional(),
     /** In-process sender timer, in seconds (0: off). Default 30 in the embedded default, 0 with Supabase (cron). */
     OUTBOX_POLL_SECONDS: z.coerce.number().int().min(0).max(3600).optional(),
+    /** PayFiP SOAP endpoint. Default: the local simulator (embedded), DGFiP's production URL (Supabase). */
+    PAYFIP_WS_URL: optionalUrl.optional(),
+    /** PayFiP payment page (the browser goes to `<url>?idop=…`). Same defaults. */
+    PAYFIP_PAYMENT_URL: optionalUrl.optional(),
+    /** Classic TIPI payment page (`paiement.web`, the form posts there). Same defaults. */
+    TIPI_PAYMENT_URL: optionalUrl.optional(),
+    /** Bearer secret of POST /taches/rapprochement-paiements (the cron's call). Unset: the endpoint is off. */
+    PAYMENTS_CRON_SECRET: z
+      .string()
+      .trim()
+      .transform((v) => (v === "" ? undefined : v))
+      .pipe(z.string().min(32, "PAYMENTS_CRON_SECRET must be at least 32 characters").optional())
+      .optional(),
+    /** In-process reconciliation timer, in seconds (0: off). Default 60 in the embedded default, 0 with Supabase (cron). */
+    PAYMENTS_RECONCILE_SECONDS: z.coerce.number().int().min(0).max(86400).optional(),
   })
   .superRefine((value, ctx) => {
     const supabaseVars = [value.SUPABASE_URL, value.SUPABASE_ANON_KEY, value.SUPABASE_SERVICE_ROLE_KEY];

@@ -43,6 +43,10 @@ export interface Backend {
   devMailbox?: DevMailboxPort;
   /** The e-mail outbox as the sender sees it (service role, SQL outbox_* functions). */
   outbox: OutboxPort;
+  /** Provider results and reconciliation (service role, SQL apply_payment_result & co). */
+  paymentResults: PaymentResultsPort;
+  /** Embedded default only: the local DGFiP simulator (its routes answer 404 without it). */
+  paymentSimulator?: import("./payment/simulator").DgfipSimulator;
   /** Where claimed e-mails go: Postmark, or the local capture of the embedded default. */
   mailTransport: MailTransport;
 }
@@ -215,6 +219,124 @@ export interface ResidentDataPort {
   contactServices(): Promise<ContactService[]>;
   /** public.send_contact_message(): stores the message and its e-mail in one transaction; returns its id. */
   sendContactMessage(input: ContactInput): Promise<string>;
+  /** public.my_payable_invoices(): unpaid and treasury invoices, with why one cannot be paid. */
+  payableInvoices(): Promise<PayableInvoice[]>;
+  /** public.start_payment(): creates the attempt atomically, or says why not. */
+  startPayment(invoiceIds: string[]): Promise<StartPaymentResult>;
+  /** public.set_payment_idop(): false when the attempt is not the caller's pending PayFiP one. */
+  setPaymentIdop(attemptId: string, idop: string): Promise<boolean>;
+  /** public.fail_payment_start(): the provider could not open the payment; frees the invoices. */
+  failPaymentStart(attemptId: string, reason: string): Promise<boolean>;
+  /** public.my_payment_attempt(): the caller's attempt by id or idOp, or null. */
+  paymentAttempt(ref: { attemptId?: string; idop?: string }): Promise<PaymentAttempt | null>;
+}
+
+/* ------------------------------------------------------------------ payment (issue 5) */
+
+export type PaymentProvider = "payfip_ws" | "tipi";
+export type PaymentStatus = "pending" | "paid" | "refused" | "abandoned" | "expired" | "error";
+/** Why an invoice cannot be paid online now (SQL portal.invoice_payment_block). */
+export type PaymentBlock = "paid" | "treasury" | "suspended" | "pending" | "amount_too_low" | "amount_too_high";
+
+export interface PayableInvoice {
+  id: string;
+  number: string;
+  issuedOn: string;
+  dueOn: string;
+  amountCents: number;
+  object: string;
+  status: InvoiceStatus;
+  serviceId: string;
+  serviceName: string;
+  numcli: string;
+  provider: PaymentProvider;
+  allowMultiple: boolean;
+  block: PaymentBlock | null;
+}
+
+export type StartRefusal =
+  | "empty"
+  | "too_many"
+  | "not_found"
+  | "not_unpaid"
+  | "several_services"
+  | "suspended"
+  | "multiple_not_allowed"
+  | "pending"
+  | "amount_out_of_limits"
+  | "invalid_email";
+
+export interface StartedPayment {
+  attemptId: string;
+  refdet: string;
+  amountCents: number;
+  provider: PaymentProvider;
+  numcli: string;
+  saisie: string;
+  exer: string;
+  mel: string;
+  objet: string;
+  /** Classic TIPI only: the per-attempt secret carried in urlcl (never stored in clear). */
+  tipiToken: string | null;
+  invoiceNumbers: string[];
+}
+
+export type StartPaymentResult =
+  | { status: "created"; payment: StartedPayment }
+  | { status: "refused"; reason: StartRefusal; minCents?: number; maxCents?: number };
+
+export interface PaymentAttempt {
+  id: string;
+  status: PaymentStatus;
+  provider: PaymentProvider;
+  numcli: string;
+  refdet: string;
+  idop: string | null;
+  amountCents: number;
+  invoiceIds: string[];
+  invoiceNumbers: string[];
+  numauto: string | null;
+  transactionAt: string | null;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export interface PaymentResultInput {
+  /** Where the result came from (logged): payfip_notification, payfip_return, reconcile, tipi_urlcl. */
+  source: string;
+  idop: string | null;
+  tipiToken: string | null;
+  refdet: string | null;
+  numcli: string | null;
+  amountCents: number | null;
+  resultrans: string | null;
+  numauto: string | null;
+  transactionAt: string | null;
+  payload: Record<string, unknown>;
+}
+
+export interface PaymentResultOutcome {
+  outcome: "applied" | "duplicate" | "ignored" | "rejected" | "unknown";
+  status?: PaymentStatus;
+  attemptId?: string;
+}
+
+export interface AttemptToReconcile {
+  id: string;
+  provider: PaymentProvider;
+  idop: string | null;
+  refdet: string;
+  pastWindow: boolean;
+}
+
+/** The server's side of payments (service role): never reachable from a resident's session. */
+export interface PaymentResultsPort {
+  /** public.apply_payment_result */
+  apply(input: PaymentResultInput): Promise<PaymentResultOutcome>;
+  /** public.expire_payment_attempt: true when it expired now. */
+  expire(attemptId: string, reason: string): Promise<boolean>;
+  /** public.payments_to_reconcile */
+  toReconcile(limit: number): Promise<AttemptToReconcile[]>;
 }
 
 /** An invoice's PDF, ready to stream. */

@@ -73,6 +73,15 @@ describe("public functions and their grants", () => {
     "outbox_mark_retry(p_id uuid, p_claim_token uuid, p_error text)": ["postgres", "service_role"],
     "outbox_mark_failed(p_id uuid, p_claim_token uuid, p_error text)": ["postgres", "service_role"],
     "outbox_requeue(p_id uuid)": ["postgres", "service_role"],
+    "my_payable_invoices()": ["authenticated", "postgres"],
+    "start_payment(p_invoice_ids uuid[])": ["authenticated", "postgres"],
+    "set_payment_idop(p_attempt_id uuid, p_idop text)": ["authenticated", "postgres"],
+    "fail_payment_start(p_attempt_id uuid, p_reason text)": ["authenticated", "postgres"],
+    "my_payment_attempt(p_attempt_id uuid, p_idop text)": ["authenticated", "postgres"],
+    "apply_payment_result(p_source text, p_idop text, p_tipi_token text, p_refdet text, p_numcli text, p_amount_cents bigint, p_resultrans text, p_numauto text, p_transaction_at timestamp with time zone, p_payload jsonb)":
+      ["postgres", "service_role"],
+    "expire_payment_attempt(p_attempt_id uuid, p_reason text)": ["postgres", "service_role"],
+    "payments_to_reconcile(p_limit integer)": ["postgres", "service_role"],
   };
 
   test("every public function has no EXECUTE for PUBLIC and only the intended grants", async () => {

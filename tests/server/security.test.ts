@@ -216,3 +216,27 @@ describe("helpers", () => {
     }
   });
 });
+
+describe("payment options of both servers (server/payment.js)", () => {
+  it("exempts exactly the provider's callbacks from the Origin check, not the payment start", async () => {
+    const { paymentSecurityOptions } = await import("../../server/payment.js");
+    const handler = okHandler();
+    const wrapped = wrapHandler(handler, paymentSecurityOptions({}));
+    for (const path of ["/paiement/notification", "/paiement/retour", `/paiement/resultat-tipi/${"a".repeat(64)}`, "/simulateur-dgfip/tpa/services/securite"]) {
+      expect((await wrapped(post(`${ORIGIN}${path}`))).status).toBe(200);
+    }
+    for (const path of ["/paiement/confirmation", "/paiement", "/simulateur-dgfip/tpa/paiementws.web", "/taches/rapprochement-paiements"]) {
+      expect((await wrapped(post(`${ORIGIN}${path}`, { Origin: "https://evil.example" }))).status).toBe(403);
+    }
+  });
+
+  it("lets forms go to DGFiP and to configured provider URLs (CSP form-action)", async () => {
+    const { paymentSecurityOptions } = await import("../../server/payment.js");
+    const options = paymentSecurityOptions({ TIPI_PAYMENT_URL: "https://www.tipi-client.budget.gouv.fr/tpa/paiement.web", PAYFIP_PAYMENT_URL: "not a url" });
+    expect(options.formActionOrigins).toEqual(["https://www.payfip.gouv.fr", "https://www.tipi-client.budget.gouv.fr"]);
+    const response = await wrapHandler(okHandler(), options)(new Request(`${ORIGIN}/paiement/confirmation`));
+    expect(response.headers.get("Content-Security-Policy")).toContain(
+      "form-action 'self' https://www.payfip.gouv.fr https://www.tipi-client.budget.gouv.fr",
+    );
+  });
+});

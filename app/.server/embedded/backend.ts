@@ -20,6 +20,20 @@ import type {
 import { createEmbeddedAccounts } from "./auth";
 import { openDatabase, type Database } from "./database";
 import { createEmbeddedInvoiceFiles } from "./files";
+import { getSimulator } from "../payment/simulator";
+import {
+  applyArgs,
+  toAttemptToReconcile,
+  toOutcome,
+  toPayableInvoice,
+  toPaymentAttempt,
+  toStartPaymentResult,
+  type PayableInvoiceRow,
+  type PaymentAttemptRow,
+  type ReconcileRow,
+  type StartPaymentJson,
+} from "../payment/rows";
+import type { PaymentResultsPort } from "../ports";
 
 /**
  * The embedded default: PGlite in `${DATA_DIR}/pglite`, seeded on first start. The port
@@ -42,6 +56,36 @@ export function createEmbeddedBackendFor(db: Database, config: Env): Backend {
     devMailbox: createEmbeddedDevMailbox(db),
     outbox: createEmbeddedOutbox(db),
     mailTransport: selectMailTransport(config),
+    paymentResults: createEmbeddedPaymentResults(db),
+    paymentSimulator: getSimulator(),
+  };
+}
+
+/** Payment results as the service role (same SQL functions as the Supabase adapter). */
+export function createEmbeddedPaymentResults(db: Database): PaymentResultsPort {
+  return {
+    async apply(input) {
+      const a = applyArgs(input);
+      const { rows } = await db.asService((tx) =>
+        tx.query<{ r: Parameters<typeof toOutcome>[0] }>(
+          "select public.apply_payment_result($1, $2, $3, $4, $5, $6, $7, $8, $9::timestamptz, $10::jsonb) as r",
+          [a.p_source, a.p_idop, a.p_tipi_token, a.p_refdet, a.p_numcli, a.p_amount_cents, a.p_resultrans, a.p_numauto, a.p_transaction_at, JSON.stringify(a.p_payload)],
+        ),
+      );
+      return toOutcome(rows[0]!.r);
+    },
+    async expire(attemptId, reason) {
+      const { rows } = await db.asService((tx) =>
+        tx.query<{ done: boolean }>("select public.expire_payment_attempt($1, $2) as done", [attemptId, reason]),
+      );
+      return rows[0]?.done === true;
+    },
+    async toReconcile(limit) {
+      const { rows } = await db.asService((tx) =>
+        tx.query<ReconcileRow>("select id, provider::text as provider, idop, refdet, past_window from public.payments_to_reconcile($1)", [limit]),
+      );
+      return rows.map(toAttemptToReconcile);
+    },
   };
 }
 
@@ -210,6 +254,46 @@ export function createEmbeddedResidentData(db: Database, user: SessionUser): Res
         tx.query<{ id: string }>("select public.send_contact_message($1, $2, $3) as id", [input.serviceId, input.subject, input.body]),
       );
       return rows[0]!.id;
+    },
+    async payableInvoices() {
+      const { rows } = await db.asUser(user.id, user.email, (tx) =>
+        tx.query<PayableInvoiceRow>(
+          `select id, number, to_char(issued_on, 'YYYY-MM-DD') as issued_on, to_char(due_on, 'YYYY-MM-DD') as due_on,
+                  amount_cents, object, status::text as status, service_id, service_name, numcli,
+                  payment_provider::text as payment_provider, allow_multiple_invoices, block
+           from public.my_payable_invoices()`,
+        ),
+      );
+      return rows.map(toPayableInvoice);
+    },
+    async startPayment(invoiceIds) {
+      const { rows } = await db.asUser(user.id, user.email, (tx) =>
+        tx.query<{ r: StartPaymentJson }>("select public.start_payment($1::uuid[]) as r", [invoiceIds]),
+      );
+      return toStartPaymentResult(rows[0]!.r);
+    },
+    async setPaymentIdop(attemptId, idop) {
+      const { rows } = await db.asUser(user.id, user.email, (tx) =>
+        tx.query<{ ok: boolean }>("select public.set_payment_idop($1, $2) as ok", [attemptId, idop]),
+      );
+      return rows[0]?.ok === true;
+    },
+    async failPaymentStart(attemptId, reason) {
+      const { rows } = await db.asUser(user.id, user.email, (tx) =>
+        tx.query<{ ok: boolean }>("select public.fail_payment_start($1, $2) as ok", [attemptId, reason]),
+      );
+      return rows[0]?.ok === true;
+    },
+    async paymentAttempt({ attemptId, idop }) {
+      const { rows } = await db.asUser(user.id, user.email, (tx) =>
+        tx.query<PaymentAttemptRow>(
+          `select id, status::text as status, provider::text as provider, numcli, refdet, idop, amount_cents, invoice_ids,
+                  invoice_numbers, numauto, transaction_at, created_at, expires_at
+           from public.my_payment_attempt($1::uuid, $2)`,
+          [attemptId ?? null, idop ?? null],
+        ),
+      );
+      return rows[0] ? toPaymentAttempt(rows[0]) : null;
     },
   };
 }

@@ -6,6 +6,7 @@ import { selectMailTransport } from "../mail-transport";
 import { createSupabaseDataPort } from "./data";
 import { createSupabaseInvoiceFiles } from "./files";
 import { createSupabaseOutbox } from "./outbox";
+import { createSupabasePaymentResults } from "./payment-results";
 import { createSupabaseResidentData } from "./resident-data";
 import { createSupabaseAccountRules } from "./rules";
 import { supabaseSettings } from "./settings";
@@ -27,6 +28,7 @@ export async function createSupabaseBackend(config: Env): Promise<Backend> {
     residentData: (accounts, _user) => createSupabaseResidentData(requestClientOf(accounts)),
     residentFiles: (accounts, _user) => createSupabaseInvoiceFiles(requestClientOf(accounts)),
     outbox: createSupabaseOutbox(serviceRole),
+    paymentResults: createSupabasePaymentResults(serviceRole),
     mailTransport: selectMailTransport(config),
   };
 }

@@ -1,6 +1,14 @@
 import type { SupabaseClient } from "@supabase/supabase-js";
 import type { ContactService, CustomerSummary, InvoiceCounts, InvoiceDetail, InvoiceRow, InvoiceStatus, PaperStatus, ResidentDataPort } from "../ports";
 import { rpcError, SupabaseAdapterError } from "./errors";
+import {
+  toPayableInvoice,
+  toPaymentAttempt,
+  toStartPaymentResult,
+  type PayableInvoiceRow,
+  type PaymentAttemptRow,
+  type StartPaymentJson,
+} from "../payment/rows";
 
 interface CustomerRow {
   customer_id: string;
@@ -112,7 +120,39 @@ export function createSupabaseResidentData(client: () => Promise<SupabaseClient>
       }
       return data;
     },
+
+    async payableInvoices() {
+      return (await rpcRows<PayableInvoiceRow>(client, "my_payable_invoices")).map(toPayableInvoice);
+    },
+
+    async startPayment(invoiceIds) {
+      const data = await rpcValue<StartPaymentJson>(client, "start_payment", { p_invoice_ids: invoiceIds });
+      if (!data || typeof data !== "object" || !("status" in data)) {
+        throw new SupabaseAdapterError(`Supabase rpc start_payment answered ${JSON.stringify(data)}`, { operation: "rpc start_payment" });
+      }
+      return toStartPaymentResult(data);
+    },
+
+    async setPaymentIdop(attemptId, idop) {
+      return (await rpcValue<boolean>(client, "set_payment_idop", { p_attempt_id: attemptId, p_idop: idop })) === true;
+    },
+
+    async failPaymentStart(attemptId, reason) {
+      return (await rpcValue<boolean>(client, "fail_payment_start", { p_attempt_id: attemptId, p_reason: reason })) === true;
+    },
+
+    async paymentAttempt({ attemptId, idop }) {
+      const rows = await rpcRows<PaymentAttemptRow>(client, "my_payment_attempt", { p_attempt_id: attemptId ?? null, p_idop: idop ?? null });
+      return rows[0] ? toPaymentAttempt(rows[0]) : null;
+    },
   };
+}
+
+/** Calls a scalar SQL function (PostgREST answers the bare JSON value). */
+export async function rpcValue<T>(client: () => Promise<SupabaseClient>, fn: string, args?: Record<string, unknown>): Promise<T> {
+  const { data, error, status } = await (await client()).rpc(fn, args);
+  if (error) throw rpcError(`rpc ${fn}`, error, status);
+  return data as T;
 }
 
 /** Calls a set-returning SQL function; PostgREST answers a JSON array of rows. */

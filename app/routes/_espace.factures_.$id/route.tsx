@@ -98,13 +98,13 @@ export default function Facture() {
         ) : (
           <p>Le PDF de cette facture n&apos;est pas disponible. Si vous en avez besoin, écrivez au service depuis la rubrique « Contact ».</p>
         )}
-        <PaymentAction status={invoice.status} paymentSuspended={invoice.paymentSuspended} />
+        <PaymentAction id={invoice.id} status={invoice.status} paymentSuspended={invoice.paymentSuspended} />
       </section>
     </section>
   );
 }
 
-function PaymentAction({ status, paymentSuspended }: { status: "unpaid" | "paid" | "treasury"; paymentSuspended: boolean }) {
+function PaymentAction({ id, status, paymentSuspended }: { id: string; status: "unpaid" | "paid" | "treasury"; paymentSuspended: boolean }) {
   if (status === "paid") return <p>Cette facture est réglée : vous n&apos;avez rien à payer.</p>;
   if (status === "treasury") {
     return (
@@ -114,9 +114,18 @@ function PaymentAction({ status, paymentSuspended }: { status: "unpaid" | "paid"
       </div>
     );
   }
-  // Unpaid. Online payment comes with the payment issue; until then, nothing that looks like it.
+  // Unpaid: the selection screen, with this invoice preselected (SPEC "Pay").
   if (paymentSuspended) return <Notice tone="info">Le paiement a été temporairement suspendu.</Notice>;
-  return <Notice tone="info">Le paiement en ligne sera bientôt disponible.</Notice>;
+  return (
+    <p>
+      <Link
+        to={`/paiement?facture=${id}`}
+        className="inline-block rounded bg-brand-700 px-4 py-2 font-semibold text-white hover:bg-brand-800"
+      >
+        Payer la facture
+      </Link>
+    </p>
+  );
 }
 
 export function ErrorBoundary() {

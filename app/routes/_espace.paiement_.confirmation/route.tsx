@@ -1,0 +1,137 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/server-runtime";
+import type { MetaFunction } from "@remix-run/react";
+import { data, redirect } from "@remix-run/server-runtime";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useEffect, useRef } from "react";
+import { env } from "~/.server/env";
+import { paymentUrls, portalOrigin } from "~/.server/payment/config";
+import { checkSelection, selectedIds } from "~/.server/payment/selection";
+import { payfipClientFor, startPayment } from "~/.server/payment/service";
+import { requireResident } from "~/.server/resident";
+import { Notice } from "~/components/form";
+import { formatEuros } from "~/utils/format";
+import { ERROR_MESSAGES, PROVIDER_NAME, selectionHref } from "~/utils/payment";
+
+/**
+ * "Informations pour le paiement TIPI" (SPEC "Pay"; "PayFiP" when the service uses the web
+ * service). GET shows what will be paid; the button posts to the action, which creates the
+ * attempt (public.start_payment) and sends the resident to the provider in the same tab:
+ * PayFiP by a redirect to paiementws.web?idop=…, classic TIPI by a form posted to paiement.web.
+ */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { accounts, data: resident } = await requireResident(request);
+  const ids = selectedIds(new URL(request.url).searchParams);
+  const check = checkSelection(await resident.payableInvoices(), ids);
+  if (!check.ok) throw redirect(selectionHref(ids, check.error), { headers: accounts.headers });
+  const provider = check.invoices[0]!.provider;
+  return data(
+    {
+      ids,
+      providerName: PROVIDER_NAME[provider],
+      numcli: check.invoices[0]!.numcli,
+      serviceName: check.invoices[0]!.serviceName,
+      amount: formatEuros(check.amountCents),
+      numbers: check.invoices.map((i) => i.number),
+    },
+    { headers: accounts.headers },
+  );
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const { accounts, data: resident } = await requireResident(request);
+  const ids = selectedIds(await request.formData());
+  const config = env();
+  const urls = paymentUrls(config, portalOrigin(config, request));
+  const outcome = await startPayment(resident, ids, urls, payfipClientFor(urls));
+  switch (outcome.kind) {
+    case "refused":
+      return redirect(selectionHref(ids, outcome.reason), { status: 303, headers: accounts.headers });
+    case "provider_unavailable":
+      return redirect(selectionHref(ids, "unavailable"), { status: 303, headers: accounts.headers });
+    case "redirect":
+      return redirect(outcome.url, { status: 303, headers: accounts.headers });
+    case "tipi_form":
+      return data({ tipiForm: { action: outcome.action, fields: outcome.fields } }, { headers: accounts.headers });
+  }
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `Informations pour le paiement ${data?.providerName ?? "TIPI"} — Le Portail des Factures` },
+];
+
+const buttonClass = "rounded bg-brand-700 px-4 py-2 font-semibold text-white hover:bg-brand-800";
+const secondaryClass = "rounded border border-brand-700 px-4 py-2 font-semibold text-brand-700 hover:bg-brand-50 text-center";
+
+export default function Confirmation() {
+  const info = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  if (result && "tipiForm" in result) return <TipiForm {...result.tipiForm} />;
+  return (
+    <section aria-labelledby="confirmation-titre" className="flex flex-col gap-6">
+      <h1 id="confirmation-titre" className="text-2xl font-bold">
+        Informations pour le paiement {info.providerName}
+      </h1>
+      <dl className="grid gap-x-6 gap-y-2 rounded bg-white p-4 shadow-sm sm:grid-cols-[max-content_1fr]" data-testid="payment-info">
+        <dt className="font-semibold">Identifiant collectivité :</dt>
+        <dd>{info.numcli}</dd>
+        <dt className="font-semibold">Montant du règlement :</dt>
+        <dd>{info.amount}</dd>
+        <dt className="font-semibold">Références des factures :</dt>
+        <dd>{info.numbers.join(", ")}</dd>
+      </dl>
+      <p>
+        Vous allez quitter le portail pour le service de paiement sécurisé {info.providerName} de la Direction générale des Finances
+        publiques, dans cette même fenêtre. Une fois le paiement terminé, vous reviendrez sur le portail.
+      </p>
+      <form method="post" className="flex flex-wrap gap-3">
+        {info.ids.map((id) => (
+          <input key={id} type="hidden" name="facture" value={id} />
+        ))}
+        <button type="submit" className={buttonClass}>
+          Payer la facture sur le portail {info.providerName}
+        </button>
+        <Link to={selectionHref(info.ids)} className={secondaryClass}>
+          Fermer
+        </Link>
+      </form>
+    </section>
+  );
+}
+
+/** Classic TIPI: the form the provider expects, submitted at once; the button is there without JavaScript. */
+function TipiForm({ action, fields }: { action: string; fields: [string, string][] }) {
+  const form = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    form.current?.submit();
+  }, []);
+  return (
+    <section aria-labelledby="tipi-titre" className="flex flex-col gap-4">
+      <h1 id="tipi-titre" className="text-2xl font-bold">
+        Redirection vers le portail TIPI
+      </h1>
+      <p>Vous allez être dirigé vers le service de paiement TIPI. Si rien ne se passe, cliquez sur le bouton ci-dessous.</p>
+      <form ref={form} method="post" action={action}>
+        {fields.map(([name, value]) => (
+          <input key={name} type="hidden" name={name} value={value} />
+        ))}
+        <button type="submit" className={buttonClass}>
+          Continuer vers le portail TIPI
+        </button>
+      </form>
+    </section>
+  );
+}
+
+export function ErrorBoundary() {
+  return (
+    <section className="flex flex-col gap-4">
+      <h1 className="text-2xl font-bold">Le paiement n&apos;a pas pu commencer</h1>
+      <Notice tone="error">{ERROR_MESSAGES.unavailable}</Notice>
+      <p>
+        <Link to="/paiement" className="font-semibold text-brand-700 underline">
+          Revenir à la sélection des factures
+        </Link>
+      </p>
+    </section>
+  );
+}

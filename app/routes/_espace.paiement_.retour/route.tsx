@@ -1,0 +1,166 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/server-runtime";
+import type { MetaFunction } from "@remix-run/react";
+import { data, redirect } from "@remix-run/server-runtime";
+import { Link, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { getBackend } from "~/.server/backend";
+import { env } from "~/.server/env";
+import { paymentUrls, portalOrigin } from "~/.server/payment/config";
+import { fieldAnyCase } from "~/.server/payment/protocol";
+import { confirmPayfip, payfipClientFor } from "~/.server/payment/service";
+import { requireResident } from "~/.server/resident";
+import { formatEuros } from "~/utils/format";
+import { selectionHref } from "~/utils/payment";
+
+/**
+ * `/paiement/retour`: where the resident lands after the provider (PayFiP's urlredirect with
+ * `idop`; after classic TIPI, `tentative=<attempt>`). For a PayFiP attempt still pending, the
+ * loader asks PayFiP for the result (recupererDetailPaiementSecurise) — never trusts the URL.
+ * While the result is not known the page refreshes itself (meta refresh, no JavaScript needed).
+ *
+ * PayFiP may bring the browser back with a POST from its own site: such a request carries no
+ * session cookie (SameSite=Lax), so the action only fetches the result server-side and
+ * redirects to the GET page, which then has the session.
+ */
+const IDOP = /^[A-Za-z0-9-]{1,64}$/;
+
+function noStore(from: Headers): Headers {
+  const headers = new Headers(from);
+  headers.set("Cache-Control", "no-store");
+  return headers;
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const url = new URL(request.url);
+  const form = new URLSearchParams();
+  try {
+    for (const [k, v] of await request.formData()) if (typeof v === "string") form.append(k, v);
+  } catch {
+    // no form body: the idop may be in the query string
+  }
+  const idop = fieldAnyCase(form, "idop") ?? fieldAnyCase(url.searchParams, "idop");
+  if (!idop || !IDOP.test(idop)) return redirect("/paiement/retour", 303);
+  const config = env();
+  const urls = paymentUrls(config, portalOrigin(config, request));
+  await confirmPayfip((await getBackend()).paymentResults, payfipClientFor(urls), idop, "payfip_return");
+  return redirect(`/paiement/retour?idop=${encodeURIComponent(idop)}`, 303);
+}
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { accounts, data: resident } = await requireResident(request);
+  const url = new URL(request.url);
+  const idopParam = fieldAnyCase(url.searchParams, "idop");
+  const idop = idopParam && IDOP.test(idopParam) ? idopParam : undefined;
+  const attemptParam = z.guid().safeParse(url.searchParams.get("tentative"));
+  const ref = attemptParam.success ? { attemptId: attemptParam.data.toLowerCase() } : idop ? { idop } : null;
+
+  let attempt = ref ? await resident.paymentAttempt(ref) : null;
+  if (attempt && attempt.status === "pending" && attempt.provider === "payfip_ws" && attempt.idop) {
+    const config = env();
+    const urls = paymentUrls(config, portalOrigin(config, request));
+    await confirmPayfip((await getBackend()).paymentResults, payfipClientFor(urls), attempt.idop, "payfip_return");
+    attempt = await resident.paymentAttempt({ attemptId: attempt.id });
+  }
+  if (!attempt) {
+    return data(
+      { status: "unknown" as const, amount: null, numbers: [] as string[], retryHref: "/paiement", refreshHref: null, numauto: null },
+      { headers: noStore(accounts.headers) },
+    );
+  }
+  return data(
+    {
+      status: attempt.status,
+      amount: formatEuros(attempt.amountCents),
+      numbers: attempt.invoiceNumbers,
+      numauto: attempt.numauto,
+      retryHref: selectionHref(attempt.invoiceIds),
+      refreshHref: `/paiement/retour?tentative=${attempt.id}`,
+    },
+    { headers: noStore(accounts.headers) },
+  );
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `${data ? TITLES[data.status] : "Paiement"} — Le Portail des Factures` },
+  ...(data?.status === "pending" ? [{ httpEquiv: "refresh", content: "5" } as const] : []),
+];
+
+const TITLES = {
+  paid: "Votre paiement est accepté",
+  pending: "Votre paiement est en cours de confirmation",
+  refused: "Votre paiement a été refusé",
+  abandoned: "Vous avez abandonné le paiement",
+  expired: "Le paiement n'a pas abouti",
+  error: "Le paiement n'a pas pu commencer",
+  unknown: "Paiement introuvable",
+} as const;
+
+const linkClass = "font-semibold text-brand-700 underline underline-offset-2 hover:text-brand-900";
+
+export default function Retour() {
+  const r = useLoaderData<typeof loader>();
+  const list = r.numbers.length > 0 ? r.numbers.join(", ") : null;
+  return (
+    <section aria-labelledby="retour-titre" className="flex flex-col gap-4" data-testid="payment-result" data-status={r.status}>
+      <h1 id="retour-titre" className="text-2xl font-bold">
+        {TITLES[r.status]}
+      </h1>
+      <div role="status" className="flex flex-col gap-3 rounded bg-white p-4 shadow-sm">
+        {r.status === "paid" ? (
+          <>
+            <p>
+              Votre paiement de {r.amount} est accepté. {r.numbers.length > 1 ? "Les factures" : "La facture"} {list}{" "}
+              {r.numbers.length > 1 ? "sont réglées" : "est réglée"}.
+            </p>
+            {r.numauto ? <p>Numéro d&apos;autorisation : {r.numauto}</p> : null}
+            <p>Un ticket de paiement vous est envoyé par courrier électronique par la DGFiP. Vous n&apos;avez rien d&apos;autre à faire.</p>
+          </>
+        ) : null}
+        {r.status === "pending" ? (
+          <>
+            <p>
+              Nous attendons la confirmation du service de paiement pour {list} ({r.amount}). Cette page se met à jour toute seule
+              toutes les 5 secondes. Ne payez pas une seconde fois.
+            </p>
+            <p>
+              <a href={r.refreshHref ?? "/paiement/retour"} className={linkClass}>
+                Actualiser la page
+              </a>
+            </p>
+          </>
+        ) : null}
+        {r.status === "refused" ? (
+          <p>
+            Le paiement de {r.amount} a été refusé par votre banque. Aucune somme n&apos;a été prélevée et {list} reste à régler. Vous
+            pouvez réessayer avec une autre carte ou régler par un autre moyen indiqué sur la facture.
+          </p>
+        ) : null}
+        {r.status === "abandoned" ? (
+          <p>Aucune somme n&apos;a été prélevée et {list} reste à régler. Vous pouvez recommencer quand vous le souhaitez.</p>
+        ) : null}
+        {r.status === "expired" ? (
+          <p>
+            Le service de paiement ne nous a transmis aucun paiement dans le délai prévu. Aucune somme n&apos;a été enregistrée et {list}{" "}
+            reste à régler. Si votre compte a été débité, écrivez au service depuis la rubrique « Contact ».
+          </p>
+        ) : null}
+        {r.status === "error" ? (
+          <p>Le service de paiement n&apos;a pas pu ouvrir le paiement. Aucune somme n&apos;a été prélevée. Réessayez dans quelques minutes.</p>
+        ) : null}
+        {r.status === "unknown" ? (
+          <p>Nous ne trouvons pas ce paiement dans votre espace. Consultez vos factures pour voir celles qui restent à régler.</p>
+        ) : null}
+      </div>
+      <p className="flex flex-wrap gap-4">
+        {r.status === "refused" || r.status === "abandoned" || r.status === "expired" || r.status === "error" ? (
+          <Link to={r.retryHref} className={linkClass}>
+            Payer à nouveau
+          </Link>
+        ) : null}
+        <Link to={r.status === "paid" ? "/factures?onglet=reglees" : "/factures"} className={linkClass}>
+          {r.status === "paid" ? "Voir mes factures réglées" : "Voir mes factures"}
+        </Link>
+      </p>
+    </section>
+  );
+}

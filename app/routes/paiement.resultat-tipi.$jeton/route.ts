@@ -1,0 +1,27 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/server-runtime";
+import { redirect } from "@remix-run/server-runtime";
+import { getBackend } from "~/.server/backend";
+import { applyTipiResult } from "~/.server/payment/service";
+
+/**
+ * `/paiement/resultat-tipi/<token>`: classic TIPI's urlcl. The result arrives as a form (from
+ * DGFiP's server, and from the resident's browser) and carries no signature: it is applied only
+ * when <token> is the attempt's secret and refdet, amount and numcli match it
+ * (public.apply_payment_result). Then the browser goes to the result page. Exempt from the
+ * Origin check (server/*.js, decision 0003).
+ */
+async function handle(request: Request, token: string): Promise<Response> {
+  const params = new URLSearchParams(new URL(request.url).searchParams);
+  if (request.method === "POST") {
+    try {
+      for (const [k, v] of await request.formData()) if (typeof v === "string") params.append(k, v);
+    } catch {
+      // no form body
+    }
+  }
+  const outcome = await applyTipiResult((await getBackend()).paymentResults, token, params, "tipi_urlcl");
+  return redirect(outcome.attemptId ? `/paiement/retour?tentative=${outcome.attemptId}` : "/paiement/retour", 303);
+}
+
+export const loader = ({ request, params }: LoaderFunctionArgs) => handle(request, params.jeton ?? "");
+export const action = ({ request, params }: ActionFunctionArgs) => handle(request, params.jeton ?? "");

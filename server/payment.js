@@ -1,0 +1,37 @@
+// @ts-check
+/**
+ * What the security wrapper (server/security.js) must let through for online payment, for both
+ * servers (docs/decisions/0003, section "Payment callbacks"; docs/payment.md):
+ * - crossOriginPostPaths: the exact endpoints DGFiP (or its page, in the resident's browser)
+ *   posts to without our Origin — PayFiP's urlnotif and urlredirect, classic TIPI's urlcl — and
+ *   the local simulator's SOAP endpoint, which the portal itself calls server to server (it
+ *   answers 404 outside the embedded default). Each authenticates what it receives: the result
+ *   is fetched from PayFiP, or must carry the attempt's secret token and match it (SQL).
+ * - formActionOrigins: the provider's origins, where the TIPI form posts and the PayFiP redirect
+ *   that follows our confirmation form goes (CSP form-action also governs that redirect).
+ */
+export const PAYMENT_CALLBACK_PATHS = [
+  "/paiement/notification",
+  "/paiement/retour",
+  "/paiement/resultat-tipi/",
+  "/simulateur-dgfip/tpa/services/securite",
+];
+
+const DGFIP_ORIGIN = "https://www.payfip.gouv.fr";
+
+/**
+ * @param {{ PAYFIP_PAYMENT_URL?: string, TIPI_PAYMENT_URL?: string }} env
+ * @returns {{ crossOriginPostPaths: string[], formActionOrigins: string[] }}
+ */
+export function paymentSecurityOptions(env) {
+  const origins = new Set([DGFIP_ORIGIN]);
+  for (const value of [env.PAYFIP_PAYMENT_URL, env.TIPI_PAYMENT_URL]) {
+    if (!value) continue;
+    try {
+      origins.add(new URL(value).origin);
+    } catch {
+      // an invalid URL is reported by the app's env validation at the first request
+    }
+  }
+  return { crossOriginPostPaths: [...PAYMENT_CALLBACK_PATHS], formActionOrigins: [...origins] };
+}

@@ -1,0 +1,306 @@
+import { http, HttpResponse } from "msw";
+import { setupServer } from "msw/node";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Database } from "~/.server/embedded/database";
+import type { Backend } from "~/.server/ports";
+import type { DgfipSimulator } from "~/.server/payment/simulator";
+import { runReconciliation } from "~/.server/payment/reconcile";
+import * as detail from "~/routes/_espace.factures_.$id/route";
+import * as selection from "~/routes/_espace.paiement/route";
+import * as confirmation from "~/routes/_espace.paiement_.confirmation/route";
+import * as retour from "~/routes/_espace.paiement_.retour/route";
+import * as notification from "~/routes/paiement.notification/route";
+import * as tipiResult from "~/routes/paiement.resultat-tipi.$jeton/route";
+import * as soapEndpoint from "~/routes/simulateur-dgfip.tpa.services.securite/route";
+import * as payfipPage from "~/routes/simulateur-dgfip.tpa.paiementws[.]web/route";
+import * as tipiPage from "~/routes/simulateur-dgfip.tpa.paiement[.]web/route";
+import { Browser, ORIGIN, startPortal } from "../accounts/route-harness";
+import { SEED } from "../db/helpers";
+import { createOtherResident, DEMO, loggedIn, plain } from "../invoices/helpers";
+
+/**
+ * The payment screens and endpoints, called as the server calls them, on a real embedded
+ * database and the real simulator. The portal's server-to-server calls (SOAP, urlnotif, urlcl)
+ * are real fetches to its own origin; MSW hands them to the same route modules the server runs.
+ */
+const INVOICE_2059 = SEED.invoice2059Id;
+const INVOICE_2410 = "1a000000-0000-4000-8000-000000000002";
+const INVOICE_TREASURY = "1a000000-0000-4000-8000-000000000005";
+
+const server = setupServer(
+  http.post(`${ORIGIN}/simulateur-dgfip/tpa/services/securite`, ({ request }) => soapEndpoint.action({ request, params: {}, context: {} }) as Promise<Response>),
+  http.all(`${ORIGIN}/paiement/notification`, async ({ request }) => {
+    notifications++;
+    return notification.action({ request, params: {}, context: {} });
+  }),
+  http.post(`${ORIGIN}/paiement/resultat-tipi/:jeton`, async ({ request, params }) =>
+    tipiResult.action({ request, params: { jeton: String(params.jeton) }, context: {} }),
+  ),
+);
+let notifications = 0;
+
+let db: Database;
+let backend: Backend;
+let sim: DgfipSimulator;
+let demo: Browser;
+beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
+afterAll(async () => {
+  server.close();
+  await db?.close();
+});
+beforeEach(async () => {
+  await db?.close();
+  ({ db, backend } = await startPortal());
+  sim = backend.paymentSimulator!;
+  sim.now = () => Date.now();
+  notifications = 0;
+  demo = await loggedIn(DEMO.email, DEMO.password);
+});
+afterEach(() => server.resetHandlers());
+
+const status = async (id: string) =>
+  (await db.pg.query<{ status: string }>("select status::text as status from portal.invoices where id = $1", [id])).rows[0]!.status;
+const setService = (sql: string) => db.pg.query(`update portal.services set ${sql} where id = $1`, [SEED.serviceId]);
+
+interface SelectionData {
+  invoices: { id: string; number: string; amount: string; blockedBecause: string | null }[];
+  selected: string[];
+  error: string | null;
+  services: { allowMultiple: boolean }[];
+}
+
+/** Selection → confirmation → start; answers the action's outcome. */
+async function startFor(ids: string[]) {
+  const query = ids.map((id) => `facture=${id}`).join("&");
+  const page = await demo.call(confirmation.loader, `/paiement/confirmation?${query}`);
+  expect(page.status).toBe(200);
+  const form = new URLSearchParams(ids.map((id) => ["facture", id]));
+  const request = demo.request(`/paiement/confirmation?${query}`, { form: Object.fromEntries(form) });
+  // Several values of one name: build the body by hand.
+  const body = form.toString();
+  const started = await confirmation.action({ request: new Request(request.url, { method: "POST", headers: request.headers, body }), params: {}, context: {} });
+  return started as Response | { data: { tipiForm: { action: string; fields: [string, string][] } } };
+}
+
+async function payOnSimulator(idopUrl: string, decision: "P" | "R" | "A", controls: Record<string, string> = {}) {
+  const idop = new URL(idopUrl).searchParams.get("idop")!;
+  const page = await demo.call(payfipPage.loader, `/simulateur-dgfip/tpa/paiementws.web?idop=${idop}`);
+  expect(page.data).toMatchObject({ found: true, numcli: "004200" });
+  const outcome = await demo.call(payfipPage.action, "/simulateur-dgfip/tpa/paiementws.web", { idop, decision, ...controls });
+  return { idop, outcome };
+}
+
+describe("invoice page", () => {
+  it("offers « Payer la facture » to /paiement?facture=<id> for an unpaid invoice, the suspension message otherwise", async () => {
+    const r = await demo.call(detail.loader, `/factures/${INVOICE_2059}`, undefined, { id: INVOICE_2059 });
+    expect(r.data).toMatchObject({ status: "unpaid", paymentSuspended: false, id: INVOICE_2059 });
+    await setService("payment_suspended = true");
+    const suspended = await demo.call(detail.loader, `/factures/${INVOICE_2059}`, undefined, { id: INVOICE_2059 });
+    expect(suspended.data).toMatchObject({ paymentSuspended: true });
+  });
+});
+
+describe("/paiement (selection)", () => {
+  it("preselects the invoice the resident came from and says why others cannot be paid", async () => {
+    const r = await demo.call(selection.loader, `/paiement?facture=${INVOICE_2059}`);
+    const d = r.data as SelectionData;
+    expect(d.selected).toEqual([INVOICE_2059]);
+    expect(d.invoices.map((i) => i.number)).toEqual(["2017-020-002410", "2017-020-002059", "2016-020-003305", "2016-020-002118"]);
+    expect(d.invoices.find((i) => i.id === INVOICE_TREASURY)!.blockedBecause).toMatch(/^Transmise en trésorerie/);
+    expect(d.invoices.find((i) => i.id === INVOICE_2410)!.blockedBecause).toBeNull();
+  });
+
+  it("keeps one invoice only when the service does not allow several", async () => {
+    await setService("allow_multiple_invoices = false");
+    const r = await demo.call(selection.loader, `/paiement?facture=${INVOICE_2059}&facture=${INVOICE_2410}`);
+    expect((r.data as SelectionData).selected).toEqual([INVOICE_2059]);
+    const confirm = await demo.call(confirmation.loader, `/paiement/confirmation?facture=${INVOICE_2059}&facture=${INVOICE_2410}`);
+    expect(confirm.location).toBe(`/paiement?facture=${INVOICE_2059}&facture=${INVOICE_2410}&erreur=multiple_not_allowed`);
+    const message = await demo.call(selection.loader, confirm.location!);
+    expect((message.data as SelectionData).error).toBe("Votre service ne permet de régler qu'une facture à la fois. Sélectionnez une seule facture.");
+  });
+
+  it("refuses invoices of two services in one payment", async () => {
+    const { rows } = await db.pg.query<{ id: string }>("insert into portal.services (name, numcli, allow_multiple_invoices) values ('Eau', '004299', true) returning id");
+    const c = await db.pg.query<{ id: string }>(
+      "insert into portal.customers (service_id, customer_number, display_name, email) values ($1, 'E1', 'Test SISTEC560', 'demo@demo.fr') returning id",
+      [rows[0]!.id],
+    );
+    const i = await db.pg.query<{ id: string }>(
+      "insert into portal.invoices (service_id, customer_id, number, issued_on, due_on, amount_cents) values ($1, $2, 'E-1', '2024-01-01', '2024-01-31', 1000) returning id",
+      [rows[0]!.id, c.rows[0]!.id],
+    );
+    const confirm = await demo.call(confirmation.loader, `/paiement/confirmation?facture=${INVOICE_2059}&facture=${i.rows[0]!.id}`);
+    expect(confirm.location).toMatch(/erreur=several_services$/);
+  });
+
+  it("a treasury invoice, another resident's invoice or nothing selected go back with the reason", async () => {
+    expect((await demo.call(confirmation.loader, `/paiement/confirmation?facture=${INVOICE_TREASURY}`)).location).toMatch(/erreur=blocked$/);
+    const other = await createOtherResident(db);
+    expect((await demo.call(confirmation.loader, `/paiement/confirmation?facture=${other.invoice_id}`)).location).toMatch(/erreur=not_found$/);
+    expect((await demo.call(confirmation.loader, "/paiement/confirmation")).location).toBe("/paiement?erreur=empty");
+  });
+
+  it("the confirmation shows numcli, amount and references, in PayFiP's or TIPI's words", async () => {
+    const r = await demo.call(confirmation.loader, `/paiement/confirmation?facture=${INVOICE_2059}&facture=${INVOICE_2410}`);
+    expect(r.data).toMatchObject({ providerName: "PayFiP", numcli: "004200", numbers: ["2017-020-002059", "2017-020-002410"] });
+    expect(plain((r.data as { amount: string }).amount)).toBe("330,61 €");
+    await setService("payment_provider = 'tipi'");
+    const tipi = await demo.call(confirmation.loader, `/paiement/confirmation?facture=${INVOICE_2059}`);
+    expect(tipi.data).toMatchObject({ providerName: "TIPI" });
+  });
+});
+
+describe("PayFiP web service through the simulator", () => {
+  it("pays two invoices: redirect to paiementws.web, notification, return page says paid", async () => {
+    const started = (await startFor([INVOICE_2059, INVOICE_2410])) as Response;
+    expect(started.status).toBe(303);
+    const to = started.headers.get("location")!;
+    expect(to).toMatch(new RegExp(`^${ORIGIN}/simulateur-dgfip/tpa/paiementws\\.web\\?idop=[0-9a-f-]{36}$`));
+    const { idop, outcome } = await payOnSimulator(to, "P");
+    expect(notifications).toBe(1);
+    expect(await status(INVOICE_2059)).toBe("paid");
+    expect(await status(INVOICE_2410)).toBe("paid");
+    expect(outcome.location).toBe(`${ORIGIN}/paiement/retour?idop=${idop}`);
+    const page = await demo.call(retour.loader, `/paiement/retour?idop=${idop}`);
+    expect(page.data).toMatchObject({ status: "paid", numbers: ["2017-020-002059", "2017-020-002410"] });
+  });
+
+  it("notification sent twice: one effect", async () => {
+    const started = (await startFor([INVOICE_2059])) as Response;
+    await payOnSimulator(started.headers.get("location")!, "P", { notification: "twice" });
+    expect(notifications).toBe(2);
+    const { rows } = await db.pg.query<{ kind: string }>("select kind from portal.payment_events where kind like 'result%' order by id");
+    expect(rows.map((r) => r.kind)).toEqual(["result_paid", "result_duplicate"]);
+    expect(await status(INVOICE_2059)).toBe("paid");
+  });
+
+  it("refused and abandoned leave the invoice unpaid and payable again", async () => {
+    for (const [decision, expected] of [["R", "refused"], ["A", "abandoned"]] as const) {
+      const started = (await startFor([INVOICE_2059])) as Response;
+      const { idop } = await payOnSimulator(started.headers.get("location")!, decision);
+      expect(await status(INVOICE_2059)).toBe("unpaid");
+      const page = await demo.call(retour.loader, `/paiement/retour?idop=${idop}`);
+      expect(page.data).toMatchObject({ status: expected, retryHref: `/paiement?facture=${INVOICE_2059}` });
+    }
+  });
+
+  it("late result: the return page says « en cours de confirmation » until PayFiP knows, then paid", async () => {
+    const started = (await startFor([INVOICE_2059])) as Response;
+    let clock = Date.now();
+    sim.now = () => clock;
+    const { idop } = await payOnSimulator(started.headers.get("location")!, "P", { notification: "late", delai: "3600" });
+    expect(notifications).toBe(0);
+    const waiting = await demo.call(retour.loader, `/paiement/retour?idop=${idop}`);
+    expect(waiting.data).toMatchObject({ status: "pending" });
+    expect((waiting.data as { refreshHref: string }).refreshHref).toMatch(/^\/paiement\/retour\?tentative=/);
+    clock += 3_601_000; // PayFiP knows now; the late notification has not come yet
+    const paid = await demo.call(retour.loader, (waiting.data as { refreshHref: string }).refreshHref);
+    expect(paid.data).toMatchObject({ status: "paid" });
+  });
+
+  it("browser closed, no notification: the reconciliation job finds the payment", async () => {
+    const started = (await startFor([INVOICE_2059])) as Response;
+    const { outcome } = await payOnSimulator(started.headers.get("location")!, "P", { notification: "none", navigateur: "ferme" });
+    expect(outcome.data).toMatchObject({ closed: true });
+    expect(await status(INVOICE_2059)).toBe("unpaid");
+    expect(await runReconciliation()).toMatchObject({ checked: 1, settled: 1 });
+    expect(await status(INVOICE_2059)).toBe("paid");
+  });
+
+  it("never paid (P5 for ever): the attempt expires after the window and the invoice is free again", async () => {
+    await startFor([INVOICE_2059]);
+    expect(await runReconciliation()).toMatchObject({ checked: 1, waiting: 1, expired: 0 });
+    await db.pg.query("update portal.payment_attempts set expires_at = now() - interval '1 second'");
+    expect(await runReconciliation()).toMatchObject({ checked: 1, expired: 1 });
+    const r = await demo.call(selection.loader, `/paiement?facture=${INVOICE_2059}`);
+    expect((r.data as SelectionData).selected).toEqual([INVOICE_2059]);
+  });
+
+  it("an invoice already being paid cannot be started again (and says why)", async () => {
+    await startFor([INVOICE_2059]);
+    const r = await demo.call(selection.loader, "/paiement");
+    expect((r.data as SelectionData).invoices.find((i) => i.id === INVOICE_2059)!.blockedBecause).toMatch(/Un paiement de cette facture est en cours/);
+  });
+
+  it("PayFiP unreachable (HTTP 500): back to the selection with a French message, the invoice stays payable", async () => {
+    server.use(http.post(`${ORIGIN}/simulateur-dgfip/tpa/services/securite`, () => new HttpResponse("oops", { status: 500 })));
+    const started = (await startFor([INVOICE_2059])) as Response;
+    expect(started.headers.get("location")).toBe(`/paiement?facture=${INVOICE_2059}&erreur=unavailable`);
+    const { rows } = await db.pg.query<{ status: string }>("select status::text as status from portal.payment_attempts");
+    expect(rows).toEqual([{ status: "error" }]);
+    expect((await demo.call(selection.loader, `/paiement?facture=${INVOICE_2059}`)).data).toMatchObject({ selected: [INVOICE_2059] });
+  });
+
+  it("the notification endpoint: no idop is a 400; an unknown idop changes nothing", async () => {
+    const none = await notification.action({ request: new Request(`${ORIGIN}/paiement/notification`, { method: "POST" }), params: {}, context: {} });
+    expect(none.status).toBe(400);
+    const unknown = await notification.loader({ request: new Request(`${ORIGIN}/paiement/notification?IDOP=inconnu`), params: {}, context: {} });
+    expect(unknown.status).toBe(200);
+  });
+
+  it("the browser return may be a POST without session: it fetches the result and redirects to the page", async () => {
+    const started = (await startFor([INVOICE_2059])) as Response;
+    const idop = new URL(started.headers.get("location")!).searchParams.get("idop")!;
+    await payOnSimulator(started.headers.get("location")!, "P", { notification: "none" });
+    const anonymous = new Request(`${ORIGIN}/paiement/retour`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: "https://www.payfip.gouv.fr" },
+      body: `idop=${idop}`,
+    });
+    const r = (await retour.action({ request: anonymous, params: {}, context: {} })) as Response;
+    expect(r.headers.get("location")).toBe(`/paiement/retour?idop=${idop}`);
+    expect(await status(INVOICE_2059)).toBe("paid");
+  });
+});
+
+describe("classic TIPI through the simulator", () => {
+  beforeEach(async () => {
+    await setService("payment_provider = 'tipi'");
+  });
+
+  async function tipiStart() {
+    const started = await startFor([INVOICE_2059]);
+    const form = (started as { data: { tipiForm: { action: string; fields: [string, string][] } } }).data.tipiForm;
+    expect(form.action).toBe(`${ORIGIN}/simulateur-dgfip/tpa/paiement.web`);
+    const fields = Object.fromEntries(form.fields);
+    expect(fields).toMatchObject({ numcli: "004200", montant: "24311", saisie: "T", mel: "demo@demo.fr" });
+    expect(fields.urlcl).toMatch(new RegExp(`^${ORIGIN}/paiement/resultat-tipi/[0-9a-f]{64}$`));
+    const opened = await demo.call(tipiPage.action, "/simulateur-dgfip/tpa/paiement.web", fields);
+    const session = new URLSearchParams(opened.location!.split("?")[1]).get("session")!;
+    return { fields, session };
+  }
+
+  it("pays: the result posted to urlcl with the token marks the invoice paid; the browser lands on the result", async () => {
+    const { session } = await tipiStart();
+    const decided = await demo.call(tipiPage.action, "/simulateur-dgfip/tpa/paiement.web", { session, decision: "P" });
+    expect(await status(INVOICE_2059)).toBe("paid");
+    const back = (decided.data as { returnForm: { action: string; fields: [string, string][] } }).returnForm;
+    const token = back.action.split("/").pop()!;
+    const browserReturn = await demo.call(tipiResult.action, `/paiement/resultat-tipi/${token}`, Object.fromEntries(back.fields), { jeton: token });
+    expect(browserReturn.location).toMatch(/^\/paiement\/retour\?tentative=/);
+    expect((await demo.call(retour.loader, browserReturn.location!)).data).toMatchObject({ status: "paid" });
+  });
+
+  it("a forged result without the token (or with a wrong one) changes nothing", async () => {
+    const { fields } = await tipiStart();
+    const forged = { numcli: "004200", exer: fields.exer!, refdet: fields.refdet!, montant: "24311", resultrans: "P", numauto: "FAUX01", dattrans: "28112026", heurtrans: "1000" };
+    const bad = "0".repeat(64);
+    const r = await demo.call(tipiResult.action, `/paiement/resultat-tipi/${bad}`, forged, { jeton: bad });
+    expect(r.location).toBe("/paiement/retour");
+    await demo.call(tipiResult.action, "/paiement/resultat-tipi/x", forged, { jeton: "x" });
+    expect(await status(INVOICE_2059)).toBe("unpaid");
+    expect((await demo.call(retour.loader, "/paiement/retour")).data).toMatchObject({ status: "unknown" });
+    const { rows } = await db.pg.query<{ n: number }>("select count(*)::int as n from portal.payment_events where kind = 'result_unknown_attempt'");
+    expect(rows[0]!.n).toBe(2);
+  });
+
+  it("the right token with another amount is rejected and logged", async () => {
+    const { fields } = await tipiStart();
+    const token = fields.urlcl!.split("/").pop()!;
+    await demo.call(tipiResult.action, `/paiement/resultat-tipi/${token}`, { numcli: "004200", refdet: fields.refdet!, montant: "100", resultrans: "P" }, { jeton: token });
+    expect(await status(INVOICE_2059)).toBe("unpaid");
+    const { rows } = await db.pg.query<{ n: number }>("select count(*)::int as n from portal.payment_events where kind = 'result_rejected_mismatch'");
+    expect(rows[0]!.n).toBe(1);
+  });
+});
