@@ -176,6 +176,12 @@ for (const javaScript of [true, false]) {
       await expect(page).toHaveURL(/\/mes-informations\/adresse-mail$/);
       await axe(page);
 
+      // An address another account uses is refused.
+      await page.getByLabel("Nouvelle adresse mail").fill("demo@demo.fr");
+      await page.getByRole("button", { name: "Envoyer le lien de confirmation" }).click();
+      await expect(page.getByText("Cette adresse mail est déjà celle d'un autre compte du portail.")).toBeVisible();
+      await axe(page);
+
       await page.getByLabel("Nouvelle adresse mail").fill(movedTo);
       await page.getByRole("button", { name: "Envoyer le lien de confirmation" }).click();
       await expect(page.getByRole("status")).toContainText(`Un message de confirmation a été envoyé à ${movedTo}.`);
