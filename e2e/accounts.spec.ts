@@ -43,6 +43,20 @@ for (const javaScript of [true, false]) {
       expect(await sessionCookie(context)).toBeUndefined();
     });
 
+    test("after Déconnexion, the Back button does not show the resident's information again", async ({ page }) => {
+      // A shared computer (library, town hall): the next person must not read the previous one's pages.
+      await login(page, DEMO.email, DEMO.password, { remember: false });
+      await page.getByRole("link", { name: "Mes informations" }).click();
+      await expect(page.getByTestId("login-email")).toHaveText(DEMO.email);
+      const personal = await page.request.get("/mes-informations");
+      expect(personal.headers()["cache-control"]).toBe("private, no-store");
+      await logout(page);
+      await page.goBack();
+      await expect(page.getByText("Veuillez vous connecter")).toBeVisible();
+      await expect(page.getByText(DEMO.email)).toHaveCount(0);
+      await expect(page.getByText(DEMO.name)).toHaveCount(0);
+    });
+
     test("login without « Se souvenir de moi »: a browser-session cookie", async ({ page, context }) => {
       await login(page, DEMO.email, DEMO.password, { remember: false });
       const cookie = await sessionCookie(context);
