@@ -25,7 +25,8 @@ import {
  * failure within 15 minutes blocks it for 30 s): this file makes 3 per run, 6 in all — see the
  * budget in accounts.spec.ts.
  */
-test.describe.configure({ mode: "serial" });
+// Longer journeys than elsewhere (bcrypt on every login, axe on every screen): 60 s each.
+test.describe.configure({ mode: "serial", timeout: 60_000 });
 
 const NOUVEAU = "nouveau@demo.fr";
 
@@ -46,10 +47,7 @@ for (const javaScript of [true, false]) {
   test.describe(mode, () => {
     test.use({ javaScriptEnabled: javaScript });
 
-    test("activation: unknown address, then nouveau@demo.fr gets a link that sets the password; logout ends the session", async ({
-      page,
-      context,
-    }) => {
+    test("activation: unknown address, then nouveau@demo.fr asks twice and only the newest link works", async ({ page }) => {
       await page.goto("/connexion");
       await page.getByRole("link", { name: "J'active mon compte" }).click();
       await expect(page).toHaveURL(/\/activation$/);
@@ -82,8 +80,9 @@ for (const javaScript of [true, false]) {
       expect(replaced?.status()).toBe(400);
       await expect(page.getByRole("heading", { level: 1 })).toContainText("Ce lien ne fonctionne plus");
       await expect(page.getByRole("link", { name: "J'active mon compte" })).toBeVisible();
-      await axe(page);
+    });
 
+    test("activation link: new-password page with its rule, password saved, then logout ends the session", async ({ page, context }) => {
       await followLinkToNewPassword(page, NOUVEAU, SUBJECTS.invite);
       await axe(page);
       // The rule is shown beside the field, and enforced.
@@ -105,7 +104,9 @@ for (const javaScript of [true, false]) {
       await context.addCookies([cookie!]);
       await page.goto("/accueil");
       await expect(page).toHaveURL(/\/connexion$/);
+    });
 
+    test("activation link: single-use, and activating again is refused; the chosen password logs in", async ({ page }) => {
       // The link was single-use.
       await newestEmailTo(page, NOUVEAU, SUBJECTS.invite).then((e) => emailLink(e).click());
       await expect(page.getByRole("heading", { level: 1 })).toContainText("Ce lien ne fonctionne plus");
@@ -142,20 +143,21 @@ for (const javaScript of [true, false]) {
       await login(page, NOUVEAU, passwords.recovered);
     });
 
-    test("change password: asks the current one; then only the new one logs in", async ({ page }) => {
+    test("change password: asks the current one, ends the other sessions; then only the new one logs in", async ({ page, browser, baseURL }) => {
+      const elsewhere = await browser.newContext({ baseURL, locale: "fr-FR", javaScriptEnabled: javaScript });
+      const elsewherePage = await elsewhere.newPage();
+      await login(elsewherePage, NOUVEAU, passwords.recovered);
       await login(page, NOUVEAU, passwords.recovered);
       await page.getByRole("navigation", { name: "Menu principal" }).getByRole("link", { name: "Mes informations" }).click();
       await expect(page).toHaveURL(/\/mes-informations$/);
       await page.getByRole("link", { name: "Changer le mot de passe" }).click();
       await expect(page).toHaveURL(/\/mes-informations\/mot-de-passe$/);
-      await axe(page);
 
       await page.getByLabel("Mot de passe actuel").fill("pas-le-bon-1");
       await page.getByLabel("Nouveau mot de passe").fill(passwords.changed);
       await page.getByRole("button", { name: "Enregistrer" }).click();
       await expect(page.getByText("Ce n'est pas votre mot de passe actuel.")).toBeVisible();
       await expect(page.getByLabel("Mot de passe actuel")).toHaveAttribute("aria-invalid", "true");
-      await axe(page);
 
       await page.getByLabel("Mot de passe actuel").fill(passwords.recovered);
       await page.getByLabel("Nouveau mot de passe").fill(passwords.changed);
@@ -163,6 +165,10 @@ for (const javaScript of [true, false]) {
       await expect(page).toHaveURL(/\/mes-informations\?changement=mot-de-passe$/);
       await expect(page.getByRole("status")).toHaveText("Votre mot de passe a été changé. Vos autres sessions ouvertes ont été fermées.");
       await axe(page);
+      // The session in the other browser is over.
+      await elsewherePage.goto("/mes-informations");
+      await expect(elsewherePage).toHaveURL(/\/connexion\?redirectTo=%2Fmes-informations$/);
+      await elsewhere.close();
 
       await logout(page);
       await login(page, NOUVEAU, passwords.changed);
@@ -174,13 +180,11 @@ for (const javaScript of [true, false]) {
       await expect(page.getByTestId("login-email")).toHaveText(NOUVEAU);
       await page.getByRole("link", { name: "Changer l'adresse mail" }).click();
       await expect(page).toHaveURL(/\/mes-informations\/adresse-mail$/);
-      await axe(page);
 
       // An address another account uses is refused.
       await page.getByLabel("Nouvelle adresse mail").fill("demo@demo.fr");
       await page.getByRole("button", { name: "Envoyer le lien de confirmation" }).click();
       await expect(page.getByText("Cette adresse mail est déjà celle d'un autre compte du portail.")).toBeVisible();
-      await axe(page);
 
       await page.getByLabel("Nouvelle adresse mail").fill(movedTo);
       await page.getByRole("button", { name: "Envoyer le lien de confirmation" }).click();
