@@ -1,0 +1,94 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, type BrowserContext, type Locator, type Page } from "@playwright/test";
+
+/**
+ * Shared steps of the account journeys (e2e/accounts*.spec.ts). Every step works with and
+ * without JavaScript: links are followed by clicking, forms are posted by their buttons.
+ */
+
+export const DEMO = { email: "demo@demo.fr", password: "demo-factures", name: "Test SISTEC560" } as const;
+
+export const GENERIC_LOGIN_ERROR =
+  "Adresse mail ou mot de passe incorrect. Vérifiez votre saisie, ou utilisez « Oublié ? » pour choisir un nouveau mot de passe.";
+
+export const SUBJECTS = {
+  invite: "Accès au portail des factures",
+  recovery: "Portail des factures : nouveau mot de passe",
+  emailChange: "Portail des factures : confirmez votre nouvelle adresse mail",
+} as const;
+
+/** axe-core on the page as it is now: zero violations (needs a context with JavaScript). */
+export async function expectNoAxeViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).analyze();
+  expect(results.violations.map((v) => `${page.url()} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`)).toEqual([]);
+}
+
+/** Fills and posts the login form; the caller asserts where it lands. */
+export async function submitLogin(page: Page, email: string, password: string, { remember = true } = {}) {
+  await page.getByLabel("Adresse mail").fill(email);
+  await page.getByLabel("Mot de passe").fill(password);
+  const checkbox = page.getByRole("checkbox", { name: "Se souvenir de moi" });
+  if (remember) await checkbox.check();
+  else await checkbox.uncheck();
+  await page.getByRole("button", { name: "Connexion" }).click();
+}
+
+/** From /connexion to the resident's home page. */
+export async function login(page: Page, email: string, password: string, options: { remember?: boolean } = {}) {
+  await page.goto("/connexion");
+  await submitLogin(page, email, password, options);
+  await expect(page).toHaveURL(/\/accueil$/);
+  await expect(page.getByRole("heading", { level: 1, name: "Accueil" })).toBeVisible();
+}
+
+/** A wrong pair: the login page again with the one generic message. */
+export async function expectLoginRefused(page: Page, email: string, password: string) {
+  await page.goto("/connexion");
+  await submitLogin(page, email, password);
+  await expect(page.getByRole("alert")).toHaveText(GENERIC_LOGIN_ERROR);
+  await expect(page).toHaveURL(/\/connexion$/);
+}
+
+export async function logout(page: Page) {
+  await page.getByRole("button", { name: "Déconnexion" }).click();
+  await expect(page).toHaveURL(/\/connexion$/);
+  await expect(page.getByText("Veuillez vous connecter")).toBeVisible();
+}
+
+export async function sessionCookie(context: BrowserContext) {
+  return (await context.cookies()).find((c) => c.name === "pf_session");
+}
+
+/**
+ * The newest e-mail to `to` at /dev/courriels (newest first), checked to have `subject`.
+ * Returns the article; the caller clicks the link in its body.
+ */
+export async function newestEmailTo(page: Page, to: string, subject: string): Promise<Locator> {
+  await page.goto("/dev/courriels");
+  const email = page
+    .getByRole("article")
+    .filter({ has: page.getByTestId("email-to").getByText(to, { exact: true }) })
+    .first();
+  await expect(email.getByRole("heading", { level: 2 })).toHaveText(subject);
+  return email;
+}
+
+/** The single link of an account e-mail's body (to /auth/confirm). */
+export function emailLink(email: Locator): Locator {
+  return email.getByTestId("email-body").getByRole("link", { name: /\/auth\/confirm\?token_hash=/ });
+}
+
+/** Follows the newest link sent to `to` and checks the "Saisissez votre nouveau mot de passe" page. */
+export async function followLinkToNewPassword(page: Page, to: string, subject: string) {
+  const email = await newestEmailTo(page, to, subject);
+  await emailLink(email).click();
+  await expect(page).toHaveURL(/\/nouveau-mot-de-passe$/);
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Saisissez votre nouveau mot de passe");
+  await expect(page.getByTestId("account-email")).toHaveText(to);
+}
+
+export async function saveNewPassword(page: Page, password: string) {
+  await page.getByLabel("Nouveau mot de passe").fill(password);
+  await page.getByRole("button", { name: "Enregistrer" }).click();
+  await expect(page.getByRole("status")).toHaveText("Le nouveau mot de passe a été enregistré avec succès.");
+}
