@@ -9,7 +9,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { buildPdf } from "./lib/invoice-pdf";
-import { encodeWindows1252 } from "./lib/windows-1252";
+import { encodeWindows1252 } from "../app/.server/import/windows-1252";
 
 export interface SampleOptions {
   invoices: number;

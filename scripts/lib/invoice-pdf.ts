@@ -3,7 +3,7 @@
  * no dependency is needed. Used by the demo PDFs (npm run pdfs:demo), the import's sample set and
  * its generator (npm run generate:sample).
  */
-import { WINDOWS_1252_EXTRA } from "./windows-1252";
+import { WINDOWS_1252_EXTRA } from "../../app/.server/import/windows-1252";
 
 export interface PdfInvoice {
   number: string;
