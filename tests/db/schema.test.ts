@@ -73,6 +73,9 @@ describe("public functions and their grants", () => {
     "outbox_mark_retry(p_id uuid, p_claim_token uuid, p_error text)": ["postgres", "service_role"],
     "outbox_mark_failed(p_id uuid, p_claim_token uuid, p_error text)": ["postgres", "service_role"],
     "outbox_requeue(p_id uuid)": ["postgres", "service_role"],
+    "import_services()": ["postgres", "service_role"],
+    "import_customers(p_numcli text, p_rows jsonb, p_dry_run boolean)": ["postgres", "service_role"],
+    "import_invoices(p_numcli text, p_rows jsonb, p_dry_run boolean)": ["postgres", "service_role"],
   };
 
   test("every public function has no EXECUTE for PUBLIC and only the intended grants", async () => {
