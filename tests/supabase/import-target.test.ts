@@ -40,7 +40,7 @@ function recordAll(seen: Seen[], answers: Record<string, (body: Record<string, u
         contentType: request.headers.get("content-type"),
         body,
       });
-      return HttpResponse.json(answers[String(params.fn)]!(body));
+      return HttpResponse.json(answers[String(params.fn)]!(body) as Record<string, unknown>[]);
     }),
     http.post(`${SUPABASE_URL}/storage/v1/object/invoices/*`, async ({ request }) => {
       const bytes = new Uint8Array(await request.arrayBuffer());
