@@ -106,7 +106,7 @@ export function parseCsv(text: string, separator = detectSeparator(text)): CsvPa
       recordLine = line;
     } else {
       field += ch;
-      if (ch.trim() !== "") fieldStarted = true;
+      if (ch !== " " && ch !== "\t") fieldStarted = true;
     }
   }
   if (inQuotes) {

@@ -228,8 +228,12 @@ export interface CsvInput {
 
 /** Reads the header and tells which file it is; null with an error when it is neither. */
 export function classifyCsv(input: CsvInput): { kind: FileKind } | { error: LineError } {
-  const { text } = decodeText(input.bytes);
-  const { records } = parseCsv(text);
+  // The header only: the bytes up to the first line feed after some content.
+  let end = input.bytes.indexOf(0x0a);
+  while (end !== -1 && end < 4) end = input.bytes.indexOf(0x0a, end + 1);
+  const { text } = decodeText(end === -1 ? input.bytes : input.bytes.subarray(0, end));
+  const firstLine = text.split(/\r?\n/).find((l) => l.trim() !== "") ?? "";
+  const { records } = parseCsv(firstLine);
   const header = records[0];
   if (!header) return { error: { file: input.name, line: 0, message: "fichier vide : exportez-le à nouveau avec sa ligne d'en-tête" } };
   const kind = detectKind(header.fields);

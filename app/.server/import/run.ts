@@ -287,7 +287,11 @@ export async function runImport(target: ImportTarget, input: ImportInput, option
   // Line numbers are per file: batches are made per file so that outcomes map back to rows.
   const byFile = <R extends { file: string }>(rows: R[]) => {
     const map = new Map<string, R[]>();
-    for (const r of rows) map.set(r.file, [...(map.get(r.file) ?? []), r]);
+    for (const r of rows) {
+      const list = map.get(r.file);
+      if (list) list.push(r);
+      else map.set(r.file, [r]);
+    }
     return map;
   };
 
