@@ -16,6 +16,7 @@ export async function accountsFor(request: Request): Promise<RequestAccounts> {
 /** Only same-site paths: "/factures?x=1" yes; "//evil", "https://…", "/\\evil" no. */
 export function safeRedirectPath(to: FormDataEntryValue | string | null | undefined, fallback = "/accueil"): string {
   if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
   if (/[\u0000-\u001f]/.test(to)) return fallback;
   return to;
 }
