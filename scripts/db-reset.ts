@@ -3,12 +3,16 @@
  * `${DATA_DIR}/storage`, then applies bootstrap, migrations and seed (and copies the seed PDFs).
  * Run: npm run db:reset   (DATA_DIR defaults to .data)
  */
-import { rm } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
 import { env } from "../app/.server/env";
 import { openDatabase } from "../app/.server/embedded/database";
+import { acquireDataDirLock } from "../app/.server/embedded/lock";
 
 const started = performance.now();
 const dataDir = env().DATA_DIR;
+// Refuses while the portal (or an import) has this DATA_DIR open; openDatabase below takes it over.
+await mkdir(dataDir, { recursive: true });
+await acquireDataDirLock(dataDir);
 
 for (const dir of [`${dataDir}/pglite`, `${dataDir}/storage`]) {
   await rm(dir, { recursive: true, force: true });

@@ -82,6 +82,9 @@ describe("public functions and their grants", () => {
       ["postgres", "service_role"],
     "expire_payment_attempt(p_attempt_id uuid, p_reason text)": ["postgres", "service_role"],
     "payments_to_reconcile(p_limit integer)": ["postgres", "service_role"],
+    "import_services()": ["postgres", "service_role"],
+    "import_customers(p_numcli text, p_rows jsonb, p_dry_run boolean)": ["postgres", "service_role"],
+    "import_invoices(p_numcli text, p_rows jsonb, p_dry_run boolean)": ["postgres", "service_role"],
   };
 
   test("every public function has no EXECUTE for PUBLIC and only the intended grants", async () => {

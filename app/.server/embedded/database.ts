@@ -1,6 +1,7 @@
 import { PGlite, type Transaction } from "@electric-sql/pglite";
 import { pgcrypto } from "@electric-sql/pglite/contrib/pgcrypto";
 import type { Caller } from "../ports";
+import { acquireDataDirLock, type DataDirLock } from "./lock";
 import bootstrapSql from "./bootstrap.sql?raw";
 import seedSql from "../../../supabase/seed.sql?raw";
 
@@ -86,15 +87,24 @@ export function isMemoryDir(dataDir: string): boolean {
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   const memory = isMemoryDir(options.dataDir);
   const pgliteDir = memory ? options.dataDir : `${options.dataDir.replace(/\/+$/, "")}/pglite`;
+  let lock: DataDirLock | null = null;
   if (!memory) {
     const { mkdir } = await import("node:fs/promises");
     await mkdir(options.dataDir, { recursive: true });
+    // PGlite itself does not stop a second process on the same folder (see lock.ts).
+    lock = await acquireDataDirLock(options.dataDir);
   }
 
-  const pg = await PGlite.create(pgliteDir, {
-    extensions: { pgcrypto },
-    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
-  });
+  let pg: PGlite;
+  try {
+    pg = await PGlite.create(pgliteDir, {
+      extensions: { pgcrypto },
+      ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    });
+  } catch (error) {
+    await lock?.release();
+    throw error;
+  }
 
   try {
     await pg.exec(bootstrap);
@@ -106,9 +116,10 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
         await copySeedFiles(options.seedFilesDir ?? SEED_STORAGE_DIR, `${options.dataDir}/storage/invoices`);
       }
     }
-    return makeDatabase(pg, appliedMigrations, seeded);
+    return makeDatabase(pg, appliedMigrations, seeded, lock);
   } catch (error) {
     await pg.close().catch(() => {});
+    await lock?.release();
     throw error;
   }
 }
@@ -171,7 +182,7 @@ export async function copySeedFiles(fromDir: string, toDir: string): Promise<num
   return entries.filter((e) => String(e).endsWith(".pdf")).length;
 }
 
-function makeDatabase(pg: PGlite, appliedMigrations: string[], seeded: boolean): Database {
+function makeDatabase(pg: PGlite, appliedMigrations: string[], seeded: boolean, lock: DataDirLock | null): Database {
   async function run<T>(caller: Caller, fn: (tx: Tx) => Promise<T>): Promise<T> {
     const role = ROLES[caller.role];
     if (!role) throw new Error(`Unknown caller role: ${String((caller as { role: unknown }).role)}`);
@@ -192,6 +203,12 @@ function makeDatabase(pg: PGlite, appliedMigrations: string[], seeded: boolean):
     asAnon: (fn) => run({ role: "anon" }, fn),
     asUser: (userId, email, fn) => run({ role: "authenticated", userId, email }, fn),
     asService: (fn) => run({ role: "service_role" }, fn),
-    close: () => pg.close(),
+    close: async () => {
+      try {
+        await pg.close();
+      } finally {
+        await lock?.release();
+      }
+    },
   };
 }

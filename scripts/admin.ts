@@ -1,0 +1,86 @@
+/**
+ * `npm run admin -- <command>`: the staff settings of the embedded default (with Supabase, use the
+ * dashboard: docs/staff-settings.md). Stop the portal first: the embedded database is opened by
+ * one process at a time (the command says so if it is running).
+ */
+import { env } from "../app/.server/env";
+import { openDatabase } from "../app/.server/embedded/database";
+import { DataDirLockedError } from "../app/.server/embedded/lock";
+import { addService, AdminError, readSettings, setAnnouncement, setPaymentSuspended, setWelcomeMessage } from "../app/.server/embedded/admin";
+
+const USAGE = `Utilisation : npm run admin -- <commande>
+  show                                 affiche l'annonce, le message d'accueil et les services
+  announcement set "<texte>"           annonce en tête de l'accueil (\\n : nouveau paragraphe)
+  announcement clear                   retire l'annonce
+  welcome set "<texte>"                message d'accueil (\\n : nouveau paragraphe)
+  payment suspend <numcli>             suspend le paiement en ligne d'un service
+  payment resume <numcli>              rétablit le paiement en ligne
+  services                             liste les services
+  services add <numcli> "<nom>"        ajoute un service (ou le renomme), avant un import`;
+
+const paragraphs = (text: string) => text.replace(/\\n/g, "\n");
+
+async function main(argv: string[]): Promise<number> {
+  const [group, action, ...rest] = argv;
+  if (!group || group === "--help" || group === "-h") {
+    console.log(USAGE);
+    return group ? 0 : 2;
+  }
+  const config = env();
+  if (config.backend === "supabase") {
+    console.error("Avec Supabase, ces réglages se font dans le tableau de bord (Table Editor ou SQL Editor) : voir docs/staff-settings.md.");
+    return 2;
+  }
+  let db;
+  try {
+    db = await openDatabase({ dataDir: config.DATA_DIR, seed: true });
+  } catch (error) {
+    if (error instanceof DataDirLockedError) {
+      console.error(`La base intégrée (${error.dataDir}) est ouverte par un autre programme (pid ${error.owner.pid}, « ${error.owner.command} ») — sans doute le portail. Arrêtez-le, puis relancez la commande.`);
+      return 3;
+    }
+    throw error;
+  }
+  try {
+    if (group === "show") {
+      const s = await readSettings(db);
+      console.log(`Annonce : ${s.announcement ?? "(aucune)"}`);
+      console.log(`Message d'accueil :\n${s.welcomeMessage || "(vide)"}`);
+      console.log("Services :");
+      for (const service of s.services) {
+        console.log(`  ${service.numcli}  ${service.name}${service.paymentSuspended ? "  — paiement suspendu" : ""}`);
+      }
+    } else if (group === "announcement" && action === "set" && rest[0]) {
+      await setAnnouncement(db, paragraphs(rest.join(" ")));
+      console.log("Annonce enregistrée : elle s'affiche à la prochaine page ouverte par les usagers.");
+    } else if (group === "announcement" && action === "clear") {
+      await setAnnouncement(db, null);
+      console.log("Annonce retirée.");
+    } else if (group === "welcome" && action === "set" && rest[0]) {
+      await setWelcomeMessage(db, paragraphs(rest.join(" ")));
+      console.log("Message d'accueil enregistré.");
+    } else if (group === "payment" && (action === "suspend" || action === "resume") && rest[0]) {
+      await setPaymentSuspended(db, rest[0], action === "suspend");
+      console.log(action === "suspend" ? `Paiement en ligne suspendu pour le service ${rest[0]}.` : `Paiement en ligne rétabli pour le service ${rest[0]}.`);
+    } else if (group === "services" && !action) {
+      for (const service of (await readSettings(db)).services) console.log(`${service.numcli}  ${service.name}`);
+    } else if (group === "services" && action === "add" && rest[0] && rest[1]) {
+      const done = await addService(db, rest[0], rest.slice(1).join(" "));
+      console.log(done === "created" ? `Service ${rest[0]} ajouté.` : `Service ${rest[0]} renommé.`);
+    } else {
+      console.error(`Commande non comprise : ${argv.join(" ")}\n\n${USAGE}`);
+      return 2;
+    }
+    return 0;
+  } catch (error) {
+    if (error instanceof AdminError) {
+      console.error(error.message);
+      return 1;
+    }
+    throw error;
+  } finally {
+    await db.close();
+  }
+}
+
+process.exit(await main(process.argv.slice(2)));
