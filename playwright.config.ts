@@ -43,7 +43,8 @@ export default defineConfig({
   retries: 0,
   workers: process.env.CI ? 2 : undefined,
   reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never" }]],
-  timeout: 30_000,
+  // Generous in CI: several axe scans per test, two servers and Chromium share 2 cores.
+  timeout: process.env.CI ? 90_000 : 30_000,
   expect: { timeout: 10_000 },
   use: {
     ...devices["Desktop Chrome"],
