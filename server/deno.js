@@ -85,6 +85,12 @@ const server = Deno.serve(
   },
 );
 
+/** Lets the embedded database flush and release its DATA_DIR lock (set by app/.server/embedded/backend.ts). */
+async function closeBackend() {
+  const close = /** @type {{ __portalShutdown?: () => Promise<void> }} */ (globalThis).__portalShutdown;
+  await close?.().catch((error) => console.error("closing the database failed", error));
+}
+
 let stopping = false;
 /** @param {Deno.Signal} signal */
 function shutdown(signal) {
@@ -93,10 +99,13 @@ function shutdown(signal) {
   console.log(`${signal} received, closing the server`);
   // Finishes in-flight requests; give them a few seconds, then leave anyway.
   const timer = setTimeout(() => Deno.exit(0), 5_000);
-  server.shutdown().then(() => {
-    clearTimeout(timer);
-    Deno.exit(0);
-  });
+  server
+    .shutdown()
+    .then(() => closeBackend())
+    .then(() => {
+      clearTimeout(timer);
+      Deno.exit(0);
+    });
 }
 Deno.addSignalListener("SIGTERM", () => shutdown("SIGTERM"));
 Deno.addSignalListener("SIGINT", () => shutdown("SIGINT"));

@@ -156,13 +156,19 @@ server.listen(port, host, () => {
   console.log(`Le Portail des Factures (Node ${process.version}, ${mode}) listening on http://${host}:${port}`);
 });
 
+/** Lets the embedded database flush and release its DATA_DIR lock (set by app/.server/embedded/backend.ts). */
+async function closeBackend() {
+  const close = /** @type {{ __portalShutdown?: () => Promise<void> }} */ (globalThis).__portalShutdown;
+  await close?.().catch((error) => console.error("closing the database failed", error));
+}
+
 let stopping = false;
 /** @param {NodeJS.Signals} signal */
 function shutdown(signal) {
   if (stopping) return;
   stopping = true;
   console.log(`${signal} received, closing the server`);
-  server.close(() => process.exit(0));
+  server.close(() => closeBackend().then(() => process.exit(0)));
   server.closeIdleConnections();
   // In-flight requests get a few seconds to finish; then we leave anyway.
   setTimeout(() => {

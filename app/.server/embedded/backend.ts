@@ -41,6 +41,9 @@ import type { PaymentResultsPort } from "../ports";
  */
 export async function createEmbeddedBackend(config: Env): Promise<Backend> {
   const db = await openDatabase({ dataDir: config.DATA_DIR, seed: true });
+  // The HTTP servers (server/node.js, server/deno.js) call this on SIGINT/SIGTERM: PGlite flushes
+  // and the DATA_DIR lock is released, so a restart right after Ctrl-C is not refused.
+  (globalThis as { __portalShutdown?: () => Promise<void> }).__portalShutdown = () => db.close();
   return createEmbeddedBackendFor(db, config);
 }
 

@@ -48,9 +48,8 @@ function processAlive(pid: number): boolean | undefined {
 
 export async function acquireDataDirLock(dataDir: string, command = describeCommand()): Promise<DataDirLock> {
   const { open, readFile, rm, stat, utimes } = await import("node:fs/promises");
-  const { hostname } = await import("node:os");
   const path = `${dataDir.replace(/\/+$/, "")}/portal.lock`;
-  const me: LockOwner = { pid: process.pid, host: hostname(), command, since: new Date().toISOString() };
+  const me: LockOwner = { pid: process.pid, host: await hostName(), command, since: new Date().toISOString() };
 
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
@@ -99,6 +98,16 @@ export async function acquireDataDirLock(dataDir: string, command = describeComm
       }
     },
   };
+}
+
+/** The host name, or "localhost" where it may not be read (Deno without --allow-sys). */
+async function hostName(): Promise<string> {
+  try {
+    const { hostname } = await import("node:os");
+    return hostname();
+  } catch {
+    return "localhost";
+  }
 }
 
 function describeCommand(): string {
