@@ -92,3 +92,19 @@ export async function saveNewPassword(page: Page, password: string) {
   await page.getByRole("button", { name: "Enregistrer" }).click();
   await expect(page.getByRole("status")).toHaveText("Le nouveau mot de passe a été enregistré avec succès.");
 }
+
+/** The demo service's contact address: the e-mails to the service (contact, paper opt-out) go there. */
+export const SERVICE_EMAIL = "contact@multiservices-demo.fr";
+
+/** The e-mails at /dev/courriels (newest first) whose subject is exactly `subject`. */
+export function emailsWithSubject(page: Page, subject: string): Locator {
+  return page.getByRole("article").filter({ has: page.getByRole("heading", { level: 2, name: subject, exact: true }) });
+}
+
+/** Waits until the outbox sender has delivered `email` (state "envoyé"), reloading /dev/courriels. */
+export async function expectDelivered(page: Page, email: Locator) {
+  await expect(async () => {
+    await page.reload();
+    await expect(email.getByText("envoyé", { exact: true })).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 15_000 });
+}

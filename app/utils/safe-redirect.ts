@@ -8,3 +8,12 @@ export function safeRedirectPath(to: FormDataEntryValue | string | null | undefi
   if ([...to].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) return fallback;
   return to;
 }
+
+/**
+ * Paths served by resource routes (a file, not a page), e.g. an invoice's PDF: a redirect there
+ * after a form that JavaScript submits must make the browser load the URL itself
+ * (`redirectDocument`), otherwise Remix's client router fetches it as page data and nothing happens.
+ */
+export function isResourcePath(path: string): boolean {
+  return /^\/factures\/[^/?#]+\/pdf(?:[?#]|$)/.test(path);
+}

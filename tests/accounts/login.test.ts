@@ -65,6 +65,15 @@ describe("Connexion", () => {
     expect(back.location).toBe("/mes-informations?x=1");
   });
 
+  it("sends a resident back to an invoice's PDF with a document redirect (a resource route: JavaScript navigation cannot show it)", async () => {
+    const target = "/factures/1a000000-0000-4000-8000-000000000001/pdf";
+    const back = await new Browser().call(login.action, "/connexion", { ...DEMO, redirectTo: target });
+    expect(back.location).toBe(target);
+    expect(back.headers.get("X-Remix-Reload-Document")).toBe("true");
+    const page = await new Browser().call(login.action, "/connexion", { ...DEMO, redirectTo: "/factures/1a000000-0000-4000-8000-000000000001" });
+    expect(page.headers.get("X-Remix-Reload-Document")).toBeNull();
+  });
+
   it("never redirects off-site after login", async () => {
     for (const target of ["//evil.example", "https://evil.example/", "/\\evil.example"]) {
       const result = await new Browser().call(login.action, "/connexion", { ...DEMO, redirectTo: target });

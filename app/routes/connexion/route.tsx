@@ -1,12 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/server-runtime";
 import type { MetaFunction } from "@remix-run/react";
-import { data, redirect } from "@remix-run/server-runtime";
+import { data, redirect, redirectDocument } from "@remix-run/server-runtime";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { clientKey, formatRetryTime, requireAnonymous, signInWithThrottle } from "~/.server/accounts";
 import { getBackend } from "~/.server/backend";
 import { AuthCard } from "~/components/auth-card";
 import { fieldErrors, Notice, PrimaryButton, TextField } from "~/components/form";
-import { safeRedirectPath } from "~/utils/safe-redirect";
+import { isResourcePath, safeRedirectPath } from "~/utils/safe-redirect";
 import { LoginSchema } from "./schema";
 
 export const meta: MetaFunction = () => [{ title: "Connexion — Le Portail des Factures" }];
@@ -35,7 +35,8 @@ export async function action({ request }: ActionFunctionArgs) {
     remember: parsed.data.remember === "on",
     client: clientKey(request),
   });
-  if (outcome.ok) throw redirect(redirectTo, { headers: accounts.headers });
+  // Back to the page asked for; a PDF (resource route) needs a document navigation with JavaScript.
+  if (outcome.ok) throw (isResourcePath(redirectTo) ? redirectDocument : redirect)(redirectTo, { headers: accounts.headers });
   const formError =
     outcome.reason === "throttled"
       ? `Trop de tentatives de connexion. Par sécurité, réessayez à partir de ${formatRetryTime(outcome.retryAt)}. Si vous avez oublié votre mot de passe, utilisez « Oublié ? ».`
