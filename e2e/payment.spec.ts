@@ -6,7 +6,7 @@ import { expectNoAxeViolations, login } from "./helpers";
  * servers, with and without JavaScript. They change invoice states, so they use a resident of
  * their own that no other file reads: paiement@demo.fr (supabase/seed.sql), with one invoice per
  * journey, so the tests run in parallel without seeing each other's payments:
- *   004200 PayFiP, several invoices allowed · 004201 classic TIPI, one at a time · 004202 suspended.
+ *   004200 PayFiP, several invoices allowed · 004281 classic TIPI, one at a time · 004282 suspended.
  */
 
 const PAIEMENT = { email: "paiement@demo.fr", password: "paiement-factures" } as const;
@@ -35,13 +35,13 @@ const INVOICES = {
   notNotified: invoice("109", "2018-020-000109", 8325),
   browserClosed: invoice("110", "2018-020-000110", 9560),
   notifiedLateNoJs: invoice("111", "2018-020-000111", 10475),
-  // 004201, classic TIPI, one invoice at a time
+  // 004281, classic TIPI, one invoice at a time
   tipi: invoice("201", "2018-021-000201", 2650),
   tipiNoJs: invoice("202", "2018-021-000202", 3370),
   tipiForged: invoice("203", "2018-021-000203", 4815),
   oneAtATimeA: invoice("204", "2018-021-000204", 1999),
   oneAtATimeB: invoice("205", "2018-021-000205", 2101),
-  // 004202, payment suspended
+  // 004282, payment suspended
   suspended: invoice("301", "2018-022-000301", 3990),
 } as const;
 
@@ -328,7 +328,7 @@ test.describe("classic TIPI, with JavaScript", () => {
     await expectSummary(page, 1, inv.cents);
     await page.getByRole("button", { name: "Payer la facture", exact: true }).click();
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("Informations pour le paiement TIPI");
-    await expect(page.getByTestId("payment-info")).toContainText("Identifiant collectivité :004201");
+    await expect(page.getByTestId("payment-info")).toContainText("Identifiant collectivité :004281");
     await expectNoAxeViolations(page);
     await page.getByRole("button", { name: "Payer la facture sur le portail TIPI" }).click();
     await expect(page).toHaveURL(/\/simulateur-dgfip\/tpa\/paiement\.web\?session=/);
@@ -350,7 +350,7 @@ test.describe("classic TIPI, with JavaScript", () => {
     expect(refdet).toMatch(/^[A-Za-z0-9]{6,30}$/);
     // The attacker knows everything but the per-attempt token in urlcl.
     const forged = {
-      numcli: "004201",
+      numcli: "004281",
       refdet,
       montant: String(inv.cents),
       objet: inv.number,

@@ -26,15 +26,15 @@ interface DemoInvoice {
 
 const SERVICES: Record<string, DemoService> = {
   "004200": { numcli: "004200", name: "Service Multi Services de démonstration", address: "1 place de la Mairie, 00000 Démoville" },
-  "004201": { numcli: "004201", name: "Régie des eaux de démonstration", address: "2 rue du Château d'eau, 00000 Démoville" },
-  "004202": { numcli: "004202", name: "Restauration scolaire de démonstration", address: "3 allée des Écoles, 00000 Démoville" },
+  "004281": { numcli: "004281", name: "Régie des eaux de démonstration", address: "2 rue du Château d'eau, 00000 Démoville" },
+  "004282": { numcli: "004282", name: "Restauration scolaire de démonstration", address: "3 allée des Écoles, 00000 Démoville" },
 };
 
 const DEMO = { service: SERVICES["004200"]!, customerName: "Test SISTEC560", customerNumber: "SISTEC560" };
 const NOUVEAU = { service: SERVICES["004200"]!, customerName: "Famille Nouveau", customerNumber: "NOUV0001" };
 // The payment e2e resident (paiement@demo.fr): one customer record per service.
 const PAIEMENT = { customerName: "Famille Paiement" };
-const customerNumber = { "004200": "PAIE0001", "004201": "PAIE0002", "004202": "PAIE0003" } as Record<string, string>;
+const customerNumber = { "004200": "PAIE0001", "004281": "PAIE0002", "004282": "PAIE0003" } as Record<string, string>;
 
 export const demoInvoices: DemoInvoice[] = [
   { ...DEMO, number: "2017-020-002059", issuedOn: "2017-07-10", dueOn: "2017-07-21", amountCents: 24311, object: "Multi Services" },
@@ -56,12 +56,12 @@ export const demoInvoices: DemoInvoice[] = [
   { ...PAIEMENT, service: SERVICES["004200"]!, customerNumber: customerNumber["004200"]!, number: "2018-020-000109", issuedOn: "2018-03-05", dueOn: "2018-03-16", amountCents: 8325, object: "Assainissement" },
   { ...PAIEMENT, service: SERVICES["004200"]!, customerNumber: customerNumber["004200"]!, number: "2018-020-000110", issuedOn: "2018-03-12", dueOn: "2018-03-23", amountCents: 9560, object: "Multi Services" },
   { ...PAIEMENT, service: SERVICES["004200"]!, customerNumber: customerNumber["004200"]!, number: "2018-020-000111", issuedOn: "2018-04-30", dueOn: "2018-05-11", amountCents: 10475, object: "Eau potable" },
-  { ...PAIEMENT, service: SERVICES["004201"]!, customerNumber: customerNumber["004201"]!, number: "2018-021-000201", issuedOn: "2018-03-19", dueOn: "2018-03-30", amountCents: 2650, object: "Eau potable" },
-  { ...PAIEMENT, service: SERVICES["004201"]!, customerNumber: customerNumber["004201"]!, number: "2018-021-000202", issuedOn: "2018-03-26", dueOn: "2018-04-06", amountCents: 3370, object: "Eau potable" },
-  { ...PAIEMENT, service: SERVICES["004201"]!, customerNumber: customerNumber["004201"]!, number: "2018-021-000203", issuedOn: "2018-04-02", dueOn: "2018-04-13", amountCents: 4815, object: "Eau potable" },
-  { ...PAIEMENT, service: SERVICES["004201"]!, customerNumber: customerNumber["004201"]!, number: "2018-021-000204", issuedOn: "2018-04-09", dueOn: "2018-04-20", amountCents: 1999, object: "Eau potable" },
-  { ...PAIEMENT, service: SERVICES["004201"]!, customerNumber: customerNumber["004201"]!, number: "2018-021-000205", issuedOn: "2018-04-16", dueOn: "2018-04-27", amountCents: 2101, object: "Eau potable" },
-  { ...PAIEMENT, service: SERVICES["004202"]!, customerNumber: customerNumber["004202"]!, number: "2018-022-000301", issuedOn: "2018-04-23", dueOn: "2018-05-04", amountCents: 3990, object: "Restauration scolaire" },
+  { ...PAIEMENT, service: SERVICES["004281"]!, customerNumber: customerNumber["004281"]!, number: "2018-021-000201", issuedOn: "2018-03-19", dueOn: "2018-03-30", amountCents: 2650, object: "Eau potable" },
+  { ...PAIEMENT, service: SERVICES["004281"]!, customerNumber: customerNumber["004281"]!, number: "2018-021-000202", issuedOn: "2018-03-26", dueOn: "2018-04-06", amountCents: 3370, object: "Eau potable" },
+  { ...PAIEMENT, service: SERVICES["004281"]!, customerNumber: customerNumber["004281"]!, number: "2018-021-000203", issuedOn: "2018-04-02", dueOn: "2018-04-13", amountCents: 4815, object: "Eau potable" },
+  { ...PAIEMENT, service: SERVICES["004281"]!, customerNumber: customerNumber["004281"]!, number: "2018-021-000204", issuedOn: "2018-04-09", dueOn: "2018-04-20", amountCents: 1999, object: "Eau potable" },
+  { ...PAIEMENT, service: SERVICES["004281"]!, customerNumber: customerNumber["004281"]!, number: "2018-021-000205", issuedOn: "2018-04-16", dueOn: "2018-04-27", amountCents: 2101, object: "Eau potable" },
+  { ...PAIEMENT, service: SERVICES["004282"]!, customerNumber: customerNumber["004282"]!, number: "2018-022-000301", issuedOn: "2018-04-23", dueOn: "2018-05-04", amountCents: 3990, object: "Restauration scolaire" },
 ];
 
 const frDate = (iso: string) => iso.split("-").reverse().join("/");

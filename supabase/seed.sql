@@ -9,10 +9,12 @@
 --
 -- For the payment journeys of the browser tests (e2e/payment*.spec.ts), which change invoice
 -- states, a resident of their own that no other test reads:
---   service   5e000000-0000-4000-8000-000000004201  numcli 004201, classic TIPI, one invoice at a time
---   service   5e000000-0000-4000-8000-000000004202  numcli 004202, PayFiP, payment suspended
+--   service   5e000000-0000-4000-8000-000000004281  numcli 004281, classic TIPI, one invoice at a time
+--   service   5e000000-0000-4000-8000-000000004282  numcli 004282, PayFiP, payment suspended
 --   account   d0000000-0000-4000-8000-000000000010  paiement@demo.fr / paiement-factures (active)
 --   customers c0000000-0000-4000-8000-00000000002N  "Famille Paiement" in each of the three services
+-- The two extra services have no contact address, so the public contact page (/nous-contacter)
+-- still lists the demo service only.
 --   invoices  1a000000-0000-4000-8000-0000000001NN  (PDFs in supabase/storage/invoices/<numcli>/)
 
 insert into portal.services (id, name, numcli, payment_provider, saisie, allow_multiple_invoices,
@@ -43,10 +45,10 @@ where id;
 insert into portal.services (id, name, numcli, payment_provider, saisie, allow_multiple_invoices,
                              payment_suspended, contact_email, general_info)
 values
-  ('5e000000-0000-4000-8000-000000004201', 'Régie des eaux de démonstration', '004201', 'tipi', 'T', false, false,
-   'contact@eaux-demo.fr', E'Régie des eaux de démonstration\n2 rue du Château d''eau, 00000 Démoville'),
-  ('5e000000-0000-4000-8000-000000004202', 'Restauration scolaire de démonstration', '004202', 'payfip_ws', 'T', true, true,
-   'contact@cantine-demo.fr', E'Restauration scolaire de démonstration\n3 allée des Écoles, 00000 Démoville');
+  ('5e000000-0000-4000-8000-000000004281', 'Régie des eaux de démonstration', '004281', 'tipi', 'T', false, false,
+   null, E'Régie des eaux de démonstration\n2 rue du Château d''eau, 00000 Démoville'),
+  ('5e000000-0000-4000-8000-000000004282', 'Restauration scolaire de démonstration', '004282', 'payfip_ws', 'T', true, true,
+   null, E'Restauration scolaire de démonstration\n3 allée des Écoles, 00000 Démoville');
 
 -- The demo account, inserted the way Supabase seeds do (GoTrue reads '' token columns, not NULL).
 insert into auth.users (
@@ -113,9 +115,9 @@ values
    'NOUV0001', 'Famille Nouveau', 'nouveau@demo.fr', true),
   ('c0000000-0000-4000-8000-000000000021', '5e000000-0000-4000-8000-000000004200',
    'PAIE0001', 'Famille Paiement', 'paiement@demo.fr', true),
-  ('c0000000-0000-4000-8000-000000000022', '5e000000-0000-4000-8000-000000004201',
+  ('c0000000-0000-4000-8000-000000000022', '5e000000-0000-4000-8000-000000004281',
    'PAIE0002', 'Famille Paiement', 'paiement@demo.fr', true),
-  ('c0000000-0000-4000-8000-000000000023', '5e000000-0000-4000-8000-000000004202',
+  ('c0000000-0000-4000-8000-000000000023', '5e000000-0000-4000-8000-000000004282',
    'PAIE0003', 'Famille Paiement', 'paiement@demo.fr', true);
 
 insert into portal.invoices (id, service_id, customer_id, number, issued_on, due_on, amount_cents,
@@ -166,15 +168,15 @@ values
    '2018-020-000110', '2018-03-12', '2018-03-23', 9560, 'Multi Services', 'unpaid', '004200/2018-020-000110.pdf', null),
   ('1a000000-0000-4000-8000-000000000111', '5e000000-0000-4000-8000-000000004200', 'c0000000-0000-4000-8000-000000000021',
    '2018-020-000111', '2018-04-30', '2018-05-11', 10475, 'Eau potable', 'unpaid', '004200/2018-020-000111.pdf', null),
-  ('1a000000-0000-4000-8000-000000000201', '5e000000-0000-4000-8000-000000004201', 'c0000000-0000-4000-8000-000000000022',
-   '2018-021-000201', '2018-03-19', '2018-03-30', 2650, 'Eau potable', 'unpaid', '004201/2018-021-000201.pdf', null),
-  ('1a000000-0000-4000-8000-000000000202', '5e000000-0000-4000-8000-000000004201', 'c0000000-0000-4000-8000-000000000022',
-   '2018-021-000202', '2018-03-26', '2018-04-06', 3370, 'Eau potable', 'unpaid', '004201/2018-021-000202.pdf', null),
-  ('1a000000-0000-4000-8000-000000000203', '5e000000-0000-4000-8000-000000004201', 'c0000000-0000-4000-8000-000000000022',
-   '2018-021-000203', '2018-04-02', '2018-04-13', 4815, 'Eau potable', 'unpaid', '004201/2018-021-000203.pdf', null),
-  ('1a000000-0000-4000-8000-000000000204', '5e000000-0000-4000-8000-000000004201', 'c0000000-0000-4000-8000-000000000022',
-   '2018-021-000204', '2018-04-09', '2018-04-20', 1999, 'Eau potable', 'unpaid', '004201/2018-021-000204.pdf', null),
-  ('1a000000-0000-4000-8000-000000000205', '5e000000-0000-4000-8000-000000004201', 'c0000000-0000-4000-8000-000000000022',
-   '2018-021-000205', '2018-04-16', '2018-04-27', 2101, 'Eau potable', 'unpaid', '004201/2018-021-000205.pdf', null),
-  ('1a000000-0000-4000-8000-000000000301', '5e000000-0000-4000-8000-000000004202', 'c0000000-0000-4000-8000-000000000023',
-   '2018-022-000301', '2018-04-23', '2018-05-04', 3990, 'Restauration scolaire', 'unpaid', '004202/2018-022-000301.pdf', null);
+  ('1a000000-0000-4000-8000-000000000201', '5e000000-0000-4000-8000-000000004281', 'c0000000-0000-4000-8000-000000000022',
+   '2018-021-000201', '2018-03-19', '2018-03-30', 2650, 'Eau potable', 'unpaid', '004281/2018-021-000201.pdf', null),
+  ('1a000000-0000-4000-8000-000000000202', '5e000000-0000-4000-8000-000000004281', 'c0000000-0000-4000-8000-000000000022',
+   '2018-021-000202', '2018-03-26', '2018-04-06', 3370, 'Eau potable', 'unpaid', '004281/2018-021-000202.pdf', null),
+  ('1a000000-0000-4000-8000-000000000203', '5e000000-0000-4000-8000-000000004281', 'c0000000-0000-4000-8000-000000000022',
+   '2018-021-000203', '2018-04-02', '2018-04-13', 4815, 'Eau potable', 'unpaid', '004281/2018-021-000203.pdf', null),
+  ('1a000000-0000-4000-8000-000000000204', '5e000000-0000-4000-8000-000000004281', 'c0000000-0000-4000-8000-000000000022',
+   '2018-021-000204', '2018-04-09', '2018-04-20', 1999, 'Eau potable', 'unpaid', '004281/2018-021-000204.pdf', null),
+  ('1a000000-0000-4000-8000-000000000205', '5e000000-0000-4000-8000-000000004281', 'c0000000-0000-4000-8000-000000000022',
+   '2018-021-000205', '2018-04-16', '2018-04-27', 2101, 'Eau potable', 'unpaid', '004281/2018-021-000205.pdf', null),
+  ('1a000000-0000-4000-8000-000000000301', '5e000000-0000-4000-8000-000000004282', 'c0000000-0000-4000-8000-000000000023',
+   '2018-022-000301', '2018-04-23', '2018-05-04', 3990, 'Restauration scolaire', 'unpaid', '004282/2018-022-000301.pdf', null);

@@ -104,8 +104,8 @@ describe("seed", () => {
     );
     expect(services.rows).toEqual([
       { numcli: "004200", provider: "payfip_ws", multiple: true, suspended: false, unpaid: 11 },
-      { numcli: "004201", provider: "tipi", multiple: false, suspended: false, unpaid: 5 },
-      { numcli: "004202", provider: "payfip_ws", multiple: true, suspended: true, unpaid: 1 },
+      { numcli: "004281", provider: "tipi", multiple: false, suspended: false, unpaid: 5 },
+      { numcli: "004282", provider: "payfip_ws", multiple: true, suspended: true, unpaid: 1 },
     ]);
   });
 
