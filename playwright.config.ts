@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 import { defineConfig, devices } from "@playwright/test";
 
@@ -23,6 +24,8 @@ async function freePort(): Promise<number> {
 
 process.env.E2E_NODE_PORT ??= String(await freePort());
 process.env.E2E_DENO_PORT ??= String(await freePort());
+// Lets e2e/payment*.spec.ts run the payment reconciliation job now (POST /taches/rapprochement-paiements).
+process.env.E2E_PAYMENTS_CRON_SECRET ??= randomBytes(24).toString("hex");
 const nodePort = Number(process.env.E2E_NODE_PORT);
 const denoPort = Number(process.env.E2E_DENO_PORT);
 
@@ -31,6 +34,7 @@ const serverEnv = (dataDir: string, port: number) => ({
   HOST: "127.0.0.1",
   PORT: String(port),
   DATA_DIR: dataDir,
+  PAYMENTS_CRON_SECRET: process.env.E2E_PAYMENTS_CRON_SECRET!,
 });
 
 // The first request creates and seeds the embedded database (several seconds).

@@ -7,7 +7,14 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { buildPdf } from "./lib/invoice-pdf";
 
+interface DemoService {
+  numcli: string;
+  name: string;
+  address: string;
+}
+
 interface DemoInvoice {
+  service: DemoService;
   number: string;
   customerName: string;
   customerNumber: string;
@@ -17,14 +24,17 @@ interface DemoInvoice {
   object: string;
 }
 
-const SERVICE = {
-  numcli: "004200",
-  name: "Service Multi Services de démonstration",
-  address: "1 place de la Mairie, 00000 Démoville",
+const SERVICES: Record<string, DemoService> = {
+  "004200": { numcli: "004200", name: "Service Multi Services de démonstration", address: "1 place de la Mairie, 00000 Démoville" },
+  "004281": { numcli: "004281", name: "Régie des eaux de démonstration", address: "2 rue du Château d'eau, 00000 Démoville" },
+  "004282": { numcli: "004282", name: "Restauration scolaire de démonstration", address: "3 allée des Écoles, 00000 Démoville" },
 };
 
-const DEMO = { customerName: "Test SISTEC560", customerNumber: "SISTEC560" };
-const NOUVEAU = { customerName: "Famille Nouveau", customerNumber: "NOUV0001" };
+const DEMO = { service: SERVICES["004200"]!, customerName: "Test SISTEC560", customerNumber: "SISTEC560" };
+const NOUVEAU = { service: SERVICES["004200"]!, customerName: "Famille Nouveau", customerNumber: "NOUV0001" };
+// The payment e2e resident (paiement@demo.fr): one customer record per service.
+const PAIEMENT = { customerName: "Famille Paiement" };
+const customerNumber = { "004200": "PAIE0001", "004281": "PAIE0002", "004282": "PAIE0003" } as Record<string, string>;
 
 export const demoInvoices: DemoInvoice[] = [
   { ...DEMO, number: "2017-020-002059", issuedOn: "2017-07-10", dueOn: "2017-07-21", amountCents: 24311, object: "Multi Services" },
@@ -35,10 +45,27 @@ export const demoInvoices: DemoInvoice[] = [
   { ...DEMO, number: "2016-020-002118", issuedOn: "2016-07-11", dueOn: "2016-07-22", amountCents: 3150, object: "Restauration scolaire" },
   { ...NOUVEAU, number: "2017-020-002061", issuedOn: "2017-07-10", dueOn: "2017-07-21", amountCents: 11895, object: "Multi Services" },
   { ...NOUVEAU, number: "2017-020-001514", issuedOn: "2017-04-10", dueOn: "2017-04-21", amountCents: 9340, object: "Eau potable" },
+  { ...PAIEMENT, service: SERVICES["004200"]!, customerNumber: customerNumber["004200"]!, number: "2018-020-000101", issuedOn: "2018-01-08", dueOn: "2018-01-19", amountCents: 1234, object: "Eau potable" },
+  { ...PAIEMENT, service: SERVICES["004200"]!, customerNumber: customerNumber["004200"]!, number: "2018-020-000102", issuedOn: "2018-01-15", dueOn: "2018-01-26", amountCents: 2345, object: "Assainissement" },
+  { ...PAIEMENT, service: SERVICES["004200"]!, customerNumber: customerNumber["004200"]!, number: "2018-020-000103", issuedOn: "2018-01-22", dueOn: "2018-02-02", amountCents: 3120, object: "Multi Services" },
+  { ...PAIEMENT, service: SERVICES["004200"]!, customerNumber: customerNumber["004200"]!, number: "2018-020-000104", issuedOn: "2018-01-29", dueOn: "2018-02-09", amountCents: 1880, object: "Collecte des déchets" },
+  { ...PAIEMENT, service: SERVICES["004200"]!, customerNumber: customerNumber["004200"]!, number: "2018-020-000105", issuedOn: "2018-02-05", dueOn: "2018-02-16", amountCents: 4200, object: "Eau potable" },
+  { ...PAIEMENT, service: SERVICES["004200"]!, customerNumber: customerNumber["004200"]!, number: "2018-020-000106", issuedOn: "2018-02-12", dueOn: "2018-02-23", amountCents: 5730, object: "Assainissement" },
+  { ...PAIEMENT, service: SERVICES["004200"]!, customerNumber: customerNumber["004200"]!, number: "2018-020-000107", issuedOn: "2018-02-19", dueOn: "2018-03-02", amountCents: 6410, object: "Multi Services" },
+  { ...PAIEMENT, service: SERVICES["004200"]!, customerNumber: customerNumber["004200"]!, number: "2018-020-000108", issuedOn: "2018-02-26", dueOn: "2018-03-09", amountCents: 7190, object: "Eau potable" },
+  { ...PAIEMENT, service: SERVICES["004200"]!, customerNumber: customerNumber["004200"]!, number: "2018-020-000109", issuedOn: "2018-03-05", dueOn: "2018-03-16", amountCents: 8325, object: "Assainissement" },
+  { ...PAIEMENT, service: SERVICES["004200"]!, customerNumber: customerNumber["004200"]!, number: "2018-020-000110", issuedOn: "2018-03-12", dueOn: "2018-03-23", amountCents: 9560, object: "Multi Services" },
+  { ...PAIEMENT, service: SERVICES["004200"]!, customerNumber: customerNumber["004200"]!, number: "2018-020-000111", issuedOn: "2018-04-30", dueOn: "2018-05-11", amountCents: 10475, object: "Eau potable" },
+  { ...PAIEMENT, service: SERVICES["004281"]!, customerNumber: customerNumber["004281"]!, number: "2018-021-000201", issuedOn: "2018-03-19", dueOn: "2018-03-30", amountCents: 2650, object: "Eau potable" },
+  { ...PAIEMENT, service: SERVICES["004281"]!, customerNumber: customerNumber["004281"]!, number: "2018-021-000202", issuedOn: "2018-03-26", dueOn: "2018-04-06", amountCents: 3370, object: "Eau potable" },
+  { ...PAIEMENT, service: SERVICES["004281"]!, customerNumber: customerNumber["004281"]!, number: "2018-021-000203", issuedOn: "2018-04-02", dueOn: "2018-04-13", amountCents: 4815, object: "Eau potable" },
+  { ...PAIEMENT, service: SERVICES["004281"]!, customerNumber: customerNumber["004281"]!, number: "2018-021-000204", issuedOn: "2018-04-09", dueOn: "2018-04-20", amountCents: 1999, object: "Eau potable" },
+  { ...PAIEMENT, service: SERVICES["004281"]!, customerNumber: customerNumber["004281"]!, number: "2018-021-000205", issuedOn: "2018-04-16", dueOn: "2018-04-27", amountCents: 2101, object: "Eau potable" },
+  { ...PAIEMENT, service: SERVICES["004282"]!, customerNumber: customerNumber["004282"]!, number: "2018-022-000301", issuedOn: "2018-04-23", dueOn: "2018-05-04", amountCents: 3990, object: "Restauration scolaire" },
 ];
 
 export function objectKey(invoice: DemoInvoice): string {
-  return `${SERVICE.numcli}/${invoice.number}.pdf`;
+  return `${invoice.service.numcli}/${invoice.number}.pdf`;
 }
 
 async function main() {
@@ -46,7 +73,7 @@ async function main() {
   for (const invoice of demoInvoices) {
     const file = join(root, objectKey(invoice));
     await mkdir(dirname(file), { recursive: true });
-    await writeFile(file, buildPdf(invoice, SERVICE));
+    await writeFile(file, buildPdf(invoice, invoice.service));
     console.log(`wrote ${file}`);
   }
 }

@@ -6,7 +6,8 @@
  *   posts to without our Origin — PayFiP's urlnotif and urlredirect, classic TIPI's urlcl — and
  *   the local simulator's SOAP endpoint, which the portal itself calls server to server (it
  *   answers 404 outside the embedded default). Each authenticates what it receives: the result
- *   is fetched from PayFiP, or must carry the attempt's secret token and match it (SQL).
+ *   is fetched from PayFiP, or must carry the attempt's secret token and match it (SQL). Also the
+ *   two cron endpoints (CRON_PATHS), which a scheduler calls with a bearer secret and no Origin.
  * - formActionOrigins: the provider's origins, where the TIPI form posts and the PayFiP redirect
  *   that follows our confirmation form goes (CSP form-action also governs that redirect).
  */
@@ -16,6 +17,13 @@ export const PAYMENT_CALLBACK_PATHS = [
   "/paiement/resultat-tipi/",
   "/simulateur-dgfip/tpa/services/securite",
 ];
+
+/**
+ * The cron endpoints (POST with `Authorization: Bearer <secret>`, no cookie: nothing for a forged
+ * cross-site form to ride on). Schedulers — Supabase pg_net, curl, an edge cron — send no Origin,
+ * so the Origin check would answer them 403.
+ */
+export const CRON_PATHS = ["/taches/envoi-courriels", "/taches/rapprochement-paiements"];
 
 const DGFIP_ORIGIN = "https://www.payfip.gouv.fr";
 
@@ -33,5 +41,5 @@ export function paymentSecurityOptions(env) {
       // an invalid URL is reported by the app's env validation at the first request
     }
   }
-  return { crossOriginPostPaths: [...PAYMENT_CALLBACK_PATHS], formActionOrigins: [...origins] };
+  return { crossOriginPostPaths: [...PAYMENT_CALLBACK_PATHS, ...CRON_PATHS], formActionOrigins: [...origins] };
 }

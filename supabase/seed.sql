@@ -6,6 +6,16 @@
 --   customer  c0000000-0000-4000-8000-000000000001  "Test SISTEC560", demo@demo.fr
 --   customer  c0000000-0000-4000-8000-000000000002  "Famille Nouveau", nouveau@demo.fr (no account)
 --   invoices  1a000000-0000-4000-8000-0000000000NN  (PDFs in supabase/storage/invoices/004200/)
+--
+-- For the payment journeys of the browser tests (e2e/payment*.spec.ts), which change invoice
+-- states, a resident of their own that no other test reads:
+--   service   5e000000-0000-4000-8000-000000004281  numcli 004281, classic TIPI, one invoice at a time
+--   service   5e000000-0000-4000-8000-000000004282  numcli 004282, PayFiP, payment suspended
+--   account   d0000000-0000-4000-8000-000000000010  paiement@demo.fr / paiement-factures (active)
+--   customers c0000000-0000-4000-8000-00000000002N  "Famille Paiement" in each of the three services
+-- The two extra services have no contact address, so the public contact page (/nous-contacter)
+-- still lists the demo service only.
+--   invoices  1a000000-0000-4000-8000-0000000001NN  (PDFs in supabase/storage/invoices/<numcli>/)
 
 insert into portal.services (id, name, numcli, payment_provider, saisie, allow_multiple_invoices,
                              payment_suspended, contact_email, general_info)
@@ -31,6 +41,14 @@ set portal_name = 'Le Portail des Factures',
       || E'grâce au service sécurisé PayFiP de la Direction générale des Finances publiques.\n'
       || E'Depuis « Mes informations », vous pouvez aussi choisir de ne plus recevoir vos factures au format papier.'
 where id;
+
+insert into portal.services (id, name, numcli, payment_provider, saisie, allow_multiple_invoices,
+                             payment_suspended, contact_email, general_info)
+values
+  ('5e000000-0000-4000-8000-000000004281', 'Régie des eaux de démonstration', '004281', 'tipi', 'T', false, false,
+   null, E'Régie des eaux de démonstration\n2 rue du Château d''eau, 00000 Démoville'),
+  ('5e000000-0000-4000-8000-000000004282', 'Restauration scolaire de démonstration', '004282', 'payfip_ws', 'T', true, true,
+   null, E'Restauration scolaire de démonstration\n3 allée des Écoles, 00000 Démoville');
 
 -- The demo account, inserted the way Supabase seeds do (GoTrue reads '' token columns, not NULL).
 insert into auth.users (
@@ -60,13 +78,47 @@ values (
   now(), now(), now()
 );
 
+-- The payment e2e account (same shape as the demo account).
+insert into auth.users (
+  instance_id, id, aud, role, email, encrypted_password, email_confirmed_at,
+  confirmation_token, recovery_token, email_change_token_new, email_change,
+  raw_app_meta_data, raw_user_meta_data, created_at, updated_at
+) values (
+  '00000000-0000-0000-0000-000000000000',
+  'd0000000-0000-4000-8000-000000000010',
+  'authenticated', 'authenticated',
+  'paiement@demo.fr',
+  extensions.crypt('paiement-factures', extensions.gen_salt('bf')),
+  now(),
+  '', '', '', '',
+  '{"provider":"email","providers":["email"]}',
+  '{}',
+  now(), now()
+);
+
+insert into auth.identities (id, user_id, provider_id, provider, identity_data, last_sign_in_at, created_at, updated_at)
+values (
+  'd0000000-0000-4000-8000-0000000000b0',
+  'd0000000-0000-4000-8000-000000000010',
+  'd0000000-0000-4000-8000-000000000010',
+  'email',
+  '{"sub":"d0000000-0000-4000-8000-000000000010","email":"paiement@demo.fr","email_verified":true,"phone_verified":false}',
+  now(), now(), now()
+);
+
 -- account_id is set by the linking trigger (demo@demo.fr → the demo account; nouveau: none).
 insert into portal.customers (id, service_id, customer_number, display_name, email, paper_invoices)
 values
   ('c0000000-0000-4000-8000-000000000001', '5e000000-0000-4000-8000-000000004200',
    'SISTEC560', 'Test SISTEC560', 'demo@demo.fr', true),
   ('c0000000-0000-4000-8000-000000000002', '5e000000-0000-4000-8000-000000004200',
-   'NOUV0001', 'Famille Nouveau', 'nouveau@demo.fr', true);
+   'NOUV0001', 'Famille Nouveau', 'nouveau@demo.fr', true),
+  ('c0000000-0000-4000-8000-000000000021', '5e000000-0000-4000-8000-000000004200',
+   'PAIE0001', 'Famille Paiement', 'paiement@demo.fr', true),
+  ('c0000000-0000-4000-8000-000000000022', '5e000000-0000-4000-8000-000000004281',
+   'PAIE0002', 'Famille Paiement', 'paiement@demo.fr', true),
+  ('c0000000-0000-4000-8000-000000000023', '5e000000-0000-4000-8000-000000004282',
+   'PAIE0003', 'Famille Paiement', 'paiement@demo.fr', true);
 
 insert into portal.invoices (id, service_id, customer_id, number, issued_on, due_on, amount_cents,
                              object, status, pdf_object_key, paid_at)
@@ -89,3 +141,42 @@ values
    '2017-020-002061', '2017-07-10', '2017-07-21', 11895, 'Multi Services', 'unpaid', '004200/2017-020-002061.pdf', null),
   ('1a000000-0000-4000-8000-000000000012', '5e000000-0000-4000-8000-000000004200', 'c0000000-0000-4000-8000-000000000002',
    '2017-020-001514', '2017-04-10', '2017-04-21', 9340, 'Eau potable', 'paid', '004200/2017-020-001514.pdf', '2017-04-20 09:12:00+02');
+
+-- Famille Paiement (paiement@demo.fr): unpaid invoices, one per payment journey of the browser tests.
+insert into portal.invoices (id, service_id, customer_id, number, issued_on, due_on, amount_cents,
+                             object, status, pdf_object_key, paid_at)
+values
+  ('1a000000-0000-4000-8000-000000000101', '5e000000-0000-4000-8000-000000004200', 'c0000000-0000-4000-8000-000000000021',
+   '2018-020-000101', '2018-01-08', '2018-01-19', 1234, 'Eau potable', 'unpaid', '004200/2018-020-000101.pdf', null),
+  ('1a000000-0000-4000-8000-000000000102', '5e000000-0000-4000-8000-000000004200', 'c0000000-0000-4000-8000-000000000021',
+   '2018-020-000102', '2018-01-15', '2018-01-26', 2345, 'Assainissement', 'unpaid', '004200/2018-020-000102.pdf', null),
+  ('1a000000-0000-4000-8000-000000000103', '5e000000-0000-4000-8000-000000004200', 'c0000000-0000-4000-8000-000000000021',
+   '2018-020-000103', '2018-01-22', '2018-02-02', 3120, 'Multi Services', 'unpaid', '004200/2018-020-000103.pdf', null),
+  ('1a000000-0000-4000-8000-000000000104', '5e000000-0000-4000-8000-000000004200', 'c0000000-0000-4000-8000-000000000021',
+   '2018-020-000104', '2018-01-29', '2018-02-09', 1880, 'Collecte des déchets', 'unpaid', '004200/2018-020-000104.pdf', null),
+  ('1a000000-0000-4000-8000-000000000105', '5e000000-0000-4000-8000-000000004200', 'c0000000-0000-4000-8000-000000000021',
+   '2018-020-000105', '2018-02-05', '2018-02-16', 4200, 'Eau potable', 'unpaid', '004200/2018-020-000105.pdf', null),
+  ('1a000000-0000-4000-8000-000000000106', '5e000000-0000-4000-8000-000000004200', 'c0000000-0000-4000-8000-000000000021',
+   '2018-020-000106', '2018-02-12', '2018-02-23', 5730, 'Assainissement', 'unpaid', '004200/2018-020-000106.pdf', null),
+  ('1a000000-0000-4000-8000-000000000107', '5e000000-0000-4000-8000-000000004200', 'c0000000-0000-4000-8000-000000000021',
+   '2018-020-000107', '2018-02-19', '2018-03-02', 6410, 'Multi Services', 'unpaid', '004200/2018-020-000107.pdf', null),
+  ('1a000000-0000-4000-8000-000000000108', '5e000000-0000-4000-8000-000000004200', 'c0000000-0000-4000-8000-000000000021',
+   '2018-020-000108', '2018-02-26', '2018-03-09', 7190, 'Eau potable', 'unpaid', '004200/2018-020-000108.pdf', null),
+  ('1a000000-0000-4000-8000-000000000109', '5e000000-0000-4000-8000-000000004200', 'c0000000-0000-4000-8000-000000000021',
+   '2018-020-000109', '2018-03-05', '2018-03-16', 8325, 'Assainissement', 'unpaid', '004200/2018-020-000109.pdf', null),
+  ('1a000000-0000-4000-8000-000000000110', '5e000000-0000-4000-8000-000000004200', 'c0000000-0000-4000-8000-000000000021',
+   '2018-020-000110', '2018-03-12', '2018-03-23', 9560, 'Multi Services', 'unpaid', '004200/2018-020-000110.pdf', null),
+  ('1a000000-0000-4000-8000-000000000111', '5e000000-0000-4000-8000-000000004200', 'c0000000-0000-4000-8000-000000000021',
+   '2018-020-000111', '2018-04-30', '2018-05-11', 10475, 'Eau potable', 'unpaid', '004200/2018-020-000111.pdf', null),
+  ('1a000000-0000-4000-8000-000000000201', '5e000000-0000-4000-8000-000000004281', 'c0000000-0000-4000-8000-000000000022',
+   '2018-021-000201', '2018-03-19', '2018-03-30', 2650, 'Eau potable', 'unpaid', '004281/2018-021-000201.pdf', null),
+  ('1a000000-0000-4000-8000-000000000202', '5e000000-0000-4000-8000-000000004281', 'c0000000-0000-4000-8000-000000000022',
+   '2018-021-000202', '2018-03-26', '2018-04-06', 3370, 'Eau potable', 'unpaid', '004281/2018-021-000202.pdf', null),
+  ('1a000000-0000-4000-8000-000000000203', '5e000000-0000-4000-8000-000000004281', 'c0000000-0000-4000-8000-000000000022',
+   '2018-021-000203', '2018-04-02', '2018-04-13', 4815, 'Eau potable', 'unpaid', '004281/2018-021-000203.pdf', null),
+  ('1a000000-0000-4000-8000-000000000204', '5e000000-0000-4000-8000-000000004281', 'c0000000-0000-4000-8000-000000000022',
+   '2018-021-000204', '2018-04-09', '2018-04-20', 1999, 'Eau potable', 'unpaid', '004281/2018-021-000204.pdf', null),
+  ('1a000000-0000-4000-8000-000000000205', '5e000000-0000-4000-8000-000000004281', 'c0000000-0000-4000-8000-000000000022',
+   '2018-021-000205', '2018-04-16', '2018-04-27', 2101, 'Eau potable', 'unpaid', '004281/2018-021-000205.pdf', null),
+  ('1a000000-0000-4000-8000-000000000301', '5e000000-0000-4000-8000-000000004282', 'c0000000-0000-4000-8000-000000000023',
+   '2018-022-000301', '2018-04-23', '2018-05-04', 3990, 'Restauration scolaire', 'unpaid', '004282/2018-022-000301.pdf', null);

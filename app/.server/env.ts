@@ -21,6 +21,9 @@ const EnvSchema = z
     NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
     /** Public origin of the portal, used in e-mail links and the Origin check (e.g. https://factures.example.fr). */
     SITE_URL: optionalUrl.optional(),
+    /** Where the server listens (server/node.js, server/deno.js): the embedded default's own origin without SITE_URL. */
+    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    HOST: optionalString,
     /** Folder of the embedded default (PGlite data, invoice PDFs, throttle state). */
     DATA_DIR: z.string().trim().min(1).default(".data"),
     /** Minimum password length (CNIL 2022 with throttling: 8 is the floor we accept). */

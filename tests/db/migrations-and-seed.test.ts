@@ -32,7 +32,7 @@ describe("migrations", () => {
       );
       expect(rows).toEqual(migrations.map((m) => ({ version: m.version, name: m.name })));
       const invoices = await again.pg.query<{ n: number }>("select count(*)::int as n from portal.invoices");
-      expect(invoices.rows[0]!.n).toBe(8); // the seed ran once
+      expect(invoices.rows[0]!.n).toBe(25); // the seed ran once (8 demo + 17 for the payment e2e)
       await again.close();
 
       // The seed PDFs were copied into the embedded file store.
@@ -85,6 +85,28 @@ describe("seed", () => {
     expect(rows.map((r) => r.status)).toEqual(["paid", "treasury", "unpaid"]);
     const nouveau = await db.pg.query("select 1 from auth.users where email = 'nouveau@demo.fr'");
     expect(nouveau.rows).toEqual([]);
+  });
+
+  test("the payment e2e resident paiement@demo.fr is active, in three services (one TIPI one-at-a-time, one suspended)", async () => {
+    const { rows } = await db.pg.query<{ encrypted_password: string; email_confirmed_at: Date | null }>(
+      "select encrypted_password, email_confirmed_at from auth.users where email = 'paiement@demo.fr'",
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.email_confirmed_at).not.toBeNull();
+    expect(await bcrypt.compare("paiement-factures", rows[0]!.encrypted_password)).toBe(true);
+    const services = await db.pg.query(
+      `select s.numcli, s.payment_provider::text as provider, s.allow_multiple_invoices as multiple, s.payment_suspended as suspended,
+              count(i.*)::int as unpaid
+       from portal.customers c join portal.services s on s.id = c.service_id
+       left join portal.invoices i on i.customer_id = c.id and i.status = 'unpaid'
+       where c.account_id = 'd0000000-0000-4000-8000-000000000010'
+       group by 1, 2, 3, 4 order by 1`,
+    );
+    expect(services.rows).toEqual([
+      { numcli: "004200", provider: "payfip_ws", multiple: true, suspended: false, unpaid: 11 },
+      { numcli: "004281", provider: "tipi", multiple: false, suspended: false, unpaid: 5 },
+      { numcli: "004282", provider: "payfip_ws", multiple: true, suspended: true, unpaid: 1 },
+    ]);
   });
 
   test("every seed invoice has a real PDF in supabase/storage/invoices", async () => {

@@ -8,6 +8,7 @@ import { runReconciliation } from "~/.server/payment/reconcile";
 import * as detail from "~/routes/_espace.factures_.$id/route";
 import * as selection from "~/routes/_espace.paiement/route";
 import * as confirmation from "~/routes/_espace.paiement_.confirmation/route";
+import * as demarrer from "~/routes/_espace.paiement_.demarrer/route";
 import * as retour from "~/routes/_espace.paiement_.retour/route";
 import * as notification from "~/routes/paiement.notification/route";
 import * as tipiResult from "~/routes/paiement.resultat-tipi.$jeton/route";
@@ -75,10 +76,10 @@ async function startFor(ids: string[]) {
   const page = await demo.call(confirmation.loader, `/paiement/confirmation?${query}`);
   expect(page.status).toBe(200);
   const form = new URLSearchParams(ids.map((id) => ["facture", id]));
-  const request = demo.request(`/paiement/confirmation?${query}`, { form: Object.fromEntries(form) });
+  const request = demo.request("/paiement/demarrer", { form: Object.fromEntries(form) });
   // Several values of one name: build the body by hand.
   const body = form.toString();
-  const started = await confirmation.action({ request: new Request(request.url, { method: "POST", headers: request.headers, body }), params: {}, context: {} });
+  const started = await demarrer.action({ request: new Request(request.url, { method: "POST", headers: request.headers, body }), params: {}, context: {} });
   return started as Response | { data: { tipiForm: { action: string; fields: [string, string][] } } };
 }
 
@@ -270,6 +271,17 @@ describe("classic TIPI through the simulator", () => {
     const session = new URLSearchParams(opened.location!.split("?")[1]).get("session")!;
     return { fields, session };
   }
+
+  it("the TIPI form is answered by a route without a loader (Remix re-runs loaders after an action answering data)", async () => {
+    // Regression (e2e): the start used to be the confirmation's action; its loader, re-run after
+    // the action, saw the invoice "already being paid" by the new attempt and redirected to the
+    // selection with ?erreur=blocked instead of showing the form to TIPI.
+    await tipiStart();
+    const again = await demo.call(confirmation.loader, `/paiement/confirmation?facture=${INVOICE_2059}`);
+    expect(again.location).toMatch(/erreur=blocked$/);
+    expect("loader" in demarrer).toBe(false);
+    expect("action" in confirmation).toBe(false);
+  });
 
   it("pays: the result posted to urlcl with the token marks the invoice paid; the browser lands on the result", async () => {
     const { session } = await tipiStart();

@@ -218,15 +218,20 @@ describe("helpers", () => {
 });
 
 describe("payment options of both servers (server/payment.js)", () => {
-  it("exempts exactly the provider's callbacks from the Origin check, not the payment start", async () => {
+  it("exempts exactly the provider's callbacks and the bearer-secret cron endpoints from the Origin check, not the payment start", async () => {
     const { paymentSecurityOptions } = await import("../../server/payment.js");
     const handler = okHandler();
     const wrapped = wrapHandler(handler, paymentSecurityOptions({}));
     for (const path of ["/paiement/notification", "/paiement/retour", `/paiement/resultat-tipi/${"a".repeat(64)}`, "/simulateur-dgfip/tpa/services/securite"]) {
       expect((await wrapped(post(`${ORIGIN}${path}`))).status).toBe(200);
     }
-    for (const path of ["/paiement/confirmation", "/paiement", "/simulateur-dgfip/tpa/paiementws.web", "/taches/rapprochement-paiements"]) {
+    // A scheduler (pg_net, curl) sends no Origin: the routes check the bearer secret themselves.
+    for (const path of ["/taches/rapprochement-paiements", "/taches/envoi-courriels"]) {
+      expect((await wrapped(post(`${ORIGIN}${path}`))).status).toBe(200);
+    }
+    for (const path of ["/paiement/demarrer", "/paiement/confirmation", "/paiement", "/simulateur-dgfip/tpa/paiementws.web", "/taches"]) {
       expect((await wrapped(post(`${ORIGIN}${path}`, { Origin: "https://evil.example" }))).status).toBe(403);
+      expect((await wrapped(post(`${ORIGIN}${path}`))).status).toBe(403);
     }
   });
 

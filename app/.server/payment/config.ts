@@ -25,11 +25,16 @@ export interface PaymentUrls {
   portalOrigin: string;
 }
 
-/** The portal's public origin: SITE_URL, else the request's (embedded default on localhost). */
+/**
+ * The portal's public origin: SITE_URL, else the request's, else (the reconciliation job's runs,
+ * which have no request) the address the server listens on — the embedded default's simulator is
+ * reached there, whatever PORT is.
+ */
 export function portalOrigin(config: Env, request?: Request): string {
   if (config.SITE_URL) return new URL(config.SITE_URL).origin;
   if (request) return new URL(request.url).origin;
-  return "http://localhost:3000";
+  const host = !config.HOST || config.HOST === "0.0.0.0" || config.HOST === "::" ? "localhost" : config.HOST;
+  return `http://${host.includes(":") ? `[${host}]` : host}:${config.PORT}`;
 }
 
 export function paymentUrls(config: Env, origin: string): PaymentUrls {

@@ -1,12 +1,8 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/server-runtime";
+import type { LoaderFunctionArgs } from "@remix-run/server-runtime";
 import type { MetaFunction } from "@remix-run/react";
 import { data, redirect } from "@remix-run/server-runtime";
-import { Link, useActionData, useLoaderData } from "@remix-run/react";
-import { useEffect, useRef } from "react";
-import { env } from "~/.server/env";
-import { paymentUrls, portalOrigin } from "~/.server/payment/config";
+import { Link, useLoaderData } from "@remix-run/react";
 import { checkSelection, selectedIds } from "~/.server/payment/selection";
-import { payfipClientFor, startPayment } from "~/.server/payment/service";
 import { requireResident } from "~/.server/resident";
 import { Notice } from "~/components/form";
 import { formatEuros } from "~/utils/format";
@@ -14,9 +10,8 @@ import { ERROR_MESSAGES, PROVIDER_NAME, selectionHref } from "~/utils/payment";
 
 /**
  * "Informations pour le paiement TIPI" (SPEC "Pay"; "PayFiP" when the service uses the web
- * service). GET shows what will be paid; the button posts to the action, which creates the
- * attempt (public.start_payment) and sends the resident to the provider in the same tab:
- * PayFiP by a redirect to paiementws.web?idop=…, classic TIPI by a form posted to paiement.web.
+ * service): what will be paid. The button posts to /paiement/demarrer, which creates the attempt
+ * (public.start_payment) and sends the resident to the provider in the same tab.
  */
 export async function loader({ request }: LoaderFunctionArgs) {
   const { accounts, data: resident } = await requireResident(request);
@@ -37,24 +32,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
   );
 }
 
-export async function action({ request }: ActionFunctionArgs) {
-  const { accounts, data: resident } = await requireResident(request);
-  const ids = selectedIds(await request.formData());
-  const config = env();
-  const urls = paymentUrls(config, portalOrigin(config, request));
-  const outcome = await startPayment(resident, ids, urls, payfipClientFor(urls));
-  switch (outcome.kind) {
-    case "refused":
-      return redirect(selectionHref(ids, outcome.reason), { status: 303, headers: accounts.headers });
-    case "provider_unavailable":
-      return redirect(selectionHref(ids, "unavailable"), { status: 303, headers: accounts.headers });
-    case "redirect":
-      return redirect(outcome.url, { status: 303, headers: accounts.headers });
-    case "tipi_form":
-      return data({ tipiForm: { action: outcome.action, fields: outcome.fields } }, { headers: accounts.headers });
-  }
-}
-
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `Informations pour le paiement ${data?.providerName ?? "TIPI"} — Le Portail des Factures` },
 ];
@@ -64,8 +41,6 @@ const secondaryClass = "rounded border border-brand-700 px-4 py-2 font-semibold 
 
 export default function Confirmation() {
   const info = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
-  if (result && "tipiForm" in result) return <TipiForm {...result.tipiForm} />;
   return (
     <section aria-labelledby="confirmation-titre" className="flex flex-col gap-6">
       <h1 id="confirmation-titre" className="text-2xl font-bold">
@@ -83,7 +58,7 @@ export default function Confirmation() {
         Vous allez quitter le portail pour le service de paiement sécurisé {info.providerName} de la Direction générale des Finances
         publiques, dans cette même fenêtre. Une fois le paiement terminé, vous reviendrez sur le portail.
       </p>
-      <form method="post" className="flex flex-wrap gap-3">
+      <form method="post" action="/paiement/demarrer" className="flex flex-wrap gap-3">
         {info.ids.map((id) => (
           <input key={id} type="hidden" name="facture" value={id} />
         ))}
@@ -93,30 +68,6 @@ export default function Confirmation() {
         <Link to={selectionHref(info.ids)} className={secondaryClass}>
           Fermer
         </Link>
-      </form>
-    </section>
-  );
-}
-
-/** Classic TIPI: the form the provider expects, submitted at once; the button is there without JavaScript. */
-function TipiForm({ action, fields }: { action: string; fields: [string, string][] }) {
-  const form = useRef<HTMLFormElement>(null);
-  useEffect(() => {
-    form.current?.submit();
-  }, []);
-  return (
-    <section aria-labelledby="tipi-titre" className="flex flex-col gap-4">
-      <h1 id="tipi-titre" className="text-2xl font-bold">
-        Redirection vers le portail TIPI
-      </h1>
-      <p>Vous allez être dirigé vers le service de paiement TIPI. Si rien ne se passe, cliquez sur le bouton ci-dessous.</p>
-      <form ref={form} method="post" action={action}>
-        {fields.map(([name, value]) => (
-          <input key={name} type="hidden" name={name} value={value} />
-        ))}
-        <button type="submit" className={buttonClass}>
-          Continuer vers le portail TIPI
-        </button>
       </form>
     </section>
   );

@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/server-runtime";
 import type { MetaFunction } from "@remix-run/react";
 import { data, redirect } from "@remix-run/server-runtime";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData, useRevalidator } from "@remix-run/react";
+import { useEffect, useSyncExternalStore } from "react";
 import { z } from "zod";
 import { getBackend } from "~/.server/backend";
 import { env } from "~/.server/env";
@@ -82,8 +83,30 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data ? TITLES[data.status] : "Paiement"} — Le Portail des Factures` },
-  ...(data?.status === "pending" ? [{ httpEquiv: "refresh", content: "5" } as const] : []),
 ];
+
+/**
+ * While the result is pending, asks the loader again every 5 s (with JavaScript): the page
+ * updates in place and the status region announces the result. No meta refresh: a page that
+ * reloads itself on a timer fails WCAG 2.2.1 / 3.2.5 (axe "meta-refresh"); without JavaScript
+ * the resident has the « Actualiser la page » link.
+ */
+function useRefreshWhilePending(pending: boolean): boolean {
+  const { revalidate, state } = useRevalidator();
+  const hydrated = useSyncExternalStore(
+    noSubscription,
+    () => true, // in the browser, once hydrated
+    () => false, // on the server and during hydration (the no-JavaScript page)
+  );
+  useEffect(() => {
+    if (!pending || state !== "idle") return;
+    const timer = setTimeout(revalidate, 5_000);
+    return () => clearTimeout(timer);
+  }, [pending, state, revalidate]);
+  return hydrated;
+}
+
+const noSubscription = () => () => {};
 
 const TITLES = {
   paid: "Votre paiement est accepté",
@@ -99,6 +122,7 @@ const linkClass = "font-semibold text-brand-700 underline underline-offset-2 hov
 
 export default function Retour() {
   const r = useLoaderData<typeof loader>();
+  const refreshing = useRefreshWhilePending(r.status === "pending");
   const list = r.numbers.length > 0 ? r.numbers.join(", ") : null;
   return (
     <section aria-labelledby="retour-titre" className="flex flex-col gap-4" data-testid="payment-result" data-status={r.status}>
@@ -119,8 +143,9 @@ export default function Retour() {
         {r.status === "pending" ? (
           <>
             <p>
-              Nous attendons la confirmation du service de paiement pour {list} ({r.amount}). Cette page se met à jour toute seule
-              toutes les 5 secondes. Ne payez pas une seconde fois.
+              Nous attendons la confirmation du service de paiement pour {list} ({r.amount}).{" "}
+              {refreshing ? "Cette page se met à jour toute seule toutes les 5 secondes. " : "Actualisez la page dans quelques secondes. "}
+              Ne payez pas une seconde fois.
             </p>
             <p>
               <a href={r.refreshHref ?? "/paiement/retour"} className={linkClass}>
