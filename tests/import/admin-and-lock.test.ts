@@ -24,7 +24,10 @@ describe("npm run admin (embedded staff settings)", () => {
     let s = await readSettings(db);
     expect(s.announcement).toBe("Maintenance samedi.\nMerci de votre patience.");
     expect(s.welcomeMessage).toBe("Bienvenue.");
-    expect(s.services).toEqual([{ numcli: "004200", name: "Service Multi Services de démonstration", paymentSuspended: true }]);
+    const demoService = () => s.services.find((service) => service.numcli === "004200");
+    expect(demoService()).toEqual({ numcli: "004200", name: "Service Multi Services de démonstration", paymentSuspended: true });
+    // Only the service named is touched (the seed's 004281 is open, 004282 suspended).
+    expect(s.services.find((service) => service.numcli === "004281")?.paymentSuspended).toBe(false);
     // What the residents' home page reads.
     const home = await db.asUser("d0000000-0000-4000-8000-000000000001", "demo@demo.fr", (tx) =>
       tx.query<{ announcement: string | null }>("select announcement from public.portal_home()"),
@@ -34,7 +37,7 @@ describe("npm run admin (embedded staff settings)", () => {
     await setPaymentSuspended(db, "004200", false);
     s = await readSettings(db);
     expect(s.announcement).toBeNull();
-    expect(s.services[0]!.paymentSuspended).toBe(false);
+    expect(demoService()?.paymentSuspended).toBe(false);
   });
 
   it("refuses an unknown service or a bad numcli in French, and adds a service for an import", async () => {
