@@ -1,3 +1,4 @@
+import { http, HttpResponse } from "msw";
 import { parseEnv, type Env } from "~/.server/env";
 
 /**
@@ -70,4 +71,38 @@ export function fakeSession(userId: string, email: string) {
     refresh_token: "refresh-token-1",
     user: fakeUser(userId, email),
   };
+}
+
+/** A request as the MSW handlers saw it: what the adapter sent, for shape assertions. */
+export interface SeenRequest {
+  method: string;
+  path: string;
+  apikey: string | null;
+  authorization: string | null;
+  body: unknown;
+}
+
+/**
+ * Records requests into one array for the whole file, emptied (in place) after each test, and
+ * MSW handlers for the resident's user lookup and for PostgREST RPCs that record what they get.
+ */
+export function requestRecorder(userId: string, email: string) {
+  const seen: SeenRequest[] = [];
+  async function record(request: Request) {
+    const text = await request.clone().text();
+    seen.push({
+      method: request.method,
+      path: decodeURIComponent(new URL(request.url).pathname),
+      apikey: request.headers.get("apikey"),
+      authorization: request.headers.get("authorization"),
+      body: text ? (JSON.parse(text) as unknown) : undefined,
+    });
+  }
+  const userHandler = () => http.get(`${SUPABASE_URL}/auth/v1/user`, async () => HttpResponse.json(fakeUser(userId, email)));
+  const rpc = (name: string, answer: () => Response) =>
+    http.post(`${SUPABASE_URL}/rest/v1/rpc/${name}`, async ({ request }) => {
+      await record(request);
+      return answer();
+    });
+  return { seen, record, userHandler, rpc, clear: () => void (seen.length = 0) };
 }

@@ -1,10 +1,10 @@
-import { http, HttpResponse } from "msw";
+import { HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createSupabaseBackend } from "~/.server/supabase/backend";
 import { SupabaseAdapterError } from "~/.server/supabase/errors";
 import type { Backend } from "~/.server/ports";
-import { ANON_KEY, AUTH_COOKIE, fakeSession, fakeUser, SERVICE_ROLE_KEY, SUPABASE_URL, testEnv } from "./msw-supabase";
+import { ANON_KEY, AUTH_COOKIE, fakeSession, SERVICE_ROLE_KEY, testEnv, requestRecorder } from "./msw-supabase";
 
 /**
  * The Supabase adapter's payment calls against MSW handlers shaped like PostgREST
@@ -24,37 +24,8 @@ const EMAIL = "demo@demo.fr";
 const INVOICE_ID = "1a000000-0000-4000-8000-000000000001";
 const session = fakeSession(USER_ID, EMAIL);
 
-interface Seen {
-  method: string;
-  path: string;
-  apikey: string | null;
-  authorization: string | null;
-  body: unknown;
-}
-let seen: Seen[] = [];
-afterEach(() => {
-  seen = [];
-});
-
-async function record(request: Request) {
-  const text = await request.clone().text();
-  seen.push({
-    method: request.method,
-    path: decodeURIComponent(new URL(request.url).pathname),
-    apikey: request.headers.get("apikey"),
-    authorization: request.headers.get("authorization"),
-    body: text ? (JSON.parse(text) as unknown) : undefined,
-  });
-}
-
-const userHandler = () =>
-  http.get(`${SUPABASE_URL}/auth/v1/user`, async () => HttpResponse.json(fakeUser(USER_ID, EMAIL)));
-
-const rpc = (name: string, answer: () => Response) =>
-  http.post(`${SUPABASE_URL}/rest/v1/rpc/${name}`, async ({ request }) => {
-    await record(request);
-    return answer();
-  });
+const { seen, userHandler, rpc, clear } = requestRecorder(USER_ID, EMAIL);
+afterEach(clear);
 
 let backend: Backend;
 beforeAll(async () => {
