@@ -1,6 +1,6 @@
 import { redirect } from "@remix-run/server-runtime";
 import { getBackend } from "./backend";
-import type { ActivationResult, RequestAccounts, SessionUser } from "./ports";
+import type { ActivationResult, LinkSession, RequestAccounts, SessionUser } from "./ports";
 
 export { safeRedirectPath } from "../utils/safe-redirect";
 
@@ -26,6 +26,24 @@ export async function requireUser(request: Request): Promise<{ user: SessionUser
     throw redirect(target, { headers: accounts.headers });
   }
   return { user, accounts };
+}
+
+/**
+ * How long after following an activation or recovery link the session may set a password
+ * without the current one. Past that, or once used, "Changer le mot de passe" asks for it.
+ */
+export const LINK_SESSION_SECONDS = 15 * 60;
+
+/**
+ * The link privilege of this request's session, when it may still set a password without the
+ * current one: opened by an activation or recovery link less than LINK_SESSION_SECONDS ago and
+ * not used yet (the adapters forget it once setPassword ran). Null otherwise.
+ */
+export async function passwordLinkSession(accounts: RequestAccounts, now = new Date()): Promise<LinkSession | null> {
+  const link = await accounts.linkSession();
+  if (!link) return null;
+  const age = now.getTime() - link.openedAt.getTime();
+  return age >= 0 && age <= LINK_SESSION_SECONDS * 1000 ? link : null;
 }
 
 /** Pages for visitors (login, activation…): a signed-in resident goes to the home page instead. */

@@ -19,7 +19,11 @@ const optionalString = z
 const EnvSchema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
-    /** Public origin of the portal, used in e-mail links and the Origin check (e.g. https://factures.example.fr). */
+    /**
+     * Public origin of the portal (e.g. https://factures.example.fr): e-mail links, payment return
+     * URLs, the Origin check, Secure cookies. Required with Supabase; the embedded default uses
+     * http://localhost:$PORT. Never taken from a request (Host and forwarded headers are forgeable).
+     */
     SITE_URL: optionalUrl.optional(),
     /** Where the server listens (server/node.js, server/deno.js): the embedded default's own origin without SITE_URL. */
     PORT: z.coerce.number().int().min(1).max(65535).default(3000),
@@ -72,12 +76,31 @@ const EnvSchema = z
         path: ["SUPABASE_URL"],
       });
     }
+    if (value.SUPABASE_URL && !value.SITE_URL) {
+      ctx.addIssue({
+        code: "custom",
+        message:
+          "SITE_URL is required with Supabase: the portal's public origin (e.g. https://factures.example.fr), used in e-mail links and payment return URLs.",
+        path: ["SITE_URL"],
+      });
+    }
+    if (value.SITE_URL && !/^https?:$/.test(new URL(value.SITE_URL).protocol)) {
+      ctx.addIssue({ code: "custom", message: "SITE_URL must be an http(s) origin.", path: ["SITE_URL"] });
+    }
     if (value.POSTMARK_SERVER_TOKEN && !value.MAIL_FROM) {
       ctx.addIssue({ code: "custom", message: "MAIL_FROM is required with POSTMARK_SERVER_TOKEN.", path: ["MAIL_FROM"] });
     }
   });
 
-export type Env = z.infer<typeof EnvSchema> & { backend: "embedded" | "supabase" };
+export type Env = z.infer<typeof EnvSchema> & {
+  backend: "embedded" | "supabase";
+  /**
+   * The portal's public origin, from configuration only: SITE_URL's origin, else (embedded
+   * default) http://localhost:$PORT. E-mail links and every URL the server builds or calls for
+   * itself start here — never from the request's Host or forwarded headers.
+   */
+  siteOrigin: string;
+};
 
 let cached: Env | undefined;
 
@@ -87,7 +110,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     const details = result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
     throw new Error(`Invalid environment: ${details}`);
   }
-  return { ...result.data, backend: result.data.SUPABASE_URL ? "supabase" : "embedded" };
+  const siteOrigin = result.data.SITE_URL ? new URL(result.data.SITE_URL).origin : `http://localhost:${result.data.PORT}`;
+  return { ...result.data, backend: result.data.SUPABASE_URL ? "supabase" : "embedded", siteOrigin };
 }
 
 export function env(): Env {

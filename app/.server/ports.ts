@@ -67,6 +67,23 @@ export type VerifyLinkResult = { ok: true; type: AuthLinkType } | { ok: false; r
 
 export type ActivationResult = "unknown_email" | "already_active" | "sent";
 
+/**
+ * What became of an account e-mail handed to Auth: "sent", or "mail_unavailable" when the
+ * e-mail service refused it for now (Supabase Auth's project-wide e-mail budget is spent): the
+ * resident is told to retry later and staff find it in the logs. Never "sent" when it was not.
+ */
+export type AuthMailResult = "sent" | "mail_unavailable";
+
+/**
+ * How the current session was opened, when it was opened by an e-mail link. Only a session
+ * opened by an activation ("invite") or recovery link, recently, may set a password without the
+ * current one (app/.server/accounts.ts decides; docs/decisions/0011-…).
+ */
+export interface LinkSession {
+  type: "invite" | "recovery";
+  openedAt: Date;
+}
+
 export type EmailChangeResult = "sent" | "email_taken" | "same_email";
 
 export type PasswordChangeResult = "changed" | "wrong_current_password";
@@ -85,12 +102,21 @@ export interface RequestAccounts {
   /** Ends the session on the server (not only the cookie). */
   signOut(): Promise<void>;
   /** Sends the activation e-mail (creates the account when needed). Eligibility is checked by the caller. */
-  sendActivationLink(email: string): Promise<void>;
+  sendActivationLink(email: string): Promise<AuthMailResult>;
   /** Sends the password recovery e-mail to an active account. */
-  sendRecoveryLink(email: string): Promise<void>;
+  sendRecoveryLink(email: string): Promise<AuthMailResult>;
   /** Verifies a single-use link from an e-mail and opens a session. */
   verifyLink(type: AuthLinkType, tokenHash: string): Promise<VerifyLinkResult>;
-  /** Sets the password of the signed-in user (activation and recovery end here). */
+  /**
+   * The link that opened this request's session (activation or recovery), or null for a session
+   * opened by a password login, by an e-mail-change link, or whose link privilege was spent.
+   * Read from server-side state (embedded) or the verified access token's `amr` (Supabase).
+   */
+  linkSession(): Promise<LinkSession | null>;
+  /**
+   * Sets the password of the signed-in user (activation and recovery end here). Spends the
+   * session's link privilege (the next call needs the current password) and ends other sessions.
+   */
   setPassword(password: string): Promise<void>;
   changePassword(currentPassword: string, newPassword: string): Promise<PasswordChangeResult>;
   requestEmailChange(newEmail: string): Promise<EmailChangeResult>;
