@@ -33,6 +33,8 @@ const serverEnv = (dataDir: string, port: number) => ({
   NODE_ENV: "production",
   HOST: "127.0.0.1",
   PORT: String(port),
+  // The origin the browser uses: e-mail links and payment return URLs are built on it.
+  SITE_URL: `http://127.0.0.1:${port}`,
   DATA_DIR: dataDir,
   PAYMENTS_CRON_SECRET: process.env.E2E_PAYMENTS_CRON_SECRET!,
 });

@@ -78,10 +78,20 @@ export function emailLink(email: Locator): Locator {
   return email.getByTestId("email-body").getByRole("link", { name: /\/auth\/confirm\?token_hash=/ });
 }
 
+/**
+ * On the page an e-mail link opens (/auth/confirm), the one button that uses the link: opening
+ * the link alone spends nothing (mail scanners open links too).
+ */
+export async function confirmLink(page: Page) {
+  await expect(page).toHaveURL(/\/auth\/confirm\?/);
+  await page.getByRole("button", { name: /^(Activer mon compte|Choisir un nouveau mot de passe|Confirmer ma nouvelle adresse mail)$/ }).click();
+}
+
 /** Follows the newest link sent to `to` and checks the "Saisissez votre nouveau mot de passe" page. */
 export async function followLinkToNewPassword(page: Page, to: string, subject: string) {
   const email = await newestEmailTo(page, to, subject);
   await emailLink(email).click();
+  await confirmLink(page);
   await expect(page).toHaveURL(/\/nouveau-mot-de-passe$/);
   await expect(page.getByRole("heading", { level: 1 })).toContainText("Saisissez votre nouveau mot de passe");
   await expect(page.getByTestId("account-email")).toHaveText(to);

@@ -5,16 +5,17 @@
  * wrapper as server/node.js, with `Deno.serve`. Static files are served here (JSR, hence
  * @std/http, is not reachable from our build machines). Permissions (see package.json):
  *   deno run --allow-net --allow-read=. --allow-write=${DATA_DIR:-.data} --allow-env server/deno.js
- * Environment: PORT (3000), HOST (0.0.0.0), NODE_ENV (production), TRUST_PROXY=1, DATA_DIR.
+ * Environment: PORT (3000), HOST (127.0.0.1: server/listen.js), SITE_URL, NODE_ENV (production), TRUST_PROXY=1, DATA_DIR.
  * See docs/decisions/0002-one-build-node-and-deno.md.
  */
 import { createRequestHandler } from "@remix-run/server-runtime";
+import { exposureWarning, listenHost } from "./listen.js";
 import { paymentSecurityOptions } from "./payment.js";
 import { CLIENT_IP_HEADER, clientIp, wrapHandler } from "./security.js";
 import { staticHeaders, staticRelativePath } from "./static.js";
 
 const port = Number(Deno.env.get("PORT") ?? 3000);
-const hostname = Deno.env.get("HOST") ?? "0.0.0.0";
+const hostname = listenHost(Deno.env.get("HOST"));
 const mode = /** @type {"production" | "development" | "test"} */ (Deno.env.get("NODE_ENV") ?? "production");
 const trustProxy = Deno.env.get("TRUST_PROXY") === "1";
 
@@ -62,11 +63,15 @@ async function serveStatic(request) {
 const handler = wrapHandler(async (request) => (await serveStatic(request)) ?? remixHandler(request), {
   mode,
   trustProxy,
+  siteUrl: Deno.env.get("SITE_URL")?.trim() || undefined,
   ...paymentSecurityOptions({
     PAYFIP_PAYMENT_URL: Deno.env.get("PAYFIP_PAYMENT_URL"),
     TIPI_PAYMENT_URL: Deno.env.get("TIPI_PAYMENT_URL"),
   }),
 });
+
+const warning = exposureWarning(hostname, { SUPABASE_URL: Deno.env.get("SUPABASE_URL") });
+if (warning) console.warn(warning);
 
 const server = Deno.serve(
   {

@@ -2,7 +2,7 @@
 /**
  * Production server for Node 20 (`npm start`): serves `build/client` and the Remix build
  * (`build/server/index.js`), every response going through server/security.js.
- * Environment: PORT (3000), HOST (0.0.0.0), NODE_ENV (production), TRUST_PROXY=1 behind a
+ * Environment: PORT (3000), HOST (127.0.0.1: server/listen.js), SITE_URL, NODE_ENV (production), TRUST_PROXY=1 behind a
  * reverse proxy that sets X-Forwarded-*. See docs/decisions/0002-one-build-node-and-deno.md.
  */
 import { createReadStream } from "node:fs";
@@ -11,12 +11,13 @@ import { createServer } from "node:http";
 import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { createRequestHandler } from "@remix-run/server-runtime";
+import { exposureWarning, listenHost } from "./listen.js";
 import { paymentSecurityOptions } from "./payment.js";
 import { CLIENT_IP_HEADER, clientIp, createNonce, withSecurityHeaders, wrapHandler } from "./security.js";
 import { staticHeaders, staticRelativePath } from "./static.js";
 
 const port = Number(process.env.PORT ?? 3000);
-const host = process.env.HOST ?? "0.0.0.0";
+const host = listenHost(process.env.HOST);
 const mode = /** @type {"production" | "development" | "test"} */ (process.env.NODE_ENV ?? "production");
 const trustProxy = process.env.TRUST_PROXY === "1";
 
@@ -54,6 +55,7 @@ async function serveStatic(request) {
 const handler = wrapHandler(async (request) => (await serveStatic(request)) ?? remixHandler(request), {
   mode,
   trustProxy,
+  siteUrl: process.env.SITE_URL?.trim() || undefined,
   ...paymentSecurityOptions({
     PAYFIP_PAYMENT_URL: process.env.PAYFIP_PAYMENT_URL,
     TIPI_PAYMENT_URL: process.env.TIPI_PAYMENT_URL,
@@ -151,6 +153,9 @@ const server = createServer(async (req, res) => {
     res.end();
   }
 });
+
+const warning = exposureWarning(host, { SUPABASE_URL: process.env.SUPABASE_URL });
+if (warning) console.warn(warning);
 
 server.listen(port, host, () => {
   console.log(`Le Portail des Factures (Node ${process.version}, ${mode}) listening on http://${host}:${port}`);

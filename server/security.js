@@ -10,7 +10,10 @@
  *    handed to Remix in that header (app/entry.server.tsx puts it on the scripts it renders);
  * 2. state-changing requests (any method but GET/HEAD/OPTIONS) must carry an `Origin` header
  *    equal to the portal's own origin, otherwise 403 and Remix is not called (CSRF defence);
- * 3. security headers on every response: documents, data, resource routes, static files, errors.
+ * 3. the request handed to Remix carries the portal's public origin in its URL (SITE_URL, else
+ *    what a trusted proxy says, else the request's own): the one notion of "the public origin"
+ *    for the Origin check, HSTS and Secure cookies;
+ * 4. security headers on every response: documents, data, resource routes, static files, errors.
  */
 
 /** @typedef {(request: Request) => Promise<Response> | Response} Handler */
@@ -21,6 +24,8 @@
  *   enough for Vite's dev client (inline styles, HMR websocket) — never 'unsafe-eval'.
  * @property {boolean} [trustProxy] honour X-Forwarded-Proto / X-Forwarded-Host / X-Forwarded-For
  *   (set only when a reverse proxy we control overwrites them: env TRUST_PROXY=1).
+ * @property {string} [siteUrl] the configured public origin (env SITE_URL): when set, it is the
+ *   portal's origin whatever Host or forwarded headers a request carries.
  * @property {string[]} [formActionOrigins] extra origins forms may post to (payment provider).
  * @property {string[]} [crossOriginPostPaths] path prefixes exempt from the Origin check, for
  *   endpoints the payment provider posts to (server-to-server notification, browser return from
@@ -54,12 +59,16 @@ function firstValue(value) {
 }
 
 /**
- * The origin the browser sees for this request: the request URL's, or, behind a trusted proxy,
- * the one X-Forwarded-Proto / X-Forwarded-Host describe.
+ * The origin the browser sees for this request: SITE_URL's when configured; else, behind a
+ * trusted proxy, the one X-Forwarded-Proto / X-Forwarded-Host describe; else the request URL's.
+ * (E-mail links and the URLs the server calls never come from here but from configuration:
+ * app/.server/env.ts siteOrigin.)
  * @param {Request} request
  * @param {boolean} trustProxy
+ * @param {string} [siteUrl]
  */
-export function publicOrigin(request, trustProxy) {
+export function publicOrigin(request, trustProxy, siteUrl) {
+  if (siteUrl) return new URL(siteUrl).origin;
   const url = new URL(request.url);
   if (!trustProxy) return url.origin;
   const proto = firstValue(request.headers.get("x-forwarded-proto"));
@@ -198,11 +207,12 @@ export function wrapHandler(handler, options = {}) {
   const trustProxy = options.trustProxy ?? false;
   const formActionOrigins = options.formActionOrigins ?? [];
   const crossOriginPostPaths = options.crossOriginPostPaths ?? [];
+  const siteUrl = options.siteUrl || undefined;
   const onError = options.onError ?? ((error) => console.error(error));
 
   return async function securedHandler(request) {
     const nonce = createNonce();
-    const ownOrigin = publicOrigin(request, trustProxy);
+    const ownOrigin = publicOrigin(request, trustProxy, siteUrl);
     const https = ownOrigin.startsWith("https:");
 
     /** @type {Response} */
@@ -215,8 +225,17 @@ export function wrapHandler(handler, options = {}) {
     } else {
       const headers = new Headers(request.headers);
       headers.set(NONCE_HEADER, nonce); // replaces any value the client sent
+      const url = new URL(request.url);
+      const publicUrl = new URL(`${url.pathname}${url.search}`, ownOrigin);
+      const hasBody = !SAFE_METHODS.has(request.method.toUpperCase()) && request.body !== null;
       // `duplex` is required by Node's fetch when the body is a stream; Deno ignores it.
-      const forwarded = new Request(request, /** @type {RequestInit} */ ({ headers, duplex: "half" }));
+      const forwarded = new Request(publicUrl, /** @type {RequestInit} */ ({
+        method: request.method,
+        headers,
+        body: hasBody ? request.body : undefined,
+        signal: request.signal,
+        duplex: "half",
+      }));
       try {
         response = await handler(forwarded);
       } catch (error) {

@@ -24,7 +24,7 @@ export function readAnnouncementCookie(request: Request): string | undefined {
 }
 
 function secure(request: Request): boolean {
-  return new URL(request.url).protocol === "https:" || (env().SITE_URL ?? "").startsWith("https:");
+  return new URL(request.url).protocol === "https:" || env().siteOrigin.startsWith("https:");
 }
 
 export function dismissAnnouncementCookie(request: Request, digest: string): string {

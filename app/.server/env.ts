@@ -22,7 +22,7 @@ const EnvSchema = z
     /**
      * Public origin of the portal (e.g. https://factures.example.fr): e-mail links, payment return
      * URLs, the Origin check, Secure cookies. Required with Supabase; the embedded default uses
-     * http://localhost:$PORT. Never taken from a request (Host and forwarded headers are forgeable).
+     * the address it listens on (http://localhost:$PORT by default). Never taken from a request (Host and forwarded headers are forgeable).
      */
     SITE_URL: optionalUrl.optional(),
     /** Where the server listens (server/node.js, server/deno.js): the embedded default's own origin without SITE_URL. */
@@ -96,7 +96,7 @@ export type Env = z.infer<typeof EnvSchema> & {
   backend: "embedded" | "supabase";
   /**
    * The portal's public origin, from configuration only: SITE_URL's origin, else (embedded
-   * default) http://localhost:$PORT. E-mail links and every URL the server builds or calls for
+   * default) the address it listens on (http://localhost:$PORT by default). E-mail links and every URL the server builds or calls for
    * itself start here — never from the request's Host or forwarded headers.
    */
   siteOrigin: string;
@@ -110,8 +110,14 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     const details = result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
     throw new Error(`Invalid environment: ${details}`);
   }
-  const siteOrigin = result.data.SITE_URL ? new URL(result.data.SITE_URL).origin : `http://localhost:${result.data.PORT}`;
+  const siteOrigin = result.data.SITE_URL ? new URL(result.data.SITE_URL).origin : listenOrigin(result.data.HOST, result.data.PORT);
   return { ...result.data, backend: result.data.SUPABASE_URL ? "supabase" : "embedded", siteOrigin };
+}
+
+/** The embedded default's own origin: the address it listens on (HOST, PORT), "localhost" for a wildcard. */
+function listenOrigin(host: string | undefined, port: number): string {
+  const name = !host || host === "0.0.0.0" || host === "::" ? "localhost" : host;
+  return `http://${name.includes(":") ? `[${name}]` : name}:${port}`;
 }
 
 export function env(): Env {

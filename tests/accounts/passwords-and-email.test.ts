@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import * as confirm from "~/routes/auth.confirm/route";
 import * as forgotten from "~/routes/mot-de-passe-oublie/route";
 import * as login from "~/routes/connexion/route";
 import * as newPassword from "~/routes/nouveau-mot-de-passe/route";
@@ -8,7 +7,7 @@ import * as changePassword from "~/routes/_espace.mes-informations_.mot-de-passe
 import * as infos from "~/routes/_espace.mes-informations/route";
 import * as layout from "~/routes/_espace/route";
 import type { Database } from "~/.server/embedded/database";
-import { Browser, countEmails, lastEmailTo, startPortal } from "./route-harness";
+import { Browser, countEmails, followLink, lastEmailTo, startPortal } from "./route-harness";
 
 let db: Database;
 beforeAll(async () => {
@@ -60,14 +59,15 @@ describe("Mot de passe oublié", () => {
     expect(email?.path).toMatch(/type=recovery/);
 
     const browser = new Browser();
-    const followed = await browser.call(confirm.loader, email!.path!);
+    const followed = await followLink(browser, email!.path!);
     expect(followed.location).toBe("/nouveau-mot-de-passe");
     const saved = await browser.call(newPassword.action, "/nouveau-mot-de-passe", { password: "Nouveau-mot-2" });
-    expect(saved.data).toMatchObject({ saved: true });
+    expect(saved.location).toBe("/nouveau-mot-de-passe?enregistre=1");
+    expect((await browser.call(newPassword.loader, saved.location!)).data).toMatchObject({ saved: true, email: "oubli@exemple.fr" });
 
     expect((await new Browser().call(login.action, "/connexion", { email: "oubli@exemple.fr", password: "Ancien-mot-1" })).status).toBe(401);
     expect((await new Browser().call(login.action, "/connexion", { email: "oubli@exemple.fr", password: "Nouveau-mot-2" })).status).toBe(302);
-    expect((await new Browser().call(confirm.loader, email!.path!)).status).toBe(400);
+    expect((await followLink(new Browser(), email!.path!)).status).toBe(400);
   });
 
   it("the new-password screen without a session sends the visitor to ask for a link", async () => {
@@ -121,7 +121,7 @@ describe("Changer l'adresse mail", () => {
     expect((await new Browser().call(login.action, "/connexion", { email: "demo.nouvelle@exemple.fr", password: "demo-factures" })).status).toBe(401);
     expect((await new Browser().call(login.action, "/connexion", { email: "demo@demo.fr", password: "demo-factures" })).status).toBe(302);
 
-    const followed = await demo.call(confirm.loader, email!.path!);
+    const followed = await followLink(demo, email!.path!);
     expect(followed.location).toBe("/mes-informations?courriel=modifie");
     const page = await demo.call(infos.loader, "/mes-informations?courriel=modifie");
     expect(page.data).toMatchObject({ email: "demo.nouvelle@exemple.fr", customers: [expect.objectContaining({ number: "SISTEC560" })] });

@@ -7,6 +7,7 @@ import { useBackend } from "~/.server/backend";
 import { createEmbeddedBackendFor } from "~/.server/embedded/backend";
 import type { Database } from "~/.server/embedded/database";
 import { parseEnv } from "~/.server/env";
+import * as confirm from "~/routes/auth.confirm/route";
 import { testDatabase } from "../db/helpers";
 
 export const ORIGIN = "http://localhost:3000";
@@ -88,6 +89,18 @@ export class Browser {
     this.absorb(outcome.headers);
     return outcome;
   }
+}
+
+/**
+ * Follows an e-mail link as a resident does: opens it (GET /auth/confirm shows a page with one
+ * button and spends nothing), then presses the button (POST with the link's fields). Returns the
+ * GET's outcome when the link is malformed, else the POST's.
+ */
+export async function followLink(browser: Browser, path: string): Promise<Outcome> {
+  const shown = await browser.call(confirm.loader, path);
+  if (shown.status !== 200) return shown;
+  const fields = Object.fromEntries(new URL(path, ORIGIN).searchParams);
+  return browser.call(confirm.action, path, fields);
 }
 
 /** The newest e-mail sent to `to` in the embedded outbox, and the link it carries. */

@@ -4,7 +4,9 @@ import type { Env } from "../env";
 import type {
   AccountsPort,
   AuthLinkType,
+  AuthMailResult,
   EmailChangeResult,
+  LinkSession,
   PasswordChangeResult,
   RequestAccounts,
   SessionUser,
@@ -22,7 +24,10 @@ import type { Database, Tx } from "./database";
  * - passwords: bcrypt (as GoTrue; the seed's pgcrypto `crypt(…, gen_salt('bf'))` hashes verify);
  * - e-mail links: 32 random bytes sent once, only their SHA-256 stored; single use, 1 hour;
  * - sessions: server-side rows, the cookie holds `<session id>.<secret>` (only the secret's hash
- *   is stored); logout and password changes delete rows, so a stolen cookie dies with them.
+ *   is stored); logout and password changes delete rows, so a stolen cookie dies with them;
+ * - a session opened by an activation or recovery link is tagged `link:invite` / `link:recovery`
+ *   (auth.sessions.tag) until it sets a password: the only sessions that may do so without the
+ *   current password (docs/decisions/0012-link-sessions-and-public-origin.md).
  */
 
 export const SESSION_COOKIE = "pf_session";
@@ -64,13 +69,16 @@ function readCookie(request: Request, name: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Secure cookies when the portal is reached over HTTPS: the request URL is the public one (the
+ * HTTP wrapper in server/security.js rewrites it from SITE_URL or a trusted proxy's headers).
+ */
 function isHttps(request: Request, config: Env): boolean {
-  return new URL(request.url).protocol === "https:" || (config.SITE_URL ?? "").startsWith("https:");
+  return new URL(request.url).protocol === "https:" || config.siteOrigin.startsWith("https:");
 }
 
-function siteUrl(request: Request, config: Env): string {
-  return config.SITE_URL ?? new URL(request.url).origin;
-}
+/** The tag of a session opened by a link that may set a password (auth.sessions.tag). */
+const LINK_TAGS: Record<string, LinkSession["type"]> = { "link:invite": "invite", "link:recovery": "recovery" };
 
 interface UserRow {
   id: string;
@@ -120,6 +128,7 @@ export function createEmbeddedAccounts(db: Database, config: Env): AccountsPort 
       const secure = isHttps(request, config);
       let cached: Promise<SessionUser | null> | undefined;
       let currentSessionId: string | undefined;
+      let currentLink: LinkSession | null = null;
 
       function setSessionCookie(value: string, maxAge: number | null) {
         const parts = [`${SESSION_COOKIE}=${value}`, "Path=/", "HttpOnly", "SameSite=Lax"];
@@ -128,16 +137,20 @@ export function createEmbeddedAccounts(db: Database, config: Env): AccountsPort 
         headers.append("Set-Cookie", parts.join("; "));
       }
 
-      async function openSession(tx: Tx, userId: string, email: string, remember: boolean) {
+      async function openSession(tx: Tx, userId: string, email: string, remember: boolean, link: LinkSession["type"] | null = null) {
+        // A new login or link replaces the session this browser had: the old one ends on the
+        // server too, not only its cookie (callers ran getUser() before opening the transaction).
+        if (currentSessionId) await tx.query("delete from auth.sessions where id = $1", [currentSessionId]);
         const secret = randomToken();
         const lifetime = remember ? REMEMBER_SECONDS : BROWSER_SESSION_SECONDS;
-        const { rows } = await tx.query<{ id: string }>(
-          `insert into auth.sessions (id, user_id, created_at, updated_at, not_after, aal, user_agent, secret_hash)
-           values (gen_random_uuid(), $1, now(), now(), now() + make_interval(secs => $2), 'aal1', $3, $4)
-           returning id`,
-          [userId, lifetime, request.headers.get("user-agent")?.slice(0, 300) ?? null, await sha256(secret)],
+        const { rows } = await tx.query<{ id: string; created_at: Date }>(
+          `insert into auth.sessions (id, user_id, created_at, updated_at, not_after, aal, user_agent, secret_hash, tag)
+           values (gen_random_uuid(), $1, now(), now(), now() + make_interval(secs => $2), 'aal1', $3, $4, $5)
+           returning id, created_at`,
+          [userId, lifetime, request.headers.get("user-agent")?.slice(0, 300) ?? null, await sha256(secret), link ? `link:${link}` : null],
         );
         currentSessionId = rows[0]!.id;
+        currentLink = link ? { type: link, openedAt: new Date(rows[0]!.created_at) } : null;
         setSessionCookie(`${currentSessionId}.${secret}`, remember ? REMEMBER_SECONDS : null);
         cached = Promise.resolve({ id: userId, email });
       }
@@ -147,8 +160,8 @@ export function createEmbeddedAccounts(db: Database, config: Env): AccountsPort 
         const match = raw ? /^([0-9a-f-]{36})\.([A-Za-z0-9_-]{20,100})$/.exec(raw) : null;
         if (!match) return null;
         const [, sessionId, secret] = match;
-        const { rows } = await db.pg.query<{ user_id: string; email: string; secret_hash: string }>(
-          `select s.user_id, u.email, s.secret_hash
+        const { rows } = await db.pg.query<{ user_id: string; email: string; secret_hash: string; tag: string | null; created_at: Date }>(
+          `select s.user_id, u.email, s.secret_hash, s.tag, s.created_at
            from auth.sessions s join auth.users u on u.id = s.user_id
            where s.id = $1 and s.not_after > now() and u.deleted_at is null
              and (u.banned_until is null or u.banned_until < now())`,
@@ -160,6 +173,8 @@ export function createEmbeddedAccounts(db: Database, config: Env): AccountsPort 
           return null;
         }
         currentSessionId = sessionId;
+        const linkType = row.tag ? LINK_TAGS[row.tag] : undefined;
+        currentLink = linkType ? { type: linkType, openedAt: new Date(row.created_at) } : null;
         return { id: row.user_id, email: row.email };
       }
 
@@ -176,6 +191,7 @@ export function createEmbeddedAccounts(db: Database, config: Env): AccountsPort 
         getUser,
 
         async signIn({ email, password, remember }): Promise<SignInResult> {
+          await getUser(); // outside the transaction: PGlite has one connection
           return asAuth(async (tx) => {
             const user = await findUserByEmail(tx, email);
             const hash = user?.encrypted_password || DUMMY_HASH;
@@ -191,11 +207,12 @@ export function createEmbeddedAccounts(db: Database, config: Env): AccountsPort 
           await getUser();
           if (currentSessionId) await db.pg.query("delete from auth.sessions where id = $1", [currentSessionId]);
           currentSessionId = undefined;
+          currentLink = null;
           cached = Promise.resolve(null);
           setSessionCookie("", 0);
         },
 
-        async sendActivationLink(email) {
+        async sendActivationLink(email): Promise<AuthMailResult> {
           await asAuth(async (tx) => {
             let user = await findUserByEmail(tx, email);
             if (!user) {
@@ -220,21 +237,24 @@ export function createEmbeddedAccounts(db: Database, config: Env): AccountsPort 
               await tx.query("update auth.users set invited_at = now() where id = $1", [user.id]);
             }
             const token = await storeLinkToken(tx, user.id, "invite", user.email);
-            await deliver(tx, "auth_invite", user.email, renderAuthEmail("invite", { siteUrl: siteUrl(request, config), tokenHash: token, email: user.email }));
+            await deliver(tx, "auth_invite", user.email, renderAuthEmail("invite", { siteUrl: config.siteOrigin, tokenHash: token, email: user.email }));
           });
+          return "sent";
         },
 
-        async sendRecoveryLink(email) {
+        async sendRecoveryLink(email): Promise<AuthMailResult> {
           await asAuth(async (tx) => {
             const user = await findUserByEmail(tx, email);
             if (!user) return;
             await tx.query("update auth.users set recovery_sent_at = now() where id = $1", [user.id]);
             const token = await storeLinkToken(tx, user.id, "recovery", user.email);
-            await deliver(tx, "auth_recovery", user.email, renderAuthEmail("recovery", { siteUrl: siteUrl(request, config), tokenHash: token, email: user.email }));
+            await deliver(tx, "auth_recovery", user.email, renderAuthEmail("recovery", { siteUrl: config.siteOrigin, tokenHash: token, email: user.email }));
           });
+          return "sent";
         },
 
         async verifyLink(type, tokenParam): Promise<VerifyLinkResult> {
+          await getUser(); // outside the transaction: PGlite has one connection
           return asAuth(async (tx) => {
             const { rows } = await tx.query<{ user_id: string; relates_to: string; fresh: boolean }>(
               `delete from auth.one_time_tokens
@@ -266,9 +286,14 @@ export function createEmbeddedAccounts(db: Database, config: Env): AccountsPort 
             }
             const { rows: users } = await tx.query<{ email: string }>("select email from auth.users where id = $1", [token.user_id]);
             // A link opens a browser-session: the resident ticks "Se souvenir de moi" at the next login.
-            await openSession(tx, token.user_id, users[0]!.email, false);
+            await openSession(tx, token.user_id, users[0]!.email, false, type === "email_change" ? null : type);
             return { ok: true, type } as const;
           });
+        },
+
+        async linkSession() {
+          await getUser();
+          return currentLink;
         },
 
         async setPassword(password) {
@@ -276,10 +301,13 @@ export function createEmbeddedAccounts(db: Database, config: Env): AccountsPort 
           const hash = await bcrypt.hash(password, BCRYPT_COST);
           await asAuth(async (tx) => {
             await tx.query("update auth.users set encrypted_password = $2, updated_at = now() where id = $1", [user.id, hash]);
+            // The link's privilege is spent: from now on this session is an ordinary one.
+            await tx.query("update auth.sessions set tag = null, updated_at = now() where id = $1", [currentSessionId]);
             // Links still in flight for this account are spent, and other sessions end.
             await tx.query("delete from auth.one_time_tokens where user_id = $1 and token_type in ('confirmation_token', 'recovery_token')", [user.id]);
             await tx.query("delete from auth.sessions where user_id = $1 and id <> $2", [user.id, currentSessionId]);
           });
+          currentLink = null;
         },
 
         async changePassword(currentPassword, newPassword): Promise<PasswordChangeResult> {
@@ -307,7 +335,7 @@ export function createEmbeddedAccounts(db: Database, config: Env): AccountsPort 
               tx,
               "auth_email_change",
               target,
-              renderAuthEmail("email_change", { siteUrl: siteUrl(request, config), tokenHash: token, email: user.email, newEmail: target }),
+              renderAuthEmail("email_change", { siteUrl: config.siteOrigin, tokenHash: token, email: user.email, newEmail: target }),
             );
             return "sent" as const;
           });

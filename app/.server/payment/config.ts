@@ -26,15 +26,13 @@ export interface PaymentUrls {
 }
 
 /**
- * The portal's public origin: SITE_URL, else the request's, else (the reconciliation job's runs,
- * which have no request) the address the server listens on — the embedded default's simulator is
- * reached there, whatever PORT is.
+ * The portal's public origin, from configuration only (SITE_URL, else http://localhost:$PORT in
+ * the embedded default): the provider's return URLs and, in the embedded default, the simulator's
+ * SOAP endpoint the server calls are built on it. Never the request's Host: a forged Host would
+ * otherwise choose where the server sends its SOAP requests.
  */
-export function portalOrigin(config: Env, request?: Request): string {
-  if (config.SITE_URL) return new URL(config.SITE_URL).origin;
-  if (request) return new URL(request.url).origin;
-  const host = !config.HOST || config.HOST === "0.0.0.0" || config.HOST === "::" ? "localhost" : config.HOST;
-  return `http://${host.includes(":") ? `[${host}]` : host}:${config.PORT}`;
+export function portalOrigin(config: Env): string {
+  return config.siteOrigin;
 }
 
 export function paymentUrls(config: Env, origin: string): PaymentUrls {

@@ -25,7 +25,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const { accounts, data: resident } = await requireResident(request);
   const ids = selectedIds(await request.formData());
   const config = env();
-  const urls = paymentUrls(config, portalOrigin(config, request));
+  const urls = paymentUrls(config, portalOrigin(config));
   const outcome = await startPayment(resident, ids, urls, payfipClientFor(urls));
   switch (outcome.kind) {
     case "refused":

@@ -42,7 +42,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const idop = fieldAnyCase(form, "idop") ?? fieldAnyCase(url.searchParams, "idop");
   if (!idop || !IDOP.test(idop)) return redirect("/paiement/retour", 303);
   const config = env();
-  const urls = paymentUrls(config, portalOrigin(config, request));
+  const urls = paymentUrls(config, portalOrigin(config));
   await confirmPayfip((await getBackend()).paymentResults, payfipClientFor(urls), idop, "payfip_return");
   return redirect(`/paiement/retour?idop=${encodeURIComponent(idop)}`, 303);
 }
@@ -58,7 +58,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   let attempt = ref ? await resident.paymentAttempt(ref) : null;
   if (attempt && attempt.status === "pending" && attempt.provider === "payfip_ws" && attempt.idop) {
     const config = env();
-    const urls = paymentUrls(config, portalOrigin(config, request));
+    const urls = paymentUrls(config, portalOrigin(config));
     await confirmPayfip((await getBackend()).paymentResults, payfipClientFor(urls), attempt.idop, "payfip_return");
     attempt = await resident.paymentAttempt({ attemptId: attempt.id });
   }

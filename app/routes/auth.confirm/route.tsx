@@ -1,12 +1,12 @@
-import type { LoaderFunctionArgs } from "@remix-run/server-runtime";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/server-runtime";
 import type { MetaFunction } from "@remix-run/react";
 import { data, redirect } from "@remix-run/server-runtime";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { accountsFor, safeRedirectPath } from "~/.server/accounts";
 import { getBackend } from "~/.server/backend";
 import { AuthCard } from "~/components/auth-card";
-import { Notice } from "~/components/form";
+import { Notice, PrimaryButton } from "~/components/form";
 import { AUTH_LINK_TYPES, nextPathFor } from "~/utils/auth-links";
 
 export const meta: MetaFunction = () => [{ title: "Lien du message — Le Portail des Factures" }];
@@ -17,14 +17,40 @@ const ConfirmSchema = z.object({
   next: z.string().max(500).optional(),
 });
 
+type LinkType = (typeof AUTH_LINK_TYPES)[number];
+
+const WORDING: Record<LinkType, { subtitle: string; button: string }> = {
+  invite: { subtitle: "Activation de votre compte", button: "Activer mon compte" },
+  recovery: { subtitle: "Nouveau mot de passe", button: "Choisir un nouveau mot de passe" },
+  email_change: { subtitle: "Nouvelle adresse mail", button: "Confirmer ma nouvelle adresse mail" },
+};
+
 /**
- * `/auth/confirm?token_hash=…&type=…&next=…`: the link of every account e-mail (Supabase's
- * recommended SSR flow). Verifies the single-use token, opens a session, then goes on to a
- * same-site page. A bad link renders a French page — never the raw error in a URL.
+ * `/auth/confirm?token_hash=…&type=…&next=…`: the link of every account e-mail. GET only shows a
+ * page with one button; the single-use token is verified by the POST it sends. Mail scanners
+ * (Outlook Safe Links and the like) open links before the resident does: had GET verified the
+ * token, they would spend it and the resident would find a dead link
+ * (docs/decisions/0012-link-sessions-and-public-origin.md). A bad link renders a French page —
+ * never the raw error in a URL.
  */
 export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const parsed = ConfirmSchema.safeParse(Object.fromEntries(url.searchParams));
+  const { data: dataPort } = await getBackend();
+  const info = await dataPort.portalPublicInfo();
+  if (!parsed.success) {
+    return data({ portalName: info.portalName, link: null, failedType: linkType(url.searchParams.get("type")) }, { status: 400 });
+  }
+  return { portalName: info.portalName, link: parsed.data, failedType: null };
+}
+
+function linkType(value: unknown): LinkType | null {
+  return typeof value === "string" && (AUTH_LINK_TYPES as readonly string[]).includes(value) ? (value as LinkType) : null;
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const form = Object.fromEntries(await request.formData());
+  const parsed = ConfirmSchema.safeParse(form);
   const accounts = await accountsFor(request);
   if (parsed.success) {
     const result = await accounts.verifyLink(parsed.data.type, parsed.data.token_hash);
@@ -33,14 +59,32 @@ export async function loader({ request }: LoaderFunctionArgs) {
       throw redirect(next, { headers: accounts.headers });
     }
   }
-  const { data: dataPort } = await getBackend();
-  const info = await dataPort.portalPublicInfo();
-  const type = parsed.success ? parsed.data.type : null;
-  return data({ portalName: info.portalName, type }, { status: 400, headers: accounts.headers });
+  return data({ failedType: linkType(form.type) }, { status: 400, headers: accounts.headers });
 }
 
-export default function ConfirmFailed() {
-  const { portalName, type } = useLoaderData<typeof loader>();
+export default function ConfirmLink() {
+  const loaded = useLoaderData<typeof loader>();
+  const failed = useActionData<typeof action>();
+  const { portalName, link } = loaded;
+  if (link && !failed) {
+    const wording = WORDING[link.type];
+    return (
+      <AuthCard portalName={portalName} subtitle={wording.subtitle}>
+        <p className="mt-4">Pour continuer, cliquez sur le bouton ci-dessous.</p>
+        <Form method="post" className="mt-6 flex flex-col gap-4">
+          <input type="hidden" name="token_hash" value={link.token_hash} />
+          <input type="hidden" name="type" value={link.type} />
+          {link.next ? <input type="hidden" name="next" value={link.next} /> : null}
+          <PrimaryButton>{wording.button}</PrimaryButton>
+        </Form>
+        <p className="mt-4 text-sm text-stone-700">
+          Cette étape empêche les logiciels de sécurité de votre messagerie, qui ouvrent les liens avant vous, d&apos;utiliser ce lien à
+          votre place.
+        </p>
+      </AuthCard>
+    );
+  }
+  const type = failed ? failed.failedType : loaded.failedType;
   return (
     <AuthCard portalName={portalName} subtitle="Ce lien ne fonctionne plus">
       <Notice tone="error">

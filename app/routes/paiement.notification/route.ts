@@ -25,7 +25,7 @@ async function handle(request: Request): Promise<Response> {
   const text = (body: string, status: number) => new Response(body, { status, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } });
   if (!idop || !/^[A-Za-z0-9-]{1,64}$/.test(idop)) return text("idop manquant", 400);
   const config = env();
-  const urls = paymentUrls(config, portalOrigin(config, request));
+  const urls = paymentUrls(config, portalOrigin(config));
   const result = await confirmPayfip((await getBackend()).paymentResults, payfipClientFor(urls), idop, "payfip_notification");
   // 503 when PayFiP could not be asked: a sender that retries may; the reconciliation job will anyway.
   return result.kind === "error" ? text("réessayer plus tard", 503) : text("OK", 200);
