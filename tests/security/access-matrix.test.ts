@@ -254,7 +254,7 @@ const MATRIX: Record<string, Row> = {
   },
   "nouveau-mot-de-passe": {
     // For a session opened by an activation or recovery link; nobody else may set a password here
-    // (the password-login case is in "Holes found by this suite" below).
+    // (the password-login case is in "Holes this suite found" below).
     kind: "visitors",
     path: "/nouveau-mot-de-passe",
     get: {
@@ -264,7 +264,13 @@ const MATRIX: Record<string, Row> = {
     },
     post: { init: { form: { password: "court" } }, expect: residents(redirectTo("/mot-de-passe-oublie"), notSaved) },
   },
-  "auth.confirm": { kind: "public", path: "/auth/confirm", get: everyone(status(400, contains('"type":null'))) },
+  // GET only shows the button (a malformed link: 400); the POST verifies the token.
+  "auth.confirm": {
+    kind: "public",
+    path: "/auth/confirm",
+    get: everyone(status(400, contains('"link":null'))),
+    post: { init: { form: { type: "recovery", token_hash: "jeton-invente-0123456789" } }, expect: everyone(status(400, contains('"failedType":"recovery"'))) },
+  },
   deconnexion: {
     kind: "public",
     path: "/deconnexion",
@@ -668,7 +674,7 @@ describe("objects one resident can learn, tried as the other resident and as a v
 
 // 4. Malformed ids ---------------------------------------------------------------------------------
 
-/** Values that are not ids. UUID-shaped non-UUIDs are apart: see "Holes found by this suite". */
+/** Values that are not ids. UUID-shaped non-UUIDs are apart: see "Holes this suite found". */
 const MALFORMED: Record<string, string> = {
   "not a uuid": "pas-un-identifiant",
   "uuid with a non-hex digit": "1a000000-0000-4000-8000-00000000000g",
@@ -725,7 +731,13 @@ describe("malformed ids: a refusal, never a throw of a non-Response error nor a 
       status(idopShaped ? 200 : 400)(await as("anonymous", notification.action, "/paiement/notification", { form: { idop: value } }));
       redirectTo("/paiement/retour", 303)(await as("anonymous", tipiResult.loader, `/paiement/resultat-tipi/${enc(value)}`, { params: { jeton: value } }));
       redirectTo("/paiement/retour", 303)(await as("anonymous", tipiResult.action, `/paiement/resultat-tipi/${enc(value)}`, { form: {}, params: { jeton: value } }));
-      status(400)(await as("anonymous", confirmLink.loader, `/auth/confirm?type=recovery&token_hash=${enc(value)}`));
+      // A link that does not have a token's shape is refused on GET; one that has it shows the
+      // button, and the POST refuses it.
+      const shown = await as("anonymous", confirmLink.loader, `/auth/confirm?type=recovery&token_hash=${enc(value)}`);
+      if (shown.status === 200) {
+        expect(shown.data, describeProbe(shown)).toMatchObject({ link: { token_hash: value } });
+        status(400)(await as("anonymous", confirmLink.action, "/auth/confirm", { form: { type: "recovery", token_hash: value } }));
+      } else status(400)(shown);
       const sim = await as("anonymous", payfipPage.loader, `${payfipPath}?idop=${enc(value)}`);
       expect(sim.data, describeProbe(sim)).toMatchObject({ found: false });
       const tipiSim = await as("anonymous", tipiPage.loader, `${tipiPath}?session=${enc(value)}`);
@@ -744,7 +756,6 @@ describe("malformed ids: a refusal, never a throw of a non-Response error nor a 
   it("a TIPI result with malformed references (refdet, montant, dates) is refused, nothing paid", async () => {
     const [token] = learnable.residentB.tipiTokens;
     for (const [what, value] of Object.entries(MALFORMED)) {
-      if (value.includes("\u0000")) continue; // see "Holes found by this suite"
       const form = { numcli: value, refdet: value, montant: value, resultrans: value, dattrans: value, heurtrans: value, numauto: value };
       const back = await as("anonymous", tipiResult.action, `/paiement/resultat-tipi/${token}`, { form, params: { jeton: token! } });
       expect(back.status, `${what}: ${describeProbe(back)}`).toBe(303);
@@ -821,8 +832,8 @@ describe("job endpoints (taches.*) refuse without their bearer secret", () => {
  * Safe behaviour this suite expects and the portal does not give yet. Each test fails until the
  * route is fixed; the description says what happens instead.
  */
-describe("Holes found by this suite (expected safe behaviour; failing until fixed)", () => {
-  it("POST /paiement/demarrer with a UUID-shaped id that is not a UUID (e.g. 36 dashes) goes back to the selection instead of throwing (today: SQL 22P02 thrown, HTTP 500)", async () => {
+describe("Holes this suite found, fixed (regression tests)", () => {
+  it("POST /paiement/demarrer with a UUID-shaped id that is not a UUID (e.g. 36 dashes) goes back to the selection instead of throwing (was: SQL 22P02 thrown, HTTP 500)", async () => {
     for (const [what, value] of Object.entries(UUID_SHAPED)) {
       const started = await probe(residentA, demarrer.action, "/paiement/demarrer", { form: { facture: value } }, "residentA");
       expect(started.threw, `${what}: ${describeProbe(started)}`).toBeUndefined();
@@ -831,7 +842,7 @@ describe("Holes found by this suite (expected safe behaviour; failing until fixe
     }
   });
 
-  it("the public TIPI result URL answers a field containing a NUL character with its redirect instead of throwing (today: PostgreSQL encoding error thrown, HTTP 500, no session needed)", async () => {
+  it("the public TIPI result URL answers a field containing a NUL character with its redirect instead of throwing (was: PostgreSQL encoding error thrown, HTTP 500, no session needed)", async () => {
     const cases: [string, ProbeInit & { path: string; handler: Handler }][] = [
       ["NUL in a form value", { handler: tipiResult.action, path: `/paiement/resultat-tipi/${NO_TOKEN}`, form: { refdet: "A\u0000B", montant: "100" } }],
       ["NUL in a form field name", { handler: tipiResult.action, path: `/paiement/resultat-tipi/${NO_TOKEN}`, form: { "refdet\u0000": "A" } }],
@@ -844,7 +855,7 @@ describe("Holes found by this suite (expected safe behaviour; failing until fixe
     }
   });
 
-  it("POST /nouveau-mot-de-passe from a session opened by a password login cannot set a new password without the current one (today: saved, the old password stops working)", async () => {
+  it("POST /nouveau-mot-de-passe from a session opened by a password login cannot set a new password without the current one (was: saved, the old password stopped working)", async () => {
     // A throwaway resident, so that A's and B's passwords stay whatever happens.
     const email = "session-volee@exemple.fr";
     await createAuthUser(db, email, "Ancien-mot-de-passe-1");

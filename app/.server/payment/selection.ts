@@ -11,7 +11,8 @@ export type SelectionCheck =
 
 export function selectedIds(params: URLSearchParams | FormData): string[] {
   const ids = params.getAll("facture").map((v) => String(v).trim().toLowerCase());
-  return [...new Set(ids.filter((id) => /^[0-9a-f-]{36}$/.test(id)))].slice(0, 50);
+  // Exactly a UUID: anything else shaped like one would make the SQL cast fail (a 500).
+  return [...new Set(ids.filter((id) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)))].slice(0, 50);
 }
 
 export function checkSelection(all: PayableInvoice[], ids: string[]): SelectionCheck {

@@ -109,7 +109,11 @@ export async function confirmPayfip(results: PaymentResultsPort, client: PayfipC
 }
 
 /** A classic TIPI result posted to urlcl: only the token in the path says which attempt. */
-export async function applyTipiResult(results: PaymentResultsPort, token: string, params: URLSearchParams, source: string): Promise<PaymentResultOutcome> {
+export async function applyTipiResult(results: PaymentResultsPort, token: string, received: URLSearchParams, source: string): Promise<PaymentResultOutcome> {
+  // TIPI's fields are printable text: a pair carrying a NUL (which PostgreSQL text cannot hold)
+  // or another control character is dropped, so such a result is simply incomplete.
+  // eslint-disable-next-line no-control-regex
+  const params = new URLSearchParams([...received].filter(([k, v]) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(k + v)));
   const r = parseTipiResult(params);
   return results.apply({
     source,
