@@ -1,7 +1,6 @@
 import type { LinksFunction } from "@remix-run/server-runtime";
 import type { MetaFunction } from "@remix-run/react";
 import {
-  isRouteErrorResponse,
   Links,
   Meta,
   Outlet,
@@ -10,7 +9,7 @@ import {
   useRouteError,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
-import { ErrorPage } from "./components/error-page";
+import { RouteErrorPage } from "./components/error-page";
 import { useNonce } from "./utils/nonce";
 import stylesheet from "./tailwind.css?url";
 
@@ -42,27 +41,6 @@ export default function App() {
 }
 
 export function ErrorBoundary() {
-  const error = useRouteError();
-  if (isRouteErrorResponse(error) && error.status === 404) {
-    return (
-      <ErrorPage title="Page introuvable" code={404}>
-        La page demandée n&apos;existe pas ou n&apos;est plus disponible. Vérifiez l&apos;adresse, ou
-        revenez à l&apos;accueil du portail.
-      </ErrorPage>
-    );
-  }
-  if (isRouteErrorResponse(error) && error.status < 500) {
-    return (
-      <ErrorPage title="Demande impossible" code={error.status}>
-        Votre demande n&apos;a pas pu être traitée. Revenez à l&apos;accueil du portail et
-        recommencez.
-      </ErrorPage>
-    );
-  }
-  return (
-    <ErrorPage title="Une erreur est survenue" code={500}>
-      Le portail n&apos;a pas pu afficher cette page. Réessayez dans quelques minutes ; si le
-      problème continue, contactez le service qui vous envoie vos factures.
-    </ErrorPage>
-  );
+  // The pages for each kind of error (404, 4xx, 503 "portal busy", 500): components/error-page.tsx.
+  return <RouteErrorPage error={useRouteError()} />;
 }

@@ -1,6 +1,7 @@
+import { isRouteErrorResponse } from "@remix-run/react";
 import type { ReactNode } from "react";
 
-/** French error page used by the root ErrorBoundary (404, 4xx, 500). */
+/** French error page used by the root ErrorBoundary (404, 4xx, 503 "busy", 500). */
 export function ErrorPage({ title, code, children }: { title: string; code: number; children: ReactNode }) {
   return (
     <main className="mx-auto flex min-h-screen max-w-xl flex-col justify-center gap-4 p-6">
@@ -15,5 +16,53 @@ export function ErrorPage({ title, code, children }: { title: string; code: numb
         </a>
       </p>
     </main>
+  );
+}
+
+/**
+ * The 503 the Supabase accounts adapter throws when Supabase Auth refused, by a rate limit, a
+ * call the page needed (refreshing the session, checking it). Same value as PORTAL_BUSY in
+ * app/.server/supabase/errors.ts (client code cannot import server modules; the test in
+ * tests/supabase/auth-limits.test.ts renders this page from what the adapter throws).
+ */
+const PORTAL_BUSY = "portal_busy";
+
+export function isPortalBusy(error: unknown): boolean {
+  if (!isRouteErrorResponse(error) || error.status !== 503) return false;
+  const data: unknown = error.data;
+  return typeof data === "object" && data !== null && (data as { reason?: unknown }).reason === PORTAL_BUSY;
+}
+
+/** The page for an error that reached the root boundary (`useRouteError()`). */
+export function RouteErrorPage({ error }: { error: unknown }) {
+  if (isPortalBusy(error)) {
+    // The resident's session was kept: reloading in a moment shows the page they asked for.
+    return (
+      <ErrorPage title="Le portail est très sollicité" code={503}>
+        Réessayez dans un instant : vous restez connecté.
+      </ErrorPage>
+    );
+  }
+  if (isRouteErrorResponse(error) && error.status === 404) {
+    return (
+      <ErrorPage title="Page introuvable" code={404}>
+        La page demandée n&apos;existe pas ou n&apos;est plus disponible. Vérifiez l&apos;adresse, ou
+        revenez à l&apos;accueil du portail.
+      </ErrorPage>
+    );
+  }
+  if (isRouteErrorResponse(error) && error.status < 500) {
+    return (
+      <ErrorPage title="Demande impossible" code={error.status}>
+        Votre demande n&apos;a pas pu être traitée. Revenez à l&apos;accueil du portail et
+        recommencez.
+      </ErrorPage>
+    );
+  }
+  return (
+    <ErrorPage title="Une erreur est survenue" code={500}>
+      Le portail n&apos;a pas pu afficher cette page. Réessayez dans quelques minutes ; si le
+      problème continue, contactez le service qui vous envoie vos factures.
+    </ErrorPage>
   );
 }

@@ -5,7 +5,20 @@ import { REMEMBER_COOKIE } from "~/.server/supabase/accounts";
 import { createSupabaseBackend } from "~/.server/supabase/backend";
 import { SupabaseAdapterError } from "~/.server/supabase/errors";
 import type { Backend, RequestAccounts } from "~/.server/ports";
-import { ANON_KEY, AUTH_COOKIE, fakeAccessToken, fakeSession, fakeUser, SERVICE_ROLE_KEY, SUPABASE_URL, testEnv } from "./msw-supabase";
+import {
+  ANON_KEY,
+  AUTH_COOKIE,
+  cookieLine,
+  cookieValueFor,
+  fakeAccessToken,
+  fakeSession,
+  fakeUser,
+  gotrueError,
+  SERVICE_ROLE_KEY,
+  storedSession,
+  SUPABASE_URL,
+  testEnv,
+} from "./msw-supabase";
 
 /**
  * The Supabase AccountsPort against MSW handlers shaped like GoTrue's HTTP API: what the adapter
@@ -53,16 +66,6 @@ async function record(request: Request): Promise<Seen> {
   return entry;
 }
 
-/** GoTrue's error body for clients sending X-Supabase-Api-Version: 2024-01-01 (auth-js does). */
-function gotrueError(status: number, code: string, message: string) {
-  return HttpResponse.json({ code, message }, { status, headers: { "X-Supabase-Api-Version": "2024-01-01" } });
-}
-
-/** The value @supabase/ssr stores: "base64-" + base64url(JSON of the session). */
-function cookieValueFor(session: object): string {
-  return `base64-${Buffer.from(JSON.stringify(session)).toString("base64url")}`;
-}
-
 function sessionExpiringAt(expiresAt: number, refreshToken = "refresh-token-old") {
   return { ...fakeSession(USER_ID, EMAIL), expires_at: expiresAt, refresh_token: refreshToken };
 }
@@ -76,18 +79,6 @@ function requestWith(path: string, cookies: Record<string, string> = {}): Reques
 
 function signedIn(path: string, session: object = fakeSession(USER_ID, EMAIL), extra: Record<string, string> = {}): Request {
   return requestWith(path, { [AUTH_COOKIE]: cookieValueFor(session), ...extra });
-}
-
-function cookieLine(headers: Headers, name: string): string | undefined {
-  return headers.getSetCookie().find((c) => c.startsWith(`${name}=`));
-}
-
-/** The session stored in the sb-* cookie written to the response. */
-function storedSession(headers: Headers): { access_token: string; refresh_token: string } {
-  const line = cookieLine(headers, AUTH_COOKIE);
-  if (!line) throw new Error("no auth cookie written");
-  const value = decodeURIComponent(line.split(";")[0]!.slice(AUTH_COOKIE.length + 1));
-  return JSON.parse(Buffer.from(value.replace(/^base64-/, ""), "base64url").toString()) as { access_token: string; refresh_token: string };
 }
 
 const userHandler = () =>
@@ -188,6 +179,17 @@ describe("signIn", () => {
     expect(remember).not.toMatch(/Max-Age|Expires/i);
   });
 
+  it("marks pf_remember Secure when the request came over https, whatever SITE_URL says", async () => {
+    server.use(tokenHandler());
+    const local = await createSupabaseBackend(testEnv({ SITE_URL: "http://localhost:3000" }));
+    const accounts = local.accounts.forRequest(new Request("https://localhost:3000/connexion"));
+
+    await accounts.signIn({ email: EMAIL, password: "demo-factures", remember: false });
+
+    expect(cookieLine(accounts.headers, REMEMBER_COOKIE)).toMatch(/; Secure/);
+    expect(cookieLine(accounts.headers, AUTH_COOKIE)).toMatch(/; Secure/);
+  });
+
   it("clears an earlier pf_remember=0 when the resident now asks to be remembered", async () => {
     server.use(tokenHandler());
     const accounts = forRequest(requestWith("/connexion", { [REMEMBER_COOKIE]: "0" }));
@@ -286,7 +288,7 @@ describe("sendActivationLink", () => {
     );
     const accounts = forRequest(requestWith("/activation"));
 
-    await accounts.sendActivationLink(" Demo@Demo.fr");
+    await expect(accounts.sendActivationLink(" Demo@Demo.fr")).resolves.toBe("sent");
 
     expect(seen).toEqual([
       expect.objectContaining({
@@ -314,18 +316,27 @@ describe("sendActivationLink", () => {
     );
     const accounts = forRequest(requestWith("/activation"));
 
-    await accounts.sendActivationLink(EMAIL);
+    await expect(accounts.sendActivationLink(EMAIL)).resolves.toBe("sent");
 
     expect(seen.map((s) => s.path)).toEqual(["/auth/v1/invite", "/auth/v1/recover"]);
     expect(seen[1]).toMatchObject({ apikey: ANON_KEY, query: { redirect_to: `${SITE}/auth/confirm` }, body: expect.objectContaining({ email: EMAIL }) });
   });
 
-  it("throws when GoTrue's e-mail rate limit refuses the invite", async () => {
-    server.use(http.post(`${AUTH}/invite`, () => gotrueError(429, "over_email_send_rate_limit", "email rate limit exceeded")));
-    const accounts = forRequest(requestWith("/activation"));
+  it("takes redirect_to from SITE_URL, never from the request's host", async () => {
+    server.use(
+      http.post(`${AUTH}/invite`, async ({ request }) => {
+        await record(request);
+        return HttpResponse.json({ ...fakeUser(USER_ID, EMAIL), email_confirmed_at: null });
+      }),
+    );
+    const forged = new Request("https://attacker.example/activation", { headers: { Host: "attacker.example", "X-Forwarded-Host": "attacker.example" } });
 
-    await expect(accounts.sendActivationLink(EMAIL)).rejects.toMatchObject({ details: { code: "over_email_send_rate_limit", status: 429 } });
+    await forRequest(forged).sendActivationLink(EMAIL);
+
+    expect(seen[0]!.query).toEqual({ redirect_to: `${SITE}/auth/confirm` });
   });
+
+  // Refusals by Auth's e-mail limits: tests/supabase/auth-mail-results.test.ts.
 });
 
 describe("sendRecoveryLink", () => {
@@ -338,7 +349,7 @@ describe("sendRecoveryLink", () => {
     );
     const accounts = forRequest(requestWith("/mot-de-passe-oublie"));
 
-    await accounts.sendRecoveryLink(EMAIL);
+    await expect(accounts.sendRecoveryLink(EMAIL)).resolves.toBe("sent");
 
     expect(seen).toEqual([
       expect.objectContaining({
@@ -349,17 +360,6 @@ describe("sendRecoveryLink", () => {
         body: expect.objectContaining({ email: EMAIL, code_challenge: null }),
       }),
     ]);
-  });
-
-  it("answers as usual when GoTrue refuses a second e-mail within 60 s (no hint that the account exists)", async () => {
-    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
-    server.use(
-      http.post(`${AUTH}/recover`, () => gotrueError(429, "over_email_send_rate_limit", "For security purposes, you can only request this once every 60 seconds")),
-    );
-    const accounts = forRequest(requestWith("/mot-de-passe-oublie"));
-
-    await expect(accounts.sendRecoveryLink(EMAIL)).resolves.toBeUndefined();
-    expect(warn).toHaveBeenCalledOnce();
   });
 
   it("throws when GoTrue fails", async () => {
@@ -415,22 +415,29 @@ describe("setPassword", () => {
     });
   }
 
-  it("updates the password with the resident's token (PUT /auth/v1/user), then ends the other sessions", async () => {
-    server.use(userHandler(), putUser(), logoutHandler());
+  const tokenHandler = () =>
+    http.post(`${AUTH}/token`, async ({ request }) => {
+      await record(request);
+      return HttpResponse.json({ ...fakeSession(USER_ID, EMAIL), refresh_token: "refresh-after-password" });
+    });
+
+  it("updates the password with the resident's token (PUT /auth/v1/user), then replaces the session and ends the others", async () => {
+    server.use(userHandler(), putUser(), tokenHandler(), logoutHandler());
     const session = fakeSession(USER_ID, EMAIL);
     const accounts = forRequest(signedIn("/nouveau-mot-de-passe", session));
 
     await accounts.setPassword("nouveau-mdp-2026");
 
-    expect(seen.map((s) => `${s.method} ${s.path}`)).toEqual(["GET /auth/v1/user", "PUT /auth/v1/user", "POST /auth/v1/logout"]);
+    expect(seen.map((s) => `${s.method} ${s.path}`)).toEqual(["GET /auth/v1/user", "PUT /auth/v1/user", "POST /auth/v1/token", "POST /auth/v1/logout"]);
     expect(seen[1]).toMatchObject({ authorization: `Bearer ${session.access_token}`, body: expect.objectContaining({ password: "nouveau-mdp-2026" }) });
-    expect(seen[2]).toMatchObject({ query: { scope: "others" }, authorization: `Bearer ${session.access_token}` });
-    // This session stays: its cookie is neither removed nor replaced.
-    expect(accounts.headers.getSetCookie().filter((c) => c.startsWith(AUTH_COOKIE) && /Max-Age=0/.test(c))).toEqual([]);
+    expect(seen[2]).toMatchObject({ query: { grant_type: "password" }, body: expect.objectContaining({ email: EMAIL, password: "nouveau-mdp-2026" }) });
+    expect(seen[3]).toMatchObject({ query: { scope: "others" } });
+    // The browser keeps a session: the fresh one (details: tests/supabase/link-sessions.test.ts).
+    expect(storedSession(accounts.headers).refresh_token).toBe("refresh-after-password");
   });
 
   it("accepts GoTrue's same_password (the password is already the one typed)", async () => {
-    server.use(userHandler(), putUser(() => gotrueError(422, "same_password", "New password should be different from the old password.")), logoutHandler());
+    server.use(userHandler(), putUser(() => gotrueError(422, "same_password", "New password should be different from the old password.")), tokenHandler(), logoutHandler());
     await expect(forRequest(signedIn("/nouveau-mot-de-passe")).setPassword("demo-factures")).resolves.toBeUndefined();
   });
 

@@ -70,6 +70,17 @@ describe("supabase/config.toml", () => {
     expect(existsSync(new URL("supabase/storage/invoices", root))).toBe(true);
   });
 
+  it("sizes Auth's rate limits for a portal whose every resident reaches Auth from the server (docs/supabase.md)", () => {
+    // In GoTrue (docs/supabase.md, "Rate limits"): token_refresh → every POST /token, logins included;
+    // sign_in_sign_ups → GOTRUE_RATE_LIMIT_OTP (/recover, /otp, /resend, PUT /user…);
+    // token_verifications → POST /verify. Per IP, per 5 minutes, bursts of 30.
+    expect(config.get("auth.rate_limit.token_refresh")).toBe(1800);
+    expect(config.get("auth.rate_limit.sign_in_sign_ups")).toBe(300);
+    expect(config.get("auth.rate_limit.token_verifications")).toBe(300);
+    // Project-wide, per hour (custom SMTP only).
+    expect(config.get("auth.rate_limit.email_sent")).toBe(1000);
+  });
+
   it("points every template to an existing file (content_path is relative to the project root)", () => {
     for (const name of ["invite", "recovery", "email_change", "magic_link"]) {
       const path = config.get(`auth.email.template.${name}.content_path`);

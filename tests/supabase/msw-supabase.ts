@@ -36,12 +36,50 @@ function base64url(value: string): string {
   return Buffer.from(value).toString("base64url");
 }
 
-/** An access token shaped like GoTrue's (unsigned here: these tests never verify signatures). */
-export function fakeAccessToken(userId: string, email: string): string {
-  const exp = Math.floor(Date.now() / 1000) + 3600;
+/** A session id as GoTrue puts it in the access token (`session_id`, a UUID of auth.sessions). */
+export const SESSION_ID = "5e550000-0000-4000-8000-000000000001";
+
+/**
+ * One entry of the access token's `amr` claim as GoTrue writes it: the method that opened the
+ * session and when, in seconds. POST /verify writes "otp" for every e-mail link type, a password
+ * login "password" (docs/decisions/0005-supabase-accounts-adapter.md, "What GoTrue does").
+ */
+export interface AmrEntry {
+  method: string;
+  timestamp: number;
+}
+
+export interface TokenClaims {
+  sessionId?: string;
+  amr?: AmrEntry[];
+  /** Seconds since the epoch; default one hour from now. */
+  exp?: number;
+}
+
+/**
+ * An access token shaped like GoTrue's:
+ * sub, email, role, aud, exp, session_id, aal, amr. Unsigned here: GoTrue checks the signature
+ * when the adapter calls GET /user, and these tests answer for GoTrue.
+ */
+export function fakeAccessToken(userId: string, email: string, claims: TokenClaims = {}): string {
+  const now = Math.floor(Date.now() / 1000);
+  const exp = claims.exp ?? now + 3600;
   return [
     base64url(JSON.stringify({ alg: "HS256", typ: "JWT" })),
-    base64url(JSON.stringify({ sub: userId, email, role: "authenticated", aud: "authenticated", exp })),
+    base64url(
+      JSON.stringify({
+        sub: userId,
+        email,
+        role: "authenticated",
+        aud: "authenticated",
+        exp,
+        iat: exp - 3600,
+        session_id: claims.sessionId ?? SESSION_ID,
+        aal: "aal1",
+        amr: claims.amr ?? [{ method: "password", timestamp: now }],
+        is_anonymous: false,
+      }),
+    ),
     "signature",
   ].join(".");
 }
@@ -62,16 +100,47 @@ export function fakeUser(userId: string, email: string) {
 }
 
 /** GoTrue's session body (POST /auth/v1/verify, /auth/v1/token). */
-export function fakeSession(userId: string, email: string) {
+export function fakeSession(userId: string, email: string, claims: TokenClaims & { refreshToken?: string } = {}) {
+  const accessToken = fakeAccessToken(userId, email, claims);
+  const { exp } = JSON.parse(Buffer.from(accessToken.split(".")[1]!, "base64url").toString()) as { exp: number };
   return {
-    access_token: fakeAccessToken(userId, email),
+    access_token: accessToken,
     token_type: "bearer",
     expires_in: 3600,
-    expires_at: Math.floor(Date.now() / 1000) + 3600,
-    refresh_token: "refresh-token-1",
+    expires_at: exp,
+    refresh_token: claims.refreshToken ?? "refresh-token-1",
     user: fakeUser(userId, email),
   };
 }
+
+/**
+ * GoTrue's error answer (docs/decisions/0005-supabase-accounts-adapter.md, "What GoTrue does").
+ * A request carrying `X-Supabase-Api-Version: 2024-01-01` (auth-js always sends it) gets
+ * `{code: <error code>, message}` and the version echoed in the same header; a request without it
+ * gets the legacy `{code: <HTTP status>, error_code, msg}`. Both carry `x-sb-error-code`.
+ */
+export function gotrueError(status: number, code: string, message: string, request?: Request): Response {
+  const version = request ? request.headers.get("X-Supabase-Api-Version") : "2024-01-01";
+  const headers: Record<string, string> = { "x-sb-error-code": code };
+  if (version && Date.parse(`${version}T00:00:00Z`) >= Date.parse("2024-01-01T00:00:00Z")) {
+    headers["X-Supabase-Api-Version"] = "2024-01-01";
+    return HttpResponse.json({ code, message }, { status, headers });
+  }
+  return HttpResponse.json({ code: status, error_code: code, msg: message }, { status, headers });
+}
+
+/**
+ * GoTrue's messages, as it sends them (docs/decisions/0005-…, "What GoTrue does"). Both 429 e-mail answers share the code
+ * `over_email_send_rate_limit`; only the text tells them apart.
+ */
+export const GOTRUE_MESSAGES = {
+  /** This address got the same kind of e-mail less than max_frequency ago. */
+  frequency: (seconds: number) => `For security purposes, you can only request this after ${seconds} seconds.`,
+  /** The project's hourly e-mail budget (rate_limit_email_sent) is spent. */
+  emailBudget: "email rate limit exceeded",
+  /** An IP bucket (token_refresh, sign_in_sign_ups, token_verifications…) is empty. */
+  requestRate: "Request rate limit reached",
+} as const;
 
 /** A request as the MSW handlers saw it: what the adapter sent, for shape assertions. */
 export interface SeenRequest {
@@ -105,4 +174,38 @@ export function requestRecorder(userId: string, email: string) {
       return answer();
     });
   return { seen, record, userHandler, rpc, clear: () => void (seen.length = 0) };
+}
+
+/** The value @supabase/ssr stores in the sb-*-auth-token cookie: "base64-" + base64url(JSON of the session). */
+export function cookieValueFor(session: object): string {
+  return `base64-${Buffer.from(JSON.stringify(session)).toString("base64url")}`;
+}
+
+/** The Set-Cookie line for `name`, if any. */
+export function cookieLine(headers: Headers, name: string): string | undefined {
+  return headers.getSetCookie().find((c) => c.startsWith(`${name}=`));
+}
+
+/** The session stored in the sb-* cookie written to the response. */
+export function storedSession(headers: Headers): { access_token: string; refresh_token: string } {
+  const line = cookieLine(headers, AUTH_COOKIE);
+  if (!line) throw new Error("no auth cookie written");
+  const value = decodeURIComponent(line.split(";")[0]!.slice(AUTH_COOKIE.length + 1));
+  return JSON.parse(Buffer.from(value.replace(/^base64-/, ""), "base64url").toString()) as { access_token: string; refresh_token: string };
+}
+
+/**
+ * The cookies a browser would send next after receiving `headers` on top of `previous`
+ * (name → value; Max-Age=0 deletes), as a Cookie header value.
+ */
+export function nextCookieHeader(headers: Headers, previous: Record<string, string> = {}): string {
+  const jar = new Map(Object.entries(previous));
+  for (const line of headers.getSetCookie()) {
+    const [pair, ...attrs] = line.split(";").map((s) => s.trim());
+    const eq = pair!.indexOf("=");
+    const name = pair!.slice(0, eq);
+    if (attrs.some((a) => /^max-age=0$/i.test(a))) jar.delete(name);
+    else jar.set(name, pair!.slice(eq + 1));
+  }
+  return [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
 }

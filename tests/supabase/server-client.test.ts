@@ -110,6 +110,25 @@ describe("createRequestClient (per-request @supabase/ssr client)", () => {
     expect(cookie).toMatch(/; Max-Age=0/);
   });
 
+  it("marks cookies Secure when the request arrived over https, even with an http SITE_URL", async () => {
+    server.use(verifyHandler({}));
+    const local = supabaseSettings(testEnv({ SITE_URL: "http://localhost:3000" }));
+    const { client, headers } = await createRequestClient(new Request("https://localhost:3000/auth/confirm"), local);
+
+    await client.auth.verifyOtp({ type: "invite", token_hash: "hash" });
+
+    expect(authCookie(headers)).toMatch(/; Secure/);
+  });
+
+  it("marks cookies Secure when SITE_URL is https, even if the request reached the server as http (TLS ended at the proxy)", async () => {
+    server.use(verifyHandler({}));
+    const { client, headers } = await createRequestClient(new Request("http://10.0.0.5:3000/auth/confirm"), settings);
+
+    await client.auth.verifyOtp({ type: "invite", token_hash: "hash" });
+
+    expect(authCookie(headers)).toMatch(/; Secure/);
+  });
+
   it("does not mark cookies Secure when the portal runs on plain http (local development)", async () => {
     server.use(verifyHandler({}));
     const local = supabaseSettings(testEnv({ SITE_URL: "http://localhost:3000" }));

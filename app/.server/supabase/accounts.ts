@@ -1,9 +1,12 @@
+import { data } from "@remix-run/server-runtime";
 import { parseCookieHeader, serializeCookieHeader } from "@supabase/ssr";
-import { isAuthApiError, isAuthError, isAuthRetryableFetchError, isAuthSessionMissingError, type AuthError, type SupabaseClient } from "@supabase/supabase-js";
+import { isAuthApiError, isAuthRetryableFetchError, isAuthSessionMissingError, type AuthError, type SupabaseClient } from "@supabase/supabase-js";
 import type {
   AccountsPort,
   AuthLinkType,
+  AuthMailResult,
   EmailChangeResult,
+  LinkSession,
   PasswordChangeResult,
   RequestAccounts,
   SessionUser,
@@ -11,8 +14,8 @@ import type {
   VerifyLinkResult,
 } from "../ports";
 import { createAnonClient } from "./clients";
-import { SupabaseAdapterError } from "./errors";
-import { createRequestClient, type RequestClientOptions, type RequestSupabase } from "./server-client";
+import { PORTAL_BUSY, PORTAL_BUSY_RETRY_SECONDS, SupabaseAdapterError, type PortalBusyData } from "./errors";
+import { createRequestClient, residentHeaders, secureCookies, type RequestClientOptions, type RequestSupabase } from "./server-client";
 import type { SupabaseSettings } from "./settings";
 
 /**
@@ -26,10 +29,25 @@ import type { SupabaseSettings } from "./settings";
  *   `pf_remember=0` cookie (itself browser-session) tells later requests to keep writing them that
  *   way when a token refresh rewrites them.
  * - Privileged calls (invite) use the service-role client, never the request client.
+ * - A session opened by an activation or recovery link may set a password once, without the
+ *   current one (linkSession, setPassword): see LINK_COOKIE.
  */
 
 /** Present (value "0") when the session must stay a browser-session one. */
 export const REMEMBER_COOKIE = "pf_remember";
+
+/**
+ * Which link opened the current session, for sessions GoTrue opened by POST /verify. GoTrue
+ * records every such session with the authentication method "otp", whatever the link type
+ * (docs/decisions/0005-supabase-accounts-adapter.md, "What GoTrue does"), so the access token's
+ * `amr` cannot tell an activation
+ * or recovery link from an e-mail-change one. This cookie says which: `<type>.<session id>.<MAC>`,
+ * the MAC (HMAC-SHA-256, key derived from the service-role key, which never leaves the server)
+ * binding the type to the GoTrue session it was issued with. It is only believed for the session
+ * of a token GoTrue verified, whose amr says "otp". Browser-session, HttpOnly; removed when the
+ * password is set (that session is then replaced) and at every login or logout.
+ */
+export const LINK_COOKIE = "pf_link";
 
 /** GoTrue error codes that mean "wrong e-mail or password": one generic answer (SPEC "Login"). */
 const INVALID_CREDENTIALS = new Set(["invalid_credentials", "email_not_confirmed"]);
@@ -58,46 +76,172 @@ export function authFailure(operation: string, error: AuthError): SupabaseAdapte
   return new SupabaseAdapterError(`Supabase Auth ${operation} failed (${where}): ${error.message}${hint}`, { operation, code, status }, { cause: error });
 }
 
+/** A 429 from Auth (GoTrue's limits all answer 429; auth-js treats it as final, not retryable). */
+function isRateLimited(error: AuthError): boolean {
+  return isAuthApiError(error) && error.status === 429;
+}
+
+/**
+ * Auth refused, for now, a call the page needs (429 while refreshing the access token or checking
+ * the user): a 503 "try again in a moment" for the root error boundary. The resident's cookies
+ * are kept (the caller discards what supabase-js wrote); staff find the cause in the logs.
+ */
+function portalBusy(operation: string, error: AuthError) {
+  console.error(
+    `Supabase Auth ${operation} refused by a rate limit (HTTP 429 ${error.code ?? ""}: ${error.message}). ` +
+      `The resident keeps the session and is asked to retry in ${PORTAL_BUSY_RETRY_SECONDS} s. ` +
+      "Check [auth.rate_limit] token_refresh and IP address forwarding (docs/supabase.md, \"Rate limits\").",
+  );
+  const body: PortalBusyData = { reason: PORTAL_BUSY, retryAfterSeconds: PORTAL_BUSY_RETRY_SECONDS };
+  return data(body, { status: 503, headers: { "Retry-After": String(PORTAL_BUSY_RETRY_SECONDS), "Cache-Control": "no-store" } });
+}
+
+/**
+ * Why Auth refused to send an e-mail, from its 429 answer (docs/decisions/0005-…, "What GoTrue does"):
+ * - "frequency": this address got the same kind of e-mail less than max_frequency ago
+ *   (validateSentWithinFrequencyLimit: "For security purposes, you can only request this after
+ *   N seconds."); the previous link still works;
+ * - "budget": the project's hourly e-mail budget is spent (EmailRateLimitExceeded: "email rate
+ *   limit exceeded"), same code `over_email_send_rate_limit`; any other text with that code is
+ *   treated the same, so that "sent" is never said of an e-mail that was not;
+ * - "requests": a per-IP request bucket is empty (over_request_rate_limit).
+ */
+function mailRefusal(error: AuthError): "frequency" | "budget" | "requests" | null {
+  if (!isRateLimited(error)) return null;
+  if (error.code === "over_email_send_rate_limit") {
+    return /^For security purposes, you can only request this\b/.test(error.message) ? "frequency" : "budget";
+  }
+  return "requests";
+}
+
 function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
+/* ------------------------------------------------------------------ link cookie (MAC) */
+
+const encoder = new TextEncoder();
+
+function base64url(bytes: ArrayBuffer | Uint8Array): string {
+  let binary = "";
+  for (const byte of new Uint8Array(bytes)) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+function fromBase64url(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((text.length + 3) % 4));
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/** The MAC key: HMAC-SHA-256(service-role key, purpose), so the key itself is never used raw. */
+async function deriveLinkKey(secret: string): Promise<CryptoKey> {
+  const hmac = { name: "HMAC", hash: "SHA-256" } as const;
+  const master = await crypto.subtle.importKey("raw", encoder.encode(secret), hmac, false, ["sign"]);
+  const derived = await crypto.subtle.sign("HMAC", master, encoder.encode("portail-des-factures pf_link v1"));
+  return crypto.subtle.importKey("raw", derived, hmac, false, ["sign", "verify"]);
+}
+
+type LinkType = LinkSession["type"];
+
+/** What GoTrue puts in the access token, as far as this adapter reads it. */
+interface TokenClaims {
+  session_id?: unknown;
+  amr?: unknown;
+}
+
+function claimsOf(accessToken: string): TokenClaims | null {
+  const payload = accessToken.split(".")[1];
+  if (!payload) return null;
+  try {
+    const claims: unknown = JSON.parse(new TextDecoder().decode(fromBase64url(payload)));
+    return typeof claims === "object" && claims !== null ? (claims as TokenClaims) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** GoTrue's `amr`: `[{method, timestamp}]`, newest first. */
+function amrEntries(claims: TokenClaims): { method: string; timestamp: number }[] {
+  if (!Array.isArray(claims.amr)) return [];
+  return claims.amr.flatMap((entry: unknown) => {
+    const { method, timestamp } = (entry ?? {}) as { method?: unknown; timestamp?: unknown };
+    return typeof method === "string" && typeof timestamp === "number" && Number.isFinite(timestamp) ? [{ method, timestamp }] : [];
+  });
+}
+
 export function createSupabaseAccounts(settings: SupabaseSettings, serviceRole: SupabaseClient): AccountsPort {
+  const linkKey = deriveLinkKey(settings.serviceRoleKey);
+  // E-mail links always lead to the configured public origin, never to the request's Host.
+  const redirectTo = `${settings.siteUrl.replace(/\/+$/, "")}/auth/confirm`;
+
+  async function signLink(type: LinkType, sessionId: string): Promise<string> {
+    const mac = await crypto.subtle.sign("HMAC", await linkKey, encoder.encode(`${type}.${sessionId}`));
+    return `${type}.${sessionId}.${base64url(mac)}`;
+  }
+
+  /** The link type the cookie vouches for, for this GoTrue session only; null if forged or foreign. */
+  async function readLink(value: string | undefined, sessionId: unknown): Promise<LinkType | null> {
+    const match = /^(invite|recovery)\.([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/.exec(value ?? "");
+    if (!match || typeof sessionId !== "string" || match[2] !== sessionId) return null;
+    const [, type, id, mac] = match;
+    const valid = await crypto.subtle.verify("HMAC", await linkKey, fromBase64url(mac!), encoder.encode(`${type}.${id}`));
+    return valid ? (type as LinkType) : null;
+  }
+
   return {
     forRequest(request: Request): RequestAccounts {
       const headers = new Headers();
       const requestCookies = parseCookieHeader(request.headers.get("Cookie") ?? "");
       const rememberedNo = requestCookies.some((c) => c.name === REMEMBER_COOKIE && c.value === "0");
-      const secure = settings.siteUrl ? new URL(settings.siteUrl).protocol === "https:" : new URL(request.url).protocol === "https:";
-      const siteUrl = (settings.siteUrl ?? new URL(request.url).origin).replace(/\/+$/, "");
-      const redirectTo = `${siteUrl}/auth/confirm`;
+      const secure = secureCookies(request, settings);
+      /** Headers of the throwaway anon clients serving this resident (their address). */
+      const forResident = residentHeaders(request);
 
-      /** Every request client opened for this request, with how many of its Set-Cookie were copied. */
-      const opened: { supabase: RequestSupabase; copied: number }[] = [];
-      let current: Promise<RequestSupabase> | undefined;
+      interface Opened {
+        supabase: RequestSupabase;
+        /** How many of its Set-Cookie were copied into `headers`. */
+        copied: number;
+        /** Its writes must never reach the browser (a rate-limited refresh removed the session). */
+        discarded: boolean;
+      }
+      /** Every request client opened for this request. */
+      const opened: Opened[] = [];
+      let current: Promise<Opened> | undefined;
       let cachedUser: Promise<SessionUser | null> | undefined;
+      /** Claims of the access token GoTrue verified (GET /user) or issued in this request. */
+      let verified: TokenClaims | null = null;
+      /** The link cookie as the browser will hold it after this response. */
+      let linkCookie: string | undefined = requestCookies.find((c) => c.name === LINK_COOKIE)?.value ?? undefined;
 
-      async function open(mode: SessionCookies): Promise<RequestSupabase> {
+      async function open(mode: SessionCookies): Promise<Opened> {
         const supabase = await createRequestClient(request, settings, { sessionCookies: mode });
-        opened.push({ supabase, copied: 0 });
-        return supabase;
+        const entry: Opened = { supabase, copied: 0, discarded: false };
+        opened.push(entry);
+        return entry;
       }
 
       /** The client for this request; the cookie mode follows the choice made at login. */
-      async function client(): Promise<SupabaseClient> {
+      async function currentEntry(): Promise<Opened> {
         current ??= open(rememberedNo ? "browser-session" : "persistent");
-        return (await current).client;
+        return current;
+      }
+
+      async function client(): Promise<SupabaseClient> {
+        return (await currentEntry()).supabase.client;
       }
 
       /** A fresh client whose cookies follow `mode`: login and links start a new session. */
       async function reopen(mode: SessionCookies): Promise<SupabaseClient> {
         current = open(mode);
-        return (await current).client;
+        return (await current).supabase.client;
       }
 
       /** Copies what the request clients wrote (Set-Cookie, no-cache headers) into `headers`. */
       function flush() {
         for (const entry of opened) {
+          if (entry.discarded) continue;
           const cookies = entry.supabase.headers.getSetCookie();
           for (const cookie of cookies.slice(entry.copied)) headers.append("Set-Cookie", cookie);
           entry.copied = cookies.length;
@@ -115,26 +259,56 @@ export function createSupabaseAccounts(settings: SupabaseSettings, serviceRole: 
         }
       }
 
+      const cookieBase = () => ({ path: "/", httpOnly: true, sameSite: "lax" as const, secure });
+
       function setRememberCookie(remember: boolean) {
-        const base = { path: "/", httpOnly: true, sameSite: "lax" as const, secure };
-        if (!remember) headers.append("Set-Cookie", serializeCookieHeader(REMEMBER_COOKIE, "0", base));
+        if (!remember) headers.append("Set-Cookie", serializeCookieHeader(REMEMBER_COOKIE, "0", cookieBase()));
         else if (requestCookies.some((c) => c.name === REMEMBER_COOKIE)) {
-          headers.append("Set-Cookie", serializeCookieHeader(REMEMBER_COOKIE, "", { ...base, maxAge: 0 }));
+          headers.append("Set-Cookie", serializeCookieHeader(REMEMBER_COOKIE, "", { ...cookieBase(), maxAge: 0 }));
         }
       }
 
-      async function loadUser(): Promise<SessionUser | null> {
-        const c = await client();
-        // Asks GoTrue (GET /auth/v1/user): the cookie alone is never trusted. An expired access
-        // token is refreshed first (new cookies, in this request's cookie mode).
-        const { data, error } = await c.auth.getUser();
-        if (error) {
-          // GoTrue unreachable or failing: an error page, not a silent logout.
-          if (isAuthRetryableFetchError(error)) throw authFailure("getUser", error);
-          return null; // no session, revoked session, expired refresh token, bad JWT
+      function setLinkCookie(value: string) {
+        linkCookie = value;
+        headers.append("Set-Cookie", serializeCookieHeader(LINK_COOKIE, value, cookieBase()));
+      }
+
+      /** Forgets the link privilege on this side and in the browser. */
+      function clearLinkCookie() {
+        const present = linkCookie !== undefined || requestCookies.some((c) => c.name === LINK_COOKIE);
+        linkCookie = undefined;
+        if (present) headers.append("Set-Cookie", serializeCookieHeader(LINK_COOKIE, "", { ...cookieBase(), maxAge: 0 }));
+      }
+
+      /** A failure of the session lookup: rate limit → busy page, Auth down → error page, else signed out. */
+      function sessionFailure(entry: Opened, operation: string, error: AuthError): null {
+        if (isRateLimited(error)) {
+          // supabase-js removed the session (cookie deletions are waiting in this client's
+          // headers): the resident did nothing wrong, keep the browser's cookies as they are.
+          entry.discarded = true;
+          throw portalBusy(operation, error);
         }
-        const user = data.user;
+        // GoTrue unreachable or failing: an error page, not a silent logout.
+        if (isAuthRetryableFetchError(error)) throw authFailure(operation, error);
+        return null; // no session, revoked session, expired refresh token, bad JWT
+      }
+
+      async function loadUser(): Promise<SessionUser | null> {
+        const entry = await currentEntry();
+        const c = entry.supabase.client;
+        // The session from the cookies; an expired access token is refreshed first (new cookies,
+        // in this request's cookie mode). Nothing in it is trusted yet.
+        const { data: stored, error: refreshError } = await c.auth.getSession();
+        if (refreshError) return sessionFailure(entry, "refreshSession", refreshError);
+        const accessToken = stored.session?.access_token;
+        if (!accessToken) return null;
+        // Asks GoTrue (GET /auth/v1/user) about this very token: it checks the signature and that
+        // the session still exists. Only then are the token's claims read (linkSession).
+        const { data: checked, error } = await c.auth.getUser(accessToken);
+        if (error) return sessionFailure(entry, "getUser", error);
+        const user = checked.user;
         if (!user?.email) return null;
+        verified = claimsOf(accessToken);
         return { id: user.id, email: user.email };
       }
 
@@ -158,6 +332,39 @@ export function createSupabaseAccounts(settings: SupabaseSettings, serviceRole: 
         if (error && error.code !== "same_password") throw authFailure(operation, error);
       }
 
+      /** An e-mail Auth refused to send: "sent" only when the previous link still works. */
+      function refusedMail(what: string, error: AuthError): AuthMailResult {
+        const refusal = mailRefusal(error);
+        if (refusal === "frequency") {
+          // Within max_frequency of the previous one, which still works; an error here would
+          // also tell that the address has an account.
+          console.warn(`Supabase Auth ${what} e-mail not sent again (${error.message}): the previous link still works.`);
+          return "sent";
+        }
+        if (refusal === "budget") {
+          console.error(
+            `Supabase Auth refused the ${what} e-mail: the project's e-mail budget is spent (HTTP 429 ${error.code}: "${error.message}"). ` +
+              "Nothing was sent; the resident was asked to try again later. Raise the hourly e-mail budget " +
+              "(rate_limit_email_sent, [auth.rate_limit] email_sent; needs custom SMTP): docs/supabase.md.",
+          );
+          return "mail_unavailable";
+        }
+        console.error(
+          `Supabase Auth refused the ${what} e-mail request: per-IP request limit reached (HTTP 429 ${error.code ?? ""}: "${error.message}"). ` +
+            "Nothing was sent; the resident was asked to try again later. See [auth.rate_limit] sign_in_sign_ups and IP address forwarding: docs/supabase.md.",
+        );
+        return "mail_unavailable";
+      }
+
+      async function sendRecovery(address: string, what: string): Promise<AuthMailResult> {
+        // Anon client (implicit flow): the template's TokenHash has no "pkce_" prefix.
+        const anon = await createAnonClient(settings, forResident);
+        const { error } = await anon.auth.resetPasswordForEmail(address, { redirectTo });
+        if (!error) return "sent";
+        if (mailRefusal(error)) return refusedMail(what, error);
+        throw authFailure("resetPasswordForEmail", error);
+      }
+
       const accounts: RequestAccounts = {
         headers,
         getUser,
@@ -165,7 +372,7 @@ export function createSupabaseAccounts(settings: SupabaseSettings, serviceRole: 
         signIn: ({ email, password, remember }) =>
           withFlush(async (): Promise<SignInResult> => {
             const c = await reopen(remember ? "persistent" : "browser-session");
-            const { data, error } = await c.auth.signInWithPassword({ email: normalizeEmail(email), password });
+            const { data: signedIn, error } = await c.auth.signInWithPassword({ email: normalizeEmail(email), password });
             if (error) {
               if (isAuthApiError(error) && error.code && INVALID_CREDENTIALS.has(error.code)) {
                 return { ok: false, reason: "invalid_credentials" };
@@ -173,7 +380,10 @@ export function createSupabaseAccounts(settings: SupabaseSettings, serviceRole: 
               throw authFailure("signInWithPassword", error);
             }
             setRememberCookie(remember);
-            cachedUser = Promise.resolve({ id: data.user.id, email: data.user.email ?? normalizeEmail(email) });
+            clearLinkCookie();
+            // Straight from GoTrue's answer (POST /token): no GET /user needed for this token.
+            verified = claimsOf(signedIn.session.access_token);
+            cachedUser = Promise.resolve({ id: signedIn.user.id, email: signedIn.user.email ?? normalizeEmail(email) });
             return { ok: true };
           }),
 
@@ -184,7 +394,9 @@ export function createSupabaseAccounts(settings: SupabaseSettings, serviceRole: 
             // cookies are removed (also when GoTrue says the session was already gone).
             const { error } = await c.auth.signOut({ scope: "local" });
             cachedUser = Promise.resolve(null);
+            verified = null;
             if (requestCookies.some((cookie) => cookie.name === REMEMBER_COOKIE)) setRememberCookie(true);
+            clearLinkCookie();
             if (error && !isAuthSessionMissingError(error)) throw authFailure("signOut(local)", error);
           }),
 
@@ -193,18 +405,19 @@ export function createSupabaseAccounts(settings: SupabaseSettings, serviceRole: 
           // POST /auth/v1/invite: creates the user (no password) or, for a user not yet confirmed,
           // sends a new invite whose token replaces the previous one (the old link stops working).
           const { error } = await serviceRole.auth.admin.inviteUserByEmail(address, { redirectTo });
-          if (!error) return;
+          if (!error) return "sent";
           if (error.code === "email_exists") {
             // Confirmed but the SQL rule saw no password: only a recovery link can reach it
             // (GoTrue refuses to invite a confirmed user). Same page at the end of the link.
-            await sendRecovery(address, "sendActivationLink(recovery fallback)");
-            return;
+            return sendRecovery(address, "recovery (activation fallback)");
           }
+          // Invites have no max_frequency in GoTrue (sendInvite): a 429 here is the e-mail budget.
+          if (mailRefusal(error)) return refusedMail("invite (activation)", error);
           throw authFailure("inviteUserByEmail", error);
         },
 
         async sendRecoveryLink(email) {
-          await sendRecovery(normalizeEmail(email), "resetPasswordForEmail");
+          return sendRecovery(normalizeEmail(email), "recovery");
         },
 
         verifyLink: (type: AuthLinkType, tokenHash: string) =>
@@ -212,25 +425,63 @@ export function createSupabaseAccounts(settings: SupabaseSettings, serviceRole: 
             // A link opens a browser-session (as the embedded adapter): "Se souvenir de moi" is
             // offered at the next login.
             const c = await reopen("browser-session");
-            const { data, error } = await c.auth.verifyOtp({ type, token_hash: tokenHash });
+            const { data: opened, error } = await c.auth.verifyOtp({ type, token_hash: tokenHash });
             if (error) {
               if (isAuthApiError(error) && error.status >= 400 && error.status < 500 && error.status !== 429) {
                 return { ok: false, reason: "invalid_or_expired" }; // 403 otp_expired, 400/404/422
               }
               throw authFailure(`verifyOtp(${type})`, error);
             }
-            if (!data.session || !data.user?.email) return { ok: false, reason: "invalid_or_expired" };
+            if (!opened.session || !opened.user?.email) return { ok: false, reason: "invalid_or_expired" };
             setRememberCookie(false);
-            cachedUser = Promise.resolve({ id: data.user.id, email: data.user.email });
+            // Straight from GoTrue's answer (POST /verify): the session it just opened.
+            verified = claimsOf(opened.session.access_token);
+            const sessionId = verified?.session_id;
+            if ((type === "invite" || type === "recovery") && typeof sessionId === "string") setLinkCookie(await signLink(type, sessionId));
+            else clearLinkCookie();
+            cachedUser = Promise.resolve({ id: opened.user.id, email: opened.user.email });
             return { ok: true, type };
           }),
 
+        async linkSession(): Promise<LinkSession | null> {
+          if (!(await getUser()) || !verified) return null;
+          const amr = amrEntries(verified);
+          // GoTrue's PKCE redirect flow records the link type itself (invite / recovery).
+          const recorded = amr.find((entry) => entry.method === "invite" || entry.method === "recovery");
+          if (recorded) return { type: recorded.method as LinkType, openedAt: new Date(recorded.timestamp * 1000) };
+          // POST /verify says "otp" for every link type: the MACed cookie says which one.
+          const otp = amr.find((entry) => entry.method === "otp");
+          if (!otp) return null; // a password login, a refreshed password session…
+          const type = await readLink(linkCookie, verified.session_id);
+          return type ? { type, openedAt: new Date(otp.timestamp * 1000) } : null;
+        },
+
         setPassword: (password) =>
           withFlush(async () => {
-            await requireCurrentUser();
-            const c = await client();
-            await updatePassword(c, password, "updateUser(password)");
-            await endOtherSessions(c);
+            const user = await requireCurrentUser();
+            const linkClient = await client();
+            // PUT /user: GoTrue sets the password and deletes the user's other sessions, but keeps
+            // this one with its amr (docs/decisions/0005-supabase-accounts-adapter.md).
+            await updatePassword(linkClient, password, "updateUser(password)");
+            // Spend the link privilege: replace this session by a fresh password session
+            // (amr "password", a browser-session like the link's), then end every other one,
+            // the link session included. Replaying the old cookies then fails at GET /user.
+            const fresh = await reopen("browser-session");
+            const { data: signedIn, error } = await fresh.auth.signInWithPassword({ email: user.email, password });
+            if (error) {
+              // The password is set but no new session could be opened: end the link session
+              // rather than leave its privilege alive; the resident signs in with the new password.
+              const { error: endError } = await linkClient.auth.signOut({ scope: "local" });
+              if (endError && !isAuthSessionMissingError(endError)) console.error(`Supabase Auth signOut(local) after setPassword failed: ${endError.message}`);
+              verified = null;
+              cachedUser = Promise.resolve(null);
+              clearLinkCookie();
+              throw authFailure("signInWithPassword(after setPassword)", error);
+            }
+            verified = claimsOf(signedIn.session.access_token);
+            setRememberCookie(false);
+            clearLinkCookie();
+            await endOtherSessions(fresh);
           }),
 
         changePassword: (currentPassword, newPassword) =>
@@ -238,7 +489,7 @@ export function createSupabaseAccounts(settings: SupabaseSettings, serviceRole: 
             const user = await requireCurrentUser();
             // The current password is checked by a sign-in on a throwaway client that keeps
             // nothing: the request's cookies and session stay untouched.
-            const verifier = await createAnonClient(settings);
+            const verifier = await createAnonClient(settings, forResident);
             const { error: wrong } = await verifier.auth.signInWithPassword({ email: user.email, password: currentPassword });
             if (wrong) {
               if (isAuthApiError(wrong) && wrong.code && INVALID_CREDENTIALS.has(wrong.code)) return "wrong_current_password";
@@ -271,22 +522,9 @@ export function createSupabaseAccounts(settings: SupabaseSettings, serviceRole: 
           }),
       };
 
-      async function sendRecovery(address: string, operation: string) {
-        // Anon client (implicit flow): the template's TokenHash has no "pkce_" prefix.
-        const anon = await createAnonClient(settings);
-        const { error } = await anon.auth.resetPasswordForEmail(address, { redirectTo });
-        if (!error) return;
-        // GoTrue refuses a second recovery e-mail within max_frequency (60 s). The previous link
-        // still works, and an error page here would tell that the address has an account.
-        if (isAuthError(error) && error.status === 429 && error.code === "over_email_send_rate_limit") {
-          console.warn(`Supabase Auth ${operation}: e-mail not sent (${error.message})`);
-          return;
-        }
-        throw authFailure(operation, error);
-      }
-
       requestClients.set(accounts, client);
       return accounts;
     },
   };
 }
+

@@ -12,11 +12,15 @@ const noSession = { persistSession: false, autoRefreshToken: false, detectSessio
 /** Looks up the global fetch at call time (so a test's MSW interception always applies). */
 const lateFetch: typeof fetch = (input, init) => fetch(input, init);
 
-export async function createAnonClient(settings: SupabaseSettings): Promise<SupabaseClient> {
+/**
+ * `headers`: extra headers for every call, e.g. the resident's address (`Sb-Forwarded-For`) when
+ * the client serves one resident's request (recovery e-mail, current-password check).
+ */
+export async function createAnonClient(settings: SupabaseSettings, headers: Record<string, string> = {}): Promise<SupabaseClient> {
   return createClient(settings.url, settings.anonKey, {
     auth: noSession,
     realtime: { transport: await realtimeTransport() },
-    global: { fetch: lateFetch },
+    global: { fetch: lateFetch, headers },
   });
 }
 

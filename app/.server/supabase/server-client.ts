@@ -1,5 +1,6 @@
 import { createServerClient, parseCookieHeader, serializeCookieHeader, type CookieOptions } from "@supabase/ssr";
 import type { SupabaseClient } from "@supabase/supabase-js";
+import { clientKey } from "../accounts";
 import { realtimeTransport } from "./realtime-transport";
 import type { SupabaseSettings } from "./settings";
 
@@ -23,10 +24,44 @@ export interface RequestSupabase {
   headers: Headers;
 }
 
+/** GoTrue's header for the end user's address (docs/supabase.md, "IP address forwarding"). */
+export const FORWARDED_FOR_HEADER = "Sb-Forwarded-For";
+
+/**
+ * Whether the portal's session cookies are `Secure` for this request: the request came over
+ * https (behind a trusted proxy the HTTP wrapper rewrites request.url to the public origin), or
+ * the configured public origin is https (TLS ended before the server).
+ */
+export function secureCookies(request: Request, settings: SupabaseSettings): boolean {
+  return new URL(request.url).protocol === "https:" || new URL(settings.siteUrl).protocol === "https:";
+}
+
+/**
+ * The resident's address to forward to Auth: the one the HTTP server recorded (x-client-ip, see
+ * clientKey), only when it is an IP address — GoTrue ignores anything else (it parses the first
+ * value as an IP address and logs a warning otherwise).
+ */
+export function forwardedFor(request: Request): string | undefined {
+  const address = clientKey(request);
+  const ipv4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+  const ipv6 = /^(?=.*:.*:)[0-9A-Fa-f:.]{2,45}$/;
+  return ipv4.test(address) || ipv6.test(address) ? address : undefined;
+}
+
+/** Headers every Auth call made for this request carries (the resident's address, when known). */
+export function residentHeaders(request: Request): Record<string, string> {
+  const address = forwardedFor(request);
+  return address ? { [FORWARDED_FOR_HEADER]: address } : {};
+}
+
 /**
  * One client per HTTP request (never shared between requests): cookies are read from the
  * request's Cookie header and written to `headers`. Trust a user only through
  * `client.auth.getUser()` (or `getClaims()` with asymmetric signing keys), never `getSession()`.
+ *
+ * Every call it makes carries `Sb-Forwarded-For` with the resident's address, so that Auth's
+ * per-IP limits (token refresh, logins, link verifications…) count each resident instead of the
+ * portal's server — when the project honours the header (docs/supabase.md, "Rate limits").
  */
 export async function createRequestClient(
   request: Request,
@@ -35,7 +70,7 @@ export async function createRequestClient(
 ): Promise<RequestSupabase> {
   const headers = new Headers();
   const browserSession = options.sessionCookies === "browser-session";
-  const secure = settings.siteUrl ? new URL(settings.siteUrl).protocol === "https:" : false;
+  const secure = secureCookies(request, settings);
 
   const client = createServerClient(settings.url, settings.anonKey, {
     cookies: {
@@ -52,7 +87,7 @@ export async function createRequestClient(
     // The browser never talks to Supabase (no browser client): the session cookies stay httpOnly.
     cookieOptions: { httpOnly: true, secure, sameSite: "lax", path: "/" },
     realtime: { transport: await realtimeTransport() },
-    global: { fetch: (input, init) => fetch(input, init) },
+    global: { fetch: (input, init) => fetch(input, init), headers: residentHeaders(request) },
   });
   return { client, headers };
 }
