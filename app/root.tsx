@@ -1,4 +1,4 @@
-import type { LinksFunction } from "@remix-run/server-runtime";
+import type { HeadersFunction, LinksFunction } from "@remix-run/server-runtime";
 import type { MetaFunction } from "@remix-run/react";
 import {
   Links,
@@ -14,6 +14,14 @@ import { useNonce } from "./utils/nonce";
 import stylesheet from "./tailwind.css?url";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
+
+/** An error page says when to retry (e.g. Supabase Auth busy: 503 with Retry-After). */
+export const headers: HeadersFunction = ({ errorHeaders }) => {
+  const headers = new Headers();
+  const retryAfter = errorHeaders?.get("Retry-After");
+  if (retryAfter) headers.set("Retry-After", retryAfter);
+  return headers;
+};
 
 export const meta: MetaFunction = () => [{ title: "Le Portail des Factures" }];
 
