@@ -53,6 +53,18 @@ export async function requireAnonymous(request: Request): Promise<RequestAccount
   return accounts;
 }
 
+/**
+ * The login form's accounts: a login replaces the session the browser already had. Any session
+ * this request carries is ended on the server before the attempt, whatever its outcome, so a
+ * failed attempt leaves an anonymous visitor, never the previous resident's space behind the
+ * login error (docs/decisions/0011-auth-throttling.md).
+ */
+export async function accountsForLogin(request: Request): Promise<RequestAccounts> {
+  const accounts = await accountsFor(request);
+  if (await accounts.getUser()) await accounts.signOut();
+  return accounts;
+}
+
 export type SignInOutcome = { ok: true } | { ok: false; reason: "invalid_credentials" } | { ok: false; reason: "throttled"; retryAt: Date };
 
 /** Login with throttling per e-mail and per client (rules and state in SQL: they survive restarts). */

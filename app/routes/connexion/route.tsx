@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/server-r
 import type { MetaFunction } from "@remix-run/react";
 import { data, redirect, redirectDocument } from "@remix-run/server-runtime";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { clientKey, formatRetryTime, requireAnonymous, signInWithThrottle } from "~/.server/accounts";
+import { accountsForLogin, clientKey, formatRetryTime, requireAnonymous, signInWithThrottle } from "~/.server/accounts";
 import { getBackend } from "~/.server/backend";
 import { AuthCard } from "~/components/auth-card";
 import { fieldErrors, Notice, PrimaryButton, TextField } from "~/components/form";
@@ -21,13 +21,17 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const accounts = await requireAnonymous(request);
+  // A login replaces the session the browser had (ended on the server first, whatever follows).
+  const accounts = await accountsForLogin(request);
   const form = Object.fromEntries(await request.formData());
   const redirectTo = safeRedirectPath(form.redirectTo);
   const parsed = LoginSchema.safeParse(form);
   const email = typeof form.email === "string" ? form.email.slice(0, 254) : "";
   if (!parsed.success) {
-    return data({ fieldErrors: fieldErrors(parsed.error.issues, ["email", "password"] as const), formError: null, email }, { status: 400 });
+    return data(
+      { fieldErrors: fieldErrors(parsed.error.issues, ["email", "password"] as const), formError: null, email },
+      { status: 400, headers: accounts.headers },
+    );
   }
   const outcome = await signInWithThrottle(accounts, {
     email: parsed.data.email,
