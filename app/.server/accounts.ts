@@ -67,20 +67,24 @@ export async function accountsForLogin(request: Request): Promise<RequestAccount
 
 export type SignInOutcome = { ok: true } | { ok: false; reason: "invalid_credentials" } | { ok: false; reason: "throttled"; retryAt: Date };
 
-/** Login with throttling per e-mail and per client (rules and state in SQL: they survive restarts). */
+/**
+ * Login with throttling per (e-mail, client) and per client, and a mild per-e-mail slowdown of
+ * the clients that failed on it (rules and state in SQL: they survive restarts). A client that
+ * has not failed itself is never held by someone else's failures on the same e-mail.
+ */
 export async function signInWithThrottle(
   accounts: RequestAccounts,
   input: { email: string; password: string; remember: boolean; client: string },
 ): Promise<SignInOutcome> {
   const { accountRules } = await getBackend();
-  const blockedUntil = await accountRules.throttleCheck(input.email, input.client);
+  const blockedUntil = await accountRules.loginCheck(input.email, input.client);
   if (blockedUntil) return { ok: false, reason: "throttled", retryAt: blockedUntil };
   const result = await accounts.signIn(input);
   if (result.ok) {
-    await accountRules.throttleClear(input.email);
+    await accountRules.loginSucceeded(input.email, input.client);
     return result;
   }
-  const next = await accountRules.throttleRecordFailure(input.email, input.client);
+  const next = await accountRules.loginFailed(input.email, input.client);
   if (next) return { ok: false, reason: "throttled", retryAt: next };
   return result;
 }
@@ -104,9 +108,13 @@ export async function requestPasswordHelp(accounts: RequestAccounts, email: stri
   else if (status === "eligible") await accounts.sendActivationLink(email);
 }
 
-/** "17 h 42" or "le 27/11/2026 à 08 h 05", in Paris time: when a throttled login may retry. */
-export function formatRetryTime(date: Date, now = new Date()): string {
+/**
+ * "17 h 42" or "le 27/11/2026 à 08 h 05", in Paris time: when a throttled request may retry.
+ * Rounded up to the minute: the time shown is never before the retry is allowed.
+ */
+export function formatRetryTime(retryAt: Date, now = new Date()): string {
   const tz = "Europe/Paris";
+  const date = new Date(Math.ceil(retryAt.getTime() / 60_000) * 60_000);
   const day = (d: Date) => new Intl.DateTimeFormat("fr-FR", { timeZone: tz, dateStyle: "short" }).format(d);
   const time = new Intl.DateTimeFormat("fr-FR", { timeZone: tz, hour: "2-digit", minute: "2-digit" })
     .format(date)

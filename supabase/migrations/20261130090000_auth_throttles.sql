@@ -1,0 +1,145 @@
+-- Throttles of the account flows (docs/decisions/0011-auth-throttling.md):
+-- 1. login throttling that nobody can turn against a resident (replaces the per-e-mail block of
+--    20261126180000_accounts.sql).
+-- Called by the server with the service role, identically for both adapters.
+
+-- 1. Login ----------------------------------------------------------------------------------------
+-- Failures count within a 15-minute window, on three keys per try:
+--   'pair:<client> <e-mail>'  this client on this e-mail: from the 5th failure each new one makes
+--                             the next try wait 15 s, 30 s, 1 min, 2 min, 4 min; the 10th blocks
+--                             15 minutes. Only this client is held: the resident elsewhere is not.
+--   'ip:<client>'             this client on any e-mail (shared networks: higher thresholds): from
+--                             the 20th failure 30 s, the 50th blocks 15 minutes.
+--   'email:<e-mail>'          any client on this e-mail: from the 10th failure the e-mail is "under
+--                             attack" and every further failure holds ITS client for 1 minute at
+--                             least. A mild slowdown that never refuses a client that has not
+--                             failed itself, so nobody can lock the resident out.
+-- A success clears its own pair only: never the e-mail's nor the client's counter (one valid
+-- account must not reset an attacker's count).
+
+-- The keys gain the kind 'pair:' (client, a space, e-mail: neither part contains a space).
+alter table portal.login_throttle drop constraint if exists login_throttle_key_check;
+alter table portal.login_throttle
+  add constraint login_throttle_key_check check (key ~ '^(email|ip|pair):.+$' and length(key) <= 400);
+
+-- [pair, client, e-mail] keys of a try.
+create or replace function portal.login_attempt_keys(p_email text, p_client text)
+returns text[]
+language sql
+immutable
+set search_path = ''
+as $$
+  select array['pair:' || k.client || ' ' || k.email, 'ip:' || k.client, 'email:' || k.email]
+  from (
+    select left(lower(btrim(coalesce(p_email, ''))), 254) as email,
+           left(coalesce(nullif(regexp_replace(coalesce(p_client, ''), '\s', '', 'g'), ''), 'unknown'), 100) as client
+  ) k
+$$;
+revoke execute on function portal.login_attempt_keys(text, text) from public, anon, authenticated;
+
+-- How long a key holds its client after its p_failures-th failure in the window (null: not at all).
+create or replace function portal.login_attempt_wait(p_key text, p_failures integer)
+returns interval
+language sql
+immutable
+set search_path = ''
+as $$
+  select case split_part(p_key, ':', 1)
+    when 'pair' then
+      case
+        when p_failures >= 10 then interval '15 minutes'
+        when p_failures >= 5 then interval '15 seconds' * power(2, p_failures - 5)
+      end
+    when 'ip' then
+      case
+        when p_failures >= 50 then interval '15 minutes'
+        when p_failures >= 20 then interval '30 seconds'
+      end
+    when 'email' then
+      case when p_failures >= 10 then interval '1 minute' end
+  end
+$$;
+revoke execute on function portal.login_attempt_wait(text, integer) from public, anon, authenticated;
+
+-- public.login_attempt_check(email, client): when this client may try this e-mail again; null
+-- when it may now. Only the pair and the client hold a try: the e-mail's slowdown was written on
+-- the pairs that failed (login_attempt_failed), so a client that has not failed is never held.
+create or replace function public.login_attempt_check(p_email text, p_client text)
+returns timestamptz
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select max(t.blocked_until)
+  from portal.login_throttle t
+  where t.key = any ((portal.login_attempt_keys(p_email, p_client))[1:2])
+    and t.blocked_until > now()
+$$;
+revoke execute on function public.login_attempt_check(text, text) from public, anon, authenticated;
+grant execute on function public.login_attempt_check(text, text) to service_role;
+
+-- public.login_attempt_failed(email, client): records a failed try; returns when this client may
+-- try this e-mail again (null: at once).
+create or replace function public.login_attempt_failed(p_email text, p_client text)
+returns timestamptz
+language plpgsql
+volatile
+security definer
+set search_path = ''
+as $$
+declare
+  v_keys text[] := portal.login_attempt_keys(p_email, p_client);
+  v_key text;
+  v_failures integer;
+  v_wait interval;
+  v_pair_until timestamptz;
+begin
+  -- In key order (email, ip, pair): concurrent failures lock the rows in the same order.
+  foreach v_key in array array[v_keys[3], v_keys[2], v_keys[1]] loop
+    insert into portal.login_throttle as t (key, failures, first_failure_at)
+      values (v_key, 1, now())
+      on conflict (key) do update
+        set failures = case when t.first_failure_at < now() - interval '15 minutes' then 1 else t.failures + 1 end,
+            first_failure_at = case when t.first_failure_at < now() - interval '15 minutes' then now() else t.first_failure_at end
+      returning t.failures into v_failures;
+    v_wait := portal.login_attempt_wait(v_key, v_failures);
+    if v_key = v_keys[3] then
+      -- The e-mail under attack slows down the client that just failed, not the e-mail.
+      v_pair_until := now() + v_wait;
+    elsif v_wait is not null then
+      update portal.login_throttle t set blocked_until = greatest(t.blocked_until, now() + v_wait) where t.key = v_key;
+    end if;
+  end loop;
+  if v_pair_until is not null then
+    update portal.login_throttle t set blocked_until = greatest(t.blocked_until, v_pair_until) where t.key = v_keys[1];
+  end if;
+  return public.login_attempt_check(p_email, p_client);
+end
+$$;
+revoke execute on function public.login_attempt_failed(text, text) from public, anon, authenticated;
+grant execute on function public.login_attempt_failed(text, text) to service_role;
+
+-- public.login_attempt_succeeded(email, client): a success lifts this client's own failures on
+-- this e-mail (its pair); the e-mail's and the client's counters stay.
+create or replace function public.login_attempt_succeeded(p_email text, p_client text)
+returns void
+language sql
+volatile
+security definer
+set search_path = ''
+as $$
+  delete from portal.login_throttle t where t.key = (portal.login_attempt_keys(p_email, p_client))[1]
+$$;
+revoke execute on function public.login_attempt_succeeded(text, text) from public, anon, authenticated;
+grant execute on function public.login_attempt_succeeded(text, text) to service_role;
+
+-- The per-e-mail block of 20261126180000_accounts.sql let anyone lock a resident out; the server
+-- no longer calls these functions. They stay (service role only) until their tests move; a later
+-- migration drops them.
+comment on function public.login_throttle_check(text, text) is
+  'Superseded by public.login_attempt_check (20261130090000_auth_throttles.sql); not called by the server.';
+comment on function public.login_throttle_record_failure(text, text) is
+  'Superseded by public.login_attempt_failed (20261130090000_auth_throttles.sql); not called by the server.';
+comment on function public.login_throttle_clear(text) is
+  'Superseded by public.login_attempt_succeeded (20261130090000_auth_throttles.sql); not called by the server.';
