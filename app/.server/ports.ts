@@ -139,6 +139,12 @@ export interface AccountRulesPort {
   loginFailed(email: string, client: string): Promise<Date | null>;
   /** public.login_attempt_succeeded(email, client): lifts this client's own failures on this e-mail. */
   loginSucceeded(email: string, client: string): Promise<void>;
+  /**
+   * public.auth_mail_request(email, client): counts a request for an activation or recovery
+   * e-mail on the address and the client (null: that key is not counted). Null: accepted and
+   * counted; otherwise refused, and when a request will be accepted again.
+   */
+  authMailRequest(email: string | null, client: string | null): Promise<Date | null>;
 }
 
 /** A customer record (billing account) linked to the signed-in account. */

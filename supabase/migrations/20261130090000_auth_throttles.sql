@@ -1,6 +1,7 @@
 -- Throttles of the account flows (docs/decisions/0011-auth-throttling.md):
 -- 1. login throttling that nobody can turn against a resident (replaces the per-e-mail block of
---    20261126180000_accounts.sql).
+--    20261126180000_accounts.sql);
+-- 2. a limit on activation and recovery e-mails, per address and per client.
 -- Called by the server with the service role, identically for both adapters.
 
 -- 1. Login ----------------------------------------------------------------------------------------
@@ -143,3 +144,72 @@ comment on function public.login_throttle_record_failure(text, text) is
   'Superseded by public.login_attempt_failed (20261130090000_auth_throttles.sql); not called by the server.';
 comment on function public.login_throttle_clear(text) is
   'Superseded by public.login_attempt_succeeded (20261130090000_auth_throttles.sql); not called by the server.';
+
+-- 2. Activation and recovery e-mails ---------------------------------------------------------------
+-- Two keys, over sliding windows; a refused request is not counted:
+--   'email:<address>'  3 e-mails per hour (mailbox flooding; each e-mail voids the previous link).
+--                      /activation counts the requests that send one; /mot-de-passe-oublie counts
+--                      every request, whatever the address: its answer "limit reached" must not
+--                      tell whether the address has an account.
+--   'ip:<client>'      20 requests per hour, /activation and /mot-de-passe-oublie together,
+--                      whatever the answer (enumeration through /activation's three answers).
+create table portal.auth_mail_throttle (
+  key text primary key check (key ~ '^(email|ip):.+$' and length(key) <= 300),
+  -- When the requests still inside the window were accepted, oldest first.
+  requested_at timestamptz[] not null default '{}'
+);
+alter table portal.auth_mail_throttle enable row level security;
+-- No policy, no grant to API roles: only the function below (security definer) touches it.
+grant all on portal.auth_mail_throttle to service_role;
+
+-- How many requests a key accepts within one sliding hour.
+create or replace function portal.auth_mail_limit(p_key text)
+returns integer
+language sql
+immutable
+set search_path = ''
+as $$
+  select case when p_key like 'email:%' then 3 else 20 end
+$$;
+revoke execute on function portal.auth_mail_limit(text) from public, anon, authenticated;
+
+-- public.auth_mail_request(email, client): counts a request for an activation or recovery
+-- e-mail on the address and on the client (a null one is not counted: /activation counts the
+-- client first, the address only once it knows an e-mail will leave). Null: accepted and
+-- counted; otherwise refused, uncounted, and when a request will be accepted again.
+create or replace function public.auth_mail_request(p_email text, p_client text)
+returns timestamptz
+language plpgsql
+volatile
+security definer
+set search_path = ''
+as $$
+declare
+  v_keys text[] := array_remove(array[
+    'email:' || left(lower(nullif(btrim(p_email), '')), 254),
+    case when p_client is not null
+      then 'ip:' || left(coalesce(nullif(regexp_replace(p_client, '\s', '', 'g'), ''), 'unknown'), 100)
+    end
+  ], null);
+  v_retry timestamptz;
+begin
+  insert into portal.auth_mail_throttle (key) select unnest(v_keys) order by 1 on conflict (key) do nothing;
+  -- Forgets what left the window, and locks the rows until the decision is written.
+  update portal.auth_mail_throttle t
+    set requested_at = array(select r from unnest(t.requested_at) r where r > now() - interval '1 hour' order by r)
+    where t.key = any (v_keys);
+  -- Full: accepted again once the oldest request that matters leaves the window.
+  select max(t.requested_at[cardinality(t.requested_at) - portal.auth_mail_limit(t.key) + 1] + interval '1 hour')
+    into v_retry
+    from portal.auth_mail_throttle t
+    where t.key = any (v_keys)
+      and cardinality(t.requested_at) >= portal.auth_mail_limit(t.key);
+  if v_retry is not null then
+    return v_retry;
+  end if;
+  update portal.auth_mail_throttle t set requested_at = t.requested_at || now() where t.key = any (v_keys);
+  return null;
+end
+$$;
+revoke execute on function public.auth_mail_request(text, text) from public, anon, authenticated;
+grant execute on function public.auth_mail_request(text, text) to service_role;

@@ -75,6 +75,24 @@ describe("Supabase AccountRulesPort", () => {
     expect(calls).toEqual([{ apikey: SERVICE_ROLE_KEY, authorization: `Bearer ${SERVICE_ROLE_KEY}`, body: { p_email: "demo@demo.fr", p_client: "203.0.113.7" } }]);
   });
 
+  it("authMailRequest calls auth_mail_request: null when accepted, else when to retry", async () => {
+    const calls: Call[] = [];
+    server.use(rpc("auth_mail_request", null, calls));
+    const { accountRules } = await createSupabaseBackend(testEnv());
+
+    await expect(accountRules.authMailRequest("nouveau@demo.fr", "203.0.113.7")).resolves.toBeNull();
+    expect(calls).toEqual([{ apikey: SERVICE_ROLE_KEY, authorization: `Bearer ${SERVICE_ROLE_KEY}`, body: { p_email: "nouveau@demo.fr", p_client: "203.0.113.7" } }]);
+
+    server.use(rpc("auth_mail_request", "2026-11-30T10:15:00+00:00", []));
+    await expect(accountRules.authMailRequest("nouveau@demo.fr", "203.0.113.7")).resolves.toEqual(new Date("2026-11-30T10:15:00Z"));
+  });
+
+  it("refuses an answer that is not a timestamp", async () => {
+    server.use(rpc("auth_mail_request", "bientôt", []));
+    const { accountRules } = await createSupabaseBackend(testEnv());
+    await expect(accountRules.authMailRequest("a@b.fr", "x")).rejects.toBeInstanceOf(SupabaseAdapterError);
+  });
+
   it("throws with the PostgREST code when a function is missing (migration not applied)", async () => {
     server.use(http.post(rpcUrl("login_attempt_check"), () => HttpResponse.json(pgrst202("login_attempt_check"), { status: 404 })));
     const { accountRules } = await createSupabaseBackend(testEnv());

@@ -153,6 +153,8 @@ export function createEmbeddedAccountRules(db: Database): AccountRulesPort {
     loginSucceeded: async (email, client) => {
       await db.asService((tx) => tx.query("select public.login_attempt_succeeded($1, $2)", [email, client]));
     },
+    authMailRequest: async (email, client) =>
+      toDate(await scalar<Date | null>("select public.auth_mail_request($1, $2) as value", [email, client])),
   };
 }
 

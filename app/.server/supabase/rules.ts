@@ -42,5 +42,6 @@ export function createSupabaseAccountRules(serviceRole: SupabaseClient): Account
     async loginSucceeded(email, client) {
       await call("login_attempt_succeeded", { p_email: email, p_client: client });
     },
+    authMailRequest: (email, client) => timestamp("auth_mail_request", { p_email: email, p_client: client }),
   };
 }
