@@ -1,8 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { http, HttpResponse } from "msw";
+import { setupServer } from "msw/node";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as login from "~/routes/connexion/route";
 import * as layout from "~/routes/_espace/route";
+import { useBackend } from "~/.server/backend";
 import type { Database } from "~/.server/embedded/database";
+import { createSupabaseBackend } from "~/.server/supabase/backend";
 import { Browser, startPortal } from "../accounts/route-harness";
+import { AUTH_COOKIE, fakeSession, fakeUser, SUPABASE_URL, testEnv } from "../supabase/msw-supabase";
 
 /**
  * A login replaces the session the browser already had: POST /connexion with resident A's cookie
@@ -90,5 +95,75 @@ describe("a login replaces the previous session", () => {
   it("the login page itself still sends a signed-in resident to /accueil (GET)", async () => {
     const { browser } = await signedInAs(A);
     expect((await browser.call(login.loader, "/connexion")).location).toBe("/accueil");
+  });
+});
+
+describe("a login replaces the previous session, on the Supabase adapter (MSW)", () => {
+  const server = setupServer();
+  beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
+  afterEach(() => server.resetHandlers());
+  afterAll(() => server.close());
+
+  const A_ID = "d0000000-0000-4000-8000-000000000001";
+  const B_ID = "d0000000-0000-4000-8000-000000000010";
+  const AUTH = `${SUPABASE_URL}/auth/v1`;
+  const cookieValueFor = (session: object) => `base64-${Buffer.from(JSON.stringify(session)).toString("base64url")}`;
+  const sessionIn = (value: string) =>
+    JSON.parse(Buffer.from(decodeURIComponent(value).replace(/^base64-/, ""), "base64url").toString()) as { access_token: string };
+
+  /** GoTrue and PostgREST as the login sees them; records what the adapter asked, in order. */
+  function handlers(seen: string[], login: "ok" | "wrong") {
+    const sessionA = { ...fakeSession(A_ID, A.email), refresh_token: "refresh-a" };
+    const sessionB = { ...fakeSession(B_ID, B.email), refresh_token: "refresh-b" };
+    server.use(
+      http.get(`${AUTH}/user`, ({ request }) => {
+        seen.push(`GET /user ${request.headers.get("authorization") === `Bearer ${sessionA.access_token}` ? "A" : "?"}`);
+        return HttpResponse.json(fakeUser(A_ID, A.email));
+      }),
+      http.post(`${AUTH}/logout`, ({ request }) => {
+        seen.push(`POST /logout ${request.headers.get("authorization") === `Bearer ${sessionA.access_token}` ? "A" : "?"}`);
+        return new HttpResponse(null, { status: 204 });
+      }),
+      http.post(`${AUTH}/token`, () => {
+        seen.push("POST /token");
+        return login === "ok"
+          ? HttpResponse.json(sessionB)
+          : HttpResponse.json(
+              { code: "invalid_credentials", message: "Invalid login credentials" },
+              { status: 400, headers: { "X-Supabase-Api-Version": "2024-01-01" } },
+            );
+      }),
+      http.post(`${SUPABASE_URL}/rest/v1/rpc/:name`, ({ params }) => {
+        seen.push(`rpc ${String(params.name)}`);
+        return params.name === "login_attempt_succeeded" ? new HttpResponse(null, { status: 204 }) : HttpResponse.json(null);
+      }),
+    );
+    return { sessionA, sessionB };
+  }
+
+  it("ends A's session in GoTrue before signing B in; the cookies written last are B's", async () => {
+    useBackend(await createSupabaseBackend(testEnv()));
+    const seen: string[] = [];
+    const { sessionA, sessionB } = handlers(seen, "ok");
+    const browser = new Browser();
+    browser.cookies.set(AUTH_COOKIE, { value: cookieValueFor(sessionA), maxAge: null });
+
+    const result = await browser.call(login.action, "/connexion", { email: B.email, password: B.password, redirectTo: "/accueil" });
+    expect(result.status).toBe(302);
+    expect(seen).toEqual(["GET /user A", "POST /logout A", "rpc login_attempt_check", "POST /token", "rpc login_attempt_succeeded"]);
+    expect(sessionIn(browser.cookies.get(AUTH_COOKIE)!.value).access_token).toBe(sessionB.access_token);
+  });
+
+  it("a failed attempt from A's browser ends A's session and leaves no session cookie", async () => {
+    useBackend(await createSupabaseBackend(testEnv()));
+    const seen: string[] = [];
+    const { sessionA } = handlers(seen, "wrong");
+    const browser = new Browser();
+    browser.cookies.set(AUTH_COOKIE, { value: cookieValueFor(sessionA), maxAge: null });
+
+    const result = await browser.call(login.action, "/connexion", { email: B.email, password: "pas-le-bon-1" });
+    expect(result.status).toBe(401);
+    expect(seen).toEqual(["GET /user A", "POST /logout A", "rpc login_attempt_check", "POST /token", "rpc login_attempt_failed"]);
+    expect(browser.cookies.has(AUTH_COOKIE)).toBe(false);
   });
 });
