@@ -54,15 +54,13 @@ export async function requireAnonymous(request: Request): Promise<RequestAccount
 }
 
 /**
- * The login form's accounts: a login replaces the session the browser already had. Any session
- * this request carries is ended on the server before the attempt, whatever its outcome, so a
- * failed attempt leaves an anonymous visitor, never the previous resident's space behind the
- * login error (docs/decisions/0011-auth-throttling.md).
+ * A login attempt replaces the session the browser already had: any session this request
+ * carries is ended on the server before the attempt, whatever its outcome, so a failed attempt
+ * leaves an anonymous visitor, never the previous resident's space behind the login error
+ * (docs/decisions/0011-auth-throttling.md).
  */
-export async function accountsForLogin(request: Request): Promise<RequestAccounts> {
-  const accounts = await accountsFor(request);
+export async function endSessionBeforeLogin(accounts: RequestAccounts): Promise<void> {
   if (await accounts.getUser()) await accounts.signOut();
-  return accounts;
 }
 
 export type SignInOutcome = { ok: true } | { ok: false; reason: "invalid_credentials" } | { ok: false; reason: "throttled"; retryAt: Date };

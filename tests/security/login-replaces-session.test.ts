@@ -12,8 +12,9 @@ import { AUTH_COOKIE, fakeSession, fakeUser, SUPABASE_URL, testEnv } from "../su
 /**
  * A login replaces the session the browser already had: POST /connexion with resident A's cookie
  * and resident B's credentials ends A's session on the server and opens B's. Any login attempt
- * ends the current session, also when it fails: the person at the keyboard is not A, and the page
- * then shows the login error to an anonymous visitor, not an error over A's still-open space.
+ * (a complete form) ends the current session, also when it fails: the person at the keyboard is
+ * not A, and the page then shows the login error to an anonymous visitor, not an error over A's
+ * still-open space. An incomplete form is no attempt: A is sent to /accueil, as by the page.
  */
 let db: Database;
 beforeAll(async () => {
@@ -74,12 +75,13 @@ describe("a login replaces the previous session", () => {
     expect((await replay(cookieA)).location).toBe("/connexion");
   });
 
-  it("an incomplete login form from A's browser also ends A's session (400, field errors)", async () => {
+  it("an incomplete form is no login attempt: A stays signed in and goes to /accueil, as on the page itself", async () => {
     const { browser, cookie: cookieA } = await signedInAs(A);
     const result = await browser.call(login.action, "/connexion", { email: B.email, password: "" });
-    expect(result.status).toBe(400);
-    expect(browser.cookies.has("pf_session")).toBe(false);
-    expect((await replay(cookieA)).location).toBe("/connexion");
+    expect(result.status).toBe(302);
+    expect(result.location).toBe("/accueil");
+    expect(browser.cookies.get("pf_session")!.value).toBe(cookieA);
+    expect((await replay(cookieA)).data).toMatchObject({ displayName: A.name });
   });
 
   it("logging in again as the same resident replaces the session with a fresh one", async () => {
