@@ -153,6 +153,9 @@ comment on function public.login_throttle_clear(text) is
 --                      tell whether the address has an account.
 --   'ip:<client>'      20 requests per hour, /activation and /mot-de-passe-oublie together,
 --                      whatever the answer (enumeration through /activation's three answers).
+-- A password set on the account of an address (at the end of an activation or recovery link, or
+-- changed by its owner) shows that the e-mails were wanted: the address's count starts again.
+-- Only the mailbox's owner can do that: an attacker cannot reset the count of someone else.
 create table portal.auth_mail_throttle (
   key text primary key check (key ~ '^(email|ip):.+$' and length(key) <= 300),
   -- When the requests still inside the window were accepted, oldest first.
@@ -213,3 +216,24 @@ end
 $$;
 revoke execute on function public.auth_mail_request(text, text) from public, anon, authenticated;
 grant execute on function public.auth_mail_request(text, text) to service_role;
+
+-- The address's count starts again when a password is set on its account.
+create or replace function portal.auth_mail_throttle_reset() returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  if new.encrypted_password is distinct from old.encrypted_password
+     and coalesce(new.encrypted_password, '') <> ''
+     and new.email is not null then
+    delete from portal.auth_mail_throttle t where t.key = 'email:' || left(lower(btrim(new.email)), 254);
+  end if;
+  return new;
+end
+$$;
+revoke execute on function portal.auth_mail_throttle_reset() from public, anon, authenticated;
+
+create trigger on_auth_user_password_reset_mail_throttle
+  after update of encrypted_password on auth.users
+  for each row execute function portal.auth_mail_throttle_reset();

@@ -122,6 +122,28 @@ describe("no mailbox flooding: 3 e-mails per address and per hour", () => {
   });
 });
 
+describe("e-mails that were wanted do not count", () => {
+  it("a password set on the address's account (the end of a link) starts the address's count again", async () => {
+    await customer("voulu@exemple.fr");
+    for (let i = 0; i < 3; i++) expect((await activate("voulu@exemple.fr")).status).toBe(200);
+    expect((await recover("voulu@exemple.fr")).status).toBe(429);
+    // What the new-password screen does at the end of the link (both adapters write auth.users).
+    await db.pg.query(
+      "update auth.users set encrypted_password = extensions.crypt('Choisi-2026', extensions.gen_salt('bf', 4)) where email = 'voulu@exemple.fr'",
+    );
+    expect((await recover("voulu@exemple.fr")).status).toBe(200);
+    expect(await emailsTo("voulu@exemple.fr")).toBe(4);
+  });
+
+  it("anything else leaves the count as it is (an e-mail change, another account's password)", async () => {
+    await customer("pas-voulu@exemple.fr");
+    for (let i = 0; i < 3; i++) await activate("pas-voulu@exemple.fr");
+    await db.pg.query("update auth.users set updated_at = now(), encrypted_password = encrypted_password where email = 'pas-voulu@exemple.fr'");
+    await db.pg.query("update auth.users set encrypted_password = extensions.crypt('Autre-2026', extensions.gen_salt('bf', 4)) where email = 'demo@demo.fr'");
+    expect((await activate("pas-voulu@exemple.fr")).status).toBe(429);
+  });
+});
+
 describe("/mot-de-passe-oublie's limit says nothing about the address", () => {
   it("the same answer at the same request for an active account, a never-activated customer and an unknown address", async () => {
     await customer("connu@exemple.fr", true);
