@@ -1,6 +1,6 @@
 import { redirect } from "@remix-run/server-runtime";
 import { getBackend } from "./backend";
-import type { ActivationResult, LinkSession, RequestAccounts, SessionUser } from "./ports";
+import type { AuthMailResult, LinkSession, RequestAccounts, SessionUser } from "./ports";
 
 export { safeRedirectPath } from "../utils/safe-redirect";
 
@@ -53,48 +53,105 @@ export async function requireAnonymous(request: Request): Promise<RequestAccount
   return accounts;
 }
 
+/**
+ * A login attempt replaces the session the browser already had: any session this request
+ * carries is ended on the server before the attempt, whatever its outcome, so a failed attempt
+ * leaves an anonymous visitor, never the previous resident's space behind the login error
+ * (docs/decisions/0011-auth-throttling.md).
+ */
+export async function endSessionBeforeLogin(accounts: RequestAccounts): Promise<void> {
+  if (await accounts.getUser()) await accounts.signOut();
+}
+
 export type SignInOutcome = { ok: true } | { ok: false; reason: "invalid_credentials" } | { ok: false; reason: "throttled"; retryAt: Date };
 
-/** Login with throttling per e-mail and per client (rules and state in SQL: they survive restarts). */
+/**
+ * Login with throttling per (e-mail, client) and per client, and a mild per-e-mail slowdown of
+ * the clients that failed on it (rules and state in SQL: they survive restarts). A client that
+ * has not failed itself is never held by someone else's failures on the same e-mail.
+ */
 export async function signInWithThrottle(
   accounts: RequestAccounts,
   input: { email: string; password: string; remember: boolean; client: string },
 ): Promise<SignInOutcome> {
   const { accountRules } = await getBackend();
-  const blockedUntil = await accountRules.throttleCheck(input.email, input.client);
+  const blockedUntil = await accountRules.loginCheck(input.email, input.client);
   if (blockedUntil) return { ok: false, reason: "throttled", retryAt: blockedUntil };
   const result = await accounts.signIn(input);
   if (result.ok) {
-    await accountRules.throttleClear(input.email);
+    await accountRules.loginSucceeded(input.email, input.client);
     return result;
   }
-  const next = await accountRules.throttleRecordFailure(input.email, input.client);
+  const next = await accountRules.loginFailed(input.email, input.client);
   if (next) return { ok: false, reason: "throttled", retryAt: next };
   return result;
 }
 
-export async function requestActivation(accounts: RequestAccounts, email: string): Promise<ActivationResult> {
-  const { accountRules } = await getBackend();
-  const status = await accountRules.activationStatus(email);
-  if (status !== "eligible") return status;
-  await accounts.sendActivationLink(email);
-  return "sent";
+/** Asking for an activation or recovery e-mail too often (per address or per client). */
+export interface MailThrottled {
+  status: "throttled";
+  retryAt: Date;
 }
+
+export type ActivationOutcome = { status: "sent" | "unknown_email" | "already_active" | "mail_unavailable" } | MailThrottled;
 
 /**
- * Forgotten password: same answer whatever happens. An active account gets a recovery link,
- * a known address never activated gets the activation link, an unknown address gets nothing.
+ * « J'active mon compte »: every request counts against the client's limit before any answer
+ * (the three answers cannot be asked without limit); the address's limit counts the requests
+ * that send an e-mail. "mail_unavailable": Auth could not send the e-mail for now.
  */
-export async function requestPasswordHelp(accounts: RequestAccounts, email: string): Promise<void> {
+export async function requestActivation(accounts: RequestAccounts, email: string, client: string): Promise<ActivationOutcome> {
   const { accountRules } = await getBackend();
+  const clientRetryAt = await accountRules.authMailRequest(null, client);
+  if (clientRetryAt) return { status: "throttled", retryAt: clientRetryAt };
   const status = await accountRules.activationStatus(email);
-  if (status === "already_active") await accounts.sendRecoveryLink(email);
-  else if (status === "eligible") await accounts.sendActivationLink(email);
+  if (status !== "eligible") return { status };
+  const addressRetryAt = await accountRules.authMailRequest(email, null);
+  if (addressRetryAt) return { status: "throttled", retryAt: addressRetryAt };
+  const sent = await accounts.sendActivationLink(email);
+  return { status: sent === "mail_unavailable" ? "mail_unavailable" : "sent" };
 }
 
-/** "17 h 42" or "le 27/11/2026 à 08 h 05", in Paris time: when a throttled login may retry. */
-export function formatRetryTime(date: Date, now = new Date()): string {
+export type PasswordHelpOutcome = { status: "answered" | "mail_unavailable" } | MailThrottled;
+
+/**
+ * Forgotten password: the same answer whatever the address. An active account gets a recovery
+ * link, a known address never activated gets the activation link, an unknown address gets
+ * nothing. The limits count every request before the address is looked up, for every address
+ * alike, so "throttled" says nothing about the address.
+ * "mail_unavailable" only follows a real sending attempt: it tells no more than /activation's
+ * answers, under the same per-client limit (docs/decisions/0011-auth-throttling.md).
+ */
+export async function requestPasswordHelp(accounts: RequestAccounts, email: string, client: string): Promise<PasswordHelpOutcome> {
+  const { accountRules } = await getBackend();
+  const retryAt = await accountRules.authMailRequest(email, client);
+  if (retryAt) return { status: "throttled", retryAt };
+  const status = await accountRules.activationStatus(email);
+  let sent: AuthMailResult = "sent";
+  if (status === "already_active") sent = await accounts.sendRecoveryLink(email);
+  else if (status === "eligible") sent = await accounts.sendActivationLink(email);
+  return { status: sent === "mail_unavailable" ? "mail_unavailable" : "answered" };
+}
+
+/** What /activation and /mot-de-passe-oublie say when the limit on account e-mails is reached. */
+export function mailThrottledMessage(retryAt: Date, now = new Date()): string {
+  return (
+    `Trop de demandes d'envoi de message. Par sécurité, réessayez à partir de ${formatRetryTime(retryAt, now)}. ` +
+    "Si vous avez reçu un message du portail il y a moins d'une heure, utilisez le lien du message le plus récent."
+  );
+}
+
+/** What /activation and /mot-de-passe-oublie say when Auth could not send the e-mail for now. */
+export const MAIL_UNAVAILABLE_MESSAGE =
+  "Le message n'a pas pu être envoyé pour le moment. Réessayez dans une heure ; si le problème continue, contactez le service.";
+
+/**
+ * "17 h 42" or "le 27/11/2026 à 08 h 05", in Paris time: when a throttled request may retry.
+ * Rounded up to the minute: the time shown is never before the retry is allowed.
+ */
+export function formatRetryTime(retryAt: Date, now = new Date()): string {
   const tz = "Europe/Paris";
+  const date = new Date(Math.ceil(retryAt.getTime() / 60_000) * 60_000);
   const day = (d: Date) => new Intl.DateTimeFormat("fr-FR", { timeZone: tz, dateStyle: "short" }).format(d);
   const time = new Intl.DateTimeFormat("fr-FR", { timeZone: tz, hour: "2-digit", minute: "2-digit" })
     .format(date)

@@ -126,16 +126,25 @@ export interface AccountsPort {
   forRequest(request: Request): RequestAccounts;
 }
 
-/** SQL rules about accounts (supabase/migrations/*_accounts.sql), called with the service role. */
+/**
+ * SQL rules about accounts, called with the service role (supabase/migrations/*_accounts.sql,
+ * *_auth_throttles.sql; docs/decisions/0011-auth-throttling.md).
+ */
 export interface AccountRulesPort {
   /** public.account_activation_status(email) */
   activationStatus(email: string): Promise<"unknown_email" | "already_active" | "eligible">;
-  /** public.login_throttle_check(email, client): null when a try is allowed now, else when it will be. */
-  throttleCheck(email: string, client: string): Promise<Date | null>;
-  /** public.login_throttle_record_failure(email, client): when the next try is allowed (null: now). */
-  throttleRecordFailure(email: string, client: string): Promise<Date | null>;
-  /** public.login_throttle_clear(email): after a successful login. */
-  throttleClear(email: string): Promise<void>;
+  /** public.login_attempt_check(email, client): null when this client may try this e-mail now, else when it may. */
+  loginCheck(email: string, client: string): Promise<Date | null>;
+  /** public.login_attempt_failed(email, client): records a failure; when this client may try again (null: now). */
+  loginFailed(email: string, client: string): Promise<Date | null>;
+  /** public.login_attempt_succeeded(email, client): lifts this client's own failures on this e-mail. */
+  loginSucceeded(email: string, client: string): Promise<void>;
+  /**
+   * public.auth_mail_request(email, client): counts a request for an activation or recovery
+   * e-mail on the address and the client (null: that key is not counted). Null: accepted and
+   * counted; otherwise refused, and when a request will be accepted again.
+   */
+  authMailRequest(email: string | null, client: string | null): Promise<Date | null>;
 }
 
 /** A customer record (billing account) linked to the signed-in account. */

@@ -27,7 +27,7 @@ describe("row level security coverage", () => {
     const { rows: tables } = await db.pg.query<{ n: number }>(
       "select count(*)::int as n from pg_tables where schemaname = 'portal'",
     );
-    expect(tables[0]!.n).toBe(12);
+    expect(tables[0]!.n).toBe(13);
   });
 
   test("no table of the portal schema is granted to anon", async () => {
@@ -55,6 +55,10 @@ describe("public functions and their grants", () => {
     "login_throttle_check(p_email text, p_client text)": ["postgres", "service_role"],
     "login_throttle_record_failure(p_email text, p_client text)": ["postgres", "service_role"],
     "login_throttle_clear(p_email text)": ["postgres", "service_role"],
+    "login_attempt_check(p_email text, p_client text)": ["postgres", "service_role"],
+    "login_attempt_failed(p_email text, p_client text)": ["postgres", "service_role"],
+    "login_attempt_succeeded(p_email text, p_client text)": ["postgres", "service_role"],
+    "auth_mail_request(p_email text, p_client text)": ["postgres", "service_role"],
     "my_customers()": ["authenticated", "postgres"],
     "portal_home()": ["authenticated", "postgres"],
     "my_invoices(p_status portal.invoice_status, p_limit integer, p_before_date date, p_before_id uuid)": ["authenticated", "postgres"],

@@ -5,7 +5,7 @@ import { createSupabaseBackend } from "~/.server/supabase/backend";
 import { SupabaseAdapterError } from "~/.server/supabase/errors";
 import { pgrst202, SERVICE_ROLE_KEY, SUPABASE_URL, testEnv } from "./msw-supabase";
 
-/** AccountRulesPort: the SQL functions of *_accounts.sql through PostgREST, as service_role. */
+/** AccountRulesPort: the SQL functions of *_accounts.sql and *_auth_throttles.sql through PostgREST, as service_role. */
 const server = setupServer();
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
 afterEach(() => server.resetHandlers());
@@ -42,43 +42,61 @@ describe("Supabase AccountRulesPort", () => {
     await expect(accountRules.activationStatus("demo@demo.fr")).rejects.toBeInstanceOf(SupabaseAdapterError);
   });
 
-  it("throttleCheck parses the timestamptz and keeps null as null", async () => {
+  it("loginCheck calls login_attempt_check(p_email, p_client), parses the timestamptz and keeps null as null", async () => {
     const calls: Call[] = [];
-    server.use(rpc("login_throttle_check", "2026-11-26T17:42:15.123+00:00", calls));
+    server.use(rpc("login_attempt_check", "2026-11-26T17:42:15.123+00:00", calls));
     const { accountRules } = await createSupabaseBackend(testEnv());
 
-    await expect(accountRules.throttleCheck("demo@demo.fr", "203.0.113.7")).resolves.toEqual(new Date("2026-11-26T17:42:15.123Z"));
-    expect(calls[0]).toMatchObject({ apikey: SERVICE_ROLE_KEY, body: { p_email: "demo@demo.fr", p_client: "203.0.113.7" } });
+    await expect(accountRules.loginCheck("demo@demo.fr", "203.0.113.7")).resolves.toEqual(new Date("2026-11-26T17:42:15.123Z"));
+    expect(calls).toEqual([{ apikey: SERVICE_ROLE_KEY, authorization: `Bearer ${SERVICE_ROLE_KEY}`, body: { p_email: "demo@demo.fr", p_client: "203.0.113.7" } }]);
 
-    server.use(rpc("login_throttle_check", null, []));
-    await expect(accountRules.throttleCheck("demo@demo.fr", "203.0.113.7")).resolves.toBeNull();
+    server.use(rpc("login_attempt_check", null, []));
+    await expect(accountRules.loginCheck("demo@demo.fr", "203.0.113.7")).resolves.toBeNull();
   });
 
-  it("throttleRecordFailure returns when the next try is allowed (or null)", async () => {
+  it("loginFailed calls login_attempt_failed and returns when the next try is allowed (or null)", async () => {
     const calls: Call[] = [];
-    server.use(rpc("login_throttle_record_failure", "2026-11-26T17:43:00+00:00", calls));
+    server.use(rpc("login_attempt_failed", "2026-11-26T17:43:00+00:00", calls));
     const { accountRules } = await createSupabaseBackend(testEnv());
 
-    await expect(accountRules.throttleRecordFailure("demo@demo.fr", "unknown")).resolves.toEqual(new Date("2026-11-26T17:43:00Z"));
-    expect(calls[0]!.body).toEqual({ p_email: "demo@demo.fr", p_client: "unknown" });
+    await expect(accountRules.loginFailed("demo@demo.fr", "unknown")).resolves.toEqual(new Date("2026-11-26T17:43:00Z"));
+    expect(calls[0]).toMatchObject({ apikey: SERVICE_ROLE_KEY, body: { p_email: "demo@demo.fr", p_client: "unknown" } });
 
-    server.use(rpc("login_throttle_record_failure", null, []));
-    await expect(accountRules.throttleRecordFailure("demo@demo.fr", "unknown")).resolves.toBeNull();
+    server.use(rpc("login_attempt_failed", null, []));
+    await expect(accountRules.loginFailed("demo@demo.fr", "unknown")).resolves.toBeNull();
   });
 
-  it("throttleClear calls login_throttle_clear(p_email) (void: PostgREST answers 204)", async () => {
+  it("loginSucceeded calls login_attempt_succeeded(p_email, p_client) (void: PostgREST answers 204)", async () => {
     const calls: Call[] = [];
-    server.use(rpc("login_throttle_clear", null, calls, 204));
+    server.use(rpc("login_attempt_succeeded", null, calls, 204));
     const { accountRules } = await createSupabaseBackend(testEnv());
 
-    await expect(accountRules.throttleClear("demo@demo.fr")).resolves.toBeUndefined();
-    expect(calls).toEqual([{ apikey: SERVICE_ROLE_KEY, authorization: `Bearer ${SERVICE_ROLE_KEY}`, body: { p_email: "demo@demo.fr" } }]);
+    await expect(accountRules.loginSucceeded("demo@demo.fr", "203.0.113.7")).resolves.toBeUndefined();
+    expect(calls).toEqual([{ apikey: SERVICE_ROLE_KEY, authorization: `Bearer ${SERVICE_ROLE_KEY}`, body: { p_email: "demo@demo.fr", p_client: "203.0.113.7" } }]);
+  });
+
+  it("authMailRequest calls auth_mail_request: null when accepted, else when to retry", async () => {
+    const calls: Call[] = [];
+    server.use(rpc("auth_mail_request", null, calls));
+    const { accountRules } = await createSupabaseBackend(testEnv());
+
+    await expect(accountRules.authMailRequest("nouveau@demo.fr", "203.0.113.7")).resolves.toBeNull();
+    expect(calls).toEqual([{ apikey: SERVICE_ROLE_KEY, authorization: `Bearer ${SERVICE_ROLE_KEY}`, body: { p_email: "nouveau@demo.fr", p_client: "203.0.113.7" } }]);
+
+    server.use(rpc("auth_mail_request", "2026-11-30T10:15:00+00:00", []));
+    await expect(accountRules.authMailRequest("nouveau@demo.fr", "203.0.113.7")).resolves.toEqual(new Date("2026-11-30T10:15:00Z"));
+  });
+
+  it("refuses an answer that is not a timestamp", async () => {
+    server.use(rpc("auth_mail_request", "bientôt", []));
+    const { accountRules } = await createSupabaseBackend(testEnv());
+    await expect(accountRules.authMailRequest("a@b.fr", "x")).rejects.toBeInstanceOf(SupabaseAdapterError);
   });
 
   it("throws with the PostgREST code when a function is missing (migration not applied)", async () => {
-    server.use(http.post(rpcUrl("login_throttle_check"), () => HttpResponse.json(pgrst202("login_throttle_check"), { status: 404 })));
+    server.use(http.post(rpcUrl("login_attempt_check"), () => HttpResponse.json(pgrst202("login_attempt_check"), { status: 404 })));
     const { accountRules } = await createSupabaseBackend(testEnv());
 
-    await expect(accountRules.throttleCheck("a@b.fr", "x")).rejects.toMatchObject({ details: { code: "PGRST202", status: 404 } });
+    await expect(accountRules.loginCheck("a@b.fr", "x")).rejects.toMatchObject({ details: { code: "PGRST202", status: 404 } });
   });
 });

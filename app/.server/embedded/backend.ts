@@ -146,13 +146,15 @@ export function createEmbeddedAccountRules(db: Database): AccountRulesPort {
   return {
     activationStatus: (email) =>
       scalar<"unknown_email" | "already_active" | "eligible">("select public.account_activation_status($1) as value", [email]),
-    throttleCheck: async (email, client) =>
-      toDate(await scalar<Date | null>("select public.login_throttle_check($1, $2) as value", [email, client])),
-    throttleRecordFailure: async (email, client) =>
-      toDate(await scalar<Date | null>("select public.login_throttle_record_failure($1, $2) as value", [email, client])),
-    throttleClear: async (email) => {
-      await db.asService((tx) => tx.query("select public.login_throttle_clear($1)", [email]));
+    loginCheck: async (email, client) =>
+      toDate(await scalar<Date | null>("select public.login_attempt_check($1, $2) as value", [email, client])),
+    loginFailed: async (email, client) =>
+      toDate(await scalar<Date | null>("select public.login_attempt_failed($1, $2) as value", [email, client])),
+    loginSucceeded: async (email, client) => {
+      await db.asService((tx) => tx.query("select public.login_attempt_succeeded($1, $2)", [email, client]));
     },
+    authMailRequest: async (email, client) =>
+      toDate(await scalar<Date | null>("select public.auth_mail_request($1, $2) as value", [email, client])),
   };
 }
 

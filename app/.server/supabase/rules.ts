@@ -3,21 +3,21 @@ import type { AccountRulesPort } from "../ports";
 import { rpcError, SupabaseAdapterError } from "./errors";
 
 /**
- * AccountRulesPort through PostgREST: the SQL functions of *_accounts.sql, granted to
- * service_role only, called with the service-role client. Scalar functions answer a bare JSON
- * value: a string ("eligible", "2026-11-26T10:00:00+00:00") or null.
+ * AccountRulesPort through PostgREST: the SQL functions of *_accounts.sql and *_auth_throttles.sql,
+ * granted to service_role only, called with the service-role client. Scalar functions answer a
+ * bare JSON value: a string ("eligible", "2026-11-26T10:00:00+00:00") or null.
  */
 const ACTIVATION_STATUSES = ["unknown_email", "already_active", "eligible"] as const;
 type ActivationStatus = (typeof ACTIVATION_STATUSES)[number];
 
 export function createSupabaseAccountRules(serviceRole: SupabaseClient): AccountRulesPort {
-  async function call(name: string, args: Record<string, string>): Promise<unknown> {
+  async function call(name: string, args: Record<string, string | null>): Promise<unknown> {
     const { data, error, status } = await serviceRole.rpc(name, args);
     if (error) throw rpcError(`rpc ${name}`, error, status);
     return data;
   }
 
-  async function timestamp(name: string, args: Record<string, string>): Promise<Date | null> {
+  async function timestamp(name: string, args: Record<string, string | null>): Promise<Date | null> {
     const value = await call(name, args);
     if (value === null || value === undefined) return null;
     const date = typeof value === "string" ? new Date(value) : undefined;
@@ -37,10 +37,11 @@ export function createSupabaseAccountRules(serviceRole: SupabaseClient): Account
       }
       return value as ActivationStatus;
     },
-    throttleCheck: (email, client) => timestamp("login_throttle_check", { p_email: email, p_client: client }),
-    throttleRecordFailure: (email, client) => timestamp("login_throttle_record_failure", { p_email: email, p_client: client }),
-    async throttleClear(email) {
-      await call("login_throttle_clear", { p_email: email });
+    loginCheck: (email, client) => timestamp("login_attempt_check", { p_email: email, p_client: client }),
+    loginFailed: (email, client) => timestamp("login_attempt_failed", { p_email: email, p_client: client }),
+    async loginSucceeded(email, client) {
+      await call("login_attempt_succeeded", { p_email: email, p_client: client });
     },
+    authMailRequest: (email, client) => timestamp("auth_mail_request", { p_email: email, p_client: client }),
   };
 }

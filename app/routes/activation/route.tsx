@@ -3,7 +3,7 @@ import type { MetaFunction } from "@remix-run/react";
 import { data } from "@remix-run/server-runtime";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { requestActivation, requireAnonymous } from "~/.server/accounts";
+import { clientKey, MAIL_UNAVAILABLE_MESSAGE, mailThrottledMessage, requestActivation, requireAnonymous } from "~/.server/accounts";
 import { getBackend } from "~/.server/backend";
 import { AuthCard } from "~/components/auth-card";
 import { fieldErrors, Notice, PrimaryButton, TextField } from "~/components/form";
@@ -27,10 +27,21 @@ export async function action({ request }: ActionFunctionArgs) {
   const parsed = ActivationSchema.safeParse(form);
   const email = typeof form.email === "string" ? form.email.slice(0, 254) : "";
   if (!parsed.success) {
-    return data({ outcome: null, errors: fieldErrors(parsed.error.issues, ["email"] as const), email }, { status: 400 });
+    return data(
+      { outcome: null, message: null, errors: fieldErrors(parsed.error.issues, ["email"] as const), email },
+      { status: 400, headers: accounts.headers },
+    );
   }
-  const outcome = await requestActivation(accounts, parsed.data.email);
-  return data({ outcome, errors: {}, email: parsed.data.email }, { headers: accounts.headers });
+  // The limit on account e-mails (per address and per client) comes before the three answers.
+  const result = await requestActivation(accounts, parsed.data.email, clientKey(request));
+  const reply = { outcome: result.status, errors: {}, email: parsed.data.email };
+  if (result.status === "throttled") {
+    return data({ ...reply, message: mailThrottledMessage(result.retryAt) }, { status: 429, headers: accounts.headers });
+  }
+  if (result.status === "mail_unavailable") {
+    return data({ ...reply, message: MAIL_UNAVAILABLE_MESSAGE }, { status: 503, headers: accounts.headers });
+  }
+  return data({ ...reply, message: null }, { headers: accounts.headers });
 }
 
 export default function Activation() {
@@ -66,6 +77,18 @@ export default function Activation() {
             </Link>
             .
           </p>
+        </Notice>
+      ) : null}
+      {result?.message ? (
+        <Notice tone="error">
+          <p>{result.message}</p>
+          {result.outcome === "mail_unavailable" ? (
+            <p className="mt-1">
+              <Link to="/nous-contacter" className="font-semibold underline">
+                Contacter le service
+              </Link>
+            </p>
+          ) : null}
         </Notice>
       ) : null}
       <Form method="post" className="mt-6 flex flex-col gap-4" noValidate>

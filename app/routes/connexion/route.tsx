@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/server-r
 import type { MetaFunction } from "@remix-run/react";
 import { data, redirect, redirectDocument } from "@remix-run/server-runtime";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { clientKey, formatRetryTime, requireAnonymous, signInWithThrottle } from "~/.server/accounts";
+import { accountsFor, clientKey, endSessionBeforeLogin, formatRetryTime, requireAnonymous, signInWithThrottle } from "~/.server/accounts";
 import { getBackend } from "~/.server/backend";
 import { AuthCard } from "~/components/auth-card";
 import { fieldErrors, Notice, PrimaryButton, TextField } from "~/components/form";
@@ -21,14 +21,21 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const accounts = await requireAnonymous(request);
+  const accounts = await accountsFor(request);
   const form = Object.fromEntries(await request.formData());
   const redirectTo = safeRedirectPath(form.redirectTo);
   const parsed = LoginSchema.safeParse(form);
   const email = typeof form.email === "string" ? form.email.slice(0, 254) : "";
   if (!parsed.success) {
-    return data({ fieldErrors: fieldErrors(parsed.error.issues, ["email", "password"] as const), formError: null, email }, { status: 400 });
+    // Not a login attempt: like the page itself, a signed-in resident goes to the home page.
+    if (await accounts.getUser()) throw redirect("/accueil", { headers: accounts.headers });
+    return data(
+      { fieldErrors: fieldErrors(parsed.error.issues, ["email", "password"] as const), formError: null, email },
+      { status: 400, headers: accounts.headers },
+    );
   }
+  // A login attempt replaces the session the browser had (ended on the server first, whatever follows).
+  await endSessionBeforeLogin(accounts);
   const outcome = await signInWithThrottle(accounts, {
     email: parsed.data.email,
     password: parsed.data.password,

@@ -3,7 +3,7 @@ import type { MetaFunction } from "@remix-run/react";
 import { data } from "@remix-run/server-runtime";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { requestPasswordHelp, requireAnonymous } from "~/.server/accounts";
+import { clientKey, MAIL_UNAVAILABLE_MESSAGE, mailThrottledMessage, requestPasswordHelp, requireAnonymous } from "~/.server/accounts";
 import { getBackend } from "~/.server/backend";
 import { AuthCard } from "~/components/auth-card";
 import { fieldErrors, Notice, PrimaryButton, TextField } from "~/components/form";
@@ -27,10 +27,22 @@ export async function action({ request }: ActionFunctionArgs) {
   const parsed = ForgottenSchema.safeParse(form);
   if (!parsed.success) {
     const email = typeof form.email === "string" ? form.email.slice(0, 254) : "";
-    return data({ sent: false, errors: fieldErrors(parsed.error.issues, ["email"] as const), email }, { status: 400 });
+    return data(
+      { outcome: null, sent: false, message: null, errors: fieldErrors(parsed.error.issues, ["email"] as const), email },
+      { status: 400, headers: accounts.headers },
+    );
   }
-  await requestPasswordHelp(accounts, parsed.data.email);
-  return data({ sent: true, errors: {}, email: parsed.data.email }, { headers: accounts.headers });
+  // Same answers for every address: the limit counts unknown addresses too, and "unavailable"
+  // follows a real sending attempt only (docs/decisions/0011-auth-throttling.md).
+  const result = await requestPasswordHelp(accounts, parsed.data.email, clientKey(request));
+  const reply = { outcome: result.status, errors: {}, email: parsed.data.email };
+  if (result.status === "throttled") {
+    return data({ ...reply, sent: false, message: mailThrottledMessage(result.retryAt) }, { status: 429, headers: accounts.headers });
+  }
+  if (result.status === "mail_unavailable") {
+    return data({ ...reply, sent: false, message: MAIL_UNAVAILABLE_MESSAGE }, { status: 503, headers: accounts.headers });
+  }
+  return data({ ...reply, sent: true, message: null }, { headers: accounts.headers });
 }
 
 export default function MotDePasseOublie() {
@@ -50,6 +62,18 @@ export default function MotDePasseOublie() {
       ) : (
         <p className="mt-4 text-sm text-stone-700">Saisissez l&apos;adresse mail de votre compte : vous recevrez un lien pour choisir un nouveau mot de passe.</p>
       )}
+      {result?.message ? (
+        <Notice tone="error">
+          <p>{result.message}</p>
+          {result.outcome === "mail_unavailable" ? (
+            <p className="mt-1">
+              <Link to="/nous-contacter" className="font-semibold underline">
+                Contacter le service
+              </Link>
+            </p>
+          ) : null}
+        </Notice>
+      ) : null}
       <Form method="post" className="mt-6 flex flex-col gap-4" noValidate>
         <TextField id="email" label="Mail :" type="email" autoComplete="email" inputMode="email" required defaultValue={result?.email} error={errors.email} />
         <div className="flex gap-3">
