@@ -135,15 +135,14 @@ $$;
 revoke execute on function public.login_attempt_succeeded(text, text) from public, anon, authenticated;
 grant execute on function public.login_attempt_succeeded(text, text) to service_role;
 
--- The per-e-mail block of 20261126180000_accounts.sql let anyone lock a resident out; the server
--- no longer calls these functions. They stay (service role only) until their tests move; a later
--- migration drops them.
-comment on function public.login_throttle_check(text, text) is
-  'Superseded by public.login_attempt_check (20261130090000_auth_throttles.sql); not called by the server.';
-comment on function public.login_throttle_record_failure(text, text) is
-  'Superseded by public.login_attempt_failed (20261130090000_auth_throttles.sql); not called by the server.';
-comment on function public.login_throttle_clear(text) is
-  'Superseded by public.login_attempt_succeeded (20261130090000_auth_throttles.sql); not called by the server.';
+-- The per-e-mail block of 20261126180000_accounts.sql let anyone lock a resident out: its
+-- functions go, so that nothing can call the old rule again (portal.login_throttle_wait and
+-- portal.login_throttle_keys were its helpers).
+drop function if exists public.login_throttle_check(text, text);
+drop function if exists public.login_throttle_record_failure(text, text);
+drop function if exists public.login_throttle_clear(text);
+drop function if exists portal.login_throttle_wait(text, integer);
+drop function if exists portal.login_throttle_keys(text, text);
 
 -- 2. Activation and recovery e-mails ---------------------------------------------------------------
 -- Two keys, over sliding windows; a refused request is not counted:

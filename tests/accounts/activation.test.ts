@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as activation from "~/routes/activation/route";
-import * as confirm from "~/routes/auth.confirm/route";
 import * as newPassword from "~/routes/nouveau-mot-de-passe/route";
 import * as login from "~/routes/connexion/route";
 import * as layout from "~/routes/_espace/route";
 import type { Database } from "~/.server/embedded/database";
-import { Browser, countEmails, lastEmailTo, startPortal } from "./route-harness";
+import { Browser, countEmails, followLink, lastEmailTo, startPortal } from "./route-harness";
 
 let db: Database;
 beforeAll(async () => {
@@ -61,12 +60,12 @@ describe("J'active mon compte", () => {
     await new Browser().call(activation.action, "/activation", { email: "nouveau@demo.fr" });
     const second = await lastEmailTo(db, "nouveau@demo.fr");
     expect(second?.path).not.toBe(firstPath);
-    const stale = await new Browser().call(confirm.loader, firstPath);
+    const stale = await followLink(new Browser(), firstPath);
     expect(stale.status).toBe(400);
     expect(stale.location).toBeNull();
 
     // Following the fresh link opens a session and leads to the new-password screen.
-    const followed = await browser.call(confirm.loader, second!.path!);
+    const followed = await followLink(browser, second!.path!);
     expect(followed.status).toBe(302);
     expect(followed.location).toBe("/nouveau-mot-de-passe");
     const screen = await browser.call(newPassword.loader, "/nouveau-mot-de-passe");
@@ -74,13 +73,13 @@ describe("J'active mon compte", () => {
     expect((screen.data as { rule: string }).rule).toContain("Au moins 8 caractères");
 
     // The link is single-use.
-    const reused = await new Browser().call(confirm.loader, second!.path!);
+    const reused = await followLink(new Browser(), second!.path!);
     expect(reused.status).toBe(400);
 
     const weak = await browser.call(newPassword.action, "/nouveau-mot-de-passe", { password: "court" });
     expect(weak.status).toBe(400);
     const saved = await browser.call(newPassword.action, "/nouveau-mot-de-passe", { password: "Nouveau-2026" });
-    expect(saved.data).toMatchObject({ saved: true });
+    expect(saved.location).toBe("/nouveau-mot-de-passe?enregistre=1");
 
     // Now active: activation is refused, login works and the header shows the customer's name.
     const again = await new Browser().call(activation.action, "/activation", { email: "nouveau@demo.fr" });
@@ -108,10 +107,10 @@ describe("J'active mon compte", () => {
   });
 
   it("shows a French page offering a new link for a forged or expired link, never the raw error", async () => {
-    const forged = await new Browser().call(confirm.loader, "/auth/confirm?token_hash=AAAAAAAAAAAAAAAAAAAAAAAA&type=invite&next=/nouveau-mot-de-passe");
+    const forged = await followLink(new Browser(), "/auth/confirm?token_hash=AAAAAAAAAAAAAAAAAAAAAAAA&type=invite&next=/nouveau-mot-de-passe");
     expect(forged.status).toBe(400);
-    expect(forged.data).toMatchObject({ type: "invite" });
-    const badType = await new Browser().call(confirm.loader, "/auth/confirm?token_hash=abc&type=signup");
+    expect(forged.data).toMatchObject({ failedType: "invite" });
+    const badType = await followLink(new Browser(), "/auth/confirm?token_hash=abc&type=signup");
     expect(badType.status).toBe(400);
 
     // Expired: a link older than one hour.
@@ -120,7 +119,7 @@ describe("J'active mon compte", () => {
     await new Browser().call(activation.action, "/activation", { email: "expire@exemple.fr" });
     const email = await lastEmailTo(db, "expire@exemple.fr");
     await db.pg.query("update auth.one_time_tokens set created_at = created_at - interval '61 minutes'");
-    const expired = await new Browser().call(confirm.loader, email!.path!);
+    const expired = await followLink(new Browser(), email!.path!);
     expect(expired.status).toBe(400);
   });
 
@@ -130,7 +129,7 @@ describe("J'active mon compte", () => {
     await new Browser().call(activation.action, "/activation", { email: "horssite@exemple.fr" });
     const email = await lastEmailTo(db, "horssite@exemple.fr");
     const tampered = email!.path!.replace("next=/nouveau-mot-de-passe", "next=//evil.example/x");
-    const result = await new Browser().call(confirm.loader, tampered);
+    const result = await followLink(new Browser(), tampered);
     expect(result.location).toBe("/nouveau-mot-de-passe");
   });
 });
