@@ -1,4 +1,6 @@
 import type { ReactNode } from "react";
+import { Link } from "@remix-run/react";
+import { Notice } from "./form";
 
 /** The centred card of the pages before login (connexion, activation, mot de passe). */
 export function AuthCard({ portalName, subtitle, children }: { portalName: string; subtitle: string; children: ReactNode }) {
@@ -15,5 +17,24 @@ export function AuthCard({ portalName, subtitle, children }: { portalName: strin
         {children}
       </div>
     </main>
+  );
+}
+
+/**
+ * Why an account e-mail was not sent (too many requests, or the e-mail service unavailable), with
+ * the way to reach the service when waiting is not enough.
+ */
+export function MailRefusal({ message, offerContact }: { message: string; offerContact: boolean }) {
+  return (
+    <Notice tone="error">
+      <p>{message}</p>
+      {offerContact ? (
+        <p className="mt-1">
+          <Link to="/nous-contacter" className="font-semibold underline">
+            Contacter le service
+          </Link>
+        </p>
+      ) : null}
+    </Notice>
   );
 }

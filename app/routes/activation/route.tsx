@@ -5,7 +5,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { clientKey, MAIL_UNAVAILABLE_MESSAGE, mailThrottledMessage, requestActivation, requireAnonymous } from "~/.server/accounts";
 import { getBackend } from "~/.server/backend";
-import { AuthCard } from "~/components/auth-card";
+import { AuthCard, MailRefusal } from "~/components/auth-card";
 import { fieldErrors, Notice, PrimaryButton, TextField } from "~/components/form";
 import { LINK_VALIDITY_TEXT } from "~/utils/auth-links";
 import { emailField } from "~/utils/email-schema";
@@ -79,18 +79,7 @@ export default function Activation() {
           </p>
         </Notice>
       ) : null}
-      {result?.message ? (
-        <Notice tone="error">
-          <p>{result.message}</p>
-          {result.outcome === "mail_unavailable" ? (
-            <p className="mt-1">
-              <Link to="/nous-contacter" className="font-semibold underline">
-                Contacter le service
-              </Link>
-            </p>
-          ) : null}
-        </Notice>
-      ) : null}
+      {result?.message ? <MailRefusal message={result.message} offerContact={result.outcome === "mail_unavailable"} /> : null}
       <Form method="post" className="mt-6 flex flex-col gap-4" noValidate>
         <TextField
           id="email"

@@ -5,7 +5,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { clientKey, MAIL_UNAVAILABLE_MESSAGE, mailThrottledMessage, requestPasswordHelp, requireAnonymous } from "~/.server/accounts";
 import { getBackend } from "~/.server/backend";
-import { AuthCard } from "~/components/auth-card";
+import { AuthCard, MailRefusal } from "~/components/auth-card";
 import { fieldErrors, Notice, PrimaryButton, TextField } from "~/components/form";
 import { LINK_VALIDITY_TEXT } from "~/utils/auth-links";
 import { emailField } from "~/utils/email-schema";
@@ -62,18 +62,7 @@ export default function MotDePasseOublie() {
       ) : (
         <p className="mt-4 text-sm text-stone-700">Saisissez l&apos;adresse mail de votre compte : vous recevrez un lien pour choisir un nouveau mot de passe.</p>
       )}
-      {result?.message ? (
-        <Notice tone="error">
-          <p>{result.message}</p>
-          {result.outcome === "mail_unavailable" ? (
-            <p className="mt-1">
-              <Link to="/nous-contacter" className="font-semibold underline">
-                Contacter le service
-              </Link>
-            </p>
-          ) : null}
-        </Notice>
-      ) : null}
+      {result?.message ? <MailRefusal message={result.message} offerContact={result.outcome === "mail_unavailable"} /> : null}
       <Form method="post" className="mt-6 flex flex-col gap-4" noValidate>
         <TextField id="email" label="Mail :" type="email" autoComplete="email" inputMode="email" required defaultValue={result?.email} error={errors.email} />
         <div className="flex gap-3">
