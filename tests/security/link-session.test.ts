@@ -3,6 +3,7 @@ import * as forgotten from "~/routes/mot-de-passe-oublie/route";
 import * as login from "~/routes/connexion/route";
 import * as newPassword from "~/routes/nouveau-mot-de-passe/route";
 import * as layout from "~/routes/_espace/route";
+import * as changePassword from "~/routes/_espace.mes-informations_.mot-de-passe/route";
 import { LINK_SESSION_SECONDS, passwordLinkSession } from "~/.server/accounts";
 import type { Database } from "~/.server/embedded/database";
 import type { LinkSession, RequestAccounts } from "~/.server/ports";
@@ -22,7 +23,7 @@ afterAll(async () => {
   await db?.close();
 });
 
-const CHANGE_PASSWORD = "/mes-informations/mot-de-passe";
+const CHANGE_PASSWORD = "/mes-informations/mot-de-passe?lien=expire";
 
 async function resident(email: string, password: string) {
   await db.pg.query(
@@ -90,6 +91,9 @@ describe("/nouveau-mot-de-passe needs a fresh link session", () => {
     );
     expect((await browser.call(newPassword.loader, "/nouveau-mot-de-passe")).location).toBe(CHANGE_PASSWORD);
     expect((await browser.call(newPassword.action, "/nouveau-mot-de-passe", { password: "Nouveau-mot-2" })).location).toBe(CHANGE_PASSWORD);
+    // That page says why the current password is asked and how to get a new link.
+    const explained = await browser.call(changePassword.loader, CHANGE_PASSWORD);
+    expect(explained.data).toMatchObject({ fromLink: true });
   });
 });
 

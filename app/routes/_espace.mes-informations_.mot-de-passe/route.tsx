@@ -5,14 +5,17 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireUser } from "~/.server/accounts";
 import { env } from "~/.server/env";
-import { fieldErrors, PrimaryButton, TextField } from "~/components/form";
+import { fieldErrors, Notice, PrimaryButton, TextField } from "~/components/form";
 import { newPasswordSchema, passwordRuleText } from "~/utils/password-policy";
 
 export const meta: MetaFunction = () => [{ title: "Changer le mot de passe — Le Portail des Factures" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user, accounts } = await requireUser(request);
-  return data({ email: user.email, rule: passwordRuleText(env().PASSWORD_MIN_LENGTH) }, { headers: accounts.headers });
+  // Sent here from /nouveau-mot-de-passe by a session that may not set a password without the
+  // current one (its link is older than a few minutes, or already used, or it is a login).
+  const fromLink = new URL(request.url).searchParams.get("lien") === "expire";
+  return data({ email: user.email, rule: passwordRuleText(env().PASSWORD_MIN_LENGTH), fromLink }, { headers: accounts.headers });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -36,7 +39,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function ChangerMotDePasse() {
-  const { email, rule } = useLoaderData<typeof loader>();
+  const { email, rule, fromLink } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const errors: { currentPassword?: string; newPassword?: string } = result?.errors ?? {};
   return (
@@ -44,6 +47,15 @@ export default function ChangerMotDePasse() {
       <h1 id="titre" className="text-2xl font-bold">
         Changer le mot de passe
       </h1>
+      {fromLink ? (
+        <Notice tone="info">
+          <p>
+            Sans votre mot de passe actuel, un nouveau mot de passe ne peut être choisi que dans les 15 minutes qui suivent le lien reçu
+            par mail, une seule fois. Si vous ne connaissez plus votre mot de passe actuel, déconnectez-vous et demandez un nouveau lien
+            avec « Oublié ? » sur la page de connexion.
+          </p>
+        </Notice>
+      ) : null}
       <Form method="post" className="mt-6 flex flex-col gap-4" noValidate>
         <input type="hidden" name="username" value={email} autoComplete="username" />
         <TextField id="currentPassword" label="Mot de passe actuel" type="password" autoComplete="current-password" required error={errors.currentPassword} />

@@ -13,7 +13,7 @@ import { newPasswordSchema, passwordRuleText } from "~/utils/password-policy";
 export const meta: MetaFunction = () => [{ title: "Nouveau mot de passe — Le Portail des Factures" }];
 
 /** Where a session that may not set a password without the current one goes instead. */
-const CHANGE_PASSWORD = "/mes-informations/mot-de-passe";
+const CHANGE_PASSWORD = "/mes-informations/mot-de-passe?lien=expire";
 const SAVED = "/nouveau-mot-de-passe?enregistre=1";
 
 /**
