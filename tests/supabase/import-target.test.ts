@@ -2,7 +2,8 @@ import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { runImport } from "~/.server/import/run";
-import { createSupabaseImportTarget } from "~/.server/supabase/import-target";
+import type { InvoiceRowJson } from "~/.server/import/target";
+import { createSupabaseImportTarget, SUPABASE_IMPORT_BATCH_ROWS } from "~/.server/supabase/import-target";
 import { SupabaseAdapterError } from "~/.server/supabase/errors";
 import { SERVICE_ROLE_KEY, SUPABASE_URL, testEnv } from "./msw-supabase";
 import { pdfOf } from "../import/helpers";
@@ -161,5 +162,48 @@ describe("Supabase import target", () => {
     );
     const target = await createSupabaseImportTarget(testEnv());
     await expect(target.importCustomers("009999", [], true)).rejects.toThrow(/rpc import_customers failed \(HTTP 400 P0002\): unknown service 009999/);
+  });
+
+  const invoiceRows = (count: number): InvoiceRowJson[] =>
+    Array.from({ length: count }, (_, i) => ({
+      line: i + 2,
+      customer: "SISTEC560",
+      number: `2024-${String(i).padStart(5, "0")}`,
+      issued_on: "2024-02-01",
+      due_on: "2024-03-01",
+      amount_cents: 1000,
+      object: "Eau",
+      status: "unpaid",
+      pdf_key: null,
+      pdf_sha256: null,
+    }));
+
+  it("sends a batch in .rpc() calls well under PostgREST's max_rows (1000) and the 8 s statement timeout, outcomes in order", async () => {
+    expect(SUPABASE_IMPORT_BATCH_ROWS).toBeLessThanOrEqual(500);
+    const seen: Seen[] = [];
+    server.use(...recordAll(seen, { import_invoices: invoiceOutcome(true) }, () => HttpResponse.json({})));
+    const target = await createSupabaseImportTarget(testEnv());
+    const rows = invoiceRows(2 * SUPABASE_IMPORT_BATCH_ROWS + 200);
+    const outcomes = await target.importInvoices("004200", rows, true);
+    expect(seen.map((s) => (s.body as { p_rows: unknown[] }).p_rows.length)).toEqual([SUPABASE_IMPORT_BATCH_ROWS, SUPABASE_IMPORT_BATCH_ROWS, 200]);
+    expect(seen.every((s) => (s.body as { p_numcli: string; p_dry_run: boolean }).p_numcli === "004200")).toBe(true);
+    expect(outcomes.map((o) => o.line)).toEqual(rows.map((r) => r.line));
+  });
+
+  it("an answer with fewer rows than lines sent (PostgREST's max_rows cut it) is a clear error, never a silent loss", async () => {
+    // A project whose [api] max_rows was lowered to 100: PostgREST answers the first 100 rows only.
+    server.use(
+      http.post(`${SUPABASE_URL}/rest/v1/rpc/import_customers`, async ({ request }) => {
+        const body = (await request.json()) as { p_rows: { line: number; number: string }[] };
+        return HttpResponse.json(body.p_rows.slice(0, 100).map((r) => ({ line: r.line, customer_number: r.number, outcome: "created", changed: [] })));
+      }),
+    );
+    const target = await createSupabaseImportTarget(testEnv());
+    const rows = Array.from({ length: 300 }, (_, i) => ({ line: i + 2, number: `A${i}`, name: "Abonné", email: null, paper: null }));
+    const failure = target.importCustomers("004200", rows, false);
+    await expect(failure).rejects.toThrow(SupabaseAdapterError);
+    await expect(target.importCustomers("004200", rows, false)).rejects.toThrow(
+      /rpc import_customers answered 100 rows for 300 lines sent.*max_rows/,
+    );
   });
 });

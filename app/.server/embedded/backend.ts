@@ -20,7 +20,7 @@ import type {
 import { createEmbeddedAccounts } from "./auth";
 import { openDatabase, type Database } from "./database";
 import { createEmbeddedInvoiceFiles } from "./files";
-import { getSimulator } from "../payment/simulator";
+import { DgfipSimulator } from "../payment/simulator";
 import {
   applyArgs,
   toAttemptToReconcile,
@@ -60,7 +60,8 @@ export function createEmbeddedBackendFor(db: Database, config: Env): Backend {
     outbox: createEmbeddedOutbox(db),
     mailTransport: selectMailTransport(config),
     paymentResults: createEmbeddedPaymentResults(db),
-    paymentSimulator: getSimulator(),
+    // The simulator keeps its state in this database (its own schema, created on first use).
+    paymentSimulator: new DgfipSimulator(db),
   };
 }
 

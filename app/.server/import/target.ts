@@ -57,7 +57,11 @@ export interface ImportTarget {
   /** For the report, e.g. "base intégrée (.data)" or "Supabase (https://….supabase.co)". */
   readonly description: string;
   services(): Promise<ImportService[]>;
-  /** One call = one transaction. With dryRun, the same outcomes and nothing written. */
+  /**
+   * One outcome per row, in order. One call = one transaction, except with Supabase, which sends
+   * the rows in calls of at most SUPABASE_IMPORT_BATCH_ROWS (500), one transaction each.
+   * With dryRun, the same outcomes and nothing written.
+   */
   importCustomers(numcli: string, rows: CustomerRowJson[], dryRun: boolean): Promise<CustomerOutcome[]>;
   importInvoices(numcli: string, rows: InvoiceRowJson[], dryRun: boolean): Promise<InvoiceOutcome[]>;
   /** Stores (or replaces) the PDF under its object key in the `invoices` store. */

@@ -25,11 +25,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const sessionId = params.get("session");
   if (!sessionId) {
     if (![...params.keys()].some((k) => k.toLowerCase() === "numcli")) return data({ found: false as const, errors: [] as string[] });
-    const opened = sim.openTipi(params);
+    const opened = await sim.openTipi(params);
     if ("errors" in opened) return data({ found: false as const, errors: opened.errors });
     throw redirect(`?session=${opened.sessionId}`, 303);
   }
-  const session = sim.tipi.get(sessionId);
+  const session = await sim.tipiSession(sessionId);
   if (!session) return data({ found: false as const, errors: ["Cette session de paiement est inconnue ou a expiré."] });
   const f = session.fields;
   return data({
@@ -52,7 +52,7 @@ export async function action({ request }: ActionFunctionArgs) {
     // The service's form: open a session and show the payment page.
     const params = new URLSearchParams();
     for (const [k, v] of form) if (typeof v === "string") params.append(k, v);
-    const opened = sim.openTipi(params);
+    const opened = await sim.openTipi(params);
     if ("errors" in opened) return data({ errors: opened.errors, closed: false, returnForm: null });
     return redirect(`/simulateur-dgfip/tpa/paiement.web?session=${opened.sessionId}`, 303);
   }

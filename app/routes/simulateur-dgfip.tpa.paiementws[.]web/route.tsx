@@ -21,7 +21,7 @@ async function simulator() {
 export async function loader({ request }: LoaderFunctionArgs) {
   const sim = await simulator();
   const idop = new URL(request.url).searchParams.get("idop") ?? "";
-  const payment = sim.payfip.get(idop);
+  const payment = await sim.payfipOperation(idop);
   if (!payment) return data({ found: false as const, idop });
   const r = payment.request;
   return data({
