@@ -121,6 +121,20 @@ describe("Supabase ResidentDataPort: payments", () => {
   });
 });
 
+describe("Supabase ResidentDataPort: the invoice page's payment state", () => {
+  it("invoicePayment maps my_invoice_payment, as the resident; no row is null", async () => {
+    server.use(
+      userHandler(),
+      rpc("my_invoice_payment", () => HttpResponse.json([{ block: "pending", retry_after: "2026-11-28T10:20:00+00:00", attempt_id: "a1" }])),
+    );
+    const data = await resident();
+    await expect(data.invoicePayment(INVOICE_ID)).resolves.toEqual({ block: "pending", retryAfter: "2026-11-28T10:20:00.000Z", attemptId: "a1" });
+    expect(seen[0]).toMatchObject({ path: "/rest/v1/rpc/my_invoice_payment", ...asResident, body: { p_invoice_id: INVOICE_ID } });
+    server.use(rpc("my_invoice_payment", () => HttpResponse.json([])));
+    await expect(data.invoicePayment(INVOICE_ID)).resolves.toBeNull();
+  });
+});
+
 describe("Supabase PaymentResultsPort (service role)", () => {
   it("apply sends every field of the result with the service role and maps the outcome", async () => {
     server.use(rpc("apply_payment_result", () => HttpResponse.json({ outcome: "applied", status: "paid", attempt_id: "a1" })));
