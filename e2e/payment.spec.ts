@@ -113,6 +113,27 @@ async function expectInTab(page: Page, tab: "non-reglees" | "reglees", invoices:
   for (const inv of invoices) await expect(page.getByRole("link", { name: inv.number, exact: true })).toBeVisible();
 }
 
+/**
+ * Abandoned within 20 minutes of the start: DGFiP may still take a payment on the same operation,
+ * so the invoice stays held (docs/decisions/0013-tipi-trust-and-abandon-window.md): the result
+ * page and the invoice page say from when it can be paid again, the selection does not offer it.
+ */
+async function expectHeldAfterAbandon(page: Page, inv: Invoice) {
+  await expect(result(page)).toContainText(/vous pourrez payer à nouveau à partir de \d{2} h \d{2}/);
+  await expect(page.getByRole("link", { name: "Payer à nouveau" })).toHaveCount(0);
+  await expectInTab(page, "non-reglees", [inv]);
+  await page.goto(`/factures/${inv.id}`);
+  const inProgress = page.getByTestId("payment-in-progress");
+  await expect(inProgress).toHaveAttribute("data-state", "pending");
+  await expect(inProgress).toContainText("Paiement en cours");
+  await expect(inProgress).toContainText(/à partir de \d{2} h \d{2}/);
+  await expect(page.getByRole("link", { name: "Payer la facture" })).toHaveCount(0);
+  await expectNoAxeViolations(page);
+  await page.goto(`/paiement?facture=${inv.id}`);
+  await expect(checkbox(page, inv)).toHaveCount(0);
+  await expect(page.getByTestId("payment-row").filter({ hasText: inv.number })).toContainText("Un paiement de cette facture est en cours.");
+}
+
 async function expectPayableAgain(page: Page, inv: Invoice) {
   await expectInTab(page, "non-reglees", [inv]);
   await page.goto(`/paiement?facture=${inv.id}`);
@@ -231,14 +252,14 @@ test.describe("with JavaScript", () => {
     await expectPayableAgain(page, inv);
   });
 
-  test("an abandoned payment leaves the invoice unpaid and payable again", async ({ page }) => {
+  test("an abandoned payment leaves the invoice unpaid, held until 20 minutes after the start", async ({ page }) => {
     const inv = INVOICES.abandoned;
     await openSelectionFrom(page, inv);
     await confirmPayfip(page, [inv]);
     await decide(page, "Abandonner");
     await expectResult(page, "abandoned", "Vous avez abandonné le paiement");
     await expectNoAxeViolations(page);
-    await expectPayableAgain(page, inv);
+    await expectHeldAfterAbandon(page, inv);
   });
 
   test("a suspended service shows the suspension message and no pay action", async ({ page }) => {
@@ -370,13 +391,13 @@ test.describe("classic TIPI, with JavaScript", () => {
     await expectInTab(page, "non-reglees", [inv]);
     await page.goto("/factures?onglet=reglees");
     await expect(page.getByRole("link", { name: inv.number, exact: true })).toHaveCount(0);
-    // The real attempt is still open: the resident abandons it and can pay again.
+    // The real attempt is still open: the resident abandons it; the invoice is held for the window.
     await page.goto(simulatorUrl);
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("TIPI — Titres payables par Internet");
     await decide(page, "Abandonner");
     await expectResult(page, "abandoned", "Vous avez abandonné le paiement");
     await expectNoAxeViolations(page);
-    await expectPayableAgain(page, inv);
+    await expectHeldAfterAbandon(page, inv);
   });
 });
 

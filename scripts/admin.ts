@@ -3,10 +3,22 @@
  * dashboard: docs/staff-settings.md). Stop the portal first: the embedded database is opened by
  * one process at a time (the command says so if it is running).
  */
+import { userInfo } from "node:os";
 import { env } from "../app/.server/env";
 import { openDatabase } from "../app/.server/embedded/database";
 import { DataDirLockedError } from "../app/.server/embedded/lock";
-import { addService, AdminError, readSettings, setAnnouncement, setPaymentSuspended, setWelcomeMessage } from "../app/.server/embedded/admin";
+import {
+  addService,
+  AdminError,
+  confirmReportedPayment,
+  listReportedPayments,
+  readSettings,
+  rejectReportedPayment,
+  setAnnouncement,
+  setPaymentSuspended,
+  setWelcomeMessage,
+} from "../app/.server/embedded/admin";
+import { formatEuros } from "../app/utils/format";
 
 const USAGE = `Utilisation : npm run admin -- <commande>
   show                                 affiche l'annonce, le message d'accueil et les services
@@ -16,7 +28,29 @@ const USAGE = `Utilisation : npm run admin -- <commande>
   payment suspend <numcli>             suspend le paiement en ligne d'un service
   payment resume <numcli>              rétablit le paiement en ligne
   services                             liste les services
-  services add <numcli> "<nom>"        ajoute un service (ou le renomme), avant un import`;
+  services add <numcli> "<nom>"        ajoute un service (ou le renomme), avant un import
+  paiements a-confirmer                paiements signalés (TIPI) que la DGFiP n'a pas confirmés
+  paiements confirmer <id|refdet> "<raison>" [--par "<nom>"]
+                                       le paiement figure sur le relevé DGFiP : factures réglées
+  paiements rejeter <id|refdet> "<raison>" [--par "<nom>"]
+                                       le paiement n'y figure pas : factures de nouveau payables`;
+
+/** `--par "<nom>"` (who decides), else the system user running the command. */
+function takeBy(args: string[]): { by: string; rest: string[] } {
+  const at = args.indexOf("--par");
+  if (at === -1) {
+    let user = process.env.USER || process.env.LOGNAME || "";
+    try {
+      user ||= userInfo().username;
+    } catch {
+      // no user name on this system
+    }
+    return { by: `${user || "inconnu"} (npm run admin)`, rest: args };
+  }
+  return { by: args[at + 1] ?? "", rest: [...args.slice(0, at), ...args.slice(at + 2)] };
+}
+
+const paris = new Intl.DateTimeFormat("fr-FR", { timeZone: "Europe/Paris", dateStyle: "short", timeStyle: "short" });
 
 const paragraphs = (text: string) => text.replace(/\\n/g, "\n");
 
@@ -50,6 +84,8 @@ async function main(argv: string[]): Promise<number> {
       for (const service of s.services) {
         console.log(`  ${service.numcli}  ${service.name}${service.paymentSuspended ? "  — paiement suspendu" : ""}`);
       }
+      const reported = (await listReportedPayments(db)).length;
+      if (reported > 0) console.log(`Paiements signalés à confirmer : ${reported} (npm run admin -- paiements a-confirmer)`);
     } else if (group === "announcement" && action === "set" && rest[0]) {
       await setAnnouncement(db, paragraphs(rest.join(" ")));
       console.log("Annonce enregistrée : elle s'affiche à la prochaine page ouverte par les usagers.");
@@ -64,6 +100,34 @@ async function main(argv: string[]): Promise<number> {
       console.log(action === "suspend" ? `Paiement en ligne suspendu pour le service ${rest[0]}.` : `Paiement en ligne rétabli pour le service ${rest[0]}.`);
     } else if (group === "services" && !action) {
       for (const service of (await readSettings(db)).services) console.log(`${service.numcli}  ${service.name}`);
+    } else if (group === "paiements" && action === "a-confirmer" && rest.length === 0) {
+      const reported = await listReportedPayments(db);
+      if (reported.length === 0) console.log("Aucun paiement signalé à confirmer.");
+      for (const p of reported) {
+        console.log(
+          [
+            `${p.attemptId}  signalé le ${paris.format(p.reportedAt)}`,
+            `  service ${p.numcli} (${p.serviceName}), abonné(s) ${p.customerNumbers.join(", ")}, facture(s) ${p.invoiceNumbers.join(", ")}`,
+            `  refdet ${p.refdet}, montant ${formatEuros(p.amountCents)}, autorisation ${p.numauto || "(aucune)"}` +
+              `${p.transactionAt ? `, transaction du ${paris.format(p.transactionAt)}` : ""}, envoyé depuis ${p.sourceAddress ?? "(inconnu)"}`,
+          ].join("\n"),
+        );
+      }
+      if (reported.length > 0) {
+        console.log('\nVérifiez chacun sur le relevé de la DGFiP (refdet, montant, autorisation), puis :\n  npm run admin -- paiements confirmer <id> "raison"   ou   npm run admin -- paiements rejeter <id> "raison"');
+      }
+    } else if (group === "paiements" && (action === "confirmer" || action === "rejeter") && rest.length >= 2) {
+      const { by, rest: args } = takeBy(rest);
+      const [ref, ...words] = args;
+      if (!ref || words.length === 0) throw new AdminError(`Indiquez le paiement et la raison : npm run admin -- paiements ${action} <id|refdet> "raison".`);
+      const reason = words.join(" ");
+      if (action === "confirmer") {
+        const id = await confirmReportedPayment(db, ref, by, reason);
+        console.log(`Paiement ${id} confirmé par ${by} : ses factures sont réglées.`);
+      } else {
+        const id = await rejectReportedPayment(db, ref, by, reason);
+        console.log(`Paiement ${id} rejeté par ${by} : ses factures peuvent de nouveau être payées.`);
+      }
     } else if (group === "services" && action === "add" && rest[0] && rest[1]) {
       const done = await addService(db, rest[0], rest.slice(1).join(" "));
       console.log(done === "created" ? `Service ${rest[0]} ajouté.` : `Service ${rest[0]} renommé.`);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseSourceList } from "./payment/trust";
 
 /**
  * The only module that reads the process environment. Everything else imports `env()`.
@@ -65,6 +66,12 @@ const EnvSchema = z
       .optional(),
     /** In-process reconciliation timer, in seconds (0: off). Default 60 in the embedded default, 0 with Supabase (cron). */
     PAYMENTS_RECONCILE_SECONDS: z.coerce.number().int().min(0).max(86400).optional(),
+    /**
+     * Addresses classic TIPI results are believed from (DGFiP's servers): comma-separated IPs or
+     * CIDR ranges, IPv4 or IPv6, or `none`. Default: the loopback in the embedded default (its
+     * simulator posts from there), none with Supabase. A "paid" from elsewhere is only reported.
+     */
+    TIPI_TRUSTED_SOURCES: optionalString,
   })
   .superRefine((value, ctx) => {
     const supabaseVars = [value.SUPABASE_URL, value.SUPABASE_ANON_KEY, value.SUPABASE_SERVICE_ROLE_KEY];
@@ -86,6 +93,16 @@ const EnvSchema = z
     }
     if (value.SITE_URL && !/^https?:$/.test(new URL(value.SITE_URL).protocol)) {
       ctx.addIssue({ code: "custom", message: "SITE_URL must be an http(s) origin.", path: ["SITE_URL"] });
+    }
+    if (value.TIPI_TRUSTED_SOURCES && value.TIPI_TRUSTED_SOURCES.toLowerCase() !== "none") {
+      const { invalid } = parseSourceList(value.TIPI_TRUSTED_SOURCES);
+      if (invalid.length > 0) {
+        ctx.addIssue({
+          code: "custom",
+          message: `TIPI_TRUSTED_SOURCES: not an IP address or CIDR range: ${invalid.map((e) => JSON.stringify(e)).join(", ")} (comma-separated, e.g. 192.0.2.0/24, 2001:db8::/32, or none).`,
+          path: ["TIPI_TRUSTED_SOURCES"],
+        });
+      }
     }
     if (value.POSTMARK_SERVER_TOKEN && !value.MAIL_FROM) {
       ctx.addIssue({ code: "custom", message: "MAIL_FROM is required with POSTMARK_SERVER_TOKEN.", path: ["MAIL_FROM"] });

@@ -264,14 +264,30 @@ export interface ResidentDataPort {
   failPaymentStart(attemptId: string, reason: string): Promise<boolean>;
   /** public.my_payment_attempt(): the caller's attempt by id or idOp, or null. */
   paymentAttempt(ref: { attemptId?: string; idop?: string }): Promise<PaymentAttempt | null>;
+  /** public.my_invoice_payment(): the invoice page's payment state; null when it is not the caller's invoice. */
+  invoicePayment(invoiceId: string): Promise<InvoicePaymentState | null>;
 }
 
 /* ------------------------------------------------------------------ payment (issue 5) */
 
 export type PaymentProvider = "payfip_ws" | "tipi";
-export type PaymentStatus = "pending" | "paid" | "refused" | "abandoned" | "expired" | "error";
+/**
+ * `reported`: a "paid" the portal could not verify (classic TIPI from an address not in
+ * TIPI_TRUSTED_SOURCES), waiting for staff; `rejected`: staff found no such payment.
+ * `abandoned` holds its invoices until `expiresAt` (20 minutes after the start).
+ */
+export type PaymentStatus = "pending" | "paid" | "refused" | "abandoned" | "expired" | "error" | "reported" | "rejected";
 /** Why an invoice cannot be paid online now (SQL portal.invoice_payment_block). */
-export type PaymentBlock = "paid" | "treasury" | "suspended" | "pending" | "amount_too_low" | "amount_too_high";
+export type PaymentBlock = "paid" | "treasury" | "reported" | "suspended" | "pending" | "amount_too_low" | "amount_too_high";
+
+/** An invoice's payment state for its page (SQL public.my_invoice_payment). */
+export interface InvoicePaymentState {
+  block: PaymentBlock | null;
+  /** When the attempt under way stops holding the invoice (null: none, or reported: staff decide). */
+  retryAfter: string | null;
+  /** The caller's own attempt holding the invoice, if any. */
+  attemptId: string | null;
+}
 
 export interface PayableInvoice {
   id: string;
@@ -348,6 +364,12 @@ export interface PaymentResultInput {
   numauto: string | null;
   transactionAt: string | null;
   payload: Record<string, unknown>;
+  /**
+   * The caller vouches that the result comes from DGFiP: PayFiP's SOAP answer fetched by the
+   * server, or a classic TIPI post from an address in TIPI_TRUSTED_SOURCES. Otherwise a "paid"
+   * is only recorded as reported (public.apply_payment_result).
+   */
+  sourceVerified: boolean;
 }
 
 export interface PaymentResultOutcome {
@@ -361,6 +383,8 @@ export interface AttemptToReconcile {
   provider: PaymentProvider;
   idop: string | null;
   refdet: string;
+  /** pending, or abandoned within its window (PayFiP may still take a payment on the idOp). */
+  status: PaymentStatus;
   pastWindow: boolean;
 }
 

@@ -10,6 +10,8 @@ export const PROVIDER_NAME: Record<Provider, string> = { payfip_ws: "PayFiP", ti
 export const BLOCK_MESSAGES: Record<string, string> = {
   paid: "Cette facture est déjà réglée.",
   treasury: "Transmise en trésorerie : elle ne peut plus être payée sur le portail. Un avis de somme à payer vous sera envoyé par courrier.",
+  reported:
+    "Paiement signalé, en attente de confirmation par le service : elle ne peut pas être payée à nouveau tant que le service ne l'a pas vérifié.",
   suspended: "Le paiement a été temporairement suspendu.",
   pending:
     "Un paiement de cette facture est en cours. Si vous l'avez abandonné, elle sera de nouveau payable d'ici une demi-heure au plus.",

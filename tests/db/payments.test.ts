@@ -55,13 +55,15 @@ interface Result {
   resultrans: string;
   numauto?: string | null;
   at?: string | null;
+  /** The caller vouches the result comes from DGFiP (PayFiP's SOAP answer, an allow-listed TIPI source). Default: yes. */
+  verified?: boolean;
 }
 
 async function apply(r: Result) {
   const { rows } = await db.asService((tx) =>
     tx.query<{ r: { outcome: string; status?: string; reason?: string; attempt_id?: string } }>(
-      "select public.apply_payment_result($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) as r",
-      [r.source ?? "test", r.idop ?? null, r.token ?? null, r.refdet, r.numcli ?? "004200", r.amount, r.resultrans, r.numauto ?? null, r.at ?? null, "{}"],
+      "select public.apply_payment_result($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) as r",
+      [r.source ?? "test", r.idop ?? null, r.token ?? null, r.refdet, r.numcli ?? "004200", r.amount, r.resultrans, r.numauto ?? null, r.at ?? null, "{}", r.verified ?? true],
     ),
   );
   return rows[0]!.r;
@@ -85,6 +87,21 @@ const events = async (attemptId: string | null) =>
       attemptId ? [attemptId] : [],
     )
   ).rows.map((r) => r.kind);
+
+/** Moves an attempt `minutes` into the past, as if it had been started then. */
+async function ageAttempt(attemptId: string, minutes: number) {
+  await db.pg.query(
+    "update portal.payment_attempts set created_at = created_at - make_interval(mins => $2), expires_at = expires_at - make_interval(mins => $2) where id = $1",
+    [attemptId, minutes],
+  );
+}
+
+const blockOf = async (number: string) =>
+  (
+    await db.asUser(SEED.demoUserId, SEED.demoEmail, (tx) =>
+      tx.query<{ block: string | null }>("select block from public.my_payable_invoices() where number = $1", [number]),
+    )
+  ).rows[0]!.block;
 
 async function startedWithIdop(ids = [INVOICE_2059], idop = "cc0cb210-1cd4-11ea-8cca-0213ad91a103") {
   const s = await start(ids);
@@ -235,9 +252,10 @@ describe("apply_payment_result()", () => {
     expect((await invoiceStatus(INVOICE_2059)).status).toBe("paid");
   });
 
-  test("refused (R, Z) and abandoned (A) release the invoices for a new attempt; never paid twice", async () => {
+  test("refused (R, Z) and abandoned (A, after its window) release the invoices for a new attempt; never paid twice", async () => {
     for (const [code, status] of [["R", "refused"], ["Z", "refused"], ["A", "abandoned"]] as const) {
       const s = await startedWithIdop([INVOICE_2059], `idop-${code}`);
+      if (code === "A") await ageAttempt(s.attempt_id, 21);
       expect(await apply({ idop: s.idop, refdet: s.refdet, amount: s.amount_cents, resultrans: code })).toMatchObject({ outcome: "applied", status });
       expect((await invoiceStatus(INVOICE_2059)).status).toBe("unpaid");
     }
@@ -265,7 +283,7 @@ describe("apply_payment_result()", () => {
     expect(await attemptStatus(s.attempt_id)).toMatchObject({ status: "pending" });
   });
 
-  test("classic TIPI: accepted only with the attempt's token; a forged result without it changes nothing", async () => {
+  test("classic TIPI: accepted only with the attempt's token (from a verified source); a forged result without it changes nothing", async () => {
     await db.pg.query("update portal.services set payment_provider = 'tipi' where id = $1", [SEED.serviceId]);
     const s = await start([INVOICE_2059]);
     const forged = { refdet: s.refdet, amount: s.amount_cents, resultrans: "P", numauto: "FAUX" };
@@ -304,7 +322,7 @@ describe("apply_payment_result()", () => {
   });
 
   test("residents and anon cannot apply a result", async () => {
-    const call = "select public.apply_payment_result('x', 'i', null, 'ABCDEF', '004200', 100, 'P', null, null, '{}')";
+    const call = "select public.apply_payment_result('x', 'i', null, 'ABCDEF', '004200', 100, 'P', null, null, '{}', true)";
     await expectPermissionDenied(db.asUser(SEED.demoUserId, SEED.demoEmail, (tx) => tx.query(call)));
     await expectPermissionDenied(db.asAnon((tx) => tx.query(call)));
   });
@@ -365,3 +383,221 @@ describe("reconciliation: payments_to_reconcile() and expire_payment_attempt()",
   });
 });
 
+
+describe("abandon within the window (eopayment: A within 20 minutes is still waiting)", () => {
+  test("an A within 20 minutes keeps the invoices: abandoned for the resident, not payable again until the window ends", async () => {
+    const s = await startedWithIdop();
+    expect(await apply({ idop: s.idop, refdet: s.refdet, amount: s.amount_cents, resultrans: "A" })).toMatchObject({ outcome: "applied", status: "abandoned" });
+    expect(await attemptStatus(s.attempt_id)).toMatchObject({ status: "abandoned" });
+    expect((await invoiceStatus(INVOICE_2059)).status).toBe("unpaid");
+    expect(await blockOf("2017-020-002059")).toBe("pending");
+    expect(await start([INVOICE_2059])).toEqual({ status: "refused", reason: "pending" });
+    expect(await events(s.attempt_id)).toContain("result_abandoned_within_window");
+    // The window ends 20 minutes after the attempt started.
+    await ageAttempt(s.attempt_id, 21);
+    expect(await blockOf("2017-020-002059")).toBeNull();
+    expect((await start([INVOICE_2059])).status).toBe("created");
+  });
+
+  test("a P after the A on the same idOp is recorded: paid", async () => {
+    const s = await startedWithIdop();
+    await apply({ idop: s.idop, refdet: s.refdet, amount: s.amount_cents, resultrans: "A" });
+    expect(await apply({ idop: s.idop, refdet: s.refdet, amount: s.amount_cents, resultrans: "P", numauto: "LATE1" })).toMatchObject({ outcome: "applied", status: "paid" });
+    expect((await invoiceStatus(INVOICE_2059)).status).toBe("paid");
+    expect(await events(s.attempt_id)).toContain("result_paid_late_after_abandoned");
+  });
+
+  test("an A after the window is final at once", async () => {
+    const s = await startedWithIdop();
+    await ageAttempt(s.attempt_id, 20);
+    await apply({ idop: s.idop, refdet: s.refdet, amount: s.amount_cents, resultrans: "A" });
+    expect(await blockOf("2017-020-002059")).toBeNull();
+    expect(await events(s.attempt_id)).toContain("result_abandoned");
+  });
+
+  test("classic TIPI: the same 20 minutes (not its 30-minute expiry window)", async () => {
+    await db.pg.query("update portal.services set payment_provider = 'tipi' where id = $1", [SEED.serviceId]);
+    const s = await start([INVOICE_2059]);
+    await apply({ token: s.tipi_token, refdet: s.refdet, amount: s.amount_cents, resultrans: "A", verified: false });
+    expect(await blockOf("2017-020-002059")).toBe("pending");
+    await ageAttempt(s.attempt_id, 21);
+    expect(await blockOf("2017-020-002059")).toBeNull();
+  });
+
+  test("the reconciliation job keeps asking PayFiP about an idOp abandoned within its window", async () => {
+    const s = await startedWithIdop();
+    await apply({ idop: s.idop, refdet: s.refdet, amount: s.amount_cents, resultrans: "A" });
+    const list = async () =>
+      (await db.asService((tx) => tx.query<{ id: string; status: string; past_window: boolean }>("select id, status::text as status, past_window from public.payments_to_reconcile(10)"))).rows;
+    expect(await list()).toEqual([{ id: s.attempt_id, status: "abandoned", past_window: false }]);
+    await ageAttempt(s.attempt_id, 21);
+    expect(await list()).toEqual([]);
+  });
+});
+
+describe("unverified paid results: reported, to be confirmed", () => {
+  async function tipiAttempt() {
+    await db.pg.query("update portal.services set payment_provider = 'tipi' where id = $1", [SEED.serviceId]);
+    const s = await start([INVOICE_2059]);
+    expect(s.status).toBe("created");
+    return s;
+  }
+
+  test("a paid result the caller cannot vouch for never makes an invoice paid; the invoice is held meanwhile", async () => {
+    const s = await tipiAttempt();
+    const forged = { token: s.tipi_token, refdet: s.refdet, amount: s.amount_cents, resultrans: "P", numauto: "FAUX", verified: false };
+    expect(await apply(forged)).toMatchObject({ outcome: "applied", status: "reported" });
+    expect(await attemptStatus(s.attempt_id)).toEqual({ status: "reported", numauto: "FAUX" });
+    expect((await invoiceStatus(INVOICE_2059)).status).toBe("unpaid");
+    expect(await blockOf("2017-020-002059")).toBe("reported");
+    expect(await start([INVOICE_2059])).toEqual({ status: "refused", reason: "pending" });
+    // Again, or a refusal / abandon from the same unverified source: nothing more.
+    expect(await apply(forged)).toMatchObject({ outcome: "duplicate", status: "reported" });
+    expect(await apply({ ...forged, resultrans: "R" })).toMatchObject({ outcome: "ignored", status: "reported" });
+    expect(await apply({ ...forged, resultrans: "A" })).toMatchObject({ outcome: "ignored", status: "reported" });
+    expect(await events(s.attempt_id)).toEqual(["attempt_created", "result_reported", "result_duplicate", "result_ignored_after_report", "result_ignored_after_report"]);
+  });
+
+  test("the parameter defaults to unverified", async () => {
+    const s = await tipiAttempt();
+    const { rows } = await db.asService((tx) =>
+      tx.query<{ r: { status: string } }>("select public.apply_payment_result('t', null, $1, $2, '004200', $3, 'P', null, null, '{}') as r", [s.tipi_token, s.refdet, s.amount_cents]),
+    );
+    expect(rows[0]!.r.status).toBe("reported");
+  });
+
+  test("DGFiP's own result after a report decides: paid, or refused", async () => {
+    const s = await tipiAttempt();
+    const base = { token: s.tipi_token, refdet: s.refdet, amount: s.amount_cents };
+    await apply({ ...base, resultrans: "P", verified: false });
+    expect(await apply({ ...base, resultrans: "P", numauto: "OK1" })).toMatchObject({ outcome: "applied", status: "paid" });
+    expect((await invoiceStatus(INVOICE_2059)).status).toBe("paid");
+    expect(await events(s.attempt_id)).toContain("result_paid_confirms_report");
+
+    await db.pg.query("update portal.services set payment_provider = 'payfip_ws' where id = $1", [SEED.serviceId]);
+    const t = await startedWithIdop([INVOICE_2410], "idop-contredit");
+    await db.pg.query("update portal.payment_attempts set status = 'reported' where id = $1", [t.attempt_id]);
+    expect(await apply({ idop: t.idop, refdet: t.refdet, amount: t.amount_cents, resultrans: "R" })).toMatchObject({ outcome: "applied", status: "refused" });
+    expect(await blockOf("2017-020-002410")).toBeNull();
+  });
+
+  test("an unverified paid after the attempt expired is reported, not paid; after staff rejected it, ignored", async () => {
+    const s = await tipiAttempt();
+    await ageAttempt(s.attempt_id, 31);
+    await db.asService((tx) => tx.query("select public.expire_payment_attempt($1, 'TIPI')", [s.attempt_id]));
+    const forged = { token: s.tipi_token, refdet: s.refdet, amount: s.amount_cents, resultrans: "P", verified: false };
+    expect(await apply(forged)).toMatchObject({ outcome: "applied", status: "reported" });
+    expect(await events(s.attempt_id)).toContain("result_reported_late_after_expired");
+    expect((await invoiceStatus(INVOICE_2059)).status).toBe("unpaid");
+    await db.asService((tx) => tx.query("select public.reject_reported_payment($1, 'Agent', 'Absent du relevé')", [s.attempt_id]));
+    expect(await apply(forged)).toMatchObject({ outcome: "ignored", status: "rejected" });
+    expect(await blockOf("2017-020-002059")).toBeNull();
+  });
+});
+
+describe("staff: portal.staff_payments_to_confirm, confirm_reported_payment(), reject_reported_payment()", () => {
+  async function reported(ids = [INVOICE_2059]) {
+    await db.pg.query("update portal.services set payment_provider = 'tipi' where id = $1", [SEED.serviceId]);
+    const s = await start(ids);
+    await apply({ token: s.tipi_token, refdet: s.refdet, amount: s.amount_cents, resultrans: "P", numauto: "N1", at: "2026-11-28T10:11:00Z", verified: false });
+    return s;
+  }
+  const review = (fn: "confirm" | "reject", id: string, by: string, reason: string) =>
+    db.asService((tx) => tx.query<{ r: { outcome: string; status?: string } }>(`select public.${fn}_reported_payment($1, $2, $3) as r`, [id, by, reason]));
+
+  test("the view lists reported attempts with what staff need to check them on DGFiP's statement", async () => {
+    await db.pg.query("update portal.services set allow_multiple_invoices = true where id = $1", [SEED.serviceId]);
+    const s = await reported([INVOICE_2059, INVOICE_2410]);
+    const { rows } = await db.asService((tx) => tx.query("select * from portal.staff_payments_to_confirm"));
+    expect(rows).toMatchObject([
+      { attempt_id: s.attempt_id, numcli: "004200", refdet: s.refdet, amount_cents: 24311 + 8750, numauto: "N1", invoice_numbers: ["2017-020-002059", "2017-020-002410"], customer_numbers: ["SISTEC560"] },
+    ]);
+    await expectPermissionDenied(db.asUser(SEED.demoUserId, SEED.demoEmail, (tx) => tx.query("select * from portal.staff_payments_to_confirm")));
+  });
+
+  test("confirm: paid with its invoices, who/when/why recorded and logged; only a reported attempt", async () => {
+    const s = await reported();
+    const { rows } = await review("confirm", s.attempt_id, "Mme Comptable", "Relevé DGFiP du 28/11");
+    expect(rows[0]!.r).toMatchObject({ outcome: "confirmed", status: "paid" });
+    expect(await invoiceStatus(INVOICE_2059)).toEqual({ status: "paid", paid_at: new Date("2026-11-28T10:11:00Z") });
+    const a = await db.pg.query("select status::text as status, reviewed_by, review_reason, reviewed_at is not null as dated from portal.payment_attempts where id = $1", [s.attempt_id]);
+    expect(a.rows[0]).toEqual({ status: "paid", reviewed_by: "Mme Comptable", review_reason: "Relevé DGFiP du 28/11", dated: true });
+    expect(await events(s.attempt_id)).toContain("report_confirmed");
+    expect((await review("confirm", s.attempt_id, "Mme Comptable", "encore")).rows[0]!.r).toMatchObject({ outcome: "not_reported", status: "paid" });
+    expect((await review("reject", "00000000-0000-4000-8000-000000000000", "x", "y")).rows[0]!.r).toEqual({ outcome: "unknown" });
+  });
+
+  test("reject: the invoices are free again; a name and a reason are required", async () => {
+    const s = await reported();
+    await expect(review("reject", s.attempt_id, " ", "raison")).rejects.toThrow(/who|qui/i);
+    await expect(review("reject", s.attempt_id, "Agent", "")).rejects.toThrow(/reason|raison/i);
+    expect((await review("reject", s.attempt_id, "Agent", "Absent du relevé")).rows[0]!.r).toMatchObject({ outcome: "rejected", status: "rejected" });
+    expect((await invoiceStatus(INVOICE_2059)).status).toBe("unpaid");
+    expect((await start([INVOICE_2059])).status).toBe("created");
+  });
+
+  test("residents and anon cannot confirm or reject", async () => {
+    const s = await reported();
+    for (const fn of ["confirm", "reject"]) {
+      const call = `select public.${fn}_reported_payment('${s.attempt_id}', 'moi', 'payé')`;
+      await expectPermissionDenied(db.asUser(SEED.demoUserId, SEED.demoEmail, (tx) => tx.query(call)));
+      await expectPermissionDenied(db.asAnon((tx) => tx.query(call)));
+    }
+  });
+
+  test("the billing import marking the invoices paid settles the report (once all of its invoices are paid)", async () => {
+    await db.pg.query("update portal.services set allow_multiple_invoices = true where id = $1", [SEED.serviceId]);
+    const s = await reported([INVOICE_2059, INVOICE_2410]);
+    const markPaid = (id: string) => db.asService((tx) => tx.query("update portal.invoices set status = 'paid' where id = $1", [id]));
+    await markPaid(INVOICE_2059);
+    expect(await attemptStatus(s.attempt_id)).toMatchObject({ status: "reported" });
+    await markPaid(INVOICE_2410);
+    const a = await db.pg.query("select status::text as status, reviewed_by from portal.payment_attempts where id = $1", [s.attempt_id]);
+    expect(a.rows[0]).toEqual({ status: "paid", reviewed_by: "import de la facturation" });
+    expect(await events(s.attempt_id)).toContain("report_settled_by_billing");
+  });
+
+  test("an invoice a portal payment paid does not settle another report on it (a second payment is for staff)", async () => {
+    const s = await reported();
+    // An earlier attempt on the same invoice, paid through the portal (recorded late, say).
+    await db.pg.query(
+      `with a as (insert into portal.payment_attempts (service_id, account_id, refdet, amount_cents, provider, numcli, saisie, status)
+                  values ($1, $2, 'AUTRE2017020002059', 24311, 'tipi', '004200', 'T', 'paid') returning id)
+       insert into portal.payment_attempt_invoices (attempt_id, invoice_id, amount_cents) select id, $3, 24311 from a`,
+      [SEED.serviceId, SEED.demoUserId, INVOICE_2059],
+    );
+    await db.asService((tx) => tx.query("update portal.invoices set status = 'paid' where id = $1", [INVOICE_2059]));
+    expect(await attemptStatus(s.attempt_id)).toMatchObject({ status: "reported" });
+  });
+});
+
+describe("saisie per provider (eopayment: PayFiP T/X/W, classic TIPI T/X/A and M)", () => {
+  const set = (provider: string, saisie: string) =>
+    db.asService((tx) => tx.query("update portal.services set payment_provider = $2, saisie = $3 where id = $1", [SEED.serviceId, provider, saisie]));
+
+  test("PayFiP accepts T, X, W; classic TIPI T, X, A, M; nothing else", async () => {
+    for (const saisie of ["T", "X", "W"]) await expect(set("payfip_ws", saisie)).resolves.toBeDefined();
+    for (const saisie of ["T", "X", "A", "M"]) await expect(set("tipi", saisie)).resolves.toBeDefined();
+    for (const [provider, saisie] of [["payfip_ws", "A"], ["payfip_ws", "M"], ["tipi", "W"], ["tipi", "Z"], ["payfip_ws", "t"]]) {
+      await expect(set(provider!, saisie!)).rejects.toThrow(/saisie/);
+    }
+  });
+});
+
+describe("my_invoice_payment(): the invoice page's payment state", () => {
+  const state = async (id: string, user: string = SEED.demoUserId, email: string = SEED.demoEmail) =>
+    (await db.asUser(user, email, (tx) => tx.query<{ block: string | null; retry_after: Date | null; attempt_id: string | null }>("select * from public.my_invoice_payment($1)", [id]))).rows;
+
+  test("pending: when it can be retried; reported: no time; another resident's invoice: no row", async () => {
+    expect(await state(INVOICE_2059)).toEqual([{ block: null, retry_after: null, attempt_id: null }]);
+    const s = await startedWithIdop();
+    const [pending] = await state(INVOICE_2059);
+    expect(pending).toMatchObject({ block: "pending", attempt_id: s.attempt_id });
+    const { rows } = await db.pg.query<{ expires_at: Date }>("select expires_at from portal.payment_attempts where id = $1", [s.attempt_id]);
+    expect(pending!.retry_after).toEqual(rows[0]!.expires_at);
+    await db.pg.query("update portal.payment_attempts set status = 'reported' where id = $1", [s.attempt_id]);
+    expect(await state(INVOICE_2059)).toEqual([{ block: "reported", retry_after: null, attempt_id: s.attempt_id }]);
+    const other = await createAuthUser(db, "autre@exemple.fr");
+    expect(await state(INVOICE_2059, other, "autre@exemple.fr")).toEqual([]);
+  });
+});

@@ -79,10 +79,13 @@ describe("public functions and their grants", () => {
     "set_payment_idop(p_attempt_id uuid, p_idop text)": ["authenticated", "postgres"],
     "fail_payment_start(p_attempt_id uuid, p_reason text)": ["authenticated", "postgres"],
     "my_payment_attempt(p_attempt_id uuid, p_idop text)": ["authenticated", "postgres"],
-    "apply_payment_result(p_source text, p_idop text, p_tipi_token text, p_refdet text, p_numcli text, p_amount_cents bigint, p_resultrans text, p_numauto text, p_transaction_at timestamp with time zone, p_payload jsonb)":
+    "apply_payment_result(p_source text, p_idop text, p_tipi_token text, p_refdet text, p_numcli text, p_amount_cents bigint, p_resultrans text, p_numauto text, p_transaction_at timestamp with time zone, p_payload jsonb, p_source_verified boolean)":
       ["postgres", "service_role"],
     "expire_payment_attempt(p_attempt_id uuid, p_reason text)": ["postgres", "service_role"],
     "payments_to_reconcile(p_limit integer)": ["postgres", "service_role"],
+    "my_invoice_payment(p_invoice_id uuid)": ["authenticated", "postgres"],
+    "confirm_reported_payment(p_attempt_id uuid, p_by text, p_reason text)": ["postgres", "service_role"],
+    "reject_reported_payment(p_attempt_id uuid, p_by text, p_reason text)": ["postgres", "service_role"],
     "import_services()": ["postgres", "service_role"],
     "import_customers(p_numcli text, p_rows jsonb, p_dry_run boolean)": ["postgres", "service_role"],
     "import_invoices(p_numcli text, p_rows jsonb, p_dry_run boolean)": ["postgres", "service_role"],

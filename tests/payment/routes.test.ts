@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { Database } from "~/.server/embedded/database";
 import type { Backend } from "~/.server/ports";
 import type { DgfipSimulator } from "~/.server/payment/simulator";
+import { formatRetryTime } from "~/.server/accounts";
 import { runReconciliation } from "~/.server/payment/reconcile";
 import * as detail from "~/routes/_espace.factures_.$id/route";
 import * as selection from "~/routes/_espace.paiement/route";
@@ -34,9 +35,14 @@ const server = setupServer(
     notifications++;
     return notification.action({ request, params: {}, context: {} });
   }),
-  http.post(`${ORIGIN}/paiement/resultat-tipi/:jeton`, async ({ request, params }) =>
-    tipiResult.action({ request, params: { jeton: String(params.jeton) }, context: {} }),
-  ),
+  // The simulator posts urlcl from the server itself: the HTTP server would record its loopback
+  // address (server/node.js sets x-client-ip from the socket), trusted in the embedded default.
+  http.post(`${ORIGIN}/paiement/resultat-tipi/:jeton`, async ({ request, params }) => {
+    const headers = new Headers(request.headers);
+    headers.set("x-client-ip", "127.0.0.1");
+    const body = await request.text();
+    return tipiResult.action({ request: new Request(request.url, { method: "POST", headers, body }), params: { jeton: String(params.jeton) }, context: {} });
+  }),
 );
 let notifications = 0;
 
@@ -94,10 +100,20 @@ async function payOnSimulator(idopUrl: string, decision: "P" | "R" | "A", contro
 describe("invoice page", () => {
   it("offers « Payer la facture » to /paiement?facture=<id> for an unpaid invoice, the suspension message otherwise", async () => {
     const r = await demo.call(detail.loader, `/factures/${INVOICE_2059}`, undefined, { id: INVOICE_2059 });
-    expect(r.data).toMatchObject({ status: "unpaid", paymentSuspended: false, id: INVOICE_2059 });
+    expect(r.data).toMatchObject({ status: "unpaid", paymentSuspended: false, id: INVOICE_2059, payment: null });
     await setService("payment_suspended = true");
     const suspended = await demo.call(detail.loader, `/factures/${INVOICE_2059}`, undefined, { id: INVOICE_2059 });
     expect(suspended.data).toMatchObject({ paymentSuspended: true });
+  });
+
+  it("while a payment is pending: « Paiement en cours » with when it can be retried, and a link to the payment", async () => {
+    await startFor([INVOICE_2059]);
+    const { rows } = await db.pg.query<{ id: string; expires_at: Date }>("select id, expires_at from portal.payment_attempts");
+    const r = await demo.call(detail.loader, `/factures/${INVOICE_2059}`, undefined, { id: INVOICE_2059 });
+    expect(r.data).toMatchObject({
+      status: "unpaid",
+      payment: { state: "pending", retryAt: formatRetryTime(rows[0]!.expires_at), attemptHref: `/paiement/retour?tentative=${rows[0]!.id}` },
+    });
   });
 });
 
@@ -176,14 +192,30 @@ describe("PayFiP web service through the simulator", () => {
     expect(await status(INVOICE_2059)).toBe("paid");
   });
 
-  it("refused and abandoned leave the invoice unpaid and payable again", async () => {
-    for (const [decision, expected] of [["R", "refused"], ["A", "abandoned"]] as const) {
-      const started = (await startFor([INVOICE_2059])) as Response;
-      const { idop } = await payOnSimulator(started.headers.get("location")!, decision);
-      expect(await status(INVOICE_2059)).toBe("unpaid");
-      const page = await demo.call(retour.loader, `/paiement/retour?idop=${idop}`);
-      expect(page.data).toMatchObject({ status: expected, retryHref: `/paiement?facture=${INVOICE_2059}` });
-    }
+  it("refused leaves the invoice unpaid and payable again at once", async () => {
+    const started = (await startFor([INVOICE_2059])) as Response;
+    const { idop } = await payOnSimulator(started.headers.get("location")!, "R");
+    expect(await status(INVOICE_2059)).toBe("unpaid");
+    const page = await demo.call(retour.loader, `/paiement/retour?idop=${idop}`);
+    expect(page.data).toMatchObject({ status: "refused", retryHref: `/paiement?facture=${INVOICE_2059}`, retryAt: null });
+    expect((await demo.call(selection.loader, `/paiement?facture=${INVOICE_2059}`)).data).toMatchObject({ selected: [INVOICE_2059] });
+  });
+
+  it("abandoned: the invoice stays unpaid but held until 20 minutes after the start (the idOp may still be paid)", async () => {
+    const started = (await startFor([INVOICE_2059])) as Response;
+    const { idop } = await payOnSimulator(started.headers.get("location")!, "A");
+    expect(await status(INVOICE_2059)).toBe("unpaid");
+    const { rows } = await db.pg.query<{ created_at: Date }>("select created_at from portal.payment_attempts");
+    const until = formatRetryTime(new Date(rows[0]!.created_at.getTime() + 20 * 60_000));
+    const page = await demo.call(retour.loader, `/paiement/retour?idop=${idop}`);
+    expect(page.data).toMatchObject({ status: "abandoned", retryAt: until });
+    const invoice = await demo.call(detail.loader, `/factures/${INVOICE_2059}`, undefined, { id: INVOICE_2059 });
+    expect(invoice.data).toMatchObject({ payment: { state: "pending", retryAt: until } });
+    expect((await demo.call(selection.loader, `/paiement?facture=${INVOICE_2059}`)).data).toMatchObject({ selected: [] });
+    // After the window: payable again.
+    await db.pg.query("update portal.payment_attempts set created_at = created_at - interval '21 minutes', expires_at = expires_at - interval '21 minutes'");
+    expect((await demo.call(retour.loader, `/paiement/retour?idop=${idop}`)).data).toMatchObject({ status: "abandoned", retryAt: null });
+    expect((await demo.call(selection.loader, `/paiement?facture=${INVOICE_2059}`)).data).toMatchObject({ selected: [INVOICE_2059] });
   });
 
   it("late result: the return page says « en cours de confirmation » until PayFiP knows, then paid", async () => {

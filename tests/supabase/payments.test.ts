@@ -121,12 +121,26 @@ describe("Supabase ResidentDataPort: payments", () => {
   });
 });
 
+describe("Supabase ResidentDataPort: the invoice page's payment state", () => {
+  it("invoicePayment maps my_invoice_payment, as the resident; no row is null", async () => {
+    server.use(
+      userHandler(),
+      rpc("my_invoice_payment", () => HttpResponse.json([{ block: "pending", retry_after: "2026-11-28T10:20:00+00:00", attempt_id: "a1" }])),
+    );
+    const data = await resident();
+    await expect(data.invoicePayment(INVOICE_ID)).resolves.toEqual({ block: "pending", retryAfter: "2026-11-28T10:20:00.000Z", attemptId: "a1" });
+    expect(seen[0]).toMatchObject({ path: "/rest/v1/rpc/my_invoice_payment", ...asResident, body: { p_invoice_id: INVOICE_ID } });
+    server.use(rpc("my_invoice_payment", () => HttpResponse.json([])));
+    await expect(data.invoicePayment(INVOICE_ID)).resolves.toBeNull();
+  });
+});
+
 describe("Supabase PaymentResultsPort (service role)", () => {
   it("apply sends every field of the result with the service role and maps the outcome", async () => {
     server.use(rpc("apply_payment_result", () => HttpResponse.json({ outcome: "applied", status: "paid", attempt_id: "a1" })));
     const outcome = await backend.paymentResults.apply({
       source: "payfip_notification", idop: "I", tipiToken: null, refdet: "R", numcli: "004200", amountCents: 24311, resultrans: "P",
-      numauto: "N", transactionAt: "2026-11-28T10:11:00.000Z", payload: { idOp: "I" },
+      numauto: "N", transactionAt: "2026-11-28T10:11:00.000Z", payload: { idOp: "I" }, sourceVerified: true,
     });
     expect(outcome).toEqual({ outcome: "applied", status: "paid", attemptId: "a1" });
     expect(seen[0]).toMatchObject({
@@ -134,17 +148,19 @@ describe("Supabase PaymentResultsPort (service role)", () => {
       ...asServiceRole,
       body: {
         p_source: "payfip_notification", p_idop: "I", p_tipi_token: null, p_refdet: "R", p_numcli: "004200", p_amount_cents: 24311,
-        p_resultrans: "P", p_numauto: "N", p_transaction_at: "2026-11-28T10:11:00.000Z", p_payload: { idOp: "I" },
+        p_resultrans: "P", p_numauto: "N", p_transaction_at: "2026-11-28T10:11:00.000Z", p_payload: { idOp: "I" }, p_source_verified: true,
       },
     });
   });
 
   it("toReconcile and expire use the service role; a refusal of PostgREST is an adapter error", async () => {
     server.use(
-      rpc("payments_to_reconcile", () => HttpResponse.json([{ id: "a1", provider: "payfip_ws", idop: "I", refdet: "R", created_at: "x", expires_at: "y", past_window: true }])),
+      rpc("payments_to_reconcile", () =>
+        HttpResponse.json([{ id: "a1", provider: "payfip_ws", idop: "I", refdet: "R", status: "pending", created_at: "x", expires_at: "y", past_window: true }]),
+      ),
       rpc("expire_payment_attempt", () => HttpResponse.json(true)),
     );
-    await expect(backend.paymentResults.toReconcile(50)).resolves.toEqual([{ id: "a1", provider: "payfip_ws", idop: "I", refdet: "R", pastWindow: true }]);
+    await expect(backend.paymentResults.toReconcile(50)).resolves.toEqual([{ id: "a1", provider: "payfip_ws", idop: "I", refdet: "R", status: "pending", pastWindow: true }]);
     await expect(backend.paymentResults.expire("a1", "P1")).resolves.toBe(true);
     expect(seen.map((s) => [s.path, s.body, s.authorization])).toEqual([
       ["/rest/v1/rpc/payments_to_reconcile", { p_limit: 50 }, asServiceRole.authorization],
@@ -153,7 +169,7 @@ describe("Supabase PaymentResultsPort (service role)", () => {
 
     server.use(rpc("apply_payment_result", () => HttpResponse.json({ code: "42501", details: null, hint: null, message: "permission denied" }, { status: 403 })));
     const error = await backend.paymentResults
-      .apply({ source: "x", idop: "I", tipiToken: null, refdet: null, numcli: null, amountCents: null, resultrans: null, numauto: null, transactionAt: null, payload: {} })
+      .apply({ source: "x", idop: "I", tipiToken: null, refdet: null, numcli: null, amountCents: null, resultrans: null, numauto: null, transactionAt: null, payload: {}, sourceVerified: true })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SupabaseAdapterError);
   });

@@ -61,3 +61,83 @@ export async function addService(db: Database, numcli: string, name: string): Pr
   );
   return rows[0]!.created ? "created" : "renamed";
 }
+
+/* ------------------------------------------------------------- reported payments to confirm */
+
+/** A payment reported but not verified (portal.staff_payments_to_confirm), for staff to check on DGFiP's statement. */
+export interface ReportedPayment {
+  attemptId: string;
+  reportedAt: Date;
+  serviceName: string;
+  numcli: string;
+  refdet: string;
+  amountCents: number;
+  numauto: string | null;
+  transactionAt: Date | null;
+  invoiceNumbers: string[];
+  customerNumbers: string[];
+  /** The address the "paid" came from (not one of DGFiP's). */
+  sourceAddress: string | null;
+}
+
+export async function listReportedPayments(db: Database): Promise<ReportedPayment[]> {
+  const { rows } = await db.asService((tx) =>
+    tx.query<{
+      attempt_id: string; reported_at: Date; service_name: string; numcli: string; refdet: string; amount_cents: number | string;
+      numauto: string | null; transaction_at: Date | null; invoice_numbers: string[]; customer_numbers: string[]; source_address: string | null;
+    }>("select * from portal.staff_payments_to_confirm"),
+  );
+  return rows.map((r) => ({
+    attemptId: r.attempt_id,
+    reportedAt: r.reported_at,
+    serviceName: r.service_name,
+    numcli: r.numcli,
+    refdet: r.refdet,
+    amountCents: Number(r.amount_cents),
+    numauto: r.numauto,
+    transactionAt: r.transaction_at,
+    invoiceNumbers: r.invoice_numbers,
+    customerNumbers: r.customer_numbers,
+    sourceAddress: r.source_address,
+  }));
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The attempt named by its id or its refdet (the reference on DGFiP's statement). */
+async function attemptIdOf(db: Database, ref: string): Promise<string> {
+  const value = ref.trim();
+  const { rows } = await db.asService((tx) =>
+    tx.query<{ id: string }>(
+      UUID.test(value) ? "select id from portal.payment_attempts where id = $1::uuid" : "select id from portal.payment_attempts where refdet = $1",
+      [value],
+    ),
+  );
+  if (!rows[0]) throw new AdminError(`Paiement ${value} inconnu : « npm run admin -- paiements a-confirmer » affiche les paiements à confirmer (identifiant ou référence refdet).`);
+  return rows[0].id;
+}
+
+async function review(db: Database, fn: "confirm" | "reject", ref: string, by: string, reason: string): Promise<string> {
+  if (by.trim() === "" || by.trim().length > 200) throw new AdminError("Indiquez qui décide (200 caractères au plus).");
+  if (reason.trim() === "" || reason.trim().length > 1000) throw new AdminError("Indiquez la raison de la décision (1 000 caractères au plus), entre guillemets.");
+  const id = await attemptIdOf(db, ref);
+  const { rows } = await db.asService((tx) =>
+    tx.query<{ r: { outcome: string; status?: string } }>(`select public.${fn}_reported_payment($1, $2, $3) as r`, [id, by.trim(), reason.trim()]),
+  );
+  const outcome = rows[0]!.r;
+  if (outcome.outcome === "not_reported") {
+    throw new AdminError(`Le paiement ${ref.trim()} n'est pas un paiement signalé à confirmer (état : ${outcome.status}).`);
+  }
+  if (outcome.outcome !== "confirmed" && outcome.outcome !== "rejected") throw new AdminError(`Paiement ${ref.trim()} inconnu.`);
+  return id;
+}
+
+/** Staff saw the payment on DGFiP's statement: the attempt and its invoices become paid. Returns the attempt id. */
+export function confirmReportedPayment(db: Database, ref: string, by: string, reason: string): Promise<string> {
+  return review(db, "confirm", ref, by, reason);
+}
+
+/** No such payment on DGFiP's statement: the invoices are payable again. Returns the attempt id. */
+export function rejectReportedPayment(db: Database, ref: string, by: string, reason: string): Promise<string> {
+  return review(db, "reject", ref, by, reason);
+}

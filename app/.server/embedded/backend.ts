@@ -24,10 +24,12 @@ import { DgfipSimulator } from "../payment/simulator";
 import {
   applyArgs,
   toAttemptToReconcile,
+  toInvoicePaymentState,
   toOutcome,
   toPayableInvoice,
   toPaymentAttempt,
   toStartPaymentResult,
+  type InvoicePaymentRow,
   type PayableInvoiceRow,
   type PaymentAttemptRow,
   type ReconcileRow,
@@ -72,8 +74,8 @@ export function createEmbeddedPaymentResults(db: Database): PaymentResultsPort {
       const a = applyArgs(input);
       const { rows } = await db.asService((tx) =>
         tx.query<{ r: Parameters<typeof toOutcome>[0] }>(
-          "select public.apply_payment_result($1, $2, $3, $4, $5, $6, $7, $8, $9::timestamptz, $10::jsonb) as r",
-          [a.p_source, a.p_idop, a.p_tipi_token, a.p_refdet, a.p_numcli, a.p_amount_cents, a.p_resultrans, a.p_numauto, a.p_transaction_at, JSON.stringify(a.p_payload)],
+          "select public.apply_payment_result($1, $2, $3, $4, $5, $6, $7, $8, $9::timestamptz, $10::jsonb, $11) as r",
+          [a.p_source, a.p_idop, a.p_tipi_token, a.p_refdet, a.p_numcli, a.p_amount_cents, a.p_resultrans, a.p_numauto, a.p_transaction_at, JSON.stringify(a.p_payload), a.p_source_verified],
         ),
       );
       return toOutcome(rows[0]!.r);
@@ -86,7 +88,10 @@ export function createEmbeddedPaymentResults(db: Database): PaymentResultsPort {
     },
     async toReconcile(limit) {
       const { rows } = await db.asService((tx) =>
-        tx.query<ReconcileRow>("select id, provider::text as provider, idop, refdet, past_window from public.payments_to_reconcile($1)", [limit]),
+        tx.query<ReconcileRow>(
+          "select id, provider::text as provider, idop, refdet, status::text as status, past_window from public.payments_to_reconcile($1)",
+          [limit],
+        ),
       );
       return rows.map(toAttemptToReconcile);
     },
@@ -300,6 +305,12 @@ export function createEmbeddedResidentData(db: Database, user: SessionUser): Res
         ),
       );
       return rows[0] ? toPaymentAttempt(rows[0]) : null;
+    },
+    async invoicePayment(invoiceId) {
+      const { rows } = await db.asUser(user.id, user.email, (tx) =>
+        tx.query<InvoicePaymentRow>("select block, retry_after, attempt_id from public.my_invoice_payment($1::uuid)", [invoiceId]),
+      );
+      return rows[0] ? toInvoicePaymentState(rows[0]) : null;
     },
   };
 }

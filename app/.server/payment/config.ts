@@ -1,4 +1,5 @@
 import type { Env } from "../env";
+import { LOOPBACK_SOURCES, parseSourceList, type AddressRange } from "./trust";
 
 /**
  * Where the payment provider lives. Production defaults are DGFiP's (shared/PAYFIP.md); the
@@ -58,3 +59,15 @@ export const CALLBACK_PATHS = {
   return: "/paiement/retour",
   tipiResult: "/paiement/resultat-tipi/",
 } as const;
+
+/**
+ * Where classic TIPI results are believed from (app/.server/payment/trust.ts): TIPI_TRUSTED_SOURCES
+ * (validated at start-up by app/.server/env.ts; `none`: nobody), else the loopback in the embedded
+ * default, whose simulator posts urlcl from the server itself, and nobody with Supabase: set
+ * DGFiP's addresses there (docs/payment.md).
+ */
+export function tipiTrustedSources(config: Env): AddressRange[] {
+  const configured = config.TIPI_TRUSTED_SOURCES;
+  if (configured?.toLowerCase() === "none") return [];
+  return parseSourceList(configured ?? (config.backend === "embedded" ? LOOPBACK_SOURCES : "")).ranges;
+}

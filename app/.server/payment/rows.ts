@@ -1,5 +1,6 @@
 import type {
   AttemptToReconcile,
+  InvoicePaymentState,
   PayableInvoice,
   PaymentAttempt,
   PaymentResultOutcome,
@@ -144,6 +145,7 @@ export interface ReconcileRow {
   provider: AttemptToReconcile["provider"];
   idop: string | null;
   refdet: string;
+  status: AttemptToReconcile["status"];
   past_window: boolean;
 }
 
@@ -152,7 +154,20 @@ export const toAttemptToReconcile = (r: ReconcileRow): AttemptToReconcile => ({
   provider: r.provider,
   idop: r.idop,
   refdet: r.refdet,
+  status: r.status,
   pastWindow: r.past_window,
+});
+
+export interface InvoicePaymentRow {
+  block: InvoicePaymentState["block"];
+  retry_after: Instant | null;
+  attempt_id: string | null;
+}
+
+export const toInvoicePaymentState = (r: InvoicePaymentRow): InvoicePaymentState => ({
+  block: r.block,
+  retryAfter: isoOrNull(r.retry_after),
+  attemptId: r.attempt_id,
 });
 
 /** apply_payment_result's parameters, named as PostgREST wants them (and in SQL order). */
@@ -168,5 +183,6 @@ export function applyArgs(input: import("../ports").PaymentResultInput) {
     p_numauto: input.numauto,
     p_transaction_at: input.transactionAt,
     p_payload: input.payload,
+    p_source_verified: input.sourceVerified,
   };
 }

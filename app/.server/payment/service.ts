@@ -7,7 +7,9 @@ import { montantOf, parseMontant, parseTipiResult, tipiFields, transactionInstan
  * The payment flow, the same for both backends: the rules are SQL (start_payment,
  * apply_payment_result, expire_payment_attempt); this module talks to the provider and passes
  * what it answered to SQL. A result is only ever taken from PayFiP's SOAP answer, or (classic
- * TIPI) from a post that carries the attempt's token and is checked against it in SQL.
+ * TIPI) from a post that carries the attempt's token and is checked against it in SQL; such a
+ * post makes invoices paid only when it came from an address of TIPI_TRUSTED_SOURCES, else a
+ * "paid" is recorded as reported for staff (docs/decisions/0013-tipi-trust-and-abandon-window.md).
  */
 export function payfipClientFor(urls: PaymentUrls): PayfipClient {
   return createPayfipClient({ url: urls.payfipWs });
@@ -104,12 +106,24 @@ export async function confirmPayfip(results: PaymentResultsPort, client: PayfipC
     numauto: detail.numauto || null,
     transactionAt: transactionInstant(detail.dattrans, detail.heurtrans),
     payload: { ...detail },
+    // The server's own SOAP answer from PayFiP: DGFiP's word.
+    sourceVerified: true,
   });
   return { kind: "result", outcome, resultrans: detail.resultrans };
 }
 
-/** A classic TIPI result posted to urlcl: only the token in the path says which attempt. */
-export async function applyTipiResult(results: PaymentResultsPort, token: string, received: URLSearchParams, source: string): Promise<PaymentResultOutcome> {
+/**
+ * A classic TIPI result posted to urlcl: only the token in the path says which attempt.
+ * `from`: the client address as the HTTP server recorded it, and whether it is one of DGFiP's
+ * (TIPI_TRUSTED_SOURCES, app/.server/payment/trust.ts); it is logged with the result.
+ */
+export async function applyTipiResult(
+  results: PaymentResultsPort,
+  token: string,
+  received: URLSearchParams,
+  source: string,
+  from: { address: string; trusted: boolean },
+): Promise<PaymentResultOutcome> {
   // TIPI's fields are printable text: a pair carrying a NUL (which PostgreSQL text cannot hold)
   // or another control character is dropped, so such a result is simply incomplete.
   // eslint-disable-next-line no-control-regex
@@ -125,7 +139,11 @@ export async function applyTipiResult(results: PaymentResultsPort, token: string
     resultrans: r.resultrans,
     numauto: r.numauto,
     transactionAt: transactionInstant(r.dattrans, r.heurtrans),
-    payload: Object.fromEntries([...params].filter(([k]) => k.length <= 40).slice(0, 30)),
+    payload: {
+      ...Object.fromEntries([...params].filter(([k]) => k.length <= 40 && k !== "client_address").slice(0, 30)),
+      client_address: from.address.slice(0, 64),
+    },
+    sourceVerified: from.trusted,
   });
 }
 
@@ -140,8 +158,9 @@ export interface ReconcileSummary {
 /**
  * The reconciliation job: every attempt still pending is asked about (PayFiP), and expired once
  * past its window when PayFiP has no result (P5) or does not know the idOp (P1), or when it is a
- * classic TIPI attempt (nothing to ask). A payment therefore never depends on the resident coming
- * back, and invoices never stay locked.
+ * classic TIPI attempt (nothing to ask). A PayFiP attempt abandoned within its window is asked
+ * about too: a payment may still come on its idOp. A payment therefore never depends on the
+ * resident coming back, and invoices never stay locked.
  */
 export async function reconcilePayments(
   backend: Pick<Backend, "paymentResults">,
@@ -156,8 +175,16 @@ export async function reconcilePayments(
     if (attempt.provider === "payfip_ws" && attempt.idop) {
       const confirmed = await confirmPayfip(backend.paymentResults, client, attempt.idop, "reconcile");
       if (confirmed.kind === "result") {
-        if (confirmed.outcome.outcome === "applied" || confirmed.outcome.outcome === "duplicate") summary.settled++;
+        // Abandoned within its window: PayFiP still says A; asked again until the window ends.
+        if (attempt.status === "abandoned" && confirmed.outcome.status === "abandoned") summary.waiting++;
+        else if (confirmed.outcome.outcome === "applied" || confirmed.outcome.outcome === "duplicate") summary.settled++;
         else summary.errors++; // rejected (mismatch): left pending and logged for staff
+        continue;
+      }
+      if (attempt.status !== "pending") {
+        // Abandoned within its window: nothing to expire; PayFiP is asked again on the next run.
+        if (confirmed.kind === "error") summary.errors++;
+        else summary.waiting++;
         continue;
       }
       if (confirmed.kind === "error") {

@@ -2,9 +2,11 @@ import type { SupabaseClient } from "@supabase/supabase-js";
 import type { ContactService, CustomerSummary, InvoiceCounts, InvoiceDetail, InvoiceRow, InvoiceStatus, PaperStatus, ResidentDataPort } from "../ports";
 import { rpcError, SupabaseAdapterError } from "./errors";
 import {
+  toInvoicePaymentState,
   toPayableInvoice,
   toPaymentAttempt,
   toStartPaymentResult,
+  type InvoicePaymentRow,
   type PayableInvoiceRow,
   type PaymentAttemptRow,
   type StartPaymentJson,
@@ -144,6 +146,11 @@ export function createSupabaseResidentData(client: () => Promise<SupabaseClient>
     async paymentAttempt({ attemptId, idop }) {
       const rows = await rpcRows<PaymentAttemptRow>(client, "my_payment_attempt", { p_attempt_id: attemptId ?? null, p_idop: idop ?? null });
       return rows[0] ? toPaymentAttempt(rows[0]) : null;
+    },
+
+    async invoicePayment(invoiceId) {
+      const rows = await rpcRows<InvoicePaymentRow>(client, "my_invoice_payment", { p_invoice_id: invoiceId });
+      return rows[0] ? toInvoicePaymentState(rows[0]) : null;
     },
   };
 }

@@ -3,6 +3,7 @@ import type { MetaFunction } from "@remix-run/react";
 import { data } from "@remix-run/server-runtime";
 import { isRouteErrorResponse, Link, useLoaderData, useRouteError } from "@remix-run/react";
 import { z } from "zod";
+import { formatRetryTime } from "~/.server/accounts";
 import { requireResident } from "~/.server/resident";
 import { Notice } from "~/components/form";
 import { formatDate, formatDayInFrance, formatEuros } from "~/utils/format";
@@ -20,6 +21,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const parsed = ParamsSchema.safeParse(params);
   const invoice = parsed.success ? await resident.myInvoice(parsed.data.id.toLowerCase()) : null;
   if (!invoice) throw new Response("Facture introuvable", { status: 404, headers: accounts.headers });
+  // An unpaid invoice may be held by a payment under way, or by a reported one waiting for staff
+  // (SQL public.my_invoice_payment): no « Payer la facture » then.
+  const state = invoice.status === "unpaid" ? await resident.invoicePayment(invoice.id) : null;
+  const attemptHref = state?.attemptId ? `/paiement/retour?tentative=${state.attemptId}` : null;
+  const payment =
+    state?.block === "reported"
+      ? { state: "reported" as const, retryAt: null, attemptHref }
+      : state?.block === "pending"
+        ? { state: "pending" as const, retryAt: state.retryAfter ? formatRetryTime(new Date(state.retryAfter)) : null, attemptHref }
+        : null;
   return data(
     {
       id: invoice.id,
@@ -35,6 +46,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       serviceName: invoice.serviceName,
       paymentSuspended: invoice.paymentSuspended,
       hasPdf: invoice.hasPdf,
+      payment,
       backTo: `/factures?onglet=${tabOfStatus(invoice.status).slug}`,
     },
     { headers: accounts.headers },
@@ -98,13 +110,30 @@ export default function Facture() {
         ) : (
           <p>Le PDF de cette facture n&apos;est pas disponible. Si vous en avez besoin, écrivez au service depuis la rubrique « Contact ».</p>
         )}
-        <PaymentAction id={invoice.id} status={invoice.status} paymentSuspended={invoice.paymentSuspended} />
+        <PaymentAction id={invoice.id} status={invoice.status} paymentSuspended={invoice.paymentSuspended} payment={invoice.payment} />
       </section>
     </section>
   );
 }
 
-function PaymentAction({ id, status, paymentSuspended }: { id: string; status: "unpaid" | "paid" | "treasury"; paymentSuspended: boolean }) {
+interface PaymentUnderWay {
+  state: "pending" | "reported";
+  /** « 14 h 35 » (or « le 30/11/2026 à 14 h 35 »): when the attempt stops holding the invoice. */
+  retryAt: string | null;
+  attemptHref: string | null;
+}
+
+function PaymentAction({
+  id,
+  status,
+  paymentSuspended,
+  payment,
+}: {
+  id: string;
+  status: "unpaid" | "paid" | "treasury";
+  paymentSuspended: boolean;
+  payment: PaymentUnderWay | null;
+}) {
   if (status === "paid") return <p>Cette facture est réglée : vous n&apos;avez rien à payer.</p>;
   if (status === "treasury") {
     return (
@@ -114,6 +143,7 @@ function PaymentAction({ id, status, paymentSuspended }: { id: string; status: "
       </div>
     );
   }
+  if (payment) return <PaymentInProgress payment={payment} />;
   // Unpaid: the selection screen, with this invoice preselected (SPEC "Pay").
   if (paymentSuspended) return <Notice tone="info">Le paiement a été temporairement suspendu.</Notice>;
   return (
@@ -125,6 +155,41 @@ function PaymentAction({ id, status, paymentSuspended }: { id: string; status: "
         Payer la facture
       </Link>
     </p>
+  );
+}
+
+/** A payment under way or reported holds the invoice: say so, and when it can be paid again. */
+function PaymentInProgress({ payment }: { payment: PaymentUnderWay }) {
+  const link = payment.attemptHref ? (
+    <p className="mt-2">
+      <Link to={payment.attemptHref} className={linkClass}>
+        Voir ce paiement
+      </Link>
+    </p>
+  ) : null;
+  if (payment.state === "reported") {
+    return (
+      <div className="rounded border-l-4 border-sky-700 bg-sky-50 p-3 text-sky-950" data-testid="payment-in-progress" data-state="reported">
+        <p className="font-semibold">Paiement signalé, en attente de confirmation par le service</p>
+        <p className="mt-2">
+          Un paiement de cette facture nous a été signalé. Le service doit le vérifier auprès de la DGFiP : d&apos;ici là, ne la payez pas une
+          seconde fois.
+        </p>
+        {link}
+      </div>
+    );
+  }
+  return (
+    <div className="rounded border-l-4 border-sky-700 bg-sky-50 p-3 text-sky-950" data-testid="payment-in-progress" data-state="pending">
+      <p className="font-semibold">Paiement en cours</p>
+      <p className="mt-2">
+        Un paiement de cette facture est en cours auprès de la DGFiP.{" "}
+        {payment.retryAt
+          ? `S'il n'aboutit pas, vous pourrez la payer à nouveau à partir de ${payment.retryAt}.`
+          : "S'il n'aboutit pas, vous pourrez la payer à nouveau d'ici une demi-heure au plus."}
+      </p>
+      {link}
+    </div>
   );
 }
 

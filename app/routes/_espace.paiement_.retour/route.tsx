@@ -9,6 +9,7 @@ import { env } from "~/.server/env";
 import { paymentUrls, portalOrigin } from "~/.server/payment/config";
 import { fieldAnyCase } from "~/.server/payment/protocol";
 import { confirmPayfip, payfipClientFor } from "~/.server/payment/service";
+import { formatRetryTime } from "~/.server/accounts";
 import { requireResident } from "~/.server/resident";
 import { formatEuros } from "~/utils/format";
 import { selectionHref } from "~/utils/payment";
@@ -64,10 +65,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
   if (!attempt) {
     return data(
-      { status: "unknown" as const, amount: null, numbers: [] as string[], retryHref: "/paiement", refreshHref: null, numauto: null },
+      { status: "unknown" as const, amount: null, numbers: [] as string[], retryHref: "/paiement", refreshHref: null, numauto: null, retryAt: null },
       { headers: noStore(accounts.headers) },
     );
   }
+  // Abandoned within the idOp's window: the invoices stay held until expiresAt (SQL
+  // portal.payment_attempt_holds); the page says when they can be paid again.
+  const held = attempt.status === "abandoned" && new Date(attempt.expiresAt).getTime() > Date.now();
   return data(
     {
       status: attempt.status,
@@ -76,6 +80,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       numauto: attempt.numauto,
       retryHref: selectionHref(attempt.invoiceIds),
       refreshHref: `/paiement/retour?tentative=${attempt.id}`,
+      retryAt: held ? formatRetryTime(new Date(attempt.expiresAt)) : null,
     },
     { headers: noStore(accounts.headers) },
   );
@@ -115,6 +120,8 @@ const TITLES = {
   abandoned: "Vous avez abandonné le paiement",
   expired: "Le paiement n'a pas abouti",
   error: "Le paiement n'a pas pu commencer",
+  reported: "Paiement signalé, en attente de confirmation par le service",
+  rejected: "Paiement non confirmé par le service",
   unknown: "Paiement introuvable",
 } as const;
 
@@ -161,7 +168,30 @@ export default function Retour() {
           </p>
         ) : null}
         {r.status === "abandoned" ? (
-          <p>Aucune somme n&apos;a été prélevée et {list} reste à régler. Vous pouvez recommencer quand vous le souhaitez.</p>
+          r.retryAt ? (
+            <p>
+              Aucune somme n&apos;a été prélevée et {list} reste à régler. Le service de paiement garde l&apos;opération ouverte
+              quelques minutes : vous pourrez payer à nouveau à partir de {r.retryAt}.
+            </p>
+          ) : (
+            <p>Aucune somme n&apos;a été prélevée et {list} reste à régler. Vous pouvez recommencer quand vous le souhaitez.</p>
+          )
+        ) : null}
+        {r.status === "reported" ? (
+          <>
+            <p>
+              Un paiement de {r.amount} pour {list} nous a été signalé, mais nous n&apos;avons pas pu le vérifier auprès de la DGFiP. Le
+              service doit le confirmer : jusque-là, {list} {r.numbers.length > 1 ? "restent à régler et ne peuvent" : "reste à régler et ne peut"}{" "}
+              pas être {r.numbers.length > 1 ? "payées" : "payée"} à nouveau.
+            </p>
+            <p>Vous n&apos;avez rien à faire. Si vous avez une question, écrivez au service depuis la rubrique « Contact ».</p>
+          </>
+        ) : null}
+        {r.status === "rejected" ? (
+          <p>
+            Le service n&apos;a pas trouvé ce paiement de {r.amount} auprès de la DGFiP : {list} reste à régler. Si votre compte a été
+            débité, écrivez au service depuis la rubrique « Contact ».
+          </p>
         ) : null}
         {r.status === "expired" ? (
           <p>
@@ -177,7 +207,7 @@ export default function Retour() {
         ) : null}
       </div>
       <p className="flex flex-wrap gap-4">
-        {r.status === "refused" || r.status === "abandoned" || r.status === "expired" || r.status === "error" ? (
+        {r.status === "refused" || (r.status === "abandoned" && !r.retryAt) || r.status === "expired" || r.status === "error" || r.status === "rejected" ? (
           <Link to={r.retryHref} className={linkClass}>
             Payer à nouveau
           </Link>
