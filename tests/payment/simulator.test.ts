@@ -4,7 +4,7 @@ import { useBackend } from "~/.server/backend";
 import { createEmbeddedBackendFor } from "~/.server/embedded/backend";
 import { openDatabase, type Database } from "~/.server/embedded/database";
 import { parseEnv } from "~/.server/env";
-import { DgfipSimulator, type Controls } from "~/.server/payment/simulator";
+import { checkTipiFields, DgfipSimulator, type Controls } from "~/.server/payment/simulator";
 import {
   creerPaiementSecuriseRequest,
   parseCreerPaiementSecuriseResponse,
@@ -206,5 +206,13 @@ describe("the simulator's state is in the embedded database", () => {
       // XML has no NUL character: such a request is not read at all (P0); the others are P1.
       expect((await detail(sim, id)).fault).toMatchObject({ kind: "functional", code: id === "\u0000" ? "P0" : "P1" });
     }
+  });
+});
+
+describe("saisie as each DGFiP service accepts it", () => {
+  const tipi = { numcli: "004281", exer: "2026", refdet: "2026020002410", montant: "12345", mel: "a@b.fr", objet: "Eau", urlcl: "http://localhost:3000/x" };
+  it("classic TIPI takes T, X, A and M, not PayFiP's W", () => {
+    for (const saisie of ["T", "X", "A", "M"]) expect(checkTipiFields({ ...tipi, saisie })).toEqual([]);
+    expect(checkTipiFields({ ...tipi, saisie: "W" })).toEqual(["Le mode de saisie (saisie) est incorrect."]);
   });
 });

@@ -176,7 +176,8 @@ export function checkTipiFields(f: Record<string, string>): string[] {
   if (!isMel(f.mel)) errors.push("L'adresse électronique (mel) n'est pas conforme.");
   if ((f.objet ?? "").length > 100) errors.push("L'objet dépasse 100 caractères.");
   if (!isHttpUrl(f.urlcl)) errors.push("L'adresse de retour (urlcl) n'est pas conforme.");
-  if (!["T", "X", "W", "A"].includes(f.saisie ?? "")) errors.push("Le mode de saisie (saisie) est incorrect.");
+  // Classic TIPI's letters (PayFiP's web service has W instead): docs/payment.md.
+  if (!["T", "X", "A", "M"].includes(f.saisie ?? "")) errors.push("Le mode de saisie (saisie) est incorrect.");
   if (hasNul(f)) errors.push("Les paramètres contiennent un caractère interdit.");
   return errors;
 }
