@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/server-runtime";
 import { redirect } from "@remix-run/server-runtime";
 import { getBackend } from "~/.server/backend";
+import { readCallbackForm } from "~/.server/form";
 import { applyTipiResult } from "~/.server/payment/service";
 
 /**
@@ -13,11 +14,8 @@ import { applyTipiResult } from "~/.server/payment/service";
 async function handle(request: Request, token: string): Promise<Response> {
   const params = new URLSearchParams(new URL(request.url).searchParams);
   if (request.method === "POST") {
-    try {
-      for (const [k, v] of await request.formData()) if (typeof v === "string") params.append(k, v);
-    } catch {
-      // no form body
-    }
+    // Fields may also come in the query string: an empty body is fine, one that is not a form a 400.
+    for (const [k, v] of await readCallbackForm(request)) params.append(k, v);
   }
   const outcome = await applyTipiResult((await getBackend()).paymentResults, token, params, "tipi_urlcl");
   return redirect(outcome.attemptId ? `/paiement/retour?tentative=${outcome.attemptId}` : "/paiement/retour", 303);
