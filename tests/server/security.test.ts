@@ -332,26 +332,37 @@ describe("wrapHandler: request bodies are capped (server/body-limit.js)", () => 
     } as RequestInit);
   }
 
-  it("answers 413 with a French page, without calling Remix, when Content-Length says more than 64 KiB", async () => {
+  it("answers 413 with a French page, without calling Remix nor reading the body, when Content-Length says far more than 64 KiB", async () => {
     const handler = okHandler();
-    const { stream, pulled } = chunked(200 * KIB);
-    const response = await wrapHandler(handler)(postBody(stream, { "Content-Length": String(200 * KIB) }));
+    const { stream, pulled } = chunked(2048 * KIB);
+    const response = await wrapHandler(handler)(postBody(stream, { "Content-Length": String(2048 * KIB) }));
     expect(response.status).toBe(413);
     expect(response.headers.get("Content-Type")).toContain("text/html");
-    expect(response.headers.get("Connection")).toBe("close");
-    expect(await response.text()).toContain("Le formulaire envoyé est trop volumineux");
+    expect(response.headers.get("Connection")).toBe("close"); // the body was left unread
+    expect(await response.text()).toContain("Le formulaire envoyé est trop volumineux (64 Kio au maximum). Raccourcissez votre message et recommencez.");
     expect(handler).not.toHaveBeenCalled();
     expect(pulled()).toBeLessThanOrEqual(16 * KIB); // not read (at most what the stream pre-pulls)
     expectSecurityHeaders(response);
   });
 
-  it("stops reading a chunked body as soon as it passes 64 KiB, and answers 413", async () => {
+  it("reads a body a little over the cap to its end, keeping none of it, so that the client gets the 413 (connection kept)", async () => {
+    const handler = okHandler();
+    const { stream, pulled } = chunked(200 * KIB);
+    const response = await wrapHandler(handler)(postBody(stream, { "Content-Length": String(200 * KIB) }));
+    expect(response.status).toBe(413);
+    expect(response.headers.get("Connection")).toBeNull();
+    expect(handler).not.toHaveBeenCalled();
+    expect(pulled()).toBe(200 * KIB);
+  });
+
+  it("stops reading a chunked body 1 MiB past the cap, and answers 413 closing the connection", async () => {
     const handler = okHandler();
     const { stream, pulled } = chunked(10 * 1024 * KIB);
     const response = await wrapHandler(handler)(postBody(stream));
     expect(response.status).toBe(413);
+    expect(response.headers.get("Connection")).toBe("close");
     expect(handler).not.toHaveBeenCalled();
-    expect(pulled()).toBeLessThanOrEqual(64 * KIB + 3 * 8 * KIB);
+    expect(pulled()).toBeLessThanOrEqual(64 * KIB + 1024 * KIB + 3 * 8 * KIB);
   });
 
   it("hands a body of exactly 64 KiB to Remix intact (also chunked)", async () => {
@@ -368,9 +379,11 @@ describe("wrapHandler: request bodies are capped (server/body-limit.js)", () => 
   });
 
   it("takes the cap from maxBodyBytes, and checks Origin before reading anything", async () => {
-    const small = wrapHandler(okHandler(), { maxBodyBytes: 10 });
-    expect((await small(postBody("a=123456"))).status).toBe(200);
-    expect((await small(postBody("a=1234567890"))).status).toBe(413);
+    const small = wrapHandler(okHandler(), { maxBodyBytes: 10 * KIB });
+    expect((await small(postBody(`a=${"1".repeat(10 * KIB - 2)}`))).status).toBe(200);
+    const over = await small(postBody(`a=${"1".repeat(10 * KIB)}`));
+    expect(over.status).toBe(413);
+    expect(await over.text()).toContain("(10 Kio au maximum)");
     const { stream, pulled } = chunked(1024 * KIB);
     const refused = await wrapHandler(okHandler())(postBody(stream, { Origin: "https://malveillant.example" }));
     expect(refused.status).toBe(403);
