@@ -184,22 +184,13 @@ function forbiddenResponse() {
   );
 }
 
-function tooLargeResponse() {
-  return new Response(
-    htmlPage(
-      "Formulaire trop volumineux",
-      "Le formulaire envoyé est trop volumineux (64 Kio au maximum). Raccourcissez votre message et recommencez.",
-    ),
-    // The rest of the body is never read: the connection is closed after this answer.
-    { status: 413, headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store", Connection: "close" } },
-  );
-}
-
-function unreadableResponse() {
-  return new Response(htmlPage("Requête invalide", "Le formulaire envoyé est illisible. Rechargez la page et recommencez."), {
-    status: 400,
-    headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store", Connection: "close" },
-  });
+/** @param {number} status @param {string} title @param {string} message @param {boolean} close */
+function bodyRefusal(status, title, message, close) {
+  /** @type {Record<string, string>} */
+  const headers = { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" };
+  // The rest of the body was not read: the connection cannot carry another request.
+  if (close) headers.Connection = "close";
+  return new Response(htmlPage(title, message), { status, headers });
 }
 
 function errorResponse() {
@@ -271,7 +262,15 @@ export function wrapHandler(handler, options = {}) {
       // Origin first: a forged request is refused without reading its body.
       const read = stateChanging ? await readBodyWithin(request, maxBodyBytes) : { ok: /** @type {const} */ (true), body: null };
       if (!read.ok) {
-        response = read.reason === "too_large" ? tooLargeResponse() : unreadableResponse();
+        response =
+          read.reason === "too_large"
+            ? bodyRefusal(
+                413,
+                "Formulaire trop volumineux",
+                `Le formulaire envoyé est trop volumineux (${Math.floor(maxBodyBytes / 1024)} Kio au maximum). Raccourcissez votre message et recommencez.`,
+                read.close,
+              )
+            : bodyRefusal(400, "Requête invalide", "Le formulaire envoyé est illisible. Rechargez la page et recommencez.", read.close);
       } else {
         const publicUrl = new URL(`${url.pathname}${url.search}`, ownOrigin);
         const headers = new Headers(request.headers);
