@@ -8,13 +8,16 @@
  *   answers 404 outside the embedded default). Each authenticates what it receives: the result
  *   is fetched from PayFiP, or must carry the attempt's secret token and match it (SQL). Also the
  *   two cron endpoints (CRON_PATHS), which a scheduler calls with a bearer secret and no Origin.
+ *   Exact paths (urlcl: the shape of its 256-bit token), never prefixes; each is a resource
+ *   route, since Remix aborts a cross-origin POST to a page with a blank 500.
  * - formActionOrigins: the provider's origins, where the TIPI form posts and the PayFiP redirect
  *   that follows our confirmation form goes (CSP form-action also governs that redirect).
+ * The paths are those of app/.server/payment/config.ts CALLBACK_PATHS.
  */
 export const PAYMENT_CALLBACK_PATHS = [
   "/paiement/notification",
-  "/paiement/retour",
-  "/paiement/resultat-tipi/",
+  "/paiement/retour-payfip",
+  /^\/paiement\/resultat-tipi\/[0-9a-f]{64}$/,
   "/simulateur-dgfip/tpa/services/securite",
 ];
 
@@ -29,7 +32,7 @@ const DGFIP_ORIGIN = "https://www.payfip.gouv.fr";
 
 /**
  * @param {{ PAYFIP_PAYMENT_URL?: string, TIPI_PAYMENT_URL?: string }} env
- * @returns {{ crossOriginPostPaths: string[], formActionOrigins: string[] }}
+ * @returns {{ crossOriginPostPaths: (string | RegExp)[], formActionOrigins: string[] }}
  */
 export function paymentSecurityOptions(env) {
   const origins = new Set([DGFIP_ORIGIN]);

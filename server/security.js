@@ -10,11 +10,17 @@
  *    handed to Remix in that header (app/entry.server.tsx puts it on the scripts it renders);
  * 2. state-changing requests (any method but GET/HEAD/OPTIONS) must carry an `Origin` header
  *    equal to the portal's own origin, otherwise 403 and Remix is not called (CSRF defence);
- * 3. the request handed to Remix carries the portal's public origin in its URL (SITE_URL, else
- *    what a trusted proxy says, else the request's own): the one notion of "the public origin"
- *    for the Origin check, HSTS and Secure cookies;
- * 4. security headers on every response: documents, data, resource routes, static files, errors.
+ * 3. the request handed to Remix carries the portal's public origin in its URL and its Host
+ *    header (SITE_URL, else what a trusted proxy says, else the request's own): the one notion of
+ *    "the public origin" for the Origin check, HSTS and Secure cookies — and for Remix's own
+ *    comparison of Origin with Host on document POSTs, which would otherwise abort a POST our
+ *    check accepted with a blank 500;
+ * 4. request bodies are capped (server/body-limit.js): above `maxBodyBytes`, a French 413 and
+ *    Remix is not called;
+ * 5. security headers on every response: documents, data, resource routes, static files, errors.
  */
+
+import { MAX_BODY_BYTES, readBodyWithin } from "./body-limit.js";
 
 /** @typedef {(request: Request) => Promise<Response> | Response} Handler */
 
@@ -27,10 +33,15 @@
  * @property {string} [siteUrl] the configured public origin (env SITE_URL): when set, it is the
  *   portal's origin whatever Host or forwarded headers a request carries.
  * @property {string[]} [formActionOrigins] extra origins forms may post to (payment provider).
- * @property {string[]} [crossOriginPostPaths] path prefixes exempt from the Origin check, for
+ * @property {(string | RegExp)[]} [crossOriginPostPaths] paths exempt from the Origin check, for
  *   endpoints the payment provider posts to (server-to-server notification, browser return from
- *   its page). Each must authenticate the request itself (unguessable per-attempt token, result
- *   fetched from the provider) and be listed in docs/decisions/0003. Default: none.
+ *   its page): a string is one exact path (never a prefix); a RegExp must match the whole path
+ *   (e.g. a path carrying a token of a fixed shape). Such an endpoint must be a resource route
+ *   (Remix aborts a cross-origin POST to a page) and authenticate the request itself
+ *   (unguessable per-attempt token, result fetched from the provider); each is listed in
+ *   docs/decisions/0003. Default: none.
+ * @property {number} [maxBodyBytes] the largest request body handed to the handler (default
+ *   MAX_BODY_BYTES, 64 KiB); above it, 413.
  * @property {(error: unknown) => void} [onError] called when the wrapped handler throws.
  */
 
@@ -173,6 +184,15 @@ function forbiddenResponse() {
   );
 }
 
+/** @param {number} status @param {string} title @param {string} message @param {boolean} close */
+function bodyRefusal(status, title, message, close) {
+  /** @type {Record<string, string>} */
+  const headers = { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" };
+  // The rest of the body was not read: the connection cannot carry another request.
+  if (close) headers.Connection = "close";
+  return new Response(htmlPage(title, message), { status, headers });
+}
+
 function errorResponse() {
   return new Response(
     htmlPage(
@@ -198,6 +218,21 @@ function isSameOriginRequest(request, ownOrigin) {
 }
 
 /**
+ * Whether `pathname` is exempt from the Origin check: equal to one of the strings, or wholly
+ * matched by one of the patterns. Never a prefix: `/paiement/retourx` or
+ * `/paiement/notification/../../deconnexion` (encoded) must not ride on an exemption.
+ * @param {string} pathname
+ * @param {(string | RegExp)[]} exempt
+ */
+export function isExemptPath(pathname, exempt) {
+  return exempt.some((entry) => {
+    if (typeof entry === "string") return pathname === entry;
+    const match = new RegExp(entry.source, entry.flags.replace(/[gy]/g, "")).exec(pathname);
+    return match !== null && match.index === 0 && match[0].length === pathname.length;
+  });
+}
+
+/**
  * @param {Handler} handler the Remix request handler (or any web handler, e.g. static files)
  * @param {SecurityOptions} [options]
  * @returns {(request: Request) => Promise<Response>}
@@ -208,6 +243,7 @@ export function wrapHandler(handler, options = {}) {
   const formActionOrigins = options.formActionOrigins ?? [];
   const crossOriginPostPaths = options.crossOriginPostPaths ?? [];
   const siteUrl = options.siteUrl || undefined;
+  const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const onError = options.onError ?? ((error) => console.error(error));
 
   return async function securedHandler(request) {
@@ -217,30 +253,47 @@ export function wrapHandler(handler, options = {}) {
 
     /** @type {Response} */
     let response;
-    const checkOrigin =
-      !SAFE_METHODS.has(request.method.toUpperCase()) &&
-      !crossOriginPostPaths.some((prefix) => new URL(request.url).pathname.startsWith(prefix));
+    const url = new URL(request.url);
+    const stateChanging = !SAFE_METHODS.has(request.method.toUpperCase());
+    const checkOrigin = stateChanging && !isExemptPath(url.pathname, crossOriginPostPaths);
     if (checkOrigin && !isSameOriginRequest(request, ownOrigin)) {
       response = forbiddenResponse();
     } else {
-      const headers = new Headers(request.headers);
-      headers.set(NONCE_HEADER, nonce); // replaces any value the client sent
-      const url = new URL(request.url);
-      const publicUrl = new URL(`${url.pathname}${url.search}`, ownOrigin);
-      const hasBody = !SAFE_METHODS.has(request.method.toUpperCase()) && request.body !== null;
-      // `duplex` is required by Node's fetch when the body is a stream; Deno ignores it.
-      const forwarded = new Request(publicUrl, /** @type {RequestInit} */ ({
-        method: request.method,
-        headers,
-        body: hasBody ? request.body : undefined,
-        signal: request.signal,
-        duplex: "half",
-      }));
-      try {
-        response = await handler(forwarded);
-      } catch (error) {
-        onError(error);
-        response = errorResponse();
+      // Origin first: a forged request is refused without reading its body.
+      const read = stateChanging ? await readBodyWithin(request, maxBodyBytes) : { ok: /** @type {const} */ (true), body: null };
+      if (!read.ok) {
+        response =
+          read.reason === "too_large"
+            ? bodyRefusal(
+                413,
+                "Formulaire trop volumineux",
+                `Le formulaire envoyé est trop volumineux (${Math.floor(maxBodyBytes / 1024)} Kio au maximum). Raccourcissez votre message et recommencez.`,
+                read.close,
+              )
+            : bodyRefusal(400, "Requête invalide", "Le formulaire envoyé est illisible. Rechargez la page et recommencez.", read.close);
+      } else {
+        const publicUrl = new URL(`${url.pathname}${url.search}`, ownOrigin);
+        const headers = new Headers(request.headers);
+        headers.set(NONCE_HEADER, nonce); // replaces any value the client sent
+        // Remix compares a document POST's Origin with X-Forwarded-Host, else Host: both must name
+        // the public origin we just checked (a proxy may have rewritten Host to the upstream).
+        headers.set("host", publicUrl.host);
+        headers.delete("x-forwarded-host");
+        // The body, already read and within the cap, is now counted by length.
+        headers.delete("transfer-encoding");
+        if (read.body !== null) headers.set("content-length", String(read.body.byteLength));
+        const forwarded = new Request(publicUrl, {
+          method: request.method,
+          headers,
+          body: read.body,
+          signal: request.signal,
+        });
+        try {
+          response = await handler(forwarded);
+        } catch (error) {
+          onError(error);
+          response = errorResponse();
+        }
       }
     }
     return withSecurityHeaders(response, { nonce, https, mode, formActionOrigins });

@@ -1,6 +1,9 @@
 import { z } from "zod";
 
-/** An e-mail address typed by a resident: trimmed, lower-cased (as stored), bounded, valid. */
+/**
+ * An e-mail address typed by a resident: trimmed, lower-cased (as stored), bounded, valid. The
+ * address syntax leaves no room for a control character (NUL, tab…: app/utils/text-schema.ts).
+ */
 export const emailField = z
   .string({ error: "Saisissez votre adresse mail." })
   .trim()

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { FORBIDDEN_CONTROL, isCleanText } from "./text-schema";
 
 /**
  * The password rule, shared by the screen (shown beside the field), the form schema and every
@@ -19,6 +20,10 @@ export function characterKinds(password: string): number {
   return kinds;
 }
 
+/** A new password holds no control character, tab included (app/utils/text-schema.ts). */
+export const NEW_PASSWORD_CONTROL_MESSAGE =
+  "Le mot de passe ne peut pas contenir de caractère invisible (tabulation, retour à la ligne ou caractère de contrôle).";
+
 export function newPasswordSchema(minLength: number) {
   return z
     .string({ error: "Saisissez un mot de passe." })
@@ -28,5 +33,14 @@ export function newPasswordSchema(minLength: number) {
     .refine(
       (value) => characterKinds(value) >= 2,
       "Le mot de passe doit mélanger au moins deux types de caractères : par exemple des lettres et des chiffres.",
-    );
+    )
+    .refine((value) => isCleanText(value, { multiline: false }), NEW_PASSWORD_CONTROL_MESSAGE);
+}
+
+/**
+ * A password typed to log in or to confirm a change: one set before this rule may hold a tab, so
+ * only what no password may hold is refused (NUL cannot reach PostgreSQL).
+ */
+export function typedPasswordIsClean(value: string): boolean {
+  return !FORBIDDEN_CONTROL.test(value);
 }

@@ -12,6 +12,7 @@ import * as confirmation from "~/routes/_espace.paiement_.confirmation/route";
 import * as demarrer from "~/routes/_espace.paiement_.demarrer/route";
 import * as retour from "~/routes/_espace.paiement_.retour/route";
 import * as notification from "~/routes/paiement.notification/route";
+import * as payfipReturn from "~/routes/paiement.retour-payfip/route";
 import * as tipiResult from "~/routes/paiement.resultat-tipi.$jeton/route";
 import * as soapEndpoint from "~/routes/simulateur-dgfip.tpa.services.securite/route";
 import * as payfipPage from "~/routes/simulateur-dgfip.tpa.paiementws[.]web/route";
@@ -178,8 +179,11 @@ describe("PayFiP web service through the simulator", () => {
     expect(notifications).toBe(1);
     expect(await status(INVOICE_2059)).toBe("paid");
     expect(await status(INVOICE_2410)).toBe("paid");
-    expect(outcome.location).toBe(`${ORIGIN}/paiement/retour?idop=${idop}`);
-    const page = await demo.call(retour.loader, `/paiement/retour?idop=${idop}`);
+    // The simulator sends the browser to urlredirect, which goes on to the result page.
+    expect(outcome.location).toBe(`${ORIGIN}/paiement/retour-payfip?idop=${idop}`);
+    const back = await demo.call(payfipReturn.loader, `/paiement/retour-payfip?idop=${idop}`);
+    expect([back.status, back.location]).toEqual([303, `/paiement/retour?idop=${idop}`]);
+    const page = await demo.call(retour.loader, back.location!);
     expect(page.data).toMatchObject({ status: "paid", numbers: ["2017-020-002059", "2017-020-002410"] });
   });
 
@@ -276,12 +280,12 @@ describe("PayFiP web service through the simulator", () => {
     const started = (await startFor([INVOICE_2059])) as Response;
     const idop = new URL(started.headers.get("location")!).searchParams.get("idop")!;
     await payOnSimulator(started.headers.get("location")!, "P", { notification: "none" });
-    const anonymous = new Request(`${ORIGIN}/paiement/retour`, {
+    const anonymous = new Request(`${ORIGIN}/paiement/retour-payfip`, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded", origin: "https://www.payfip.gouv.fr" },
       body: `idop=${idop}`,
     });
-    const r = (await retour.action({ request: anonymous, params: {}, context: {} })) as Response;
+    const r = (await payfipReturn.action({ request: anonymous, params: {}, context: {} })) as Response;
     expect(r.headers.get("location")).toBe(`/paiement/retour?idop=${idop}`);
     expect(await status(INVOICE_2059)).toBe("paid");
   });

@@ -171,8 +171,8 @@ describe("wrapHandler: Origin check on state-changing requests", () => {
 
   it("lets the payment provider post to an explicitly exempted path only", async () => {
     const handler = okHandler();
-    const wrapped = wrapHandler(handler, { crossOriginPostPaths: ["/paiement/notification/"] });
-    expect((await wrapped(post(`${ORIGIN}/paiement/notification/jeton`))).status).toBe(200);
+    const wrapped = wrapHandler(handler, { crossOriginPostPaths: ["/paiement/notification"] });
+    expect((await wrapped(post(`${ORIGIN}/paiement/notification`))).status).toBe(200);
     expect((await wrapped(post(`${ORIGIN}/connexion`))).status).toBe(403);
     expect(handler).toHaveBeenCalledOnce();
   });
@@ -222,14 +222,14 @@ describe("payment options of both servers (server/payment.js)", () => {
     const { paymentSecurityOptions } = await import("../../server/payment.js");
     const handler = okHandler();
     const wrapped = wrapHandler(handler, paymentSecurityOptions({}));
-    for (const path of ["/paiement/notification", "/paiement/retour", `/paiement/resultat-tipi/${"a".repeat(64)}`, "/simulateur-dgfip/tpa/services/securite"]) {
+    for (const path of ["/paiement/notification", "/paiement/retour-payfip", `/paiement/resultat-tipi/${"a".repeat(64)}`, "/simulateur-dgfip/tpa/services/securite"]) {
       expect((await wrapped(post(`${ORIGIN}${path}`))).status).toBe(200);
     }
     // A scheduler (pg_net, curl) sends no Origin: the routes check the bearer secret themselves.
     for (const path of ["/taches/rapprochement-paiements", "/taches/envoi-courriels"]) {
       expect((await wrapped(post(`${ORIGIN}${path}`))).status).toBe(200);
     }
-    for (const path of ["/paiement/demarrer", "/paiement/confirmation", "/paiement", "/simulateur-dgfip/tpa/paiementws.web", "/taches"]) {
+    for (const path of ["/paiement/demarrer", "/paiement/confirmation", "/paiement", "/paiement/retour", "/simulateur-dgfip/tpa/paiementws.web", "/taches"]) {
       expect((await wrapped(post(`${ORIGIN}${path}`, { Origin: "https://evil.example" }))).status).toBe(403);
       expect((await wrapped(post(`${ORIGIN}${path}`))).status).toBe(403);
     }
@@ -243,5 +243,150 @@ describe("payment options of both servers (server/payment.js)", () => {
     expect(response.headers.get("Content-Security-Policy")).toContain(
       "form-action 'self' https://www.payfip.gouv.fr https://www.tipi-client.budget.gouv.fr",
     );
+  });
+});
+
+describe("Origin-check exemptions match the exact path, never a prefix", () => {
+  const TOKEN = "0123456789abcdef".repeat(4);
+
+  it("exempts the provider's exact callback paths (and the TIPI result of a 64-hex token) only", async () => {
+    const { paymentSecurityOptions } = await import("../../server/payment.js");
+    const handler = okHandler();
+    const wrapped = wrapHandler(handler, paymentSecurityOptions({}));
+    for (const path of ["/paiement/notification", "/paiement/retour-payfip", `/paiement/resultat-tipi/${TOKEN}`]) {
+      expect((await wrapped(post(`${ORIGIN}${path}`, { Origin: "https://www.payfip.gouv.fr" }))).status, path).toBe(200);
+    }
+    for (const path of [
+      // The result page is a document: Remix itself would abort a cross-origin POST there (a blank 500).
+      "/paiement/retour",
+      "/paiement/retourx",
+      "/paiement/retour/..%2F..%2Fdeconnexion",
+      "/paiement/retour-payfip/x",
+      "/paiement/retour-payfip.data",
+      "/paiement/notificationx",
+      "/paiement/notification/",
+      "/paiement/notification.data",
+      "/paiement/resultat-tipi/",
+      "/paiement/resultat-tipi/jeton-invente",
+      `/paiement/resultat-tipi/${TOKEN}0`,
+      `/paiement/resultat-tipi/${TOKEN.toUpperCase()}`,
+      `/paiement/resultat-tipi/${TOKEN}/x`,
+      `/paiement/resultat-tipi/${TOKEN}.data`,
+      "/simulateur-dgfip/tpa/services/securitex",
+      "/taches/envoi-courriels/x",
+    ]) {
+      expect((await wrapped(post(`${ORIGIN}${path}`, { Origin: "https://www.payfip.gouv.fr" }))).status, path).toBe(403);
+      expect((await wrapped(post(`${ORIGIN}${path}`))).status, path).toBe(403);
+    }
+  });
+
+  it("accepts exact strings and anchored patterns in crossOriginPostPaths", async () => {
+    const wrapped = wrapHandler(okHandler(), { crossOriginPostPaths: ["/rappel", /^\/rappel\/[0-9]{3}$/] });
+    expect((await wrapped(post(`${ORIGIN}/rappel`))).status).toBe(200);
+    expect((await wrapped(post(`${ORIGIN}/rappel/123`))).status).toBe(200);
+    for (const path of ["/rappel/", "/rappel/1234", "/x/rappel/123", "/rappels"]) expect((await wrapped(post(`${ORIGIN}${path}`))).status, path).toBe(403);
+    // A pattern that is not anchored still has to cover the whole path.
+    const loose = wrapHandler(okHandler(), { crossOriginPostPaths: [/\/rappel/] });
+    expect((await loose(post(`${ORIGIN}/rappel`))).status).toBe(200);
+    expect((await loose(post(`${ORIGIN}/rappel/x`))).status).toBe(403);
+  });
+});
+
+describe("wrapHandler: the request handed to Remix names the public origin in Host too", () => {
+  it("sets Host to the public origin's host and drops X-Forwarded-Host, so Remix's own Origin/Host comparison agrees with ours", async () => {
+    const handler = okHandler();
+    const wrapped = wrapHandler(handler, { siteUrl: "https://factures.example.fr" });
+    // A reverse proxy that rewrites Host to the upstream address and adds no X-Forwarded-Host.
+    const request = post("http://127.0.0.1:3000/connexion", { Origin: "https://factures.example.fr", Host: "127.0.0.1:3000", "X-Forwarded-Host": "autre.example" });
+    expect((await wrapped(request)).status).toBe(200);
+    const seen = handler.mock.calls[0]![0];
+    expect(new URL(seen.url).origin).toBe("https://factures.example.fr");
+    expect(seen.headers.get("host")).toBe("factures.example.fr");
+    expect(seen.headers.get("x-forwarded-host")).toBeNull();
+  });
+});
+
+describe("wrapHandler: request bodies are capped (server/body-limit.js)", () => {
+  const KIB = 1024;
+
+  /** A body of `total` bytes in chunks of `chunk` bytes, without Content-Length (chunked), counting what is pulled. */
+  function chunked(total: number, chunk = 8 * KIB) {
+    let sent = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent >= total) return controller.close();
+        const size = Math.min(chunk, total - sent);
+        sent += size;
+        controller.enqueue(new Uint8Array(size).fill(0x61));
+      },
+    });
+    return { stream, pulled: () => sent };
+  }
+
+  function postBody(body: BodyInit, headers: Record<string, string> = {}) {
+    return new Request(`${ORIGIN}/nous-contacter`, {
+      method: "POST",
+      body,
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: ORIGIN, ...headers },
+      duplex: "half",
+    } as RequestInit);
+  }
+
+  it("answers 413 with a French page, without calling Remix nor reading the body, when Content-Length says far more than 64 KiB", async () => {
+    const handler = okHandler();
+    const { stream, pulled } = chunked(2048 * KIB);
+    const response = await wrapHandler(handler)(postBody(stream, { "Content-Length": String(2048 * KIB) }));
+    expect(response.status).toBe(413);
+    expect(response.headers.get("Content-Type")).toContain("text/html");
+    expect(response.headers.get("Connection")).toBe("close"); // the body was left unread
+    expect(await response.text()).toContain("Le formulaire envoyé est trop volumineux (64 Kio au maximum). Raccourcissez votre message et recommencez.");
+    expect(handler).not.toHaveBeenCalled();
+    expect(pulled()).toBeLessThanOrEqual(16 * KIB); // not read (at most what the stream pre-pulls)
+    expectSecurityHeaders(response);
+  });
+
+  it("reads a body a little over the cap to its end, keeping none of it, so that the client gets the 413 (connection kept)", async () => {
+    const handler = okHandler();
+    const { stream, pulled } = chunked(200 * KIB);
+    const response = await wrapHandler(handler)(postBody(stream, { "Content-Length": String(200 * KIB) }));
+    expect(response.status).toBe(413);
+    expect(response.headers.get("Connection")).toBeNull();
+    expect(handler).not.toHaveBeenCalled();
+    expect(pulled()).toBe(200 * KIB);
+  });
+
+  it("stops reading a chunked body 1 MiB past the cap, and answers 413 closing the connection", async () => {
+    const handler = okHandler();
+    const { stream, pulled } = chunked(10 * 1024 * KIB);
+    const response = await wrapHandler(handler)(postBody(stream));
+    expect(response.status).toBe(413);
+    expect(response.headers.get("Connection")).toBe("close");
+    expect(handler).not.toHaveBeenCalled();
+    expect(pulled()).toBeLessThanOrEqual(64 * KIB + 1024 * KIB + 3 * 8 * KIB);
+  });
+
+  it("hands a body of exactly 64 KiB to Remix intact (also chunked)", async () => {
+    const body = `message=${"é".repeat(5000)}&x=${"a".repeat(64 * KIB - 8 - 10_000 - 3)}`;
+    expect(new TextEncoder().encode(body).byteLength).toBe(64 * KIB);
+    for (const make of [() => postBody(body), () => postBody(new Blob([body]).stream())]) {
+      const handler = vi.fn(async (request: Request) => new Response(await request.text()));
+      const response = await wrapHandler(handler)(make());
+      expect(response.status).toBe(200);
+      expect(await response.text()).toBe(body);
+    }
+    const over = await wrapHandler(okHandler())(postBody(`${body}a`));
+    expect(over.status).toBe(413);
+  });
+
+  it("takes the cap from maxBodyBytes, and checks Origin before reading anything", async () => {
+    const small = wrapHandler(okHandler(), { maxBodyBytes: 10 * KIB });
+    expect((await small(postBody(`a=${"1".repeat(10 * KIB - 2)}`))).status).toBe(200);
+    const over = await small(postBody(`a=${"1".repeat(10 * KIB)}`));
+    expect(over.status).toBe(413);
+    expect(await over.text()).toContain("(10 Kio au maximum)");
+    const { stream, pulled } = chunked(1024 * KIB);
+    const refused = await wrapHandler(okHandler())(postBody(stream, { Origin: "https://malveillant.example" }));
+    expect(refused.status).toBe(403);
+    expect(pulled()).toBeLessThanOrEqual(16 * KIB);
   });
 });

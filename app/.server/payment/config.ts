@@ -56,7 +56,7 @@ export function paymentUrls(config: Env, origin: string): PaymentUrls {
 /** The portal endpoints the provider calls back (listed in server/*.js crossOriginPostPaths). */
 export const CALLBACK_PATHS = {
   notification: "/paiement/notification",
-  return: "/paiement/retour",
+  return: "/paiement/retour-payfip",
   tipiResult: "/paiement/resultat-tipi/",
 } as const;
 

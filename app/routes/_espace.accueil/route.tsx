@@ -3,6 +3,7 @@ import type { MetaFunction } from "@remix-run/react";
 import { data, redirect } from "@remix-run/server-runtime";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { announcementDigest, dismissAnnouncementCookie, readAnnouncementCookie } from "~/.server/announcement";
+import { readForm } from "~/.server/form";
 import { requireResident } from "~/.server/resident";
 
 export const meta: MetaFunction = () => [{ title: "Accueil — Le Portail des Factures" }];
@@ -28,7 +29,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const { user, accounts, data: resident } = await requireResident(request);
-  const form = await request.formData();
+  const form = await readForm(request);
   const headers = new Headers(accounts.headers);
   if (form.get("intent") === "fermer-annonce") {
     const { announcement } = await resident.portalHome();

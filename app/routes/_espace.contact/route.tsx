@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/server-r
 import type { MetaFunction } from "@remix-run/react";
 import { data, redirect } from "@remix-run/server-runtime";
 import { Form, useActionData, useLoaderData, useLocation, useSearchParams } from "@remix-run/react";
+import { readForm } from "~/.server/form";
 import { kickOutbox } from "~/.server/outbox";
 import { requireResident } from "~/.server/resident";
 import { fieldErrors, Notice, PrimaryButton, SecondaryButton, TextAreaField, TextField } from "~/components/form";
@@ -26,7 +27,7 @@ const FIELDS = ["serviceId", "subject", "body"] as const;
 
 export async function action({ request }: ActionFunctionArgs) {
   const { accounts, data: resident } = await requireResident(request);
-  const form = Object.fromEntries(await request.formData());
+  const form = Object.fromEntries(await readForm(request, { freeText: ["subject", "body"] }));
   if (form.intent === "effacer") throw redirect("/contact", { headers: accounts.headers });
 
   const services = await resident.contactServices();

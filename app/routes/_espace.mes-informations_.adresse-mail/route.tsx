@@ -4,6 +4,7 @@ import { data } from "@remix-run/server-runtime";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireUser } from "~/.server/accounts";
+import { readForm } from "~/.server/form";
 import { fieldErrors, Notice, PrimaryButton, TextField } from "~/components/form";
 import { LINK_VALIDITY_TEXT } from "~/utils/auth-links";
 import { emailField } from "~/utils/email-schema";
@@ -19,7 +20,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const { accounts } = await requireUser(request);
-  const form = Object.fromEntries(await request.formData());
+  const form = Object.fromEntries(await readForm(request));
   const parsed = EmailChangeSchema.safeParse(form);
   const typed = typeof form.email === "string" ? form.email.slice(0, 254) : "";
   if (!parsed.success) {

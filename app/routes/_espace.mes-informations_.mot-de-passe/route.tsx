@@ -5,6 +5,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireUser } from "~/.server/accounts";
 import { env } from "~/.server/env";
+import { readForm } from "~/.server/form";
 import { fieldErrors, Notice, PrimaryButton, TextField } from "~/components/form";
 import { newPasswordSchema, passwordRuleText } from "~/utils/password-policy";
 
@@ -24,7 +25,7 @@ export async function action({ request }: ActionFunctionArgs) {
     currentPassword: z.string().min(1, "Saisissez votre mot de passe actuel.").max(200),
     newPassword: newPasswordSchema(env().PASSWORD_MIN_LENGTH),
   });
-  const parsed = schema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = schema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) {
     return data({ errors: fieldErrors(parsed.error.issues, ["currentPassword", "newPassword"] as const) }, { status: 400, headers: accounts.headers });
   }

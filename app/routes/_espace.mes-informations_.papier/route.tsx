@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/server-r
 import type { MetaFunction } from "@remix-run/react";
 import { data, redirect } from "@remix-run/server-runtime";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { readForm } from "~/.server/form";
 import { kickOutbox } from "~/.server/outbox";
 import { requireResident } from "~/.server/resident";
 import { Notice, PrimaryButton } from "~/components/form";
@@ -21,7 +22,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const { accounts, data: resident } = await requireResident(request);
-  const form = await request.formData();
+  const form = await readForm(request);
   if (form.get("intent") !== "confirmer") throw redirect("/mes-informations", { headers: accounts.headers });
   try {
     const requested = await resident.requestPaperOptout();

@@ -4,6 +4,7 @@ import { data, redirect } from "@remix-run/server-runtime";
 import { Link, useActionData } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { env } from "~/.server/env";
+import { readForm } from "~/.server/form";
 import { paymentUrls, portalOrigin } from "~/.server/payment/config";
 import { selectedIds } from "~/.server/payment/selection";
 import { payfipClientFor, startPayment } from "~/.server/payment/service";
@@ -23,7 +24,7 @@ import { ERROR_MESSAGES, selectionHref } from "~/utils/payment";
  */
 export async function action({ request }: ActionFunctionArgs) {
   const { accounts, data: resident } = await requireResident(request);
-  const ids = selectedIds(await request.formData());
+  const ids = selectedIds(await readForm(request));
   const config = env();
   const urls = paymentUrls(config, portalOrigin(config));
   const outcome = await startPayment(resident, ids, urls, payfipClientFor(urls));

@@ -1,6 +1,6 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/server-runtime";
+import type { LoaderFunctionArgs } from "@remix-run/server-runtime";
 import type { MetaFunction } from "@remix-run/react";
-import { data, redirect } from "@remix-run/server-runtime";
+import { data } from "@remix-run/server-runtime";
 import { Link, useLoaderData, useRevalidator } from "@remix-run/react";
 import { useEffect, useSyncExternalStore } from "react";
 import { z } from "zod";
@@ -20,9 +20,8 @@ import { selectionHref } from "~/utils/payment";
  * loader asks PayFiP for the result (recupererDetailPaiementSecurise) — never trusts the URL.
  * While the result is not known the page refreshes itself (meta refresh, no JavaScript needed).
  *
- * PayFiP may bring the browser back with a POST from its own site: such a request carries no
- * session cookie (SameSite=Lax), so the action only fetches the result server-side and
- * redirects to the GET page, which then has the session.
+ * PayFiP brings the browser back to `/paiement/retour-payfip` (its urlredirect, a resource route
+ * that accepts its cross-origin POST), which redirects here.
  */
 const IDOP = /^[A-Za-z0-9-]{1,64}$/;
 
@@ -30,22 +29,6 @@ function noStore(from: Headers): Headers {
   const headers = new Headers(from);
   headers.set("Cache-Control", "no-store");
   return headers;
-}
-
-export async function action({ request }: ActionFunctionArgs) {
-  const url = new URL(request.url);
-  const form = new URLSearchParams();
-  try {
-    for (const [k, v] of await request.formData()) if (typeof v === "string") form.append(k, v);
-  } catch {
-    // no form body: the idop may be in the query string
-  }
-  const idop = fieldAnyCase(form, "idop") ?? fieldAnyCase(url.searchParams, "idop");
-  if (!idop || !IDOP.test(idop)) return redirect("/paiement/retour", 303);
-  const config = env();
-  const urls = paymentUrls(config, portalOrigin(config));
-  await confirmPayfip((await getBackend()).paymentResults, payfipClientFor(urls), idop, "payfip_return");
-  return redirect(`/paiement/retour?idop=${encodeURIComponent(idop)}`, 303);
 }
 
 export async function loader({ request }: LoaderFunctionArgs) {

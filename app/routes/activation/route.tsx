@@ -5,6 +5,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { clientKey, MAIL_UNAVAILABLE_MESSAGE, mailThrottledMessage, requestActivation, requireAnonymous } from "~/.server/accounts";
 import { getBackend } from "~/.server/backend";
+import { readForm } from "~/.server/form";
 import { AuthCard, MailRefusal } from "~/components/auth-card";
 import { fieldErrors, Notice, PrimaryButton, TextField } from "~/components/form";
 import { LINK_VALIDITY_TEXT } from "~/utils/auth-links";
@@ -23,7 +24,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const accounts = await requireAnonymous(request);
-  const form = Object.fromEntries(await request.formData());
+  const form = Object.fromEntries(await readForm(request));
   const parsed = ActivationSchema.safeParse(form);
   const email = typeof form.email === "string" ? form.email.slice(0, 254) : "";
   if (!parsed.success) {

@@ -5,6 +5,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { accountsFor, safeRedirectPath } from "~/.server/accounts";
 import { getBackend } from "~/.server/backend";
+import { readForm } from "~/.server/form";
 import { AuthCard } from "~/components/auth-card";
 import { Notice, PrimaryButton } from "~/components/form";
 import { AUTH_LINK_TYPES, nextPathFor } from "~/utils/auth-links";
@@ -49,7 +50,7 @@ function linkType(value: unknown): LinkType | null {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const form = Object.fromEntries(await request.formData());
+  const form = Object.fromEntries(await readForm(request));
   const parsed = ConfirmSchema.safeParse(form);
   const accounts = await accountsFor(request);
   if (parsed.success) {

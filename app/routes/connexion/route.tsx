@@ -4,6 +4,7 @@ import { data, redirect, redirectDocument } from "@remix-run/server-runtime";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { accountsFor, clientKey, endSessionBeforeLogin, formatRetryTime, requireAnonymous, signInWithThrottle } from "~/.server/accounts";
 import { getBackend } from "~/.server/backend";
+import { readForm } from "~/.server/form";
 import { AuthCard } from "~/components/auth-card";
 import { fieldErrors, Notice, PrimaryButton, TextField } from "~/components/form";
 import { isResourcePath, safeRedirectPath } from "~/utils/safe-redirect";
@@ -22,7 +23,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const accounts = await accountsFor(request);
-  const form = Object.fromEntries(await request.formData());
+  const form = Object.fromEntries(await readForm(request));
   const redirectTo = safeRedirectPath(form.redirectTo);
   const parsed = LoginSchema.safeParse(form);
   const email = typeof form.email === "string" ? form.email.slice(0, 254) : "";

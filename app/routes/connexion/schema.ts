@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { typedPasswordIsClean } from "~/utils/password-policy";
 
 /** The login form, used by the action (and by the client once it validates). */
 export const LoginSchema = z.object({
@@ -12,6 +13,7 @@ export const LoginSchema = z.object({
   password: z
     .string({ error: "Saisissez votre mot de passe." })
     .min(1, "Saisissez votre mot de passe.")
-    .max(200, "Ce mot de passe est trop long."),
+    .max(200, "Ce mot de passe est trop long.")
+    .refine(typedPasswordIsClean, "Ce mot de passe contient un caractère invisible non autorisé : retapez-le."),
   remember: z.literal("on").optional(),
 });

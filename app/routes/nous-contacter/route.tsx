@@ -4,6 +4,7 @@ import { data, redirect } from "@remix-run/server-runtime";
 import { Form, Link, useActionData, useLoaderData, useLocation, useSearchParams } from "@remix-run/react";
 import { accountsFor, clientKey, formatRetryTime } from "~/.server/accounts";
 import { getBackend } from "~/.server/backend";
+import { readForm } from "~/.server/form";
 import { kickOutbox } from "~/.server/outbox";
 import { fieldErrors, Notice, PrimaryButton, SecondaryButton, TextAreaField, TextField } from "~/components/form";
 import { GeneralInfo } from "~/components/general-info";
@@ -36,7 +37,7 @@ const FIELDS = ["serviceId", "email", "name", "customerNumber", "subject", "body
 
 export async function action({ request }: ActionFunctionArgs) {
   const accounts = await requireVisitor(request);
-  const form = Object.fromEntries(await request.formData());
+  const form = Object.fromEntries(await readForm(request, { freeText: ["name", "customerNumber", "subject", "body"] }));
   if (form.intent === "effacer") throw redirect("/nous-contacter", { headers: accounts.headers });
 
   const backend = await getBackend();

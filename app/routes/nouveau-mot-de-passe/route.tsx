@@ -6,6 +6,7 @@ import { z } from "zod";
 import { accountsFor, passwordLinkSession } from "~/.server/accounts";
 import { getBackend } from "~/.server/backend";
 import { env } from "~/.server/env";
+import { readForm } from "~/.server/form";
 import { AuthCard } from "~/components/auth-card";
 import { fieldErrors, Notice, PrimaryButton, TextField } from "~/components/form";
 import { newPasswordSchema, passwordRuleText } from "~/utils/password-policy";
@@ -42,7 +43,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!user) throw redirect("/mot-de-passe-oublie", { headers: accounts.headers });
   if (!(await passwordLinkSession(accounts))) throw redirect(CHANGE_PASSWORD, { headers: accounts.headers });
   const schema = z.object({ password: newPasswordSchema(env().PASSWORD_MIN_LENGTH) });
-  const parsed = schema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = schema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) {
     return data({ errors: fieldErrors(parsed.error.issues, ["password"] as const) }, { status: 400, headers: accounts.headers });
   }

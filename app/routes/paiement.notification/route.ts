@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/server-runtime";
 import { getBackend } from "~/.server/backend";
 import { env } from "~/.server/env";
+import { readCallbackForm } from "~/.server/form";
 import { paymentUrls, portalOrigin } from "~/.server/payment/config";
 import { fieldAnyCase } from "~/.server/payment/protocol";
 import { confirmPayfip, payfipClientFor } from "~/.server/payment/service";
@@ -15,11 +16,8 @@ async function handle(request: Request): Promise<Response> {
   const url = new URL(request.url);
   const params = new URLSearchParams(url.searchParams);
   if (request.method === "POST") {
-    try {
-      for (const [k, v] of await request.formData()) if (typeof v === "string") params.append(k, v);
-    } catch {
-      // not a form: the idop may still be in the query string
-    }
+    // The idop may be in the query string: an empty body is fine, one that is not a form a 400.
+    for (const [k, v] of await readCallbackForm(request)) params.append(k, v);
   }
   const idop = fieldAnyCase(params, "idop");
   const text = (body: string, status: number) => new Response(body, { status, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } });

@@ -3,6 +3,7 @@ import { redirect } from "@remix-run/server-runtime";
 import { clientKey } from "~/.server/accounts";
 import { getBackend } from "~/.server/backend";
 import { env } from "~/.server/env";
+import { readCallbackForm } from "~/.server/form";
 import { tipiTrustedSources } from "~/.server/payment/config";
 import { applyTipiResult } from "~/.server/payment/service";
 import { isTrustedSource } from "~/.server/payment/trust";
@@ -20,11 +21,8 @@ import { isTrustedSource } from "~/.server/payment/trust";
 async function handle(request: Request, token: string): Promise<Response> {
   const params = new URLSearchParams(new URL(request.url).searchParams);
   if (request.method === "POST") {
-    try {
-      for (const [k, v] of await request.formData()) if (typeof v === "string") params.append(k, v);
-    } catch {
-      // no form body
-    }
+    // Fields may also come in the query string: an empty body is fine, one that is not a form a 400.
+    for (const [k, v] of await readCallbackForm(request)) params.append(k, v);
   }
   // The address the HTTP server recorded (socket, or the right-most X-Forwarded-For behind TRUST_PROXY=1).
   const address = clientKey(request);

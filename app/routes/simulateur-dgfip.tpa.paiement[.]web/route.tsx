@@ -4,6 +4,7 @@ import { data, redirect } from "@remix-run/server-runtime";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { getBackend } from "~/.server/backend";
+import { readForm } from "~/.server/form";
 import { controlsFrom, type Decision } from "~/.server/payment/simulator";
 import { SimulatorClosed, SimulatorControls, SimulatorDecisionButtons } from "~/components/simulator-controls";
 import { formatEuros } from "~/utils/format";
@@ -46,7 +47,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const sim = await simulator();
-  const form = await request.formData();
+  const form = await readForm(request);
   const decision = form.get("decision");
   if (decision === null) {
     // The service's form: open a session and show the payment page.

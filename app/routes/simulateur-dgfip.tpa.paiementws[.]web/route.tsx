@@ -3,6 +3,7 @@ import type { MetaFunction } from "@remix-run/react";
 import { data, redirect } from "@remix-run/server-runtime";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { getBackend } from "~/.server/backend";
+import { readForm } from "~/.server/form";
 import { controlsFrom, type Decision } from "~/.server/payment/simulator";
 import { SimulatorClosed, SimulatorControls, SimulatorDecisionButtons } from "~/components/simulator-controls";
 import { formatEuros } from "~/utils/format";
@@ -38,7 +39,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const sim = await simulator();
-  const form = await request.formData();
+  const form = await readForm(request);
   const decision = String(form.get("decision") ?? "");
   if (!["P", "R", "A"].includes(decision)) return data({ error: "Choisissez Payer, Refuser ou Abandonner.", closed: false });
   const outcome = await sim.decidePayfip(String(form.get("idop") ?? ""), decision as Decision, controlsFrom(form));
