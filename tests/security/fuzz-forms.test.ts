@@ -34,6 +34,7 @@ import {
   nastyValue,
   send,
   tableState,
+  tableStateSince,
   valText,
   visitor,
   type FormModel,
@@ -357,7 +358,7 @@ function fuzzable<I>(t: Target<I>): Fuzz {
           const before = last && last.writes === setupWrites ? last.state : await tableState(db);
           logged.length = 0;
           const p = await send(browser, handler, t.request(input), t.route);
-          const after = await tableState(db);
+          const after = await tableStateSince(db, before);
           last = { state: after, writes: setupWrites };
           const answer = shortAnswer(p, false);
           answers.set(answer, (answers.get(answer) ?? 0) + 1);

@@ -36,13 +36,16 @@ export interface FormModel {
   encoding: Encoding;
   /** Which kind of broken multipart (when encoding is broken-multipart). */
   broken: number;
-  /** 0: a 1 MB value replaces the first field's; else nothing (1 run in 250). */
+  /** HUGE_AT: a 1 MB value replaces the first field's; else nothing (1 run in 250). */
   huge: number;
-  /** 0: 10 000 extra fields; 1: 10 000 copies of the first field; else nothing (1 run in 250). */
+  /** MANY_AT: 10 000 extra fields; MANY_AT - 1: 10 000 copies of the first field; else nothing (1 run in 250). */
   many: number;
 }
 
 export const ONE_MB = 1 << 20;
+/** The heavy inputs sit at the top of their ranges, so that fast-check shrinks away from them. */
+export const HUGE_AT = 249;
+export const MANY_AT = 499;
 
 // Nasty values --------------------------------------------------------------------------------------
 
@@ -181,8 +184,8 @@ export function formModel(spec: Record<string, fc.Arbitrary<Val>>, options: { qu
       encoding: options.query ? formOnly : encodingArb,
       broken: fc.nat(4),
       // Uniform (fast-check favours small numbers otherwise): about 2 runs in 500 each.
-      huge: fc.noBias(fc.nat(249)),
-      many: fc.noBias(fc.nat(499)),
+      huge: fc.noBias(fc.nat(HUGE_AT)),
+      many: fc.noBias(fc.nat(MANY_AT)),
     })
     .map(({ before, own: present, after, encoding, broken, huge, many }) => ({
       fields: [...before, ...present.filter((f): f is [string, Val] => f !== null), ...after],
@@ -232,13 +235,13 @@ function concat(chunks: (Uint8Array | string)[]): Uint8Array<ArrayBuffer> {
 /** The model's fields with the rare 1 MB value and 10 000 fields applied. */
 export function expandFields(model: FormModel): [string, Val][] {
   const fields = [...model.fields];
-  if (model.huge === 0) {
+  if (model.huge === HUGE_AT) {
     const big: Val = { repeat: "a", times: ONE_MB };
     if (fields.length > 0) fields[0] = [fields[0]![0], big];
     else fields.push(["x", big]);
   }
-  if (model.many === 0) for (let i = 0; i < 10_000; i++) fields.push([`champ${i}`, "x"]);
-  if (model.many === 1) {
+  if (model.many === MANY_AT) for (let i = 0; i < 10_000; i++) fields.push([`champ${i}`, "x"]);
+  if (model.many === MANY_AT - 1) {
     const name = fields[0]?.[0] ?? "x";
     for (let i = 0; i < 10_000; i++) fields.push([name, String(i)]);
   }
@@ -357,9 +360,9 @@ export function modelTraits(model: FormModel): string[] {
   }
   const names = model.fields.map(([n]) => n);
   if (new Set(names).size < names.length) traits.add("repeated names");
-  if (model.huge === 0) traits.add("1 MB value");
-  if (model.many === 0) traits.add("10 000 fields");
-  if (model.many === 1) traits.add("10 000 copies of a field");
+  if (model.huge === HUGE_AT) traits.add("1 MB value");
+  if (model.many === MANY_AT) traits.add("10 000 fields");
+  if (model.many === MANY_AT - 1) traits.add("10 000 copies of a field");
   return [...traits];
 }
 
@@ -498,15 +501,30 @@ export const WATCHED = {
 
 export type Table = keyof typeof WATCHED;
 export const TABLES = Object.keys(WATCHED) as Table[];
-export type TableState = Record<Table, string>;
+/** The watched tables' state, and the next transaction id when it was read (`xmax`). */
+export type TableState = Record<Table, string> & { xmax: string };
 
-const STATE_SQL = TABLES.map(
-  (t) => `select '${t}' as t, count(*) || '/' || ${t === "email_outbox" ? "0" : "coalesce(max(xmin::text::bigint), 0)"} as s from ${WATCHED[t]}`,
-).join(" union all ");
+const XMAX_SQL = "select pg_snapshot_xmax(pg_current_snapshot())::text as s";
+const STATE_SQL = [
+  `select 'xmax' as t, pg_snapshot_xmax(pg_current_snapshot())::text as s`,
+  ...TABLES.map((t) => `select '${t}' as t, count(*) || '/' || ${t === "email_outbox" ? "0" : "coalesce(max(xmin::text::bigint), 0)"} as s from ${WATCHED[t]}`),
+].join(" union all ");
 
 export async function tableState(db: Database): Promise<TableState> {
-  const { rows } = await db.pg.query<{ t: Table; s: string }>(STATE_SQL);
+  const { rows } = await db.pg.query<{ t: Table | "xmax"; s: string }>(STATE_SQL);
   return Object.fromEntries(rows.map((r) => [r.t, r.s])) as TableState;
+}
+
+/**
+ * The state again, read cheaply when nothing was written since `known` was read: no transaction
+ * that wrote anything has taken a transaction id since then (read-only ones take none).
+ */
+export async function tableStateSince(db: Database, known: TableState | undefined): Promise<TableState> {
+  if (known) {
+    const { rows } = await db.pg.query<{ s: string }>(XMAX_SQL);
+    if (rows[0]!.s === known.xmax) return known;
+  }
+  return tableState(db);
 }
 
 export function changedTables(before: TableState, after: TableState): Table[] {
