@@ -426,7 +426,7 @@ function queryTarget(
     handler: "loader",
     arb: formModel(t.spec, { query: true }),
     request: (model) => ({ method: "GET", path: `${t.path}?${buildQuery(model)}` }),
-    describe: (model) => `GET ?${describeModel(model)}`,
+    describe: (model) => describeModel(model, true),
     traits: (model) => ["query", ...modelTraits(model).slice(1)],
     shapes: t.shapes,
   });
@@ -876,7 +876,7 @@ function tipiTarget(handler: "action" | "loader"): Target<TipiInput> {
         ? { method: "GET", path: `${path}?${buildQuery(model)}`, params: { jeton: token } }
         : { method: "POST", path, params: { jeton: token }, ...buildBody(model) };
     },
-    describe: ({ jeton, model }) => `jeton=${JSON.stringify(jeton.slice(0, 40))} ${describeModel(model)}`,
+    describe: ({ jeton, model }) => `jeton=${JSON.stringify(jeton.slice(0, 40))} ${describeModel(model, handler === "loader")}`,
     traits: ({ model }) => (handler === "loader" ? ["query", ...modelTraits(model).slice(1)] : modelTraits(model)),
     // Never paid: B's attempt and invoice stay as they are (a forged result carries no right refdet
     // and amount). Every call leaves a payment_events row by design (public.apply_payment_result in

@@ -366,10 +366,11 @@ export function modelTraits(model: FormModel): string[] {
   return [...traits];
 }
 
-/** A short account of a model, for reports. */
-export function describeModel(model: FormModel): string {
+/** A short account of a model, for reports (`query`: it was sent as a query string, not a body). */
+export function describeModel(model: FormModel, query = false): string {
   const shown = JSON.stringify(model.fields.map(([n, v]) => [n, typeof v === "string" ? (v.length > 40 ? `${v.slice(0, 40)}…` : v) : v]));
-  return `${modelTraits(model).join(", ")} ${shown.length > 300 ? `${shown.slice(0, 300)}…` : shown}`;
+  const traits = query ? ["query", ...modelTraits(model).slice(1)] : modelTraits(model);
+  return `${traits.join(", ")} ${shown.length > 300 ? `${shown.slice(0, 300)}…` : shown}`;
 }
 
 // Sending -------------------------------------------------------------------------------------------
