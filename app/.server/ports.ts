@@ -173,6 +173,8 @@ export interface ContactService {
   serviceId: string;
   serviceName: string;
   generalInfo: string;
+  /** The service receives messages through the portal (it has a contact address). */
+  acceptsMessages: boolean;
 }
 
 export interface ContactInput {

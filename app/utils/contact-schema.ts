@@ -13,7 +13,7 @@ export const MESSAGE_RULE = "5 000 caractères au maximum.";
  * refusal shows beside the field with the text kept.
  */
 const subject = z
-  .string()
+  .string({ error: "L'objet doit être du texte : retapez-le." })
   .trim()
   .max(SUBJECT_MAX, `L'objet ne peut pas dépasser ${SUBJECT_MAX} caractères : raccourcissez-le.`)
   .refine((value) => isCleanText(value, { multiline: false }), {
@@ -40,13 +40,13 @@ export const PublicContactSchema = z.object({
   serviceId,
   email: emailField,
   name: z
-    .string()
+    .string({ error: "Votre nom doit être du texte : retapez-le." })
     .trim()
     .max(200, "Votre nom ne peut pas dépasser 200 caractères.")
     .refine((value) => isCleanText(value, { multiline: false }), { error: "Votre nom contient un caractère invisible non autorisé : retapez-le." })
     .default(""),
   customerNumber: z
-    .string()
+    .string({ error: "Le numéro d'abonné doit être du texte : retapez-le." })
     .trim()
     .max(50, "Le numéro d'abonné ne peut pas dépasser 50 caractères.")
     .refine((value) => isCleanText(value, { multiline: false }), {

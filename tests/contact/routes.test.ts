@@ -86,6 +86,28 @@ describe("Contacter le service", () => {
     expect((page.data as { services: { generalInfo: string }[] }).services[0]!.generalInfo).toContain("Téléphone : 01 23 45 67 89");
   });
 
+  it("offers only the services that receive messages; a service without a contact address is refused in French, nothing stored", async () => {
+    // paiement@demo.fr is a customer of three services; two of them have no contact address.
+    const browser = new Browser();
+    browser.ip = "198.51.100.77";
+    expect((await browser.call(login.action, "/connexion", { email: "paiement@demo.fr", password: "paiement-factures" })).status).toBe(302);
+    const page = await browser.call(contact.loader, "/contact");
+    const services = (page.data as { services: { serviceName: string; acceptsMessages: boolean }[] }).services;
+    expect(services.filter((s) => s.acceptsMessages)).toHaveLength(1);
+    expect(services.filter((s) => !s.acceptsMessages)).toHaveLength(2);
+
+    await db.pg.query("update portal.services set contact_email = null where numcli = '004200'");
+    try {
+      const refused = await browser.call(contact.action, "/contact", { intent: "envoyer", body: "Bonjour" });
+      expect(refused.status).toBe(400);
+      expect(refused.data).toMatchObject({ formError: expect.stringContaining("ne reçoit pas de messages par le portail") });
+      const { rows } = await db.pg.query("select 1 from portal.contact_messages c join auth.users u on u.id = c.account_id where u.email = 'paiement@demo.fr'");
+      expect(rows).toEqual([]);
+    } finally {
+      await db.pg.query("update portal.services set contact_email = 'contact@multiservices-demo.fr' where numcli = '004200'");
+    }
+  });
+
   it("refuses an empty or too long message with a French sentence, and keeps what was typed", async () => {
     const browser = await demo();
     const empty = await browser.call(contact.action, "/contact", { intent: "envoyer", subject: "Ma facture", body: "   " });

@@ -668,7 +668,9 @@ describe("objects one resident can learn, tried as the other resident and as a v
     redirectTo("/contact?envoye=1")(sent);
     const { rows } = await db.pg.query<{ service_id: string }>("select service_id from portal.contact_messages where account_id = $1", [A.userId]);
     expect(rows.map((r) => r.service_id)).toEqual([SEED.serviceId]);
-    // B chooses among their three services: any other id is refused, nothing stored.
+    // B chooses among their three services (all given a contact address here: a service without
+    // one receives no messages and is not offered): any other id is refused, nothing stored.
+    await db.pg.query("update portal.services set contact_email = 'regie@exemple.fr' where numcli in ('004281', '004282')");
     for (const serviceId of ["5e000000-0000-4000-8000-0000000042ff", "pas-un-service", ""]) {
       const refused = await as("residentB", contact.action, "/contact", { form: { intent: "envoyer", serviceId, body: "Question de test." } });
       expect(refused.status, describeProbe(refused)).toBe(400);
@@ -676,6 +678,7 @@ describe("objects one resident can learn, tried as the other resident and as a v
     }
     const fromB = await db.pg.query("select 1 from portal.contact_messages where account_id = $1", [B.userId]);
     expect(fromB.rows).toEqual([]);
+    await db.pg.query("update portal.services set contact_email = null where numcli in ('004281', '004282')");
   });
 });
 

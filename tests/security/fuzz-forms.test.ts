@@ -698,14 +698,25 @@ const TARGETS: Fuzz[] = [
     },
   }),
   formTarget({
-    route: "_espace.paiement_.retour",
+    route: "paiement.retour-payfip",
     caller: "anonymous",
-    path: "/paiement/retour",
+    path: "/paiement/retour-payfip",
     spec: { idop: idopArb, IDOP: idopArb },
     shapes: [redirectTo(/^\/paiement\/retour(\?idop=[A-Za-z0-9-]{1,64})?$/)],
     valid: async () => {
-      const mod = await import("~/routes/_espace.paiement_.retour/route");
-      expect((await visitor().call(mod.action, "/paiement/retour", { idop: "idop-inconnu-1" })).location).toBe("/paiement/retour?idop=idop-inconnu-1");
+      const mod = await import("~/routes/paiement.retour-payfip/route");
+      expect((await visitor().call(mod.action, "/paiement/retour-payfip", { idop: "idop-inconnu-1" })).location).toBe("/paiement/retour?idop=idop-inconnu-1");
+    },
+  }),
+  queryTarget({
+    route: "paiement.retour-payfip",
+    caller: "anonymous",
+    path: "/paiement/retour-payfip",
+    spec: { idop: idopArb, IDOP: idopArb },
+    shapes: [redirectTo(/^\/paiement\/retour(\?idop=[A-Za-z0-9-]{1,64})?$/)],
+    valid: async () => {
+      const mod = await import("~/routes/paiement.retour-payfip/route");
+      expect((await visitor().call(mod.loader, "/paiement/retour-payfip?idop=idop-inconnu-4")).location).toBe("/paiement/retour?idop=idop-inconnu-4");
     },
   }),
   queryTarget({
@@ -1069,10 +1080,14 @@ describe("fuzz inventory", () => {
     const wanted = new Set<string>();
     for (const [name, mod] of modules) if (typeof mod.action === "function") wanted.add(`${name} action`);
     // Payment callbacks and job endpoints (server/payment.js): their loaders too, where they have one.
-    for (const prefix of [...PAYMENT_CALLBACK_PATHS, ...CRON_PATHS]) {
-      const routes = TARGETS.filter((t) => t.path.startsWith(prefix) || prefix.startsWith(t.path)).map((t) => t.route);
-      expect(routes.length, `no target for the callback ${prefix}`).toBeGreaterThan(0);
-      if (!PAYMENT_CALLBACK_PATHS.includes(prefix)) continue;
+    // A path is exact, or (urlcl) a pattern: a target matches it when its path is the callback's
+    // or, for the pattern, when its path is the pattern's fixed start.
+    const matches = (callback: string | RegExp, path: string) =>
+      typeof callback === "string" ? path === callback : callback.source.replace(/\\\//g, "/").startsWith(`^${path}`);
+    for (const callback of [...PAYMENT_CALLBACK_PATHS, ...CRON_PATHS]) {
+      const routes = TARGETS.filter((t) => matches(callback, t.path)).map((t) => t.route);
+      expect(routes.length, `no target for the callback ${String(callback)}`).toBeGreaterThan(0);
+      if (!PAYMENT_CALLBACK_PATHS.includes(callback)) continue;
       for (const route of routes) if (typeof modules.get(route)?.loader === "function") wanted.add(`${route} loader`);
     }
     const covered = new Set(TARGETS.map((t) => `${t.route} ${t.handler}`));

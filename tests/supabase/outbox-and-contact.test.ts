@@ -49,7 +49,7 @@ describe("Supabase outbox and public contact", () => {
       rpc("send_public_contact_message", { status: "throttled", retry_at: "2026-11-27T11:00:00+00:00" }),
     );
     const { data } = await createSupabaseBackend(testEnv());
-    expect(await data.publicContactServices()).toEqual([{ serviceId: "s1", serviceName: "Régie", generalInfo: "Tél." }]);
+    expect(await data.publicContactServices()).toEqual([{ serviceId: "s1", serviceName: "Régie", generalInfo: "Tél.", acceptsMessages: true }]);
     expect(
       await data.sendPublicContactMessage({ serviceId: "s1", email: "v@x.fr", name: "", customerNumber: "", subject: "", body: "b", client: "203.0.113.1" }),
     ).toEqual({ status: "throttled", retryAt: new Date("2026-11-27T11:00:00Z") });

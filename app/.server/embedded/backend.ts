@@ -102,12 +102,15 @@ interface ContactServiceRow {
   service_id: string;
   service_name: string;
   general_info: string;
+  /** Absent from public_contact_services(), which lists only services that receive messages. */
+  accepts_messages?: boolean;
 }
 
 const toContactService = (r: ContactServiceRow): ContactService => ({
   serviceId: r.service_id,
   serviceName: r.service_name,
   generalInfo: r.general_info,
+  acceptsMessages: r.accepts_messages ?? true,
 });
 
 export function createEmbeddedDataPort(db: Database): DataPort {

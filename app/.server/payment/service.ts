@@ -117,6 +117,9 @@ export async function confirmPayfip(results: PaymentResultsPort, client: PayfipC
  * `from`: the client address as the HTTP server recorded it, and whether it is one of DGFiP's
  * (TIPI_TRUSTED_SOURCES, app/.server/payment/trust.ts); it is logged with the result.
  */
+/** Longer than any field TIPI sends back (objet: 100 characters; urlcl is not echoed). */
+const TIPI_FIELD_MAX = 200;
+
 export async function applyTipiResult(
   results: PaymentResultsPort,
   token: string,
@@ -124,10 +127,14 @@ export async function applyTipiResult(
   source: string,
   from: { address: string; trusted: boolean },
 ): Promise<PaymentResultOutcome> {
-  // TIPI's fields are printable text: a pair carrying a NUL (which PostgreSQL text cannot hold)
-  // or another control character is dropped, so such a result is simply incomplete.
-  // eslint-disable-next-line no-control-regex
-  const params = new URLSearchParams([...received].filter(([k, v]) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(k + v)));
+  // TIPI's fields are short printable text (the longest, objet, 100 characters): a pair carrying
+  // a NUL (which PostgreSQL text cannot hold) or another control character, or longer than any
+  // TIPI field, is dropped, so such a result is simply incomplete — and an anonymous caller
+  // cannot fill the audit log (payment_events) with large values.
+  const params = new URLSearchParams(
+    // eslint-disable-next-line no-control-regex
+    [...received].filter(([k, v]) => k.length <= 40 && v.length <= TIPI_FIELD_MAX && !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(k + v)),
+  );
   const r = parseTipiResult(params);
   return results.apply({
     source,
@@ -140,7 +147,7 @@ export async function applyTipiResult(
     numauto: r.numauto,
     transactionAt: transactionInstant(r.dattrans, r.heurtrans),
     payload: {
-      ...Object.fromEntries([...params].filter(([k]) => k.length <= 40 && k !== "client_address").slice(0, 30)),
+      ...Object.fromEntries([...params].filter(([k]) => k !== "client_address").slice(0, 30)),
       client_address: from.address.slice(0, 64),
     },
     sourceVerified: from.trusted,

@@ -48,6 +48,7 @@ export function createSupabaseDataPort(clients: { anon: SupabaseClient; serviceR
         serviceId: r.service_id,
         serviceName: r.service_name,
         generalInfo: r.general_info,
+        acceptsMessages: true, // the function lists only services with a contact address
       }));
     },
 

@@ -103,8 +103,8 @@ export function createSupabaseResidentData(client: () => Promise<SupabaseClient>
     },
 
     async contactServices(): Promise<ContactService[]> {
-      const data = await rpcRows<{ service_id: string; service_name: string; general_info: string }>(client, "my_contact_services");
-      return data.map((r) => ({ serviceId: r.service_id, serviceName: r.service_name, generalInfo: r.general_info }));
+      const data = await rpcRows<{ service_id: string; service_name: string; general_info: string; accepts_messages: boolean }>(client, "my_contact_services");
+      return data.map((r) => ({ serviceId: r.service_id, serviceName: r.service_name, generalInfo: r.general_info, acceptsMessages: r.accepts_messages === true }));
     },
 
     async sendContactMessage(input) {

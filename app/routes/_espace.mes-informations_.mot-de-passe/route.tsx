@@ -22,7 +22,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const { accounts } = await requireUser(request);
   const schema = z.object({
-    currentPassword: z.string().min(1, "Saisissez votre mot de passe actuel.").max(200),
+    currentPassword: z
+      .string({ error: "Saisissez votre mot de passe actuel." })
+      .min(1, "Saisissez votre mot de passe actuel.")
+      .max(200, "Ce n'est pas votre mot de passe actuel : il est trop long. Vérifiez votre saisie."),
     newPassword: newPasswordSchema(env().PASSWORD_MIN_LENGTH),
   });
   const parsed = schema.safeParse(Object.fromEntries(await readForm(request)));

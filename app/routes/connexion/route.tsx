@@ -40,7 +40,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const outcome = await signInWithThrottle(accounts, {
     email: parsed.data.email,
     password: parsed.data.password,
-    remember: parsed.data.remember === "on",
+    remember: parsed.data.remember,
     client: clientKey(request),
   });
   // Back to the page asked for; a PDF (resource route) needs a document navigation with JavaScript.

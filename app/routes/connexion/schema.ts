@@ -15,5 +15,9 @@ export const LoginSchema = z.object({
     .min(1, "Saisissez votre mot de passe.")
     .max(200, "Ce mot de passe est trop long.")
     .refine(typedPasswordIsClean, "Ce mot de passe contient un caractère invisible non autorisé : retapez-le."),
-  remember: z.literal("on").optional(),
+  // A checkbox: ticked sends "on"; anything else (absent, forged) means not ticked.
+  remember: z
+    .unknown()
+    .optional()
+    .transform((value) => value === "on"),
 });
