@@ -126,7 +126,19 @@ describe("send_contact_message()", () => {
 
   test("my_contact_services() gives each resident their own services' general information", async () => {
     const { rows } = await as(world, "other", (tx) => tx.query("select * from public.my_contact_services()"));
-    expect(rows).toEqual([{ service_id: world.other.serviceId, service_name: "Régie des eaux de test", general_info: "Tél. 01 00 00 00 00" }]);
+    expect(rows).toEqual([
+      { service_id: world.other.serviceId, service_name: "Régie des eaux de test", general_info: "Tél. 01 00 00 00 00", accepts_messages: true },
+    ]);
+  });
+
+  test("my_contact_services() says which services receive messages (those with a contact address)", async () => {
+    await world.db.asService((tx) => tx.query("update portal.services set contact_email = null where id = $1", [world.other.serviceId]));
+    try {
+      const { rows } = await as(world, "other", (tx) => tx.query<{ accepts_messages: boolean }>("select accepts_messages from public.my_contact_services()"));
+      expect(rows).toEqual([{ accepts_messages: false }]);
+    } finally {
+      await world.db.asService((tx) => tx.query("update portal.services set contact_email = 'regie@eaux-test.fr' where id = $1", [world.other.serviceId]));
+    }
   });
 });
 
