@@ -1,11 +1,14 @@
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { defineConfig, devices } from "@playwright/test";
 
 /**
  * End-to-end tests against the production build, served twice: by `npm start` (Node) and by
  * `npm run start:deno` (Deno). Each server gets a free port and its own fresh embedded database
- * under .tmp/, so a developer's .data is never touched. Run `npm run build` first
+ * (Node: under .tmp/; Deno: under the system's temporary folder), so a developer's .data is never touched. Run `npm run build` first
  * (`npm test` does). Chromium comes from Debian (/usr/bin/chromium), not from a download.
  */
 
@@ -26,6 +29,14 @@ process.env.E2E_NODE_PORT ??= String(await freePort());
 process.env.E2E_DENO_PORT ??= String(await freePort());
 // Lets e2e/payment*.spec.ts run the payment reconciliation job now (POST /taches/rapprochement-paiements).
 process.env.E2E_PAYMENTS_CRON_SECRET ??= randomBytes(24).toString("hex");
+// The Deno server's DATA_DIR is outside the project, as in a real deployment (the start:deno script
+// must grant it read and write access): a fresh folder per run, made by the runner (workers inherit
+// it through env) and removed when the runner exits, after its web servers are stopped.
+if (!process.env.E2E_DENO_DATA_DIR) {
+  const denoDataDir = mkdtempSync(join(tmpdir(), "portail-e2e-deno-"));
+  process.env.E2E_DENO_DATA_DIR = denoDataDir;
+  process.on("exit", () => rmSync(denoDataDir, { recursive: true, force: true }));
+}
 const nodePort = Number(process.env.E2E_NODE_PORT);
 const denoPort = Number(process.env.E2E_DENO_PORT);
 
@@ -86,9 +97,9 @@ export default defineConfig({
     },
     {
       name: "deno",
-      command: "rm -rf .tmp/e2e-deno && mkdir -p .tmp/e2e-deno && npm run start:deno",
+      command: "npm run start:deno",
       url: `http://127.0.0.1:${denoPort}/health`,
-      env: serverEnv(".tmp/e2e-deno", denoPort),
+      env: serverEnv(process.env.E2E_DENO_DATA_DIR!, denoPort),
       reuseExistingServer: false,
       timeout: startTimeout,
       stdout: "ignore",

@@ -3,8 +3,14 @@
 /**
  * Production server for Deno (`npm run start:deno`): the same build and the same security
  * wrapper as server/node.js, with `Deno.serve`. Static files are served here (JSR, hence
- * @std/http, is not reachable from our build machines). Permissions (see package.json):
- *   deno run --allow-net --allow-read=. --allow-write=${DATA_DIR:-.data} --allow-env server/deno.js
+ * @std/http, is not reachable from our build machines). Permissions (the start:deno script of package.json):
+ *   deno run --unstable-no-legacy-abort --allow-net "--allow-read=.,$(realpath node_modules),${DATA_DIR:-.data}"
+ *     "--allow-write=${DATA_DIR:-.data}" --allow-env server/deno.js
+ * read and write on DATA_DIR wherever it is (PGlite reads its files back); read on the project and
+ * node_modules (PGlite's WASM). --unstable-no-legacy-abort: request.signal aborts only when the
+ * client goes away, not after every successful response (Deno's legacy behaviour, warned about at
+ * the first request otherwise); Remix uses that signal to stop a loader for a client that left.
+ * The embedded database is opened before listening: if it cannot be, the process prints why and exits 1.
  * Environment: PORT (3000), HOST (127.0.0.1: server/listen.js), SITE_URL, NODE_ENV (production), TRUST_PROXY=1, DATA_DIR.
  * See docs/decisions/0002-one-build-node-and-deno.md.
  */
@@ -22,6 +28,18 @@ const trustProxy = Deno.env.get("TRUST_PROXY") === "1";
 const clientDir = new URL("../build/client/", import.meta.url);
 const build = await import("../build/server/index.js");
 const remixHandler = createRequestHandler(/** @type {any} */ (build), mode);
+
+// Before listening: validate the environment and, in the embedded default, open the database in
+// DATA_DIR (startBackend in app/.server/backend.ts). A start that cannot open it stops here, exit 1.
+try {
+  const startBackend = /** @type {{ __portalStartBackend?: () => Promise<unknown> }} */ (globalThis).__portalStartBackend;
+  if (!startBackend) throw new Error("build/server/index.js has no start-up check (__portalStartBackend): rebuild with `npm run build`.");
+  await startBackend();
+} catch (error) {
+  console.error(`Le Portail des Factures did not start: ${error instanceof Error ? error.message : String(error)}`);
+  await closeBackend();
+  Deno.exit(1);
+}
 
 /**
  * build/client file for a GET/HEAD request, or undefined to let Remix answer.

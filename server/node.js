@@ -3,7 +3,8 @@
  * Production server for Node 20 (`npm start`): serves `build/client` and the Remix build
  * (`build/server/index.js`), every response going through server/security.js.
  * Environment: PORT (3000), HOST (127.0.0.1: server/listen.js), SITE_URL, NODE_ENV (production), TRUST_PROXY=1 behind a
- * reverse proxy that sets X-Forwarded-*. See docs/decisions/0002-one-build-node-and-deno.md.
+ * reverse proxy that sets X-Forwarded-*. The embedded database is opened before listening: if it cannot be, the
+ * process prints why and exits 1. See docs/decisions/0002-one-build-node-and-deno.md.
  */
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
@@ -24,6 +25,18 @@ const trustProxy = process.env.TRUST_PROXY === "1";
 const clientDir = fileURLToPath(new URL("../build/client/", import.meta.url));
 const build = await import("../build/server/index.js");
 const remixHandler = createRequestHandler(/** @type {any} */ (build), mode);
+
+// Before listening: validate the environment and, in the embedded default, open the database in
+// DATA_DIR (startBackend in app/.server/backend.ts). A start that cannot open it stops here, exit 1.
+try {
+  const startBackend = /** @type {{ __portalStartBackend?: () => Promise<unknown> }} */ (globalThis).__portalStartBackend;
+  if (!startBackend) throw new Error("build/server/index.js has no start-up check (__portalStartBackend): rebuild with `npm run build`.");
+  await startBackend();
+} catch (error) {
+  console.error(`Le Portail des Factures did not start: ${error instanceof Error ? error.message : String(error)}`);
+  await closeBackend();
+  process.exit(1);
+}
 
 /**
  * build/client file for a GET/HEAD request, or undefined to let Remix answer.

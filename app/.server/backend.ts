@@ -35,6 +35,59 @@ export function getBackend(): Promise<Backend> {
   return backend;
 }
 
+export interface StartedBackend {
+  kind: "embedded" | "supabase";
+  /** The embedded default's DATA_DIR, as configured. */
+  dataDir?: string;
+}
+
+/**
+ * The start-up check of the HTTP servers (server/node.js, server/deno.js), run once before they
+ * listen. Both modes: the environment is validated (app/.server/env.ts). Embedded default: the
+ * database in DATA_DIR is opened now (lock, migrations, seed: ./embedded/database.ts) and pinged,
+ * so a start that cannot open it stops instead of serving 503s. Supabase: nothing is called, on
+ * purpose: Supabase being briefly unreachable must not prevent a start (/health reports it, and
+ * each request tries again). Throws an Error whose message, in English, says what failed and
+ * what to check; the servers print it and exit 1.
+ */
+export async function startBackend(): Promise<StartedBackend> {
+  const config = env();
+  if (config.backend === "supabase") return { kind: "supabase" };
+  try {
+    const opened = await getBackend();
+    await opened.data.ping();
+  } catch (error) {
+    throw new Error(await openFailure(config.DATA_DIR, error), { cause: error });
+  }
+  return { kind: "embedded", dataDir: config.DATA_DIR };
+}
+
+async function openFailure(dataDir: string, error: unknown): Promise<string> {
+  let absolute = dataDir;
+  try {
+    const { resolve } = await import("node:path");
+    absolute = resolve(dataDir);
+  } catch {
+    // Keep DATA_DIR as given.
+  }
+  const where = absolute === dataDir ? `DATA_DIR=${dataDir}` : `DATA_DIR=${dataDir} (${absolute})`;
+  const reason = error instanceof Error ? error.message : String(error);
+  const lockFile = `${absolute.replace(/\/+$/, "")}/portal.lock`;
+  const locked = error instanceof Error && error.name === "DataDirLockedError";
+  const checks = locked
+    ? [
+        "that process is meant to own this DATA_DIR: then stop it first, or give this server another DATA_DIR;",
+        `it is gone: ${lockFile} is taken over once its heartbeat (the file's modification time) is older than 30 s, see app/.server/embedded/lock.ts.`,
+      ]
+    : [
+        "DATA_DIR is a folder (or can be created) that this user may read and write;",
+        "with Deno, the start:deno script of package.json grants read and write access to DATA_DIR: a custom command must grant both (--allow-read, --allow-write);",
+        `no other process uses this DATA_DIR (lock file ${lockFile}, see app/.server/embedded/lock.ts);`,
+        "the disk is not full, and the folder holds a database of this portal (pglite/), not something else.",
+      ];
+  return [`cannot open the embedded database in ${where}: ${reason}`, locked ? "Check whether:" : "Check that:", ...checks.map((c) => `  - ${c}`)].join("\n");
+}
+
 /**
  * Uses an already built backend for this process. For tests, which open their own embedded
  * database (from a snapshot) and then call loaders and actions exactly as the server would.
@@ -42,3 +95,7 @@ export function getBackend(): Promise<Backend> {
 export function useBackend(instance: Backend): void {
   backend = Promise.resolve(instance);
 }
+
+// The servers find the start-up check here: they import the Remix build, whose only exports are
+// Remix's own (the same hand-over as __portalShutdown in ./embedded/backend.ts).
+(globalThis as { __portalStartBackend?: () => Promise<StartedBackend> }).__portalStartBackend = startBackend;
