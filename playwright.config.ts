@@ -50,7 +50,7 @@ const serverEnv = (dataDir: string, port: number) => ({
   PAYMENTS_CRON_SECRET: process.env.E2E_PAYMENTS_CRON_SECRET!,
 });
 
-// The first request creates and seeds the embedded database (several seconds).
+// Each server creates and seeds its embedded database at start, before it listens (several seconds).
 const startTimeout = 180_000;
 
 export default defineConfig({

@@ -60,7 +60,7 @@ async function start(runtime: "node" | "deno"): Promise<Running> {
       ? [process.execPath, ["server/node.js"]]
       : [
           join(ROOT, "node_modules/.bin/deno"),
-          ["run", "--allow-net", `--allow-read=.,${realpathSync(join(ROOT, "node_modules"))}`, `--allow-write=${dataDir}`, "--allow-env", "server/deno.js"],
+          ["run", "--unstable-no-legacy-abort", "--allow-net", `--allow-read=.,${realpathSync(join(ROOT, "node_modules"))}`, `--allow-write=${dataDir}`, "--allow-env", "server/deno.js"],
         ];
   const child = spawn(command, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   const output: string[] = [];

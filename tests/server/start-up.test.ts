@@ -116,7 +116,7 @@ describe("npm run start:deno with a DATA_DIR outside the project", () => {
   it("serves /health and /connexion (was: 503 « database unreachable », Deno lacking read access to DATA_DIR), without Deno's legacy-abort warning", async () => {
     const dataDir = join(outsideTempDir(), "données portail"); // absolute, with a space, created by the server
     server = await startScript("start:deno", dataDir);
-    expect(await outcomeWithin(server, 20_000), server.output()).toBe("listening");
+    expect(await outcomeWithin(server, 90_000), server.output()).toBe("listening");
     const health = await fetch(`http://127.0.0.1:${server.port}/health`);
     expect(health.status, server.output()).toBe(200);
     expect(await health.json()).toMatchObject({ status: "ok", backend: "embedded", database: "ok" });
@@ -128,9 +128,9 @@ describe("npm run start:deno with a DATA_DIR outside the project", () => {
     // The same folder, now given relative to the project: reopened after a clean stop (lock released).
     await stop(server);
     server = await startScript("start:deno", relative(ROOT, dataDir));
-    expect(await outcomeWithin(server, 20_000), server.output()).toBe("listening");
+    expect(await outcomeWithin(server, 90_000), server.output()).toBe("listening");
     expect((await fetch(`http://127.0.0.1:${server.port}/health`)).status, server.output()).toBe(200);
-  }, 45_000);
+  }, 200_000);
 });
 
 for (const [runtime, script] of [
