@@ -18,7 +18,7 @@ import { createRequestHandler } from "@remix-run/server-runtime";
 import { exposureWarning, listenHost } from "./listen.js";
 import { paymentSecurityOptions } from "./payment.js";
 import { CLIENT_IP_HEADER, clientIp, wrapHandler } from "./security.js";
-import { staticHeaders, staticRelativePath } from "./static.js";
+import { staticHeaders, staticRelativePath, staticVariants } from "./static.js";
 
 const port = Number(Deno.env.get("PORT") ?? 3000);
 const hostname = listenHost(Deno.env.get("HOST"));
@@ -50,13 +50,19 @@ async function serveStatic(request) {
   if (request.method !== "GET" && request.method !== "HEAD") return undefined;
   const relativePath = staticRelativePath(new URL(request.url).pathname);
   if (relativePath === null) return undefined;
-  const fileUrl = new URL(relativePath, clientDir);
+  // Precompressed variants first (scripts/precompress.js), in the client's order of preference.
   let file;
-  try {
-    file = await Deno.open(fileUrl, { read: true });
-  } catch {
-    return undefined;
+  let encoding = null;
+  for (const variant of staticVariants(relativePath, request.headers.get("accept-encoding"))) {
+    try {
+      file = await Deno.open(new URL(variant.path, clientDir), { read: true });
+    } catch {
+      continue;
+    }
+    encoding = variant.encoding;
+    break;
   }
+  if (!file) return undefined;
   try {
     const stats = await file.stat();
     if (!stats.isFile) {
@@ -64,7 +70,7 @@ async function serveStatic(request) {
       return undefined;
     }
     const mtimeMs = stats.mtime?.getTime() ?? 0;
-    const { headers, notModified } = staticHeaders(relativePath, { size: stats.size, mtimeMs }, request.headers);
+    const { headers, notModified } = staticHeaders(relativePath, { size: stats.size, mtimeMs }, request.headers, encoding);
     if (notModified || request.method === "HEAD") {
       file.close();
       if (notModified) headers.delete("Content-Length");

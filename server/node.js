@@ -9,13 +9,14 @@
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { createServer } from "node:http";
-import { Readable } from "node:stream";
+import { Duplex, Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
+import { constants as zlibConstants, createGzip } from "node:zlib";
 import { createRequestHandler } from "@remix-run/server-runtime";
 import { exposureWarning, listenHost } from "./listen.js";
 import { paymentSecurityOptions } from "./payment.js";
 import { CLIENT_IP_HEADER, clientIp, createNonce, withSecurityHeaders, wrapHandler } from "./security.js";
-import { staticHeaders, staticRelativePath } from "./static.js";
+import { staticHeaders, staticRelativePath, staticVariants } from "./static.js";
 
 const port = Number(process.env.PORT ?? 3000);
 const host = listenHost(process.env.HOST);
@@ -47,15 +48,23 @@ async function serveStatic(request) {
   if (request.method !== "GET" && request.method !== "HEAD") return undefined;
   const relativePath = staticRelativePath(new URL(request.url).pathname);
   if (relativePath === null) return undefined;
-  const filePath = clientDir + relativePath;
+  // Precompressed variants first (scripts/precompress.js), in the client's order of preference.
+  let filePath;
+  let encoding = null;
   let stats;
-  try {
-    stats = await stat(filePath);
-  } catch {
-    return undefined;
+  for (const variant of staticVariants(relativePath, request.headers.get("accept-encoding"))) {
+    try {
+      stats = await stat(clientDir + variant.path);
+    } catch {
+      continue;
+    }
+    if (!stats.isFile()) return undefined;
+    filePath = clientDir + variant.path;
+    encoding = variant.encoding;
+    break;
   }
-  if (!stats.isFile()) return undefined;
-  const { headers, notModified } = staticHeaders(relativePath, stats, request.headers);
+  if (!stats || filePath === undefined) return undefined;
+  const { headers, notModified } = staticHeaders(relativePath, stats, request.headers, encoding);
   if (notModified) {
     headers.delete("Content-Length");
     return new Response(null, { status: 304, headers });
@@ -65,9 +74,22 @@ async function serveStatic(request) {
   return new Response(body, { status: 200, headers });
 }
 
+/**
+ * Gzip for responses compressed on the fly (server/security.js compressResponse): flushes after
+ * every chunk, so a streamed document's shell leaves before its deferred data is ready (Node's
+ * CompressionStream would hold it until the end).
+ * @returns {ReadableWritablePair<Uint8Array, Uint8Array>}
+ */
+function gzipStream() {
+  return /** @type {ReadableWritablePair<Uint8Array, Uint8Array>} */ (
+    /** @type {unknown} */ (Duplex.toWeb(createGzip({ flush: zlibConstants.Z_SYNC_FLUSH })))
+  );
+}
+
 const handler = wrapHandler(async (request) => (await serveStatic(request)) ?? remixHandler(request), {
   mode,
   trustProxy,
+  gzipStream,
   siteUrl: process.env.SITE_URL?.trim() || undefined,
   ...paymentSecurityOptions({
     PAYFIP_PAYMENT_URL: process.env.PAYFIP_PAYMENT_URL,

@@ -17,10 +17,14 @@
  *    check accepted with a blank 500;
  * 4. request bodies are capped (server/body-limit.js): above `maxBodyBytes`, a French 413 and
  *    Remix is not called;
- * 5. security headers on every response: documents, data, resource routes, static files, errors.
+ * 5. security headers on every response: documents, data, resource routes, static files, errors;
+ * 6. responses of a compressible type are gzip-compressed on the fly, streaming kept, for a
+ *    client that accepts gzip (compressResponse; static files come precompressed from
+ *    server/static.js and are left alone).
  */
 
 import { MAX_BODY_BYTES, readBodyWithin } from "./body-limit.js";
+import { encodingQuality, isCompressibleType } from "./static.js";
 
 /** @typedef {(request: Request) => Promise<Response> | Response} Handler */
 
@@ -43,6 +47,11 @@ import { MAX_BODY_BYTES, readBodyWithin } from "./body-limit.js";
  * @property {number} [maxBodyBytes] the largest request body handed to the handler (default
  *   MAX_BODY_BYTES, 64 KiB); above it, 413.
  * @property {(error: unknown) => void} [onError] called when the wrapped handler throws.
+ * @property {() => ReadableWritablePair<Uint8Array, Uint8Array>} [gzipStream] the gzip compressor for
+ *   responses (default `new CompressionStream("gzip")`, which flushes every chunk under Deno).
+ *   Node's CompressionStream holds its output until it has enough of it, which would delay a
+ *   streamed document's first bytes until its deferred data is ready: server/node.js passes a
+ *   zlib gzip that flushes every chunk instead.
  */
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -161,6 +170,64 @@ export function withSecurityHeaders(response, { nonce, https, mode, formActionOr
   return target;
 }
 
+/** @returns {ReadableWritablePair<Uint8Array, Uint8Array>} */
+function webGzipStream() {
+  // Its writable takes any BufferSource; a body's chunks are Uint8Arrays.
+  return /** @type {ReadableWritablePair<Uint8Array, Uint8Array>} */ (/** @type {unknown} */ (new CompressionStream("gzip")));
+}
+
+/** Below this many bytes (known length), a response is sent as it is. */
+export const MIN_COMPRESS_BYTES = 1024;
+
+/**
+ * Gzip-compresses a response's body on the fly when worth it and accepted; streaming is kept
+ * (the body is piped, never buffered). Left as they are: HEAD, 1xx/204/206/304, no body, a
+ * response already encoded or marked `no-transform`, a type that is not compressible (PDF,
+ * images, octet-stream, event streams: server/static.js isCompressibleType), a known length
+ * under MIN_COMPRESS_BYTES, a client that does not accept gzip (`gzip;q=0` included).
+ * Compressible types get `Vary: Accept-Encoding` either way. When compressing: `Content-Encoding:
+ * gzip`, no `Content-Length` (unknown until the end), an ETag marked as the gzip variant's.
+ * @param {Request} request
+ * @param {Response} response
+ * @param {() => ReadableWritablePair<Uint8Array, Uint8Array>} [gzipStream]
+ */
+export function compressResponse(request, response, gzipStream = webGzipStream) {
+  if (!isCompressibleType(response.headers.get("content-type"))) return response;
+  if (response.headers.has("content-encoding")) return response;
+  try {
+    addVary(response.headers, "Accept-Encoding");
+  } catch {
+    // Immutable headers (a Response from fetch()): copy it first.
+    response = new Response(response.body, { status: response.status, statusText: response.statusText, headers: new Headers(response.headers) });
+    addVary(response.headers, "Accept-Encoding");
+  }
+  const headers = response.headers;
+  if (request.method.toUpperCase() === "HEAD" || response.body === null) return response;
+  if (response.status < 200 || [204, 206, 304].includes(response.status)) return response;
+  if (/(^|,)\s*no-transform\s*(,|$)/i.test(headers.get("cache-control") ?? "")) return response;
+  const length = headers.get("content-length");
+  if (length !== null && Number(length) < MIN_COMPRESS_BYTES) return response;
+  if (encodingQuality(request.headers.get("accept-encoding"), "gzip") <= 0) return response;
+
+  const compressed = new Headers(headers);
+  compressed.set("Content-Encoding", "gzip");
+  compressed.delete("Content-Length");
+  const etag = compressed.get("etag");
+  if (etag && etag.endsWith('"')) compressed.set("ETag", `${etag.slice(0, -1)}-gzip"`);
+  return new Response(response.body.pipeThrough(gzipStream()), {
+    status: response.status,
+    statusText: response.statusText,
+    headers: compressed,
+  });
+}
+
+/** @param {Headers} headers @param {string} name */
+function addVary(headers, name) {
+  const vary = headers.get("vary");
+  if (!vary) headers.set("Vary", name);
+  else if (!vary.split(",").some((entry) => ["*", name.toLowerCase()].includes(entry.trim().toLowerCase()))) headers.set("Vary", `${vary}, ${name}`);
+}
+
 /** @param {string} title @param {string} message */
 function htmlPage(title, message) {
   return `<!doctype html>
@@ -245,6 +312,7 @@ export function wrapHandler(handler, options = {}) {
   const siteUrl = options.siteUrl || undefined;
   const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const onError = options.onError ?? ((error) => console.error(error));
+  const gzipStream = options.gzipStream;
 
   return async function securedHandler(request) {
     const nonce = createNonce();
@@ -296,6 +364,6 @@ export function wrapHandler(handler, options = {}) {
         }
       }
     }
-    return withSecurityHeaders(response, { nonce, https, mode, formActionOrigins });
+    return compressResponse(request, withSecurityHeaders(response, { nonce, https, mode, formActionOrigins }), gzipStream);
   };
 }

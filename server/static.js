@@ -32,6 +32,13 @@ const CONTENT_TYPES = {
   ".wasm": "application/wasm",
 };
 
+/** Suffixes scripts/precompress.js writes beside a file, in the order the server prefers them. */
+export const PRECOMPRESSED = /** @type {const} */ ([
+  { encoding: "br", suffix: ".br" },
+  { encoding: "gzip", suffix: ".gz" },
+]);
+const PRECOMPRESSED_SUFFIX = /\.(br|gz)$/i;
+
 /** Hashed, never-changing files emitted by Vite. */
 export const IMMUTABLE_CACHE = "public, max-age=31536000, immutable";
 /** Anything else in build/client (favicon, robots.txt...): may change with the next deploy. */
@@ -52,6 +59,9 @@ export function staticRelativePath(pathname) {
     return null;
   }
   if (!decoded.startsWith("/") || decoded.endsWith("/")) return null;
+  // `.br`/`.gz` files are the precompressed variants of another file (scripts/precompress.js),
+  // served only in its place (staticVariants), never as files of their own.
+  if (PRECOMPRESSED_SUFFIX.test(decoded)) return null;
   if (decoded.includes("\0") || decoded.includes("\\")) return null;
   const segments = decoded.slice(1).split("/");
   for (const segment of segments) {
@@ -67,6 +77,64 @@ export function contentTypeFor(relativePath) {
   return CONTENT_TYPES[extension] ?? "application/octet-stream";
 }
 
+/**
+ * Whether a body of this Content-Type is worth compressing: text, JSON, JavaScript, XML, SVG,
+ * web manifests. Not images other than SVG, fonts (woff/woff2 are compressed already), PDFs,
+ * octet-streams, nor `text/event-stream` (its events must not wait in a compressor's buffer).
+ * Used for static files here and for pages by server/security.js.
+ * @param {string | null} contentType
+ */
+export function isCompressibleType(contentType) {
+  if (!contentType) return false;
+  const type = contentType.split(";")[0]?.trim().toLowerCase() ?? "";
+  if (type === "text/event-stream") return false;
+  if (type.startsWith("text/")) return true;
+  if (type.endsWith("+json") || type.endsWith("+xml")) return true;
+  return ["application/json", "application/xml", "application/javascript", "application/x-javascript", "image/svg+xml"].includes(type);
+}
+
+/**
+ * The quality (0 to 1) the client's `Accept-Encoding` gives a content-coding: its own entry,
+ * else `*`'s, else 0 (RFC 9110 §12.5.3; `gzip;q=0` refuses gzip). No header at all: 0 (we send
+ * identity).
+ * @param {string | null} acceptEncoding
+ * @param {string} coding "br" or "gzip"
+ */
+export function encodingQuality(acceptEncoding, coding) {
+  if (!acceptEncoding) return 0;
+  /** @type {number | undefined} */
+  let star;
+  for (const entry of acceptEncoding.split(",")) {
+    const [name = "", ...params] = entry.split(";").map((part) => part.trim());
+    let q = 1;
+    for (const param of params) {
+      const match = /^q\s*=\s*([0-9.]+)$/i.exec(param);
+      if (match) q = Math.min(1, Math.max(0, Number(match[1]) || 0));
+    }
+    const lower = name.toLowerCase();
+    if (lower === coding || (coding === "gzip" && lower === "x-gzip")) return q;
+    if (lower === "*") star = q;
+  }
+  return star ?? 0;
+}
+
+/**
+ * The files to try for a request, best first: the precompressed variants the client accepts
+ * (highest q first, br before gzip on a tie), then the file itself. Each runtime serves the first
+ * that exists. Only compressible types have variants.
+ * @param {string} relativePath from staticRelativePath
+ * @param {string | null} acceptEncoding the request's Accept-Encoding
+ * @returns {{ path: string, encoding: string | null }[]}
+ */
+export function staticVariants(relativePath, acceptEncoding) {
+  const identity = { path: relativePath, encoding: null };
+  if (!isCompressibleType(contentTypeFor(relativePath))) return [identity];
+  const accepted = PRECOMPRESSED.map((variant, order) => ({ ...variant, order, q: encodingQuality(acceptEncoding, variant.encoding) }))
+    .filter((variant) => variant.q > 0)
+    .sort((a, b) => b.q - a.q || a.order - b.order);
+  return [...accepted.map((variant) => ({ path: relativePath + variant.suffix, encoding: variant.encoding })), identity];
+}
+
 /** @param {string} relativePath */
 export function cacheControlFor(relativePath) {
   return relativePath.startsWith("assets/") ? IMMUTABLE_CACHE : SHORT_CACHE;
@@ -74,12 +142,15 @@ export function cacheControlFor(relativePath) {
 
 /**
  * Response headers for a file, and whether the client's cached copy is still good.
- * @param {string} relativePath
- * @param {{ size: number, mtimeMs: number }} stat
+ * @param {string} relativePath the file asked for (its type and cache policy)
+ * @param {{ size: number, mtimeMs: number }} stat of the file sent: the variant's when `encoding`
  * @param {Headers} requestHeaders
+ * @param {string | null} [encoding] the precompressed variant sent (staticVariants), if any: the
+ *   ETag then carries it as a suffix, so that each encoding has its own validator.
  */
-export function staticHeaders(relativePath, stat, requestHeaders) {
-  const etag = `W/"${stat.size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}"`;
+export function staticHeaders(relativePath, stat, requestHeaders, encoding = null) {
+  const suffix = encoding ? `-${encoding}` : "";
+  const etag = `W/"${stat.size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}${suffix}"`;
   const headers = new Headers({
     "Content-Type": contentTypeFor(relativePath),
     "Cache-Control": cacheControlFor(relativePath),
@@ -87,6 +158,9 @@ export function staticHeaders(relativePath, stat, requestHeaders) {
     "Last-Modified": new Date(stat.mtimeMs).toUTCString(),
     "Content-Length": String(stat.size),
   });
+  if (encoding) headers.set("Content-Encoding", encoding);
+  // The answer depends on Accept-Encoding whenever the type could have a compressed variant.
+  if (isCompressibleType(headers.get("Content-Type"))) headers.set("Vary", "Accept-Encoding");
   const ifNoneMatch = requestHeaders.get("if-none-match");
   const notModified = ifNoneMatch !== null && ifNoneMatch.split(",").some((tag) => tag.trim() === etag);
   return { headers, notModified };

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readdirSync, realpathSync, rmSync, statSync } fr
 import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { createServer } from "node:net";
 import { join } from "node:path";
+import { brotliCompressSync, brotliDecompressSync, gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 /**
@@ -28,6 +29,7 @@ function ensureBuild() {
   const sources = Math.max(newestMtime(join(ROOT, "app")), newestMtime(join(ROOT, "vite.config.ts")), newestMtime(join(ROOT, "package-lock.json")));
   if (existsSync(BUILD) && statSync(BUILD).mtimeMs >= sources) return;
   execFileSync(join(ROOT, "node_modules/.bin/remix"), ["vite:build"], { cwd: ROOT, stdio: "pipe" });
+  execFileSync(process.execPath, ["scripts/precompress.js"], { cwd: ROOT, stdio: "pipe" });
 }
 
 async function freePort(): Promise<number> {
@@ -94,6 +96,8 @@ interface Answer {
   status: number;
   headers: IncomingHttpHeaders;
   body: string;
+  /** The body's bytes as received (still encoded). */
+  raw?: Buffer;
   /** Bytes of the request body written before the answer came (for bodies sent in chunks). */
   written: number;
 }
@@ -117,7 +121,10 @@ function send(
       answered = true;
       const parts: Buffer[] = [];
       res.on("data", (part: Buffer) => parts.push(part));
-      res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(parts).toString("utf8"), written }));
+      res.on("end", () => {
+        const raw = Buffer.concat(parts);
+        resolve({ status: res.statusCode!, headers: res.headers, body: raw.toString("utf8"), raw, written });
+      });
       res.on("error", reject);
     });
     req.on("error", (error: NodeJS.ErrnoException) => {
@@ -240,6 +247,33 @@ for (const runtime of ["node", "deno"] as const) {
       expect(under.status).toBe(400);
       expect(under.body).toContain("Votre message dépasse 5 000 caractères");
       expect((await send(server.port, "GET", "/health", {})).status).toBe(200);
+    });
+
+    it("/connexion and the main script come back compressed (gzip, br) and decompress to the same content", async () => {
+      const plainPage = await send(server.port, "GET", "/connexion", {});
+      expect([plainPage.status, plainPage.headers["content-encoding"]]).toEqual([200, undefined]);
+      const page = await send(server.port, "GET", "/connexion", { "Accept-Encoding": "gzip, deflate, br" });
+      expect([page.status, page.headers["content-encoding"], page.headers.vary]).toEqual([200, "gzip", "Accept-Encoding"]);
+      const html = gunzipSync(page.raw!).toString("utf8");
+      expect(html).toContain("</html>");
+      expect(html).toContain("Connexion");
+      // The main script: the largest one the page loads.
+      const scripts = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+\.js)"/g)].map((match) => match[1]!);
+      const sized = await Promise.all([...new Set(scripts)].map(async (path) => ({ path, answer: await send(server.port, "GET", path, {}) })));
+      const main = sized.sort((a, b) => b.answer.raw!.length - a.answer.raw!.length)[0]!;
+      expect(main.answer.headers["content-encoding"]).toBeUndefined();
+      const br = await send(server.port, "GET", main.path, { "Accept-Encoding": "gzip, deflate, br" });
+      const gzip = await send(server.port, "GET", main.path, { "Accept-Encoding": "gzip" });
+      expect([br.status, br.headers["content-encoding"], br.headers.vary, br.headers["content-length"]]).toEqual([200, "br", "Accept-Encoding", String(br.raw!.length)]);
+      expect([gzip.status, gzip.headers["content-encoding"], gzip.headers["content-length"]]).toEqual([200, "gzip", String(gzip.raw!.length)]);
+      expect(br.headers.etag).not.toBe(gzip.headers.etag);
+      expect(Buffer.compare(brotliDecompressSync(br.raw!), main.answer.raw!)).toBe(0);
+      expect(Buffer.compare(gunzipSync(gzip.raw!), main.answer.raw!)).toBe(0);
+      expect((await send(server.port, "GET", `${main.path}.br`, {})).status).toBe(404);
+      console.log(
+        `[${runtime}] bytes on the wire: ${main.path} ${main.answer.raw!.length} / gzip ${gzip.raw!.length} / br ${br.raw!.length}; ` +
+          `/connexion ${plainPage.raw!.length} / gzip ${page.raw!.length} (br, not sent for pages: ${brotliCompressSync(plainPage.raw!).length})`,
+      );
     });
   });
 }
