@@ -7,7 +7,7 @@
 import fc from "fast-check";
 import type { Database } from "~/.server/embedded/database";
 import { Browser, ORIGIN } from "../accounts/route-harness";
-import type { Handler, Probe } from "./matrix-helpers";
+import { run, type Handler, type Probe } from "./matrix-helpers";
 
 // The model -----------------------------------------------------------------------------------------
 
@@ -375,10 +375,6 @@ export function describeModel(model: FormModel, query = false): string {
 
 // Sending -------------------------------------------------------------------------------------------
 
-function isDataWithInit(value: unknown): value is { type: "DataWithResponseInit"; data: unknown; init: ResponseInit | null } {
-  return typeof value === "object" && value !== null && (value as { type?: string }).type === "DataWithResponseInit";
-}
-
 export interface RawRequest {
   method: "GET" | "POST";
   /** Path and query, already encoded. */
@@ -401,39 +397,7 @@ export async function send(browser: Browser, handler: Handler, req: RawRequest, 
   if (req.method === "POST") headers.set("origin", ORIGIN);
   if (req.contentType) headers.set("content-type", req.contentType);
   const request = new Request(`${ORIGIN}${req.path}`, { method: req.method, headers, body: req.method === "POST" ? req.body : undefined });
-  let result: unknown;
-  try {
-    result = await handler({ request, params: req.params ?? {}, context: {} });
-  } catch (thrown) {
-    result = thrown;
-    if (!(thrown instanceof Response) && !isDataWithInit(thrown)) {
-      return { label, status: 500, location: null, headers: new Headers(), data: undefined, body: String(thrown), threw: thrown };
-    }
-  }
-  if (result instanceof Response) {
-    const text = await result.text();
-    let data: unknown = text;
-    if (result.headers.get("content-type")?.includes("json")) {
-      try {
-        data = JSON.parse(text);
-      } catch {
-        // left as text
-      }
-    }
-    return { label, status: result.status, location: result.headers.get("location"), headers: result.headers, data, body: text, threw: undefined };
-  }
-  if (isDataWithInit(result)) {
-    return {
-      label,
-      status: result.init?.status ?? 200,
-      location: null,
-      headers: new Headers(result.init?.headers),
-      data: result.data,
-      body: JSON.stringify(result.data) ?? "",
-      threw: undefined,
-    };
-  }
-  return { label, status: 200, location: null, headers: new Headers(), data: result, body: JSON.stringify(result) ?? "", threw: undefined };
+  return run(handler, request, req.params ?? {}, label);
 }
 
 // French ------------------------------------------------------------------------------------------

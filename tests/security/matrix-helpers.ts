@@ -69,9 +69,17 @@ export async function probe(browser: Browser, handler: Handler, path: string, in
   }
   const request = new Request(`${ORIGIN}${path}`, { method, headers, body });
   const label = `${method} ${path.length > 120 ? `${path.slice(0, 120)}…` : path} as ${who}`;
+  return run(handler, request, init.params ?? {}, label);
+}
+
+/**
+ * Calls a loader or action as the server does and records the answer: a Response or `data()`
+ * (JSON bodies parsed), or a throw that is not a Response, kept in `threw` (the server's 500).
+ */
+export async function run(handler: Handler, request: Request, params: Record<string, string>, label: string): Promise<Probe> {
   let result: unknown;
   try {
-    result = await handler({ request, params: init.params ?? {}, context: {} });
+    result = await handler({ request, params, context: {} });
   } catch (thrown) {
     result = thrown;
     if (!(thrown instanceof Response) && !isDataWithInit(thrown)) {

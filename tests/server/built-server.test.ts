@@ -1,10 +1,10 @@
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, realpathSync, rmSync, statSync } from "node:fs";
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, realpathSync, rmSync } from "node:fs";
 import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { brotliCompressSync, brotliDecompressSync, gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort, ROOT } from "./built";
 
 /**
  * The production build served for real, by server/node.js and by server/deno.js, over HTTP: what
@@ -13,35 +13,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
  * the body cap on a real socket. The build is made first when missing or older than app/.
  * Each server gets a free port and a fresh embedded database under .tmp/.
  */
-const ROOT = process.cwd();
-const BUILD = join(ROOT, "build/server/index.js");
 const PAYFIP = "https://www.payfip.gouv.fr";
 const TOKEN = "0123456789abcdef".repeat(4);
 const KIB = 1024;
 
-function newestMtime(path: string): number {
-  const stats = statSync(path);
-  if (!stats.isDirectory()) return stats.mtimeMs;
-  return Math.max(stats.mtimeMs, ...readdirSync(path).map((name) => newestMtime(join(path, name))));
-}
-
-function ensureBuild() {
-  const sources = Math.max(newestMtime(join(ROOT, "app")), newestMtime(join(ROOT, "vite.config.ts")), newestMtime(join(ROOT, "package-lock.json")));
-  if (existsSync(BUILD) && statSync(BUILD).mtimeMs >= sources) return;
-  execFileSync(join(ROOT, "node_modules/.bin/remix"), ["vite:build"], { cwd: ROOT, stdio: "pipe" });
-  execFileSync(process.execPath, ["scripts/precompress.js"], { cwd: ROOT, stdio: "pipe" });
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 interface Running {
   port: number;
@@ -162,7 +137,6 @@ for (const runtime of ["node", "deno"] as const) {
     let cookie = "";
 
     beforeAll(async () => {
-      ensureBuild();
       server = await start(runtime);
       const login = await send(server.port, "POST", "/connexion", { ...FORM, Origin: server.origin }, { body: "email=demo%40demo.fr&password=demo-factures" });
       expect(login.status, login.body.slice(0, 300)).toBe(302);

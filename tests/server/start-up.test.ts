@@ -1,9 +1,9 @@
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { delimiter, join, relative } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { freePort, ROOT } from "./built";
 
 /**
  * Starting the production build the way a maintainer does: the very `start` and `start:deno`
@@ -12,32 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
  * opened must stop the start with a clear message, before anything listens. The build is made
  * first when missing or older than app/ (as tests/server/built-server.test.ts does).
  */
-const ROOT = process.cwd();
-const BUILD = join(ROOT, "build/server/index.js");
 const SCRIPTS = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
 
-function newestMtime(path: string): number {
-  const stats = statSync(path);
-  if (!stats.isDirectory()) return stats.mtimeMs;
-  return Math.max(stats.mtimeMs, ...readdirSync(path).map((name) => newestMtime(join(path, name))));
-}
-
-function ensureBuild() {
-  const sources = Math.max(newestMtime(join(ROOT, "app")), newestMtime(join(ROOT, "vite.config.ts")), newestMtime(join(ROOT, "package-lock.json")));
-  if (existsSync(BUILD) && statSync(BUILD).mtimeMs >= sources) return;
-  execFileSync(join(ROOT, "node_modules/.bin/remix"), ["vite:build"], { cwd: ROOT, stdio: "pipe" });
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 interface Started {
   child: ChildProcess;
@@ -104,7 +80,6 @@ function outsideTempDir(): string {
   return dir;
 }
 
-beforeAll(() => ensureBuild(), 240_000);
 afterAll(() => {
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
 });
