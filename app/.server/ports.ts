@@ -9,7 +9,7 @@
 /** Who is asking, as PostgREST would see it. */
 export type Caller =
   | { role: "anon" }
-  | { role: "authenticated"; userId: string; email: string }
+  | { role: "authenticated"; userId: string; email: string; sessionId?: string }
   | { role: "service_role" };
 
 export interface PortalPublicInfo {
@@ -57,6 +57,12 @@ export interface Backend {
 export interface SessionUser {
   id: string;
   email: string;
+  /**
+   * The Auth session this request runs in (GoTrue's `session_id` claim; the embedded
+   * auth.sessions row). SQL checks it is still live, so logout and password changes end
+   * access at once.
+   */
+  sessionId: string;
 }
 
 export type AuthLinkType = "invite" | "recovery" | "email_change";

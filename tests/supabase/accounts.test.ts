@@ -106,8 +106,8 @@ describe("getUser", () => {
     const session = fakeSession(USER_ID, EMAIL);
     const accounts = forRequest(signedIn("/accueil", session));
 
-    expect(await accounts.getUser()).toEqual({ id: USER_ID, email: EMAIL });
-    expect(await accounts.getUser()).toEqual({ id: USER_ID, email: EMAIL });
+    expect(await accounts.getUser()).toEqual({ id: USER_ID, email: EMAIL, sessionId: expect.stringMatching(/^5e550000-/) });
+    expect(await accounts.getUser()).toEqual({ id: USER_ID, email: EMAIL, sessionId: expect.stringMatching(/^5e550000-/) });
 
     expect(seen).toHaveLength(1);
     expect(seen[0]).toMatchObject({ method: "GET", path: "/auth/v1/user", apikey: ANON_KEY, authorization: `Bearer ${session.access_token}` });
@@ -158,7 +158,7 @@ describe("signIn", () => {
     });
     expect(cookieLine(accounts.headers, AUTH_COOKIE)).toMatch(/; Max-Age=\d{5,}/);
     expect(cookieLine(accounts.headers, REMEMBER_COOKIE)).toBeUndefined();
-    expect(await accounts.getUser()).toEqual({ id: USER_ID, email: EMAIL }); // no GET /user needed
+    expect(await accounts.getUser()).toEqual({ id: USER_ID, email: EMAIL, sessionId: expect.stringMatching(/^5e550000-/) }); // no GET /user needed
     expect(seen).toHaveLength(1);
   });
 
@@ -237,7 +237,7 @@ describe("token refresh on a later request keeps the cookie mode chosen at login
     server.use(refreshHandler(), userHandler());
     const accounts = forRequest(signedIn("/factures", expired(), { [REMEMBER_COOKIE]: "0" }));
 
-    expect(await accounts.getUser()).toEqual({ id: USER_ID, email: EMAIL });
+    expect(await accounts.getUser()).toEqual({ id: USER_ID, email: EMAIL, sessionId: expect.stringMatching(/^5e550000-/) });
 
     expect(seen.map((s) => s.path)).toEqual(["/auth/v1/token", "/auth/v1/user"]);
     expect(storedSession(accounts.headers).refresh_token).toBe("refresh-token-new");
@@ -385,7 +385,7 @@ describe("verifyLink", () => {
     expect(auth).toBeDefined();
     expect(auth).not.toMatch(/Max-Age|Expires/i);
     expect(cookieLine(accounts.headers, REMEMBER_COOKIE)).toMatch(/^pf_remember=0;/);
-    expect(await accounts.getUser()).toEqual({ id: USER_ID, email: EMAIL });
+    expect(await accounts.getUser()).toEqual({ id: USER_ID, email: EMAIL, sessionId: expect.stringMatching(/^5e550000-/) });
     expect(seen).toHaveLength(1);
   });
 
@@ -601,6 +601,6 @@ describe("residentData", () => {
 
   it("refuses RequestAccounts that another adapter made", () => {
     const foreign = { headers: new Headers() } as unknown as RequestAccounts;
-    expect(() => backend.residentData(foreign, { id: USER_ID, email: EMAIL })).toThrow(/not made by the Supabase accounts adapter/);
+    expect(() => backend.residentData(foreign, { id: USER_ID, email: EMAIL, sessionId: crypto.randomUUID() })).toThrow(/not made by the Supabase accounts adapter/);
   });
 });

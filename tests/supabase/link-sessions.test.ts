@@ -117,7 +117,7 @@ describe("linkSession", () => {
     const accounts = forRequest(requestWithCookie("/nouveau-mot-de-passe", cookie));
 
     await expect(accounts.linkSession()).resolves.toEqual({ type, openedAt: new Date(openedAt * 1000) });
-    expect(await accounts.getUser()).toEqual({ id: USER_ID, email: EMAIL });
+    expect(await accounts.getUser()).toEqual({ id: USER_ID, email: EMAIL, sessionId: LINK_SESSION });
 
     // One GET /user, with the very token whose amr was read.
     expect(calls()).toEqual(["GET /auth/v1/user"]);
@@ -236,7 +236,7 @@ describe("setPassword spends the link privilege", () => {
     expect(cookieLine(accounts.headers, AUTH_COOKIE)).not.toMatch(/Max-Age|Expires/i);
     expect(cookieLine(accounts.headers, LINK_COOKIE)).toMatch(/Max-Age=0/);
     await expect(accounts.linkSession()).resolves.toBeNull();
-    expect(await accounts.getUser()).toEqual({ id: USER_ID, email: EMAIL });
+    expect(await accounts.getUser()).toEqual({ id: USER_ID, email: EMAIL, sessionId: NEW_SESSION });
 
     // Next request: the password session, even with the old link cookie replayed, has no privilege.
     seen = [];

@@ -152,7 +152,7 @@ export function createEmbeddedAccounts(db: Database, config: Env): AccountsPort 
         currentSessionId = rows[0]!.id;
         currentLink = link ? { type: link, openedAt: new Date(rows[0]!.created_at) } : null;
         setSessionCookie(`${currentSessionId}.${secret}`, remember ? REMEMBER_SECONDS : null);
-        cached = Promise.resolve({ id: userId, email });
+        cached = Promise.resolve({ id: userId, email, sessionId: rows[0]!.id });
       }
 
       async function loadUser(): Promise<SessionUser | null> {
@@ -175,7 +175,7 @@ export function createEmbeddedAccounts(db: Database, config: Env): AccountsPort 
         currentSessionId = sessionId;
         const linkType = row.tag ? LINK_TAGS[row.tag] : undefined;
         currentLink = linkType ? { type: linkType, openedAt: new Date(row.created_at) } : null;
-        return { id: row.user_id, email: row.email };
+        return { id: row.user_id, email: row.email, sessionId: sessionId! };
       }
 
       const getUser = () => (cached ??= loadUser());

@@ -76,7 +76,13 @@ function claimsOf(caller: Caller): Record<string, string> {
     case "service_role":
       return { role: "service_role" };
     case "authenticated":
-      return { sub: caller.userId, role: "authenticated", email: caller.email, aud: "authenticated" };
+      return {
+        sub: caller.userId,
+        role: "authenticated",
+        email: caller.email,
+        aud: "authenticated",
+        ...(caller.sessionId ? { session_id: caller.sessionId } : {}),
+      };
   }
 }
 

@@ -162,6 +162,11 @@ function claimsOf(accessToken: string): TokenClaims | null {
   }
 }
 
+/** The session user of a token GoTrue just issued or verified; null without a session_id claim. */
+function sessionUserOf(id: string, email: string, claims: TokenClaims | null): SessionUser | null {
+  return typeof claims?.session_id === "string" ? { id, email, sessionId: claims.session_id } : null;
+}
+
 /** GoTrue's `amr`: `[{method, timestamp}]`, newest first. */
 function amrEntries(claims: TokenClaims): { method: string; timestamp: number }[] {
   if (!Array.isArray(claims.amr)) return [];
@@ -309,7 +314,7 @@ export function createSupabaseAccounts(settings: SupabaseSettings, serviceRole: 
         const user = checked.user;
         if (!user?.email) return null;
         verified = claimsOf(accessToken);
-        return { id: user.id, email: user.email };
+        return sessionUserOf(user.id, user.email, verified);
       }
 
       const getUser = () => (cachedUser ??= withFlush(loadUser));
@@ -383,7 +388,9 @@ export function createSupabaseAccounts(settings: SupabaseSettings, serviceRole: 
             clearLinkCookie();
             // Straight from GoTrue's answer (POST /token): no GET /user needed for this token.
             verified = claimsOf(signedIn.session.access_token);
-            cachedUser = Promise.resolve({ id: signedIn.user.id, email: signedIn.user.email ?? normalizeEmail(email) });
+            cachedUser = Promise.resolve(
+              sessionUserOf(signedIn.user.id, signedIn.user.email ?? normalizeEmail(email), verified),
+            );
             return { ok: true };
           }),
 
@@ -439,7 +446,7 @@ export function createSupabaseAccounts(settings: SupabaseSettings, serviceRole: 
             const sessionId = verified?.session_id;
             if ((type === "invite" || type === "recovery") && typeof sessionId === "string") setLinkCookie(await signLink(type, sessionId));
             else clearLinkCookie();
-            cachedUser = Promise.resolve({ id: opened.user.id, email: opened.user.email });
+            cachedUser = Promise.resolve(sessionUserOf(opened.user.id, opened.user.email, verified));
             return { ok: true, type };
           }),
 
@@ -479,6 +486,7 @@ export function createSupabaseAccounts(settings: SupabaseSettings, serviceRole: 
               throw authFailure("signInWithPassword(after setPassword)", error);
             }
             verified = claimsOf(signedIn.session.access_token);
+            cachedUser = Promise.resolve(sessionUserOf(user.id, user.email, verified));
             setRememberCookie(false);
             clearLinkCookie();
             await endOtherSessions(fresh);
