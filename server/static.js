@@ -1,8 +1,9 @@
 // @ts-check
 /**
- * Runtime-neutral part of serving `build/client` (shared by server/node.js and server/deno.js):
- * which URL paths may map to a file, their content type and cache policy. Reading the file is
- * left to each runtime. No `node:` imports, no environment reads.
+ * Runtime-neutral part of serving `build/client` (shared by server/node.js, server/deno.js and
+ * server/edge.js): which URL paths may map to a file, their content type and cache policy, and
+ * (serveStaticFile) the request-to-response logic. Reading the file is left to each runtime.
+ * No `node:` imports, no environment reads.
  */
 
 /** @type {Record<string, string>} */
@@ -164,4 +165,42 @@ export function staticHeaders(relativePath, stat, requestHeaders, encoding = nul
   const ifNoneMatch = requestHeaders.get("if-none-match");
   const notModified = ifNoneMatch !== null && ifNoneMatch.split(",").some((tag) => tag.trim() === etag);
   return { headers, notModified };
+}
+
+/**
+ * @typedef {object} StaticFile one file of build/client, as a runtime found it
+ * @property {number} size in bytes
+ * @property {number} mtimeMs modification time (the ETag and Last-Modified come from both)
+ * @property {() => BodyInit} body its content, asked for at most once and only when it is sent
+ * @property {() => void} [close] releases the file when its body is not sent (304, HEAD)
+ */
+
+/**
+ * Serves a GET/HEAD request from build/client, or answers undefined to let Remix answer: the
+ * path checks of staticRelativePath, the precompressed variants the client accepts first
+ * (scripts/precompress.js, staticVariants), then staticHeaders (type, cache, ETag, 304). Reading
+ * is left to `open`: files on disk (server/deno.js) or bytes in memory (server/edge.js).
+ * @param {Request} request
+ * @param {(path: string) => Promise<StaticFile | "missing" | "not-a-file">} open a path relative
+ *   to build/client: the file, "missing" (the next variant is tried), or "not-a-file" (e.g. a
+ *   folder: Remix answers)
+ * @returns {Promise<Response | undefined>}
+ */
+export async function serveStaticFile(request, open) {
+  if (request.method !== "GET" && request.method !== "HEAD") return undefined;
+  const relativePath = staticRelativePath(new URL(request.url).pathname);
+  if (relativePath === null) return undefined;
+  for (const variant of staticVariants(relativePath, request.headers.get("accept-encoding"))) {
+    const file = await open(variant.path);
+    if (file === "missing") continue;
+    if (file === "not-a-file") return undefined;
+    const { headers, notModified } = staticHeaders(relativePath, file, request.headers, variant.encoding);
+    if (notModified || request.method === "HEAD") {
+      file.close?.();
+      if (notModified) headers.delete("Content-Length");
+      return new Response(null, { status: notModified ? 304 : 200, headers });
+    }
+    return new Response(file.body(), { status: 200, headers });
+  }
+  return undefined;
 }

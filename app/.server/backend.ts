@@ -4,7 +4,9 @@ import type { Backend } from "./ports";
 /**
  * Chooses the adapters once per process: Supabase when SUPABASE_URL is set, otherwise the
  * embedded default (PGlite in DATA_DIR). Adapters are imported lazily so that the embedded
- * one (and its WASM) is never loaded in a Supabase deployment, and conversely.
+ * one (and its WASM) is never loaded in a Supabase deployment, and conversely. The edge bundle
+ * (build/edge/server.js) is built with "./embedded/backend" replaced by a module that throws
+ * EmbeddedAdapterUnavailableError (vite.config.ts): it has the Supabase adapters only.
  */
 let backend: Promise<Backend> | undefined;
 
@@ -57,6 +59,9 @@ export async function startBackend(): Promise<StartedBackend> {
     const opened = await getBackend();
     await opened.data.ping();
   } catch (error) {
+    // The edge bundle has no embedded adapter (vite.config.ts, docs/deploy-edge.md): its own
+    // message says which variables to set, there is no DATA_DIR to check.
+    if (error instanceof Error && error.name === "EmbeddedAdapterUnavailableError") throw error;
     throw new Error(await openFailure(config.DATA_DIR, error), { cause: error });
   }
   return { kind: "embedded", dataDir: config.DATA_DIR };
@@ -83,7 +88,7 @@ async function openFailure(dataDir: string, error: unknown): Promise<string> {
         "DATA_DIR is a folder (or can be created) that this user may read and write;",
         "with Deno, the start:deno script of package.json grants read and write access to DATA_DIR: a custom command must grant both (--allow-read, --allow-write);",
         `no other process uses this DATA_DIR (lock file ${lockFile}, see app/.server/embedded/lock.ts);`,
-        "the disk is not full, and the folder holds a database of this portal (pglite/), not something else.",
+        "the disk is not full, and the folder holds a database of this portal, not something else.",
       ];
   return [`cannot open the embedded database in ${where}: ${reason}`, locked ? "Check whether:" : "Check that:", ...checks.map((c) => `  - ${c}`)].join("\n");
 }
