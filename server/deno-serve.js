@@ -68,7 +68,24 @@ export async function serveOnDeno({ build, serveStatic, label }) {
       const remote = info.remoteAddr.transport === "tcp" ? info.remoteAddr.hostname : undefined;
       headers.delete(CLIENT_IP_HEADER);
       headers.set(CLIENT_IP_HEADER, clientIp(remote, headers, trustProxy));
-      return handler(new Request(request, { headers }));
+      // A signal that aborts only when the response could not be delivered (the client went away):
+      // Remix stops a loader for a client that left. Deno's own request.signal also aborts after
+      // every successful response unless started with --unstable-no-legacy-abort, a flag the edge
+      // bundle cannot count on (Deno Deploy starts it), and warns once it has been read: the new
+      // request is made from the parts of Deno's, never from its signal.
+      const delivery = new AbortController();
+      info.completed.catch((reason) => delivery.abort(reason));
+      const hasBody = request.method !== "GET" && request.method !== "HEAD";
+      return handler(
+        new Request(request.url, /** @type {RequestInit} */ ({
+          method: request.method,
+          headers,
+          body: hasBody ? request.body : undefined,
+          signal: delivery.signal,
+          duplex: "half",
+          redirect: request.redirect,
+        })),
+      );
     },
   );
 

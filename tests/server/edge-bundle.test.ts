@@ -208,6 +208,20 @@ describe("deno run --allow-net --allow-env build/edge/server.js with Supabase co
     expect(called).toContainEqual(expect.objectContaining({ method: "POST", path: "/rest/v1/rpc/portal_public_info", apikey: ANON_KEY }));
   });
 
+  it("POST: the form body reaches the action (an invalid e-mail is answered in French, echoed back); without the portal's Origin, 403", async () => {
+    const body = new URLSearchParams({ email: "pas-une-adresse-edge", password: "" }).toString();
+    const headers = { "Content-Type": "application/x-www-form-urlencoded", Origin: origin };
+    const response = await fetch(`${origin}/connexion`, { method: "POST", headers, body, redirect: "manual" });
+    const html = await response.text();
+    expect(response.status, server!.output() + html.slice(0, 500)).toBe(400);
+    expect(html).toContain('value="pas-une-adresse-edge"');
+    expect(response.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+
+    const forged = await fetch(`${origin}/connexion`, { method: "POST", headers: { ...headers, Origin: "https://ailleurs.example" }, body, redirect: "manual" });
+    expect(forged.status).toBe(403);
+    expect(await forged.text()).toContain("Requête refusée");
+  });
+
   it("GET /health: 200, the Supabase backend, after calling public.health_check with the service role", async () => {
     const before = supabase.calls.length;
     const response = await fetch(`${origin}/health`);
@@ -252,6 +266,10 @@ describe("deno run --allow-net --allow-env build/edge/server.js with Supabase co
     expect(style.status).toBe(200);
     expect(style.headers["content-type"]).toBe("text/css; charset=utf-8");
     expect(brotliDecompressSync(style.body).equals(readFileSync(join(CLIENT_DIR, css)))).toBe(true);
+  });
+
+  it("the requests above left no Deno legacy-abort warning (its signal is never read: server/deno-serve.js)", () => {
+    expect(server!.output()).not.toMatch(/legacy behavior|request\.signal/);
   });
 
   it("no variant or dot-file served on its own, an unknown asset is Remix's 404", async () => {
