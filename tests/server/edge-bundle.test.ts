@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,6 +7,7 @@ import { pathToFileURL } from "node:url";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, ROOT } from "./built";
+import { checkBundle, clientFilesModule } from "../../scripts/build-edge.js";
 import { EDGE_BUNDLE } from "./global-build";
 
 /**
@@ -160,6 +161,35 @@ describe("the edge bundle file", () => {
     for (const specifier of others) expect(specifier).toMatch(/^node:(path|buffer|events|util|stream|crypto|async_hooks)$/);
     const imported = info.modules.find((m) => m.specifier === bundle)?.dependencies?.map((d) => d.specifier) ?? [];
     for (const specifier of imported) expect(specifier).toMatch(/^node:/);
+  });
+});
+
+describe("the checks of scripts/build-edge.js", () => {
+  it("checkBundle refuses PGlite and any import but the allowed node: built-ins", () => {
+    expect(checkBundle("const x = 1;", ["node:path"])).toEqual([]);
+    expect(checkBundle('import("@electric-sql/pglite")', [])).toHaveLength(1);
+    expect(checkBundle("", ["node:fs/promises", "npm:@supabase/supabase-js@2", "ws"])).toEqual([
+      'it imports "node:fs/promises"',
+      'it imports "npm:@supabase/supabase-js@2"',
+      'it imports "ws"',
+    ]);
+  });
+
+  it("clientFilesModule embeds every client file but dot-files, as base64 with its modification time", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "portail-edge-client-"));
+    workDirs.push(dir);
+    mkdirSync(join(dir, "assets"));
+    mkdirSync(join(dir, ".vite"));
+    writeFileSync(join(dir, "assets/a.js"), "console.log('é');");
+    writeFileSync(join(dir, "favicon.ico"), Buffer.from([0, 1, 2, 255]));
+    writeFileSync(join(dir, ".vite/manifest.json"), "{}");
+    const moduleFile = join(dir, "client-files.mjs");
+    writeFileSync(moduleFile, clientFilesModule(dir));
+    const { CLIENT_FILES } = (await import(pathToFileURL(moduleFile).href)) as { CLIENT_FILES: Record<string, { mtimeMs: number; base64: string }> };
+    expect(Object.keys(CLIENT_FILES).sort()).toEqual(["assets/a.js", "favicon.ico"]);
+    expect(Buffer.from(CLIENT_FILES["assets/a.js"]!.base64, "base64").toString("utf8")).toBe("console.log('é');");
+    expect([...Buffer.from(CLIENT_FILES["favicon.ico"]!.base64, "base64")]).toEqual([0, 1, 2, 255]);
+    expect(CLIENT_FILES["favicon.ico"]!.mtimeMs).toBeGreaterThan(0);
   });
 });
 
