@@ -22,8 +22,12 @@ import { CLIENT_IP_HEADER, clientIp, wrapHandler } from "./security.js";
  * @param {(request: Request) => Promise<Response | undefined>} options.serveStatic a build/client
  *   file, or undefined to let Remix answer (server/static.js serveStaticFile)
  * @param {string} [options.label] what the "listening" line calls this server (default "Deno <version>")
+ * @param {boolean} [options.signalFromRequest] hand Remix Deno's own request.signal (aborts as soon
+ *   as the client goes away): only when started with --unstable-no-legacy-abort, as the start:deno
+ *   script of package.json does. Otherwise (the edge bundle: Deno Deploy passes no flag) a signal
+ *   that aborts when the response cannot be delivered.
  */
-export async function serveOnDeno({ build, serveStatic, label }) {
+export async function serveOnDeno({ build, serveStatic, label, signalFromRequest = false }) {
   const port = Number(Deno.env.get("PORT") ?? 3000);
   const hostname = listenHost(Deno.env.get("HOST"));
   const mode = /** @type {"production" | "development" | "test"} */ (Deno.env.get("NODE_ENV") ?? "production");
@@ -68,11 +72,12 @@ export async function serveOnDeno({ build, serveStatic, label }) {
       const remote = info.remoteAddr.transport === "tcp" ? info.remoteAddr.hostname : undefined;
       headers.delete(CLIENT_IP_HEADER);
       headers.set(CLIENT_IP_HEADER, clientIp(remote, headers, trustProxy));
-      // A signal that aborts only when the response could not be delivered (the client went away):
-      // Remix stops a loader for a client that left. Deno's own request.signal also aborts after
-      // every successful response unless started with --unstable-no-legacy-abort, a flag the edge
-      // bundle cannot count on (Deno Deploy starts it), and warns once it has been read: the new
-      // request is made from the parts of Deno's, never from its signal.
+      if (signalFromRequest) return handler(new Request(request, { headers }));
+      // Without --unstable-no-legacy-abort, Deno's request.signal also aborts after every
+      // successful response, and warns once it has been read. So the request is made from the parts
+      // of Deno's, never touching its signal, with one that aborts when the response could not be
+      // delivered (`completed` rejects: the client went away), e.g. while a deferred loader streams.
+      // A client leaving before the response has started is not seen: its loader runs to the end.
       const delivery = new AbortController();
       info.completed.catch((reason) => delivery.abort(reason));
       const hasBody = request.method !== "GET" && request.method !== "HEAD";

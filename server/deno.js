@@ -53,4 +53,9 @@ async function openClientFile(path) {
   }
 }
 
-await serveOnDeno({ build, serveStatic: (request) => serveStaticFile(request, openClientFile) });
+await serveOnDeno({
+  build,
+  serveStatic: (request) => serveStaticFile(request, openClientFile),
+  // Started with --unstable-no-legacy-abort (above): request.signal aborts only for a client that left.
+  signalFromRequest: true,
+});
