@@ -13,7 +13,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { openDatabase } from "../app/.server/embedded/database";
 import { generateDatabaseTypes } from "./lib/database-types";
 
-export const DATABASE_TYPES_FILE = "app/.server/database.types.ts";
+const DATABASE_TYPES_FILE = "app/.server/database.types.ts";
 
 const args = process.argv.slice(2).filter((a) => a !== "--");
 const check = args.includes("--check");

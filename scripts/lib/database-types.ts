@@ -781,6 +781,12 @@ const object = (members: Member[], hard = true): TsType => ({ k: "object", membe
 
 // Template (src/server/templates/typescript.ts) --------------------------------------------------
 
+/**
+ * postgres-meta sorts with \`localeCompare\` in its container (Node, no LANG: en-US); the locale is
+ * fixed here so the order does not depend on the machine's.
+ */
+const compare = (a: string, b: string): number => a.localeCompare(b, "en-US");
+
 const VALID_UNNAMED_FUNCTION_ARG_TYPES = new Set([114, 3802, 25]); // json, jsonb, text
 const VALID_FUNCTION_ARGS_MODE = new Set(["in", "inout", "variadic"]);
 const DEFAULT_SCHEMA = "public";
@@ -796,12 +802,12 @@ interface TsRelationship {
 function render(meta: Metadata, options: Required<Omit<GenerateOptions, "postgrestVersion">> & GenerateOptions): string {
   const { schemas, tables, foreignTables, views, materializedViews, columns, relationships, functions, types } = meta;
   const detectOneToOne = options.detectOneToOneRelationships;
-  schemas.sort((a, b) => a.name.localeCompare(b.name));
+  schemas.sort((a, b) => compare(a.name, b.name));
   relationships.sort(
     (a, b) =>
-      a.foreign_key_name.localeCompare(b.foreign_key_name) ||
-      a.referenced_relation.localeCompare(b.referenced_relation) ||
-      JSON.stringify(a.referenced_columns).localeCompare(JSON.stringify(b.referenced_columns)),
+      compare(a.foreign_key_name, b.foreign_key_name) ||
+      compare(a.referenced_relation, b.referenced_relation) ||
+      compare(JSON.stringify(a.referenced_columns), JSON.stringify(b.referenced_columns)),
   );
 
   type FnEntry = { fn: PgFunction; inArgs: PgFunctionArg[] };
@@ -826,7 +832,7 @@ function render(meta: Metadata, options: Required<Omit<GenerateOptions, "postgre
     tableNamesById.set(t.id, t.name);
   }
   for (const column of columns) columnsByTableId.get(column.table_id)?.push(column);
-  for (const list of columnsByTableId.values()) list.sort((a, b) => a.name.localeCompare(b.name));
+  for (const list of columnsByTableId.values()) list.sort((a, b) => compare(a.name, b.name));
   const columnsOf = (id: number) => columnsByTableId.get(id) ?? [];
 
   for (const type of types) {
@@ -868,7 +874,7 @@ function render(meta: Metadata, options: Required<Omit<GenerateOptions, "postgre
 
   for (const fn of functions) {
     if (!bySchema.has(fn.schema)) continue;
-    fn.args.sort((a, b) => a.name.localeCompare(b.name));
+    fn.args.sort((a, b) => compare(a.name, b.name));
     const inArgs = fn.args.filter(({ mode }) => VALID_FUNCTION_ARGS_MODE.has(mode));
     const single = inArgs[0];
     if (
@@ -883,11 +889,11 @@ function render(meta: Metadata, options: Required<Omit<GenerateOptions, "postgre
     }
   }
   for (const s of bySchema.values()) {
-    s.tables.sort((a, b) => a.table.name.localeCompare(b.table.name));
-    s.views.sort((a, b) => a.view.name.localeCompare(b.view.name));
-    s.functions.sort((a, b) => a.fn.name.localeCompare(b.fn.name));
-    s.enums.sort((a, b) => a.name.localeCompare(b.name));
-    s.compositeTypes.sort((a, b) => a.name.localeCompare(b.name));
+    s.tables.sort((a, b) => compare(a.table.name, b.table.name));
+    s.views.sort((a, b) => compare(a.view.name, b.view.name));
+    s.functions.sort((a, b) => compare(a.fn.name, b.fn.name));
+    s.enums.sort((a, b) => compare(a.name, b.name));
+    s.compositeTypes.sort((a, b) => compare(a.name, b.name));
   }
 
   const pgTypeToTsType = (schema: PgSchema, pgType: string): TsType => {
@@ -1147,7 +1153,7 @@ function render(meta: Metadata, options: Required<Omit<GenerateOptions, "postgre
     for (const entry of s.functions) grouped.set(entry.fn.name, [...(grouped.get(entry.fn.name) ?? []), entry]);
     for (const fns of grouped.values()) {
       fns.sort(
-        (a, b) => a.fn.argument_types.localeCompare(b.fn.argument_types) || a.fn.return_type.localeCompare(b.fn.return_type),
+        (a, b) => compare(a.fn.argument_types, b.fn.argument_types) || compare(a.fn.return_type, b.fn.return_type),
       );
     }
     const functionMembers: Member[] = [...grouped].map(([name, fns]) => ({ key: name, type: getFunctionSignatures(schema, fns) }));

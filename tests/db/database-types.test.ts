@@ -5,8 +5,10 @@
  */
 import { readFile } from "node:fs/promises";
 import { PGlite } from "@electric-sql/pglite";
+import { pgcrypto } from "@electric-sql/pglite/contrib/pgcrypto";
 import { afterAll, beforeAll, describe, expect, expectTypeOf, test } from "vitest";
 import type { Database } from "~/.server/database.types";
+import { bootstrap } from "~/.server/embedded/database";
 import type { PortalClient, RpcArgs, RpcName, RpcReturns, RpcRow } from "~/.server/data/db-types";
 import { generateDatabaseTypes } from "../../scripts/lib/database-types";
 import { testDatabase } from "./helpers";
@@ -61,6 +63,36 @@ describe("the portal's schema", () => {
     // auth.uid(), auth.jwt() … live in the bootstrap's auth schema, not in public
     expect(functionKeys(generated)).not.toContain("uid");
     expect(functionKeys(generated).sort()).toEqual([...publicFunctions].sort());
+  });
+
+  test("the embedded bootstrap (what Supabase provides) adds nothing to the types", async () => {
+    const pg = await PGlite.create({ extensions: { pgcrypto } });
+    try {
+      await pg.exec(bootstrap);
+      const types = await generateDatabaseTypes(pg, { schemas: ["public"] });
+      expect(types).toContain(`export type Database = {
+  public: {
+    Tables: {
+      [_ in never]: never
+    }
+    Views: {
+      [_ in never]: never
+    }
+    Functions: {
+      [_ in never]: never
+    }
+    Enums: {
+      [_ in never]: never
+    }
+    CompositeTypes: {
+      [_ in never]: never
+    }
+  }
+}
+`);
+    } finally {
+      await pg.close();
+    }
   });
 
   test("functions are typed as PostgREST calls them", () => {
