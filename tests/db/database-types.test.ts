@@ -123,6 +123,8 @@ export function typedClientCalls(client: PortalClient) {
   void client.rpc("uid");
   return client.rpc("my_invoice", { p_id: "1a000000-0000-4000-8000-000000000001" });
 }
+// supabase-js reads the generated types: `data` is the function's rows
+expectTypeOf<NonNullable<Awaited<ReturnType<typeof typedClientCalls>>["data"]>>().toEqualTypeOf<RpcReturns<"my_invoice">>();
 
 describe("the generator (postgres-meta's template) on a schema of its own", () => {
   let pg: PGlite;
