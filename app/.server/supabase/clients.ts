@@ -1,4 +1,5 @@
-import { createClient, type SupabaseClient } from "@supabase/supabase-js";
+import { createClient } from "@supabase/supabase-js";
+import type { Database, PortalClient } from "../data/db-types";
 import { realtimeTransport } from "./realtime-transport";
 import type { SupabaseSettings } from "./settings";
 
@@ -16,16 +17,16 @@ const lateFetch: typeof fetch = (input, init) => fetch(input, init);
  * `headers`: extra headers for every call, e.g. the resident's address (`Sb-Forwarded-For`) when
  * the client serves one resident's request (recovery e-mail, current-password check).
  */
-export async function createAnonClient(settings: SupabaseSettings, headers: Record<string, string> = {}): Promise<SupabaseClient> {
-  return createClient(settings.url, settings.anonKey, {
+export async function createAnonClient(settings: SupabaseSettings, headers: Record<string, string> = {}): Promise<PortalClient> {
+  return createClient<Database>(settings.url, settings.anonKey, {
     auth: noSession,
     realtime: { transport: await realtimeTransport() },
     global: { fetch: lateFetch, headers },
   });
 }
 
-export async function createServiceRoleClient(settings: SupabaseSettings): Promise<SupabaseClient> {
-  return createClient(settings.url, settings.serviceRoleKey, {
+export async function createServiceRoleClient(settings: SupabaseSettings): Promise<PortalClient> {
+  return createClient<Database>(settings.url, settings.serviceRoleKey, {
     auth: noSession,
     realtime: { transport: await realtimeTransport() },
     global: { fetch: lateFetch },
