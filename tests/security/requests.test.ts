@@ -24,7 +24,7 @@ import * as tipiResult from "~/routes/paiement.resultat-tipi.$jeton/route";
 import * as tipiPage from "~/routes/simulateur-dgfip.tpa.paiement[.]web/route";
 import * as payfipPage from "~/routes/simulateur-dgfip.tpa.paiementws[.]web/route";
 import * as soapEndpoint from "~/routes/simulateur-dgfip.tpa.services.securite/route";
-import { ContactSchema, PublicContactSchema } from "~/utils/contact-schema";
+import { ContactSchema, PublicContactSchema } from "~/.server/contact-form";
 import { emailField } from "~/utils/email-schema";
 import { newPasswordSchema } from "~/utils/password-policy";
 import { Browser, followLink, lastEmailTo, ORIGIN, startPortal } from "../accounts/route-harness";

@@ -21,7 +21,10 @@ function newestMtime(path: string): number {
 export function ensureBuild(): void {
   const sources = Math.max(newestMtime(join(ROOT, "app")), newestMtime(join(ROOT, "vite.config.ts")), newestMtime(join(ROOT, "package-lock.json")));
   if (existsSync(BUILD) && statSync(BUILD).mtimeMs >= sources) return;
-  execFileSync(join(ROOT, "node_modules/.bin/remix"), ["vite:build"], { cwd: ROOT, stdio: "pipe" });
+  // NODE_ENV=production as `npm run build` has it: Vitest sets NODE_ENV=test, and Vite would then
+  // bundle React's development build into the client assets.
+  const env = { ...process.env, NODE_ENV: "production" };
+  execFileSync(join(ROOT, "node_modules/.bin/remix"), ["vite:build"], { cwd: ROOT, env, stdio: "pipe" });
   execFileSync(process.execPath, ["scripts/precompress.js"], { cwd: ROOT, stdio: "pipe" });
 }
 

@@ -2,12 +2,13 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/server-r
 import type { MetaFunction } from "@remix-run/react";
 import { data, redirect } from "@remix-run/server-runtime";
 import { Form, useActionData, useLoaderData, useLocation, useSearchParams } from "@remix-run/react";
+import { ContactSchema } from "~/.server/contact-form";
 import { readForm } from "~/.server/form";
 import { kickOutbox } from "~/.server/outbox";
 import { requireResident } from "~/.server/resident";
 import { fieldErrors, Notice, PrimaryButton, SecondaryButton, TextAreaField, TextField } from "~/components/form";
 import { GeneralInfo } from "~/components/general-info";
-import { ContactSchema, MESSAGE_MAX, MESSAGE_RULE, SUBJECT_MAX } from "~/utils/contact-schema";
+import { MESSAGE_MAX, MESSAGE_RULE, SUBJECT_MAX } from "~/utils/contact-limits";
 
 export const meta: MetaFunction = () => [{ title: "Contacter le service — Le Portail des Factures" }];
 

@@ -4,11 +4,12 @@ import { data, redirect } from "@remix-run/server-runtime";
 import { Form, Link, useActionData, useLoaderData, useLocation, useSearchParams } from "@remix-run/react";
 import { accountsFor, clientKey, formatRetryTime } from "~/.server/accounts";
 import { getBackend } from "~/.server/backend";
+import { PublicContactSchema } from "~/.server/contact-form";
 import { readForm } from "~/.server/form";
 import { kickOutbox } from "~/.server/outbox";
 import { fieldErrors, Notice, PrimaryButton, SecondaryButton, TextAreaField, TextField } from "~/components/form";
 import { GeneralInfo } from "~/components/general-info";
-import { MESSAGE_MAX, MESSAGE_RULE, PublicContactSchema, SUBJECT_MAX } from "~/utils/contact-schema";
+import { CUSTOMER_NUMBER_MAX, MESSAGE_MAX, MESSAGE_RULE, NAME_MAX, SUBJECT_MAX } from "~/utils/contact-limits";
 
 export const meta: MetaFunction = () => [{ title: "Contacter le service — Le Portail des Factures" }];
 
@@ -47,8 +48,8 @@ export async function action({ request }: ActionFunctionArgs) {
   const values = {
     serviceId: text(input.serviceId, 100),
     email: text(form.email, 254),
-    name: text(form.name, 400),
-    customerNumber: text(form.customerNumber, 100),
+    name: text(form.name, NAME_MAX * 2),
+    customerNumber: text(form.customerNumber, CUSTOMER_NUMBER_MAX * 2),
     subject: text(form.subject, SUBJECT_MAX * 2),
     body: text(form.body, MESSAGE_MAX * 2),
   };
@@ -153,12 +154,12 @@ export default function NousContacter() {
               defaultValue={values?.email}
               error={errors.email}
             />
-            <TextField id="name" label="Nom et prénom (facultatif)" autoComplete="name" maxLength={200} defaultValue={values?.name} error={errors.name} />
+            <TextField id="name" label="Nom et prénom (facultatif)" autoComplete="name" maxLength={NAME_MAX} defaultValue={values?.name} error={errors.name} />
             <TextField
               id="customerNumber"
               label="Numéro d'abonné (facultatif)"
               hint="Il figure sur vos factures."
-              maxLength={50}
+              maxLength={CUSTOMER_NUMBER_MAX}
               defaultValue={values?.customerNumber}
               error={errors.customerNumber}
             />

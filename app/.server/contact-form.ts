@@ -1,13 +1,12 @@
 import { z } from "zod";
-import { emailField } from "./email-schema";
-import { isCleanText } from "./text-schema";
-
-/** Bounds shared with SQL (portal.contact_messages checks). */
-export const SUBJECT_MAX = 200;
-export const MESSAGE_MAX = 5000;
-export const MESSAGE_RULE = "5 000 caractères au maximum.";
+import { CUSTOMER_NUMBER_MAX, MESSAGE_MAX, NAME_MAX, SUBJECT_MAX } from "~/utils/contact-limits";
+import { emailField } from "~/utils/email-schema";
+import { isCleanText } from "~/utils/text-schema";
 
 /**
+ * The contact forms' schemas, server-only: the pages' components use the plain bounds of
+ * app/utils/contact-limits.ts for their HTML constraints, so zod stays out of the browser bundle.
+ *
  * Control characters (app/utils/text-schema.ts): none in one-line fields, only tab and line
  * breaks in the message. app/.server/form.ts leaves these free-text fields to this schema, so the
  * refusal shows beside the field with the text kept.
@@ -42,13 +41,13 @@ export const PublicContactSchema = z.object({
   name: z
     .string({ error: "Votre nom doit être du texte : retapez-le." })
     .trim()
-    .max(200, "Votre nom ne peut pas dépasser 200 caractères.")
+    .max(NAME_MAX, `Votre nom ne peut pas dépasser ${NAME_MAX} caractères.`)
     .refine((value) => isCleanText(value, { multiline: false }), { error: "Votre nom contient un caractère invisible non autorisé : retapez-le." })
     .default(""),
   customerNumber: z
     .string({ error: "Le numéro d'abonné doit être du texte : retapez-le." })
     .trim()
-    .max(50, "Le numéro d'abonné ne peut pas dépasser 50 caractères.")
+    .max(CUSTOMER_NUMBER_MAX, `Le numéro d'abonné ne peut pas dépasser ${CUSTOMER_NUMBER_MAX} caractères.`)
     .refine((value) => isCleanText(value, { multiline: false }), {
       error: "Le numéro d'abonné contient un caractère invisible non autorisé : retapez-le.",
     })
