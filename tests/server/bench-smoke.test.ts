@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Dataset } from "../../scripts/bench/dataset";
-import type { BenchResults, TargetLine } from "../../scripts/bench/report";
+import { parseOptions } from "../../scripts/bench/options";
+import { targets, type BenchResults, type TargetLine } from "../../scripts/bench/report";
 import { ROOT } from "./built";
 
 /**
@@ -93,4 +94,50 @@ describe("npm run bench -- --smoke", () => {
     expect(report.targets).toHaveLength(5);
     for (const t of report.targets) expect(run.stdout).toContain(`${t.ok ? "OK     " : "NOT MET"}  ${t.target}`);
   }, 300_000);
+});
+
+describe("the benchmark's summary and options", () => {
+  const load = { requests: 100, errors: 0, errorSamples: [], p50: 10, p99: 40, bodyBytes: 3000, wireBytes: 3800, encoding: "gzip" };
+  const results = (over: { listP95?: number; errorsAt50?: number; rest?: number; auth?: number; gzip?: number; servedPerSecond?: number }): BenchResults => ({
+    raw: [{ page: "list", reads: 1, rows: 6, calls: 1000, perSecond: 100, p50: 5, p95: 8 }],
+    served: [1, 20, 50].map((inFlight) => ({
+      ...load,
+      page: "list",
+      path: "/factures",
+      inFlight,
+      perSecond: over.servedPerSecond ?? 80,
+      p95: inFlight === 20 ? (over.listP95 ?? 30) : 30,
+      errors: inFlight === 50 ? (over.errorsAt50 ?? 0) : 0,
+    })),
+    supabase: [{ page: "list", path: "/factures", status: 200, ok: true, auth: over.auth ?? 0, rest: over.rest ?? 1, storage: 0, other: 0, calls: [] }],
+    firstLoad: [{ page: "list", routeId: "routes/_espace.factures", files: 5, raw: 200_000, gzip: over.gzip ?? 80 * 1024 }],
+  });
+  const okOf = (r: BenchResults) => targets(r, [1, 20, 50]).map((t) => t.ok);
+
+  it("reads each target from its section: all OK, then each one NOT MET on its own", () => {
+    expect(okOf(results({}))).toEqual([true, true, true, true, true]);
+    expect(okOf(results({ auth: 1 }))).toEqual([false, true, true, true, true]);
+    expect(okOf(results({ rest: 2 }))).toEqual([false, true, true, true, true]);
+    expect(okOf(results({ listP95: 51 }))).toEqual([true, false, true, true, true]);
+    expect(okOf(results({ errorsAt50: 1 }))).toEqual([true, true, false, true, true]);
+    expect(okOf(results({ servedPerSecond: 59 }))).toEqual([true, true, true, false, true]);
+    expect(okOf(results({ gzip: 91 * 1024 }))).toEqual([true, true, true, true, false]);
+  });
+
+  it("parses the documented options, with smoke defaults, and refuses anything else", () => {
+    expect(parseOptions([])).toMatchObject({ seconds: 10, invoices: 100_000, inFlight: [1, 20, 50], smoke: false, keepData: false });
+    expect(parseOptions(["--", "--smoke"])).toMatchObject({ seconds: 0.25, invoices: 200, smoke: true });
+    expect(parseOptions(["--seconds", "3", "--invoices=5000", "--in-flight", "1,8", "--keep-data", "--json", "out.json"])).toEqual({
+      seconds: 3,
+      invoices: 5000,
+      inFlight: [1, 8],
+      smoke: false,
+      keepData: true,
+      json: "out.json",
+    });
+    expect(() => parseOptions(["--seconds", "zéro"])).toThrow(/--seconds/);
+    expect(() => parseOptions(["--in-flight", "1;20"])).toThrow(/--in-flight/);
+    expect(() => parseOptions(["--duration", "3"])).toThrow();
+    expect(() => parseOptions(["bench"])).toThrow(/unexpected argument/);
+  });
 });
