@@ -372,14 +372,10 @@ export function createEmbeddedAccounts(db: Database, config: Env): AccountsPort 
         },
 
         async signOut() {
+          // The session the access cookie (which names the session cookie's session) or the
+          // session row vouched for.
           await getUser();
-          // The session the access cookie or the session row vouched for; and the session
-          // cookie's own session, if its secret is right (the cookies could name two sessions).
-          const match = sessionCookie ? SESSION_COOKIE_VALUE.exec(sessionCookie) : null;
           if (currentSessionId) await db.pg.query("delete from auth.sessions where id = $1", [currentSessionId]);
-          if (match && match[1] !== currentSessionId) {
-            await db.pg.query("delete from auth.sessions where id = $1 and secret_hash = $2", [match[1], await sha256(match[2]!)]);
-          }
           currentSessionId = undefined;
           currentLink = null;
           cached = Promise.resolve(null);
