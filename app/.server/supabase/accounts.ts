@@ -57,8 +57,9 @@ export const REMEMBER_COOKIE = "pf_remember";
  * or recovery link from an e-mail-change one. This cookie says which: `<type>.<session id>.<MAC>`,
  * the MAC (HMAC-SHA-256, key derived from the service-role key, which never leaves the server)
  * binding the type to the GoTrue session it was issued with. It is only believed for the session
- * of a token GoTrue verified, whose amr says "otp". Browser-session, HttpOnly; removed when the
- * password is set (that session is then replaced) and at every login or logout.
+ * of a verified token (signature checked with the project's key, or by GoTrue), whose amr says
+ * "otp". Browser-session, HttpOnly; removed when the password is set (that session is then
+ * replaced) and at every login or logout.
  */
 export const LINK_COOKIE = "pf_link";
 
@@ -196,7 +197,7 @@ function claimsOf(accessToken: string): TokenClaims | null {
   }
 }
 
-/** The session user of a token GoTrue just issued or verified; null without a session_id claim. */
+/** The session user of a token GoTrue just issued, or that was verified; null without a session_id claim. */
 function sessionUserOf(id: string, email: string, claims: TokenClaims | null): SessionUser | null {
   return typeof claims?.session_id === "string" ? { id, email, sessionId: claims.session_id } : null;
 }
@@ -249,7 +250,7 @@ export function createSupabaseAccounts(settings: SupabaseSettings, serviceRole: 
       const opened: Opened[] = [];
       let current: Promise<Opened> | undefined;
       let cachedUser: Promise<SessionUser | null> | undefined;
-      /** Claims of the access token GoTrue verified (GET /user) or issued in this request. */
+      /** Claims of the access token verified (getClaims) or issued by GoTrue in this request. */
       let verified: TokenClaims | null = null;
       /** The link cookie as the browser will hold it after this response. */
       let linkCookie: string | undefined = requestCookies.find((c) => c.name === LINK_COOKIE)?.value ?? undefined;
@@ -466,7 +467,7 @@ export function createSupabaseAccounts(settings: SupabaseSettings, serviceRole: 
             }
             setRememberCookie(remember);
             clearLinkCookie();
-            // Straight from GoTrue's answer (POST /token): no GET /user needed for this token.
+            // Straight from GoTrue's answer (POST /token): nothing to verify for this token.
             verified = claimsOf(signedIn.session.access_token);
             cachedUser = Promise.resolve(
               sessionUserOf(signedIn.user.id, signedIn.user.email ?? normalizeEmail(email), verified),
@@ -552,7 +553,8 @@ export function createSupabaseAccounts(settings: SupabaseSettings, serviceRole: 
             await updatePassword(linkClient, password, "updateUser(password)");
             // Spend the link privilege: replace this session by a fresh password session
             // (amr "password", a browser-session like the link's), then end every other one,
-            // the link session included. Replaying the old cookies then fails at GET /user.
+            // the link session included. Replaying the old cookies then fails at the page's SQL
+            // session check (and at GoTrue for any account operation).
             const fresh = await reopen("browser-session");
             const { data: signedIn, error } = await fresh.auth.signInWithPassword({ email: user.email, password });
             if (error) {
