@@ -53,7 +53,12 @@ export interface Backend {
 
 /* ------------------------------------------------------------------ accounts (issue 3) */
 
-/** The signed-in resident, as verified by the accounts adapter for this request. */
+/**
+ * The signed-in resident, as the accounts adapter verified it for this request: from a signed,
+ * unexpired access token (GoTrue's JWT; the embedded `pf_access` cookie), without a round trip to
+ * Auth. It says who the token was issued to, not that the session is still live: that is checked
+ * by SQL with `sessionId` (docs/decisions/0015-no-auth-round-trip.md).
+ */
 export interface SessionUser {
   id: string;
   email: string;
@@ -102,7 +107,13 @@ export type PasswordChangeResult = "changed" | "wrong_current_password";
  */
 export interface RequestAccounts {
   readonly headers: Headers;
-  /** The verified user of this request's session, or null. Never trusts an unverified cookie. */
+  /**
+   * The verified user of this request's session, or null. Never trusts an unverified cookie.
+   * Verifies the access token where the page runs (signature or MAC, expiry): no Auth call and no
+   * query while it is valid; an expired one is refreshed (Supabase: one POST /token; embedded:
+   * one lookup of the session row). A session revoked since its token was issued still yields its
+   * user here: the page's SQL call ends it (docs/decisions/0015-no-auth-round-trip.md).
+   */
   getUser(): Promise<SessionUser | null>;
   signIn(input: { email: string; password: string; remember: boolean }): Promise<SignInResult>;
   /** Ends the session on the server (not only the cookie). */
@@ -116,7 +127,8 @@ export interface RequestAccounts {
   /**
    * The link that opened this request's session (activation or recovery), or null for a session
    * opened by a password login, by an e-mail-change link, or whose link privilege was spent.
-   * Read from server-side state (embedded) or the verified access token's `amr` (Supabase).
+   * Read from server-side state (embedded: the session row, one query) or the verified access
+   * token's `amr` (Supabase).
    */
   linkSession(): Promise<LinkSession | null>;
   /**

@@ -92,12 +92,15 @@ describe("Connexion", () => {
   it("Déconnexion ends the session on the server: the old cookie no longer opens the space", async () => {
     const browser = new Browser();
     await browser.call(login.action, "/connexion", { ...DEMO, remember: "on" });
-    const stolen = browser.cookieHeader();
+    const stolen = browser.cookies.get("pf_session")!.value;
     const out = await browser.call(logout.action, "/deconnexion", {});
     expect(out.location).toBe("/connexion");
     expect(browser.cookies.has("pf_session")).toBe(false);
+    expect(browser.cookies.has("pf_access")).toBe(false);
+    // The long-lived session cookie: its row is gone. (The 5-minute access cookie alone is ended
+    // by the page's SQL check of its session: docs/decisions/0015-no-auth-round-trip.md.)
     const replay = new Browser();
-    replay.cookies.set("pf_session", { value: stolen.replace("pf_session=", ""), maxAge: null });
+    replay.cookies.set("pf_session", { value: stolen, maxAge: null });
     const result = await replay.call(layout.loader, "/accueil");
     expect(result.location).toBe("/connexion");
   });
@@ -108,6 +111,8 @@ describe("Connexion", () => {
     const real = browser.cookies.get("pf_session")!.value;
     const [id] = real.split(".");
     browser.cookies.set("pf_session", { value: `${id}.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`, maxAge: null });
+    // Without a valid access cookie (expired, or never had one) the session row decides.
+    browser.cookies.delete("pf_access");
     expect((await browser.call(layout.loader, "/accueil")).location).toBe("/connexion");
   });
 });

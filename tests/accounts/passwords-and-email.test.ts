@@ -94,6 +94,10 @@ describe("Changer le mot de passe", () => {
     const done = await here.call(changePassword.action, "/mes-informations/mot-de-passe", { currentPassword: "Premier-mot-1", newPassword: "Second-mot-2" });
     expect(done.location).toBe("/mes-informations?changement=mot-de-passe");
     expect((await here.call(layout.loader, "/accueil")).status).toBe(200);
+    // The other session's row is gone: once its 5-minute access cookie is no longer believed, it
+    // is signed out (until then, the page's SQL check of its session ends it:
+    // docs/decisions/0015-no-auth-round-trip.md).
+    elsewhere.cookies.delete("pf_access");
     expect((await elsewhere.call(layout.loader, "/accueil")).location).toBe("/connexion");
     expect((await new Browser().call(login.action, "/connexion", { email: "change@exemple.fr", password: "Second-mot-2" })).status).toBe(302);
   });

@@ -8,6 +8,7 @@ import type { Database } from "~/.server/embedded/database";
 import { createSupabaseBackend } from "~/.server/supabase/backend";
 import { Browser, startPortal } from "../accounts/route-harness";
 import { AUTH_COOKIE, fakeSession, fakeUser, SUPABASE_URL, testEnv } from "../supabase/msw-supabase";
+import { es256Key, jwksHandler, signed } from "../supabase/signing-keys";
 
 /**
  * A login replaces the session the browser already had: POST /connexion with resident A's cookie
@@ -101,7 +102,9 @@ describe("a login replaces the previous session", () => {
 });
 
 describe("a login replaces the previous session, on the Supabase adapter (MSW)", () => {
-  const server = setupServer();
+  // The project signs tokens with an asymmetric key: A's token is verified here, without GET /user.
+  const KEY = es256Key();
+  const server = setupServer(jwksHandler([KEY]));
   beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
   afterEach(() => server.resetHandlers());
   afterAll(() => server.close());
@@ -115,8 +118,8 @@ describe("a login replaces the previous session, on the Supabase adapter (MSW)",
 
   /** GoTrue and PostgREST as the login sees them; records what the adapter asked, in order. */
   function handlers(seen: string[], login: "ok" | "wrong") {
-    const sessionA = { ...fakeSession(A_ID, A.email), refresh_token: "refresh-a" };
-    const sessionB = { ...fakeSession(B_ID, B.email), refresh_token: "refresh-b" };
+    const sessionA = { ...signed(fakeSession(A_ID, A.email), KEY), refresh_token: "refresh-a" };
+    const sessionB = { ...signed(fakeSession(B_ID, B.email), KEY), refresh_token: "refresh-b" };
     server.use(
       http.get(`${AUTH}/user`, ({ request }) => {
         seen.push(`GET /user ${request.headers.get("authorization") === `Bearer ${sessionA.access_token}` ? "A" : "?"}`);
@@ -152,7 +155,7 @@ describe("a login replaces the previous session, on the Supabase adapter (MSW)",
 
     const result = await browser.call(login.action, "/connexion", { email: B.email, password: B.password, redirectTo: "/accueil" });
     expect(result.status).toBe(302);
-    expect(seen).toEqual(["GET /user A", "POST /logout A", "rpc login_attempt_check", "POST /token", "rpc login_attempt_succeeded"]);
+    expect(seen).toEqual(["POST /logout A", "rpc login_attempt_check", "POST /token", "rpc login_attempt_succeeded"]);
     expect(sessionIn(browser.cookies.get(AUTH_COOKIE)!.value).access_token).toBe(sessionB.access_token);
   });
 
@@ -165,7 +168,7 @@ describe("a login replaces the previous session, on the Supabase adapter (MSW)",
 
     const result = await browser.call(login.action, "/connexion", { email: B.email, password: "pas-le-bon-1" });
     expect(result.status).toBe(401);
-    expect(seen).toEqual(["GET /user A", "POST /logout A", "rpc login_attempt_check", "POST /token", "rpc login_attempt_failed"]);
+    expect(seen).toEqual(["POST /logout A", "rpc login_attempt_check", "POST /token", "rpc login_attempt_failed"]);
     expect(browser.cookies.has(AUTH_COOKIE)).toBe(false);
   });
 });

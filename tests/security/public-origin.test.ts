@@ -116,6 +116,8 @@ describe("one public origin for the whole server (server/security.js)", () => {
     expect(response.status).toBe(302);
     const cookie = response.headers.getSetCookie().find((c) => c.startsWith("pf_session="));
     expect(cookie).toMatch(/; Secure/);
+    // The short-lived access cookie follows the same origin (docs/decisions/0015-…).
+    expect(response.headers.getSetCookie().find((c) => c.startsWith("pf_access="))).toMatch(/; HttpOnly; SameSite=Lax; Secure/);
     expect(response.headers.get("Strict-Transport-Security")).toContain("max-age=");
   });
 

@@ -19,12 +19,17 @@ import {
   SUPABASE_URL,
   testEnv,
 } from "./msw-supabase";
+import { es256Key, jwksHandler, signed } from "./signing-keys";
 
 /**
  * The Supabase AccountsPort against MSW handlers shaped like GoTrue's HTTP API: what the adapter
- * sends (keys, the resident's token, bodies, redirect_to) and how it reads the answers.
+ * sends (keys, the resident's token, bodies, redirect_to) and how it reads the answers. The
+ * project signs its tokens with an asymmetric key (ES256, published at the JWKS path, which
+ * `seen` does not list): the adapter verifies them itself (tests/supabase/local-verification.test.ts);
+ * `legacy()` is a token of a project on the HS256 secret, which GoTrue checks (GET /user).
  */
-const server = setupServer();
+const KEY = es256Key();
+const server = setupServer(jwksHandler([KEY]));
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
 afterEach(() => {
   server.resetHandlers();
@@ -66,8 +71,13 @@ async function record(request: Request): Promise<Seen> {
   return entry;
 }
 
+/** A session of a project with signing keys (ES256). */
+const session = () => signed(fakeSession(USER_ID, EMAIL), KEY);
+/** A session of a project still on the legacy HS256 secret. */
+const legacy = () => fakeSession(USER_ID, EMAIL);
+
 function sessionExpiringAt(expiresAt: number, refreshToken = "refresh-token-old") {
-  return { ...fakeSession(USER_ID, EMAIL), expires_at: expiresAt, refresh_token: refreshToken };
+  return { ...signed(fakeSession(USER_ID, EMAIL, { exp: expiresAt }), KEY), expires_at: expiresAt, refresh_token: refreshToken };
 }
 
 function requestWith(path: string, cookies: Record<string, string> = {}): Request {
@@ -77,8 +87,8 @@ function requestWith(path: string, cookies: Record<string, string> = {}): Reques
   return new Request(`${SITE}${path}`, { headers: cookie ? { Cookie: cookie } : {} });
 }
 
-function signedIn(path: string, session: object = fakeSession(USER_ID, EMAIL), extra: Record<string, string> = {}): Request {
-  return requestWith(path, { [AUTH_COOKIE]: cookieValueFor(session), ...extra });
+function signedIn(path: string, stored: object = session(), extra: Record<string, string> = {}): Request {
+  return requestWith(path, { [AUTH_COOKIE]: cookieValueFor(stored), ...extra });
 }
 
 const userHandler = () =>
@@ -101,16 +111,27 @@ beforeAll(async () => {
 const forRequest = (request: Request): RequestAccounts => backend.accounts.forRequest(request);
 
 describe("getUser", () => {
-  it("asks GoTrue (GET /auth/v1/user) with the cookie's access token, once per request", async () => {
+  it("verifies the cookie's access token with the project's signing key: no call to GoTrue", async () => {
     server.use(userHandler());
-    const session = fakeSession(USER_ID, EMAIL);
-    const accounts = forRequest(signedIn("/accueil", session));
+    const accounts = forRequest(signedIn("/accueil"));
+
+    expect(await accounts.getUser()).toEqual({ id: USER_ID, email: EMAIL, sessionId: expect.stringMatching(/^5e550000-/) });
+    expect(await accounts.getUser()).toEqual({ id: USER_ID, email: EMAIL, sessionId: expect.stringMatching(/^5e550000-/) });
+
+    expect(seen).toEqual([]);
+    expect(accounts.headers.getSetCookie()).toEqual([]);
+  });
+
+  it("legacy HS256 secret: asks GoTrue (GET /auth/v1/user) with the cookie's access token, once per request", async () => {
+    server.use(userHandler());
+    const stored = legacy();
+    const accounts = forRequest(signedIn("/accueil", stored));
 
     expect(await accounts.getUser()).toEqual({ id: USER_ID, email: EMAIL, sessionId: expect.stringMatching(/^5e550000-/) });
     expect(await accounts.getUser()).toEqual({ id: USER_ID, email: EMAIL, sessionId: expect.stringMatching(/^5e550000-/) });
 
     expect(seen).toHaveLength(1);
-    expect(seen[0]).toMatchObject({ method: "GET", path: "/auth/v1/user", apikey: ANON_KEY, authorization: `Bearer ${session.access_token}` });
+    expect(seen[0]).toMatchObject({ method: "GET", path: "/auth/v1/user", apikey: ANON_KEY, authorization: `Bearer ${stored.access_token}` });
     expect(accounts.headers.getSetCookie()).toEqual([]);
   });
 
@@ -120,17 +141,17 @@ describe("getUser", () => {
     expect(seen).toEqual([]);
   });
 
-  it("is null, and clears the cookie, when GoTrue no longer knows the session (403 session_not_found)", async () => {
+  it("legacy HS256 secret: is null, and clears the cookie, when GoTrue no longer knows the session (403 session_not_found)", async () => {
     server.use(http.get(`${AUTH}/user`, () => gotrueError(403, "session_not_found", "Session from session_id claim in JWT does not exist")));
-    const accounts = forRequest(signedIn("/accueil"));
+    const accounts = forRequest(signedIn("/accueil", legacy()));
 
     expect(await accounts.getUser()).toBeNull();
     expect(cookieLine(accounts.headers, AUTH_COOKIE)).toMatch(/Max-Age=0/);
   });
 
-  it("throws (error page, not a logout) when GoTrue fails", async () => {
+  it("legacy HS256 secret: throws (error page, not a logout) when GoTrue fails", async () => {
     server.use(http.get(`${AUTH}/user`, () => HttpResponse.json({ message: "upstream" }, { status: 503 })));
-    const accounts = forRequest(signedIn("/accueil"));
+    const accounts = forRequest(signedIn("/accueil", legacy()));
 
     await expect(accounts.getUser()).rejects.toBeInstanceOf(SupabaseAdapterError);
   });
@@ -228,9 +249,10 @@ describe("token refresh on a later request keeps the cookie mode chosen at login
       const entry = await record(request);
       expect(entry.query).toEqual({ grant_type: "refresh_token" });
       expect(entry.body).toMatchObject({ refresh_token: "refresh-token-old" });
-      return HttpResponse.json({ ...fakeSession(USER_ID, EMAIL), refresh_token: "refresh-token-new" });
+      return HttpResponse.json({ ...refreshed, refresh_token: "refresh-token-new" });
     });
   }
+  const refreshed = session();
   const expired = () => sessionExpiringAt(Math.floor(Date.now() / 1000) - 60);
 
   it("pf_remember=0: the refreshed cookies have no Max-Age", async () => {
@@ -239,10 +261,11 @@ describe("token refresh on a later request keeps the cookie mode chosen at login
 
     expect(await accounts.getUser()).toEqual({ id: USER_ID, email: EMAIL, sessionId: expect.stringMatching(/^5e550000-/) });
 
-    expect(seen.map((s) => s.path)).toEqual(["/auth/v1/token", "/auth/v1/user"]);
+    // One refresh, then the new token is verified here (no GET /user).
+    expect(seen.map((s) => s.path)).toEqual(["/auth/v1/token"]);
     expect(storedSession(accounts.headers).refresh_token).toBe("refresh-token-new");
+    expect(storedSession(accounts.headers).access_token).toBe(refreshed.access_token);
     expect(cookieLine(accounts.headers, AUTH_COOKIE)).not.toMatch(/Max-Age|Expires/i);
-    expect(seen[1]!.authorization).toBe(`Bearer ${storedSession(accounts.headers).access_token}`);
   });
 
   it("without pf_remember: the refreshed cookies keep a Max-Age", async () => {
@@ -258,12 +281,12 @@ describe("token refresh on a later request keeps the cookie mode chosen at login
 describe("signOut", () => {
   it("revokes the session in GoTrue (POST /logout?scope=local with its token) and clears both cookies", async () => {
     server.use(logoutHandler());
-    const session = fakeSession(USER_ID, EMAIL);
-    const accounts = forRequest(signedIn("/deconnexion", session, { [REMEMBER_COOKIE]: "0" }));
+    const stored = session();
+    const accounts = forRequest(signedIn("/deconnexion", stored, { [REMEMBER_COOKIE]: "0" }));
 
     await accounts.signOut();
 
-    expect(seen).toEqual([expect.objectContaining({ method: "POST", path: "/auth/v1/logout", query: { scope: "local" }, authorization: `Bearer ${session.access_token}` })]);
+    expect(seen).toEqual([expect.objectContaining({ method: "POST", path: "/auth/v1/logout", query: { scope: "local" }, authorization: `Bearer ${stored.access_token}` })]);
     expect(cookieLine(accounts.headers, AUTH_COOKIE)).toMatch(/Max-Age=0/);
     expect(cookieLine(accounts.headers, REMEMBER_COOKIE)).toMatch(/Max-Age=0/);
     expect(await accounts.getUser()).toBeNull();
@@ -423,15 +446,16 @@ describe("setPassword", () => {
 
   it("updates the password with the resident's token (PUT /auth/v1/user), then replaces the session and ends the others", async () => {
     server.use(userHandler(), putUser(), tokenHandler(), logoutHandler());
-    const session = fakeSession(USER_ID, EMAIL);
-    const accounts = forRequest(signedIn("/nouveau-mot-de-passe", session));
+    const stored = session();
+    const accounts = forRequest(signedIn("/nouveau-mot-de-passe", stored));
 
     await accounts.setPassword("nouveau-mdp-2026");
 
-    expect(seen.map((s) => `${s.method} ${s.path}`)).toEqual(["GET /auth/v1/user", "PUT /auth/v1/user", "POST /auth/v1/token", "POST /auth/v1/logout"]);
-    expect(seen[1]).toMatchObject({ authorization: `Bearer ${session.access_token}`, body: expect.objectContaining({ password: "nouveau-mdp-2026" }) });
-    expect(seen[2]).toMatchObject({ query: { grant_type: "password" }, body: expect.objectContaining({ email: EMAIL, password: "nouveau-mdp-2026" }) });
-    expect(seen[3]).toMatchObject({ query: { scope: "others" } });
+    // The token is verified here; GoTrue checks the session itself at PUT /user.
+    expect(seen.map((s) => `${s.method} ${s.path}`)).toEqual(["PUT /auth/v1/user", "POST /auth/v1/token", "POST /auth/v1/logout"]);
+    expect(seen[0]).toMatchObject({ authorization: `Bearer ${stored.access_token}`, body: expect.objectContaining({ password: "nouveau-mdp-2026" }) });
+    expect(seen[1]).toMatchObject({ query: { grant_type: "password" }, body: expect.objectContaining({ email: EMAIL, password: "nouveau-mdp-2026" }) });
+    expect(seen[2]).toMatchObject({ query: { scope: "others" } });
     // The browser keeps a session: the fresh one (details: tests/supabase/link-sessions.test.ts).
     expect(storedSession(accounts.headers).refresh_token).toBe("refresh-after-password");
   });
@@ -460,7 +484,7 @@ describe("setPassword", () => {
 });
 
 describe("changePassword", () => {
-  const VERIFIER_TOKEN = fakeAccessToken(USER_ID, EMAIL).replace("signature", "verifier-signature");
+  const VERIFIER_TOKEN = fakeAccessToken(USER_ID, EMAIL).replace(/\.[^.]+$/, ".dmVyaWZpZXItc2lnbmF0dXJl");
 
   it("answers wrong_current_password when GoTrue refuses the current password; nothing else happens", async () => {
     server.use(
@@ -474,13 +498,13 @@ describe("changePassword", () => {
 
     await expect(accounts.changePassword("wrong", "nouveau-mdp-2026")).resolves.toBe("wrong_current_password");
 
-    expect(seen.map((s) => `${s.method} ${s.path}`)).toEqual(["GET /auth/v1/user", "POST /auth/v1/token"]);
-    expect(seen[1]).toMatchObject({ query: { grant_type: "password" }, body: expect.objectContaining({ email: EMAIL, password: "wrong" }) });
+    expect(seen.map((s) => `${s.method} ${s.path}`)).toEqual(["POST /auth/v1/token"]);
+    expect(seen[0]).toMatchObject({ query: { grant_type: "password" }, body: expect.objectContaining({ email: EMAIL, password: "wrong" }) });
     expect(accounts.headers.getSetCookie()).toEqual([]);
   });
 
   it("checks the current password on a throwaway client, revokes that check's session, updates, ends other sessions", async () => {
-    const session = fakeSession(USER_ID, EMAIL);
+    const stored = session();
     server.use(
       userHandler(),
       http.post(`${AUTH}/token`, async ({ request }) => {
@@ -493,26 +517,25 @@ describe("changePassword", () => {
       }),
       logoutHandler(),
     );
-    const accounts = forRequest(signedIn("/mes-informations/mot-de-passe", session));
+    const accounts = forRequest(signedIn("/mes-informations/mot-de-passe", stored));
 
     await expect(accounts.changePassword("demo-factures", "nouveau-mdp-2026")).resolves.toBe("changed");
 
     expect(seen.map((s) => `${s.method} ${s.path}${s.query.scope ? `?scope=${s.query.scope}` : ""}`)).toEqual([
-      "GET /auth/v1/user",
       "POST /auth/v1/token",
       "POST /auth/v1/logout?scope=local",
       "PUT /auth/v1/user",
       "POST /auth/v1/logout?scope=others",
     ]);
-    expect(seen[2]!.authorization).toBe(`Bearer ${VERIFIER_TOKEN}`);
-    expect(seen[3]).toMatchObject({ authorization: `Bearer ${session.access_token}`, body: expect.objectContaining({ password: "nouveau-mdp-2026" }) });
-    expect(seen[4]!.authorization).toBe(`Bearer ${session.access_token}`);
+    expect(seen[1]!.authorization).toBe(`Bearer ${VERIFIER_TOKEN}`);
+    expect(seen[2]).toMatchObject({ authorization: `Bearer ${stored.access_token}`, body: expect.objectContaining({ password: "nouveau-mdp-2026" }) });
+    expect(seen[3]!.authorization).toBe(`Bearer ${stored.access_token}`);
     // The request's own session is kept; the verification session never reaches the cookies.
     for (const line of accounts.headers.getSetCookie().filter((c) => c.startsWith(`${AUTH_COOKIE}=`))) {
       expect(line).not.toMatch(/Max-Age=0/);
       expect(decodeURIComponent(line)).not.toContain("verifier");
-      const stored = JSON.parse(Buffer.from(decodeURIComponent(line.split(";")[0]!.slice(AUTH_COOKIE.length + 1)).replace(/^base64-/, ""), "base64url").toString()) as { refresh_token: string };
-      expect(stored.refresh_token).toBe(session.refresh_token);
+      const written = JSON.parse(Buffer.from(decodeURIComponent(line.split(";")[0]!.slice(AUTH_COOKIE.length + 1)).replace(/^base64-/, ""), "base64url").toString()) as { refresh_token: string };
+      expect(written.refresh_token).toBe(stored.refresh_token);
     }
   });
 });
@@ -521,11 +544,11 @@ describe("requestEmailChange", () => {
   it("answers same_email without calling GoTrue for the current address", async () => {
     server.use(userHandler());
     await expect(forRequest(signedIn("/mes-informations/adresse-mail")).requestEmailChange(" DEMO@demo.fr ")).resolves.toBe("same_email");
-    expect(seen.map((s) => s.path)).toEqual(["/auth/v1/user"]);
+    expect(seen).toEqual([]);
   });
 
   it("asks GoTrue to send the email_change template to the new address (PUT /user {email}, redirect_to)", async () => {
-    const session = fakeSession(USER_ID, EMAIL);
+    const stored = session();
     server.use(
       userHandler(),
       http.put(`${AUTH}/user`, async ({ request }) => {
@@ -533,15 +556,15 @@ describe("requestEmailChange", () => {
         return HttpResponse.json({ ...fakeUser(USER_ID, EMAIL), new_email: "nouvelle@demo.fr" });
       }),
     );
-    const accounts = forRequest(signedIn("/mes-informations/adresse-mail", session));
+    const accounts = forRequest(signedIn("/mes-informations/adresse-mail", stored));
 
     await expect(accounts.requestEmailChange("Nouvelle@Demo.fr")).resolves.toBe("sent");
 
-    expect(seen[1]).toMatchObject({
+    expect(seen[0]).toMatchObject({
       method: "PUT",
       path: "/auth/v1/user",
       query: { redirect_to: `${SITE}/auth/confirm` },
-      authorization: `Bearer ${session.access_token}`,
+      authorization: `Bearer ${stored.access_token}`,
       body: expect.objectContaining({ email: "nouvelle@demo.fr" }),
     });
   });
@@ -562,7 +585,7 @@ describe("requestEmailChange", () => {
 
 describe("residentData", () => {
   it("calls my_customers with the resident's token on the request client (RLS decides), not the service role", async () => {
-    const session = fakeSession(USER_ID, EMAIL);
+    const stored = session();
     server.use(
       userHandler(),
       http.post(`${SUPABASE_URL}/rest/v1/rpc/my_customers`, async ({ request }) => {
@@ -580,7 +603,7 @@ describe("residentData", () => {
         ]);
       }),
     );
-    const accounts = forRequest(signedIn("/accueil", session));
+    const accounts = forRequest(signedIn("/accueil", stored));
     const user = (await accounts.getUser())!;
 
     const customers = await backend.residentData(accounts, user).myCustomers();
@@ -596,7 +619,7 @@ describe("residentData", () => {
         serviceName: "Eau et assainissement",
       },
     ]);
-    expect(seen[1]).toMatchObject({ method: "POST", path: "/rest/v1/rpc/my_customers", apikey: ANON_KEY, authorization: `Bearer ${session.access_token}` });
+    expect(seen).toEqual([expect.objectContaining({ method: "POST", path: "/rest/v1/rpc/my_customers", apikey: ANON_KEY, authorization: `Bearer ${stored.access_token}` })]);
   });
 
   it("refuses RequestAccounts that another adapter made", () => {

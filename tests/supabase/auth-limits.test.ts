@@ -18,6 +18,7 @@ import {
   SUPABASE_URL,
   testEnv,
 } from "./msw-supabase";
+import { es256Key, jwksHandler, signed } from "./signing-keys";
 
 /**
  * Supabase Auth's per-IP limits (docs/supabase.md, "Rate limits"): every
@@ -25,14 +26,18 @@ import {
  * address goes in `Sb-Forwarded-For` (honoured when
  * GOTRUE_SECURITY_SB_FORWARDED_FOR_ENABLED is on), and a 429 while refreshing the access token
  * keeps the session and shows "try again" instead of logging the resident out.
+ * The project signs its tokens with an asymmetric key (ES256): a page load with a valid token
+ * makes no call to Auth; an expired one makes one, the refresh.
  */
-const server = setupServer();
+const KEY = es256Key();
+const server = setupServer(jwksHandler([KEY]));
 const headersSeen: { path: string; sbff: string | null; version: string | null }[] = [];
 beforeAll(() => {
   server.listen({ onUnhandledRequest: "error" });
   server.events.on("request:start", ({ request }) => {
     const url = new URL(request.url);
-    if (url.pathname.startsWith("/auth/v1/")) {
+    // The project's public keys (fetched once per process, for no resident in particular) are not listed.
+    if (url.pathname.startsWith("/auth/v1/") && !url.pathname.startsWith("/auth/v1/.well-known/")) {
       headersSeen.push({ path: `${request.method} ${url.pathname}`, sbff: request.headers.get("sb-forwarded-for"), version: request.headers.get("x-supabase-api-version") });
     }
   });
@@ -63,12 +68,14 @@ function request(path: string, { cookie = "", ip = RESIDENT_IP as string | null 
   return new Request(`${SITE}${path}`, { headers });
 }
 
-const expired = () => ({ ...fakeSession(USER_ID, EMAIL, { exp: Math.floor(Date.now() / 1000) - 60 }), refresh_token: "refresh-token-old" });
-const signedInCookie = (session: object = fakeSession(USER_ID, EMAIL)) => `${AUTH_COOKIE}=${cookieValueFor(session)}`;
+const expired = () => ({ ...signed(fakeSession(USER_ID, EMAIL, { exp: Math.floor(Date.now() / 1000) - 60 }), KEY), refresh_token: "refresh-token-old" });
+const signedInCookie = (session: object = signed(fakeSession(USER_ID, EMAIL), KEY)) => `${AUTH_COOKIE}=${cookieValueFor(session)}`;
+/** A session of a project still on the legacy HS256 secret: GoTrue checks every token (GET /user). */
+const legacyCookie = () => signedInCookie(fakeSession(USER_ID, EMAIL));
 
 const ok = {
   user: () => http.get(`${AUTH}/user`, () => HttpResponse.json(fakeUser(USER_ID, EMAIL))),
-  token: () => http.post(`${AUTH}/token`, () => HttpResponse.json({ ...fakeSession(USER_ID, EMAIL), refresh_token: "refresh-token-new" })),
+  token: () => http.post(`${AUTH}/token`, () => HttpResponse.json({ ...signed(fakeSession(USER_ID, EMAIL), KEY), refresh_token: "refresh-token-new" })),
   verify: () => http.post(`${AUTH}/verify`, () => HttpResponse.json(fakeSession(USER_ID, EMAIL, { amr: [{ method: "otp", timestamp: Math.floor(Date.now() / 1000) }] }))),
   recover: () => http.post(`${AUTH}/recover`, () => HttpResponse.json({})),
   putUser: () => http.put(`${AUTH}/user`, () => HttpResponse.json(fakeUser(USER_ID, EMAIL))),
@@ -76,14 +83,20 @@ const ok = {
 };
 
 describe("Sb-Forwarded-For: the resident's address on every Auth call made for them", () => {
-  it("page load with an expired access token: the refresh and the user check", async () => {
+  it("page load with an expired access token: the refresh (the new token is verified here)", async () => {
     server.use(ok.token(), ok.user());
     await forRequest(request("/factures", { cookie: signedInCookie(expired()) })).getUser();
 
-    expect(headersSeen).toEqual([
-      { path: "POST /auth/v1/token", sbff: RESIDENT_IP, version: "2024-01-01" },
-      { path: "GET /auth/v1/user", sbff: RESIDENT_IP, version: "2024-01-01" },
-    ]);
+    expect(headersSeen).toEqual([{ path: "POST /auth/v1/token", sbff: RESIDENT_IP, version: "2024-01-01" }]);
+  });
+
+  it("page load with a valid token: no call to Auth at all; on the legacy HS256 secret, the user check", async () => {
+    server.use(ok.user());
+    await forRequest(request("/factures", { cookie: signedInCookie() })).getUser();
+    expect(headersSeen).toEqual([]);
+
+    await forRequest(request("/factures", { cookie: legacyCookie() })).getUser();
+    expect(headersSeen).toEqual([{ path: "GET /auth/v1/user", sbff: RESIDENT_IP, version: "2024-01-01" }]);
   });
 
   it("login, link, recovery e-mail, password change (its check included), logout", async () => {
@@ -99,7 +112,6 @@ describe("Sb-Forwarded-For: the resident's address on every Auth call made for t
       "POST /auth/v1/token",
       "POST /auth/v1/verify",
       "POST /auth/v1/recover",
-      "GET /auth/v1/user",
       "POST /auth/v1/token",
       "POST /auth/v1/logout",
       "PUT /auth/v1/user",
@@ -110,16 +122,16 @@ describe("Sb-Forwarded-For: the resident's address on every Auth call made for t
   });
 
   it("IPv6 addresses are forwarded as recorded", async () => {
-    server.use(ok.user());
-    await forRequest(request("/factures", { cookie: signedInCookie(), ip: "2001:db8::7" })).getUser();
+    server.use(ok.token());
+    await forRequest(request("/factures", { cookie: signedInCookie(expired()), ip: "2001:db8::7" })).getUser();
     expect(headersSeen[0]!.sbff).toBe("2001:db8::7");
   });
 
   it("nothing is forwarded when the server recorded no address, or something that is not one", async () => {
-    server.use(ok.user());
-    await forRequest(request("/factures", { cookie: signedInCookie(), ip: null })).getUser();
-    await forRequest(request("/factures", { cookie: signedInCookie(), ip: "unknown" })).getUser();
-    await forRequest(request("/factures", { cookie: signedInCookie(), ip: "198.51.100.1, 10.0.0.1" })).getUser();
+    server.use(ok.token());
+    await forRequest(request("/factures", { cookie: signedInCookie(expired()), ip: null })).getUser();
+    await forRequest(request("/factures", { cookie: signedInCookie(expired()), ip: "unknown" })).getUser();
+    await forRequest(request("/factures", { cookie: signedInCookie(expired()), ip: "198.51.100.1, 10.0.0.1" })).getUser();
     expect(headersSeen.map((h) => h.sbff)).toEqual([null, null, null]);
   });
 });
@@ -154,9 +166,9 @@ describe("Auth answers 429 while a page loads", () => {
     expect(staffLog()).toEqual([expect.stringMatching(/refreshSession refused by a rate limit \(HTTP 429 over_request_rate_limit.*token_refresh/)]);
   });
 
-  it("GET /user refused by a rate limit: the same page, nothing deleted", async () => {
+  it("legacy HS256 secret: GET /user refused by a rate limit: the same page, nothing deleted", async () => {
     server.use(http.get(`${AUTH}/user`, ({ request }) => gotrueError(429, "over_request_rate_limit", GOTRUE_MESSAGES.requestRate, request)));
-    const accounts = forRequest(request("/factures", { cookie: signedInCookie() }));
+    const accounts = forRequest(request("/factures", { cookie: legacyCookie() }));
 
     await expect(accounts.getUser()).rejects.toMatchObject({ init: { status: 503 } });
     expect(accounts.headers.getSetCookie()).toEqual([]);

@@ -18,6 +18,7 @@ import {
   SUPABASE_URL,
   testEnv,
 } from "./msw-supabase";
+import { es256Key, jwksHandler, signed } from "./signing-keys";
 
 /**
  * linkSession() and the "once" rule of setPassword on the Supabase adapter, against MSW answers
@@ -30,8 +31,11 @@ import {
  * - PUT /user {password} keeps the session and its amr; it deletes the user's other sessions.
  * So the link type of an "otp" session comes from the portal (a cookie MACed with a server secret
  * and bound to the session id), and setPassword must replace the session to spend it.
+ * The project signs its tokens with an asymmetric key (ES256): the adapter verifies them itself,
+ * so a page load makes no call to GoTrue (tests/supabase/local-verification.test.ts).
  */
-const server = setupServer();
+const KEY = es256Key();
+const server = setupServer(jwksHandler([KEY]));
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
 afterEach(() => {
   server.resetHandlers();
@@ -85,7 +89,7 @@ function requestWithCookie(path: string, cookie: string): Request {
 
 /** A link verified a few minutes ago: GoTrue's answer to POST /verify (amr "otp"). */
 const openedAt = Math.floor(Date.now() / 1000) - 120;
-const LINK = fakeSession(USER_ID, EMAIL, { sessionId: LINK_SESSION, amr: [{ method: "otp", timestamp: openedAt }], refreshToken: "link-refresh" });
+const LINK = signed(fakeSession(USER_ID, EMAIL, { sessionId: LINK_SESSION, amr: [{ method: "otp", timestamp: openedAt }], refreshToken: "link-refresh" }), KEY);
 
 const verifyHandler = () =>
   http.post(`${AUTH}/verify`, async ({ request }) => {
@@ -93,7 +97,7 @@ const verifyHandler = () =>
     return HttpResponse.json(LINK);
   });
 
-/** GET /user answers for the token it is given, as GoTrue does once it checked the signature. */
+/** GET /user answers for the token it is given, as GoTrue does once it checked the signature (never asked for ES256 tokens). */
 const userHandler = () =>
   http.get(`${AUTH}/user`, async ({ request }) => {
     await record(request);
@@ -111,7 +115,7 @@ async function followLink(type: "invite" | "recovery" | "email_change"): Promise
 }
 
 describe("linkSession", () => {
-  it.each(["invite", "recovery"] as const)("a session opened by a %s link: its type and when GoTrue opened it (amr otp), once GoTrue verified the token", async (type) => {
+  it.each(["invite", "recovery"] as const)("a session opened by a %s link: its type and when GoTrue opened it (amr otp), from the token verified here", async (type) => {
     const cookie = await followLink(type);
     server.use(userHandler());
     const accounts = forRequest(requestWithCookie("/nouveau-mot-de-passe", cookie));
@@ -119,9 +123,8 @@ describe("linkSession", () => {
     await expect(accounts.linkSession()).resolves.toEqual({ type, openedAt: new Date(openedAt * 1000) });
     expect(await accounts.getUser()).toEqual({ id: USER_ID, email: EMAIL, sessionId: LINK_SESSION });
 
-    // One GET /user, with the very token whose amr was read.
-    expect(calls()).toEqual(["GET /auth/v1/user"]);
-    expect(seen[0]).toMatchObject({ apikey: ANON_KEY, authorization: `Bearer ${LINK.access_token}` });
+    // The token's signature was checked with the project's key: no call to GoTrue.
+    expect(calls()).toEqual([]);
     // The shared rule (15 minutes) accepts it.
     await expect(passwordLinkSession(accounts)).resolves.toEqual({ type, openedAt: new Date(openedAt * 1000) });
   });
@@ -146,7 +149,7 @@ describe("linkSession", () => {
   it("is null for a password login, even with a link cookie copied from a link session", async () => {
     const linkCookie = /pf_link=[^;]+/.exec(await followLink("recovery"))![0];
     server.use(userHandler());
-    const password = fakeSession(USER_ID, EMAIL, { sessionId: PASSWORD_SESSION, amr: [{ method: "password", timestamp: openedAt }] });
+    const password = signed(fakeSession(USER_ID, EMAIL, { sessionId: PASSWORD_SESSION, amr: [{ method: "password", timestamp: openedAt }] }), KEY);
     const accounts = forRequest(requestWithCookie("/accueil", `${AUTH_COOKIE}=${cookieValueFor(password)}; ${linkCookie}`));
 
     await expect(accounts.linkSession()).resolves.toBeNull();
@@ -168,8 +171,17 @@ describe("linkSession", () => {
     }
   });
 
-  it("is null, from the cookie alone, when GoTrue does not accept the token (403 session_not_found)", async () => {
-    const cookie = await followLink("recovery");
+  it("legacy HS256 secret: is null, from the cookie alone, when GoTrue does not accept the token (403 session_not_found)", async () => {
+    server.use(
+      http.post(`${AUTH}/verify`, async ({ request }) => {
+        await record(request);
+        return HttpResponse.json(fakeSession(USER_ID, EMAIL, { sessionId: LINK_SESSION, amr: [{ method: "otp", timestamp: openedAt }] }));
+      }),
+    );
+    const followed = forRequest(requestWithCookie("/auth/confirm", ""));
+    await followed.verifyLink("recovery", "hash-from-the-email");
+    const cookie = nextCookieHeader(followed.headers);
+    seen = [];
     server.use(
       http.get(`${AUTH}/user`, async ({ request }) => {
         await record(request);
@@ -183,7 +195,7 @@ describe("linkSession", () => {
 
   it("reads the link type from amr when GoTrue recorded it (PKCE redirect flow: amr recovery)", async () => {
     server.use(userHandler());
-    const pkce = fakeSession(USER_ID, EMAIL, { sessionId: LINK_SESSION, amr: [{ method: "recovery", timestamp: openedAt }] });
+    const pkce = signed(fakeSession(USER_ID, EMAIL, { sessionId: LINK_SESSION, amr: [{ method: "recovery", timestamp: openedAt }] }), KEY);
 
     await expect(forRequest(requestWithCookie("/nouveau-mot-de-passe", `${AUTH_COOKIE}=${cookieValueFor(pkce)}`)).linkSession()).resolves.toEqual({
       type: "recovery",
@@ -198,7 +210,10 @@ describe("linkSession", () => {
 });
 
 describe("setPassword spends the link privilege", () => {
-  const FRESH = fakeSession(USER_ID, EMAIL, { sessionId: NEW_SESSION, amr: [{ method: "password", timestamp: Math.floor(Date.now() / 1000) }], refreshToken: "password-refresh" });
+  const FRESH = signed(
+    fakeSession(USER_ID, EMAIL, { sessionId: NEW_SESSION, amr: [{ method: "password", timestamp: Math.floor(Date.now() / 1000) }], refreshToken: "password-refresh" }),
+    KEY,
+  );
 
   function passwordChangeHandlers(token: () => Response = () => HttpResponse.json(FRESH)) {
     return [
@@ -226,10 +241,10 @@ describe("setPassword spends the link privilege", () => {
 
     await accounts.setPassword("nouveau-mdp-2026");
 
-    expect(calls()).toEqual(["GET /auth/v1/user", "PUT /auth/v1/user", "POST /auth/v1/token?grant_type=password", "POST /auth/v1/logout?scope=others"]);
-    expect(seen[1]).toMatchObject({ authorization: `Bearer ${LINK.access_token}`, body: expect.objectContaining({ password: "nouveau-mdp-2026" }) });
-    expect(seen[2]).toMatchObject({ apikey: ANON_KEY, body: expect.objectContaining({ email: EMAIL, password: "nouveau-mdp-2026" }) });
-    expect(seen[3]!.authorization).toBe(`Bearer ${FRESH.access_token}`);
+    expect(calls()).toEqual(["PUT /auth/v1/user", "POST /auth/v1/token?grant_type=password", "POST /auth/v1/logout?scope=others"]);
+    expect(seen[0]).toMatchObject({ authorization: `Bearer ${LINK.access_token}`, body: expect.objectContaining({ password: "nouveau-mdp-2026" }) });
+    expect(seen[1]).toMatchObject({ apikey: ANON_KEY, body: expect.objectContaining({ email: EMAIL, password: "nouveau-mdp-2026" }) });
+    expect(seen[2]!.authorization).toBe(`Bearer ${FRESH.access_token}`);
 
     // The browser now holds the password session, as a browser-session cookie; the link cookie is gone.
     expect(storedSession(accounts.headers).refresh_token).toBe("password-refresh");
@@ -252,9 +267,24 @@ describe("setPassword spends the link privilege", () => {
 
     await expect(accounts.setPassword("nouveau-mdp-2026")).rejects.toMatchObject({ details: { status: 429 } });
 
-    expect(calls()).toEqual(["GET /auth/v1/user", "PUT /auth/v1/user", "POST /auth/v1/token?grant_type=password", "POST /auth/v1/logout?scope=local"]);
-    expect(seen[3]!.authorization).toBe(`Bearer ${LINK.access_token}`);
+    expect(calls()).toEqual(["PUT /auth/v1/user", "POST /auth/v1/token?grant_type=password", "POST /auth/v1/logout?scope=local"]);
+    expect(seen[2]!.authorization).toBe(`Bearer ${LINK.access_token}`);
     expect(cookieLine(accounts.headers, AUTH_COOKIE)).toMatch(/Max-Age=0/);
     expect(cookieLine(accounts.headers, LINK_COOKIE)).toMatch(/Max-Age=0/);
+  });
+
+  it("a link session revoked meanwhile: its token still verifies here, but GoTrue refuses the change (PUT /user checks the session)", async () => {
+    const cookie = await followLink("recovery");
+    server.use(
+      http.put(`${AUTH}/user`, async ({ request }) => {
+        await record(request);
+        return gotrueError(403, "session_not_found", "Session from session_id claim in JWT does not exist", request);
+      }),
+    );
+    const accounts = forRequest(requestWithCookie("/nouveau-mot-de-passe", cookie));
+    expect(await accounts.linkSession()).not.toBeNull();
+
+    await expect(accounts.setPassword("nouveau-mdp-2026")).rejects.toMatchObject({ details: { operation: "updateUser(password)" }, message: expect.stringMatching(/session/i) });
+    expect(calls()).toEqual(["PUT /auth/v1/user"]);
   });
 });

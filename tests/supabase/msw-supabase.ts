@@ -58,8 +58,9 @@ export interface TokenClaims {
 
 /**
  * An access token shaped like GoTrue's:
- * sub, email, role, aud, exp, session_id, aal, amr. Unsigned here: GoTrue checks the signature
- * when the adapter calls GET /user, and these tests answer for GoTrue.
+ * sub, email, role, aud, exp, session_id, aal, amr. HS256 with a dummy signature: a project on the
+ * legacy secret, whose tokens GoTrue checks (GET /user, answered by these tests). signing-keys.ts
+ * re-signs them for real (ES256) for a project with asymmetric signing keys.
  */
 export function fakeAccessToken(userId: string, email: string, claims: TokenClaims = {}): string {
   const now = Math.floor(Date.now() / 1000);
@@ -80,7 +81,7 @@ export function fakeAccessToken(userId: string, email: string, claims: TokenClai
         is_anonymous: false,
       }),
     ),
-    "signature",
+    base64url("signature"), // well-formed base64url, as auth-js's getClaims requires
   ].join(".");
 }
 

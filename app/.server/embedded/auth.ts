@@ -1,3 +1,4 @@
+import { redirect } from "@remix-run/server-runtime";
 import bcrypt from "bcryptjs";
 import { renderAuthEmail } from "../auth-mail";
 import type { Env } from "../env";
@@ -27,10 +28,20 @@ import type { Database, Tx } from "./database";
  *   is stored); logout and password changes delete rows, so a stolen cookie dies with them;
  * - a session opened by an activation or recovery link is tagged `link:invite` / `link:recovery`
  *   (auth.sessions.tag) until it sets a password: the only sessions that may do so without the
- *   current password (docs/decisions/0012-link-sessions-and-public-origin.md).
+ *   current password (docs/decisions/0012-link-sessions-and-public-origin.md);
+ * - beside that long-lived refresh credential, a short-lived access cookie `pf_access` (what
+ *   GoTrue's JWT is to Supabase): {sub, email, sid, iat, exp} MACed with a key of the database
+ *   (auth.embedded_signing_keys, read once per backend). getUser() believes a valid one without
+ *   any query; the page's SQL checks `sid` is still a live session in the same call, so logout and
+ *   password changes still end access at once (docs/decisions/0015-no-auth-round-trip.md).
+ *   Operations on the account itself (password, e-mail, link privilege) check the session row.
  */
 
 export const SESSION_COOKIE = "pf_session";
+/** The short-lived access cookie: `<base64url(JSON claims)>.<base64url(HMAC-SHA-256)>`. */
+export const ACCESS_COOKIE = "pf_access";
+/** How long an access cookie is believed without looking at the session row. */
+export const ACCESS_SECONDS = 5 * 60;
 const REMEMBER_SECONDS = 30 * 24 * 3600;
 /** A browser-session cookie still has a server-side end: 12 hours after login. */
 const BROWSER_SESSION_SECONDS = 12 * 3600;
@@ -52,6 +63,13 @@ function base64url(bytes: Uint8Array): string {
 
 function randomToken(): string {
   return base64url(crypto.getRandomValues(new Uint8Array(32)));
+}
+
+function fromBase64url(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((text.length + 3) % 4));
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
 }
 
 async function sha256(text: string): Promise<string> {
@@ -80,15 +98,79 @@ function isHttps(request: Request, config: Env): boolean {
 /** The tag of a session opened by a link that may set a password (auth.sessions.tag). */
 const LINK_TAGS: Record<string, LinkSession["type"]> = { "link:invite": "invite", "link:recovery": "recovery" };
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const SESSION_COOKIE_VALUE = /^([0-9a-f-]{36})\.([A-Za-z0-9_-]{20,100})$/;
+const ACCESS_COOKIE_VALUE = /^([A-Za-z0-9_-]{1,2000})\.([A-Za-z0-9_-]{43})$/;
+const encoder = new TextEncoder();
+
+/** What the access cookie vouches for (names as in GoTrue's JWT; times in seconds). */
+interface AccessClaims {
+  sub: string;
+  email: string;
+  sid: string;
+  iat: number;
+  exp: number;
+}
+
+/** The claims of a well-formed access cookie whose MAC is right and that has not expired; else null. */
+async function readAccessCookie(value: string, key: CryptoKey, nowSeconds: number): Promise<AccessClaims | null> {
+  const match = ACCESS_COOKIE_VALUE.exec(value);
+  if (!match) return null;
+  const [, payload, mac] = match;
+  if (!(await crypto.subtle.verify("HMAC", key, fromBase64url(mac!), encoder.encode(payload!)))) return null;
+  let claims: Partial<Record<keyof AccessClaims, unknown>>;
+  try {
+    claims = JSON.parse(new TextDecoder().decode(fromBase64url(payload!))) as typeof claims;
+  } catch {
+    return null;
+  }
+  const { sub, email, sid, iat, exp } = claims ?? {};
+  if (typeof sub !== "string" || !UUID.test(sub) || typeof sid !== "string" || !UUID.test(sid)) return null;
+  if (typeof email !== "string" || typeof iat !== "number" || typeof exp !== "number") return null;
+  if (!(exp > nowSeconds) || exp - iat > ACCESS_SECONDS) return null;
+  return { sub, email, sid, iat, exp };
+}
+
+async function signAccessCookie(claims: AccessClaims, key: CryptoKey): Promise<string> {
+  const payload = base64url(encoder.encode(JSON.stringify(claims)));
+  const mac = await crypto.subtle.sign("HMAC", key, encoder.encode(payload));
+  return `${payload}.${base64url(new Uint8Array(mac))}`;
+}
+
 interface UserRow {
   id: string;
   email: string;
   encrypted_password: string | null;
 }
 
+/** The access cookie's key: read once per backend (a failed read is retried on the next request). */
+function accessKeyLoader(db: Database): () => Promise<CryptoKey> {
+  let key: Promise<CryptoKey> | undefined;
+  async function load(): Promise<CryptoKey> {
+    const { rows } = await db.pg.query<{ secret: Uint8Array }>("select secret from auth.embedded_signing_keys where name = 'pf_access'");
+    const secret = rows[0]?.secret;
+    if (!secret || secret.length < 32) throw new Error("Embedded database: no pf_access signing key (auth.embedded_signing_keys, created by bootstrap.sql).");
+    return crypto.subtle.importKey("raw", new Uint8Array(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+  }
+  return () =>
+    (key ??= load().catch((error: unknown) => {
+      key = undefined;
+      throw error;
+    }));
+}
+
+/** A live session row, its secret checked. */
+interface SessionRow {
+  sessionId: string;
+  userId: string;
+  email: string;
+  link: LinkSession | null;
+}
+
 export function createEmbeddedAccounts(db: Database, config: Env): AccountsPort {
   /** GoTrue's own access: the PGlite owner role, one transaction. */
   const asAuth = <T>(fn: (tx: Tx) => Promise<T>) => db.pg.transaction(fn);
+  const accessKey = accessKeyLoader(db);
 
   async function findUserByEmail(tx: Tx, email: string): Promise<UserRow | undefined> {
     const { rows } = await tx.query<UserRow>(
@@ -126,15 +208,80 @@ export function createEmbeddedAccounts(db: Database, config: Env): AccountsPort 
     forRequest(request: Request): RequestAccounts {
       const headers = new Headers();
       const secure = isHttps(request, config);
+      const sessionCookie = readCookie(request, SESSION_COOKIE);
+      const accessCookie = readCookie(request, ACCESS_COOKIE);
       let cached: Promise<SessionUser | null> | undefined;
+      /** The session of this request, as getUser() verified it (access cookie or session row). */
       let currentSessionId: string | undefined;
-      let currentLink: LinkSession | null = null;
+      /** The link that opened it, once known from the session row (undefined: not read yet). */
+      let currentLink: LinkSession | null | undefined;
+      let row: Promise<SessionRow | null> | undefined;
 
-      function setSessionCookie(value: string, maxAge: number | null) {
-        const parts = [`${SESSION_COOKIE}=${value}`, "Path=/", "HttpOnly", "SameSite=Lax"];
+      function setCookie(name: string, value: string, maxAge: number | null) {
+        const parts = [`${name}=${value}`, "Path=/", "HttpOnly", "SameSite=Lax"];
         if (secure) parts.push("Secure");
         if (maxAge !== null) parts.push(`Max-Age=${maxAge}`);
         headers.append("Set-Cookie", parts.join("; "));
+      }
+
+      function setSessionCookie(value: string, maxAge: number | null) {
+        setCookie(SESSION_COOKIE, value, maxAge);
+      }
+
+      /**
+       * A fresh access cookie for this session. Always a browser-session cookie: it is only
+       * believed until its `exp`, and only beside the session cookie it was issued with.
+       */
+      async function issueAccess(user: SessionUser) {
+        const now = Math.floor(Date.now() / 1000);
+        const claims: AccessClaims = { sub: user.id, email: user.email, sid: user.sessionId, iat: now, exp: now + ACCESS_SECONDS };
+        setCookie(ACCESS_COOKIE, await signAccessCookie(claims, await accessKey()), null);
+      }
+
+      /** Removes the cookies of a dead or forged session (a malformed session cookie is left, as ever). */
+      function clearCookies() {
+        if (currentSessionId || (sessionCookie && SESSION_COOKIE_VALUE.test(sessionCookie))) setSessionCookie("", 0);
+        if (currentSessionId || accessCookie !== undefined) setCookie(ACCESS_COOKIE, "", 0);
+      }
+
+      /**
+       * The user the access cookie vouches for, without any query: its MAC is right, it has not
+       * expired, and the session cookie beside it names the same session (a browser that dropped
+       * its browser-session cookie is signed out even if it kept this one).
+       */
+      async function userFromAccess(): Promise<SessionUser | null> {
+        if (!accessCookie || !sessionCookie) return null;
+        const sessionId = SESSION_COOKIE_VALUE.exec(sessionCookie)?.[1];
+        if (!sessionId) return null;
+        const claims = await readAccessCookie(accessCookie, await accessKey(), Math.floor(Date.now() / 1000));
+        if (!claims || claims.sid !== sessionId) return null;
+        return { id: claims.sub, email: claims.email, sessionId: claims.sid };
+      }
+
+      /** The session row of the session cookie, its secret checked (one query, once per request). */
+      function sessionRow(): Promise<SessionRow | null> {
+        row ??= (async () => {
+          const match = sessionCookie ? SESSION_COOKIE_VALUE.exec(sessionCookie) : null;
+          if (!match) return null;
+          const [, sessionId, secret] = match;
+          const { rows } = await db.pg.query<{ user_id: string; email: string; secret_hash: string; tag: string | null; created_at: Date }>(
+            `select s.user_id, u.email, s.secret_hash, s.tag, s.created_at
+             from auth.sessions s join auth.users u on u.id = s.user_id
+             where s.id = $1 and s.not_after > now() and u.deleted_at is null
+               and (u.banned_until is null or u.banned_until < now())`,
+            [sessionId],
+          );
+          const found = rows[0];
+          if (!found || found.secret_hash !== (await sha256(secret!))) return null;
+          const linkType = found.tag ? LINK_TAGS[found.tag] : undefined;
+          return {
+            sessionId: sessionId!,
+            userId: found.user_id,
+            email: found.email,
+            link: linkType ? { type: linkType, openedAt: new Date(found.created_at) } : null,
+          };
+        })();
+        return row;
       }
 
       async function openSession(tx: Tx, userId: string, email: string, remember: boolean, link: LinkSession["type"] | null = null) {
@@ -151,31 +298,31 @@ export function createEmbeddedAccounts(db: Database, config: Env): AccountsPort 
         );
         currentSessionId = rows[0]!.id;
         currentLink = link ? { type: link, openedAt: new Date(rows[0]!.created_at) } : null;
+        row = Promise.resolve({ sessionId: currentSessionId, userId, email, link: currentLink });
         setSessionCookie(`${currentSessionId}.${secret}`, remember ? REMEMBER_SECONDS : null);
-        cached = Promise.resolve({ id: userId, email, sessionId: rows[0]!.id });
+        const user: SessionUser = { id: userId, email, sessionId: currentSessionId };
+        await issueAccess(user);
+        cached = Promise.resolve(user);
       }
 
       async function loadUser(): Promise<SessionUser | null> {
-        const raw = readCookie(request, SESSION_COOKIE);
-        const match = raw ? /^([0-9a-f-]{36})\.([A-Za-z0-9_-]{20,100})$/.exec(raw) : null;
-        if (!match) return null;
-        const [, sessionId, secret] = match;
-        const { rows } = await db.pg.query<{ user_id: string; email: string; secret_hash: string; tag: string | null; created_at: Date }>(
-          `select s.user_id, u.email, s.secret_hash, s.tag, s.created_at
-           from auth.sessions s join auth.users u on u.id = s.user_id
-           where s.id = $1 and s.not_after > now() and u.deleted_at is null
-             and (u.banned_until is null or u.banned_until < now())`,
-          [sessionId],
-        );
-        const row = rows[0];
-        if (!row || row.secret_hash !== (await sha256(secret!))) {
-          setSessionCookie("", 0); // a dead or forged cookie is removed
+        // The fast path: a valid access cookie, no query at all.
+        const fromAccess = await userFromAccess();
+        if (fromAccess) {
+          currentSessionId = fromAccess.sessionId;
+          return fromAccess;
+        }
+        // Missing, expired or forged: the session cookie decides (one query), as before.
+        const found = await sessionRow();
+        if (!found) {
+          clearCookies(); // a dead or forged cookie is removed
           return null;
         }
-        currentSessionId = sessionId;
-        const linkType = row.tag ? LINK_TAGS[row.tag] : undefined;
-        currentLink = linkType ? { type: linkType, openedAt: new Date(row.created_at) } : null;
-        return { id: row.user_id, email: row.email, sessionId: sessionId! };
+        currentSessionId = found.sessionId;
+        currentLink = found.link;
+        const user: SessionUser = { id: found.userId, email: found.email, sessionId: found.sessionId };
+        await issueAccess(user);
+        return user;
       }
 
       const getUser = () => (cached ??= loadUser());
@@ -186,12 +333,33 @@ export function createEmbeddedAccounts(db: Database, config: Env): AccountsPort 
         return user;
       }
 
+      /**
+       * The signed-in user whose session row is still live: what operations on the account itself
+       * require (an access cookie alone outlives a logout by up to ACCESS_SECONDS). A session
+       * ended meanwhile signs the browser out, as a page's SQL check does.
+       */
+      async function requireLiveUser(): Promise<SessionUser> {
+        const user = await requireCurrentUser();
+        const found = await sessionRow();
+        if (found && found.sessionId === user.sessionId && found.userId === user.id) {
+          currentLink ??= found.link;
+          return { ...user, email: found.email };
+        }
+        currentSessionId = undefined;
+        currentLink = null;
+        cached = Promise.resolve(null);
+        clearCookies();
+        throw redirect("/connexion", { headers });
+      }
+
       return {
         headers,
         getUser,
 
         async signIn({ email, password, remember }): Promise<SignInResult> {
-          await getUser(); // outside the transaction: PGlite has one connection
+          // Outside the transaction (PGlite has one connection): the current session, and the
+          // access cookie's key that openSession() signs with.
+          await Promise.all([getUser(), accessKey()]);
           return asAuth(async (tx) => {
             const user = await findUserByEmail(tx, email);
             const hash = user?.encrypted_password || DUMMY_HASH;
@@ -204,12 +372,15 @@ export function createEmbeddedAccounts(db: Database, config: Env): AccountsPort 
         },
 
         async signOut() {
+          // The session the access cookie (which names the session cookie's session) or the
+          // session row vouched for.
           await getUser();
           if (currentSessionId) await db.pg.query("delete from auth.sessions where id = $1", [currentSessionId]);
           currentSessionId = undefined;
           currentLink = null;
           cached = Promise.resolve(null);
           setSessionCookie("", 0);
+          setCookie(ACCESS_COOKIE, "", 0);
         },
 
         async sendActivationLink(email): Promise<AuthMailResult> {
@@ -254,7 +425,9 @@ export function createEmbeddedAccounts(db: Database, config: Env): AccountsPort 
         },
 
         async verifyLink(type, tokenParam): Promise<VerifyLinkResult> {
-          await getUser(); // outside the transaction: PGlite has one connection
+          // Outside the transaction (PGlite has one connection): the current session, and the
+          // access cookie's key that openSession() signs with.
+          await Promise.all([getUser(), accessKey()]);
           return asAuth(async (tx) => {
             const { rows } = await tx.query<{ user_id: string; relates_to: string; fresh: boolean }>(
               `delete from auth.one_time_tokens
@@ -292,12 +465,17 @@ export function createEmbeddedAccounts(db: Database, config: Env): AccountsPort 
         },
 
         async linkSession() {
-          await getUser();
+          // Only the password pages ask: the session row says (one query, unless this request
+          // already read or opened it).
+          if (!(await getUser())) return null;
+          if (currentLink !== undefined) return currentLink;
+          const found = await sessionRow();
+          currentLink = found && found.sessionId === currentSessionId ? found.link : null;
           return currentLink;
         },
 
         async setPassword(password) {
-          const user = await requireCurrentUser();
+          const user = await requireLiveUser();
           const hash = await bcrypt.hash(password, BCRYPT_COST);
           await asAuth(async (tx) => {
             await tx.query("update auth.users set encrypted_password = $2, updated_at = now() where id = $1", [user.id, hash]);
@@ -311,7 +489,7 @@ export function createEmbeddedAccounts(db: Database, config: Env): AccountsPort 
         },
 
         async changePassword(currentPassword, newPassword): Promise<PasswordChangeResult> {
-          const user = await requireCurrentUser();
+          const user = await requireLiveUser();
           const { rows } = await db.pg.query<{ encrypted_password: string | null }>("select encrypted_password from auth.users where id = $1", [user.id]);
           const stored = rows[0]?.encrypted_password;
           if (!stored || !(await bcrypt.compare(currentPassword, stored))) return "wrong_current_password";
@@ -324,7 +502,7 @@ export function createEmbeddedAccounts(db: Database, config: Env): AccountsPort 
         },
 
         async requestEmailChange(newEmail): Promise<EmailChangeResult> {
-          const user = await requireCurrentUser();
+          const user = await requireLiveUser();
           const target = newEmail.trim().toLowerCase();
           if (target === user.email.toLowerCase()) return "same_email";
           return asAuth(async (tx) => {

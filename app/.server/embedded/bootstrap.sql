@@ -128,6 +128,19 @@ alter table auth.sessions add column if not exists secret_hash text;
 create index if not exists sessions_user_id_idx on auth.sessions (user_id);
 create index if not exists sessions_not_after_idx on auth.sessions (not_after desc);
 
+-- Embedded only: the key that signs the short-lived access cookie `pf_access` (what GoTrue's JWT
+-- signing key is to Supabase; app/.server/embedded/auth.ts, docs/decisions/0015-…). 32 random
+-- bytes drawn once per database, read once per backend; no API role may read it.
+create table if not exists auth.embedded_signing_keys (
+  name text not null primary key,
+  secret bytea not null check (octet_length(secret) >= 32),
+  created_at timestamptz not null default now()
+);
+revoke all on auth.embedded_signing_keys from public, anon, authenticated, service_role;
+insert into auth.embedded_signing_keys (name, secret)
+values ('pf_access', extensions.gen_random_bytes(32))
+on conflict (name) do nothing;
+
 create table if not exists auth.one_time_tokens (
   id uuid not null primary key,
   user_id uuid not null references auth.users (id) on delete cascade,

@@ -1,6 +1,14 @@
 import { data } from "@remix-run/server-runtime";
 import { parseCookieHeader, serializeCookieHeader } from "@supabase/ssr";
-import { isAuthApiError, isAuthRetryableFetchError, isAuthSessionMissingError, type AuthError, type SupabaseClient } from "@supabase/supabase-js";
+import {
+  isAuthApiError,
+  isAuthError,
+  isAuthRetryableFetchError,
+  isAuthSessionMissingError,
+  type AuthError,
+  type JWK,
+  type SupabaseClient,
+} from "@supabase/supabase-js";
 import type {
   AccountsPort,
   AuthLinkType,
@@ -15,7 +23,7 @@ import type {
 } from "../ports";
 import { createAnonClient } from "./clients";
 import { PORTAL_BUSY, PORTAL_BUSY_RETRY_SECONDS, SupabaseAdapterError, type PortalBusyData } from "./errors";
-import { createRequestClient, residentHeaders, secureCookies, type RequestClientOptions, type RequestSupabase } from "./server-client";
+import { createRequestClient, residentHeaders, secureCookies, signingKey, type RequestClientOptions, type RequestSupabase } from "./server-client";
 import type { SupabaseSettings } from "./settings";
 
 /**
@@ -25,6 +33,11 @@ import type { SupabaseSettings } from "./settings";
  *
  * - One @supabase/ssr client per request (server-client.ts); its Set-Cookie headers are copied
  *   into `headers` after every operation.
+ * - getUser() verifies the access token locally (auth.getClaims with the project's asymmetric
+ *   signing keys, fetched once per process): no call to Auth while the token is valid; an expired
+ *   one is refreshed first (one POST /token). A project still signing with the legacy HS256
+ *   secret makes getClaims ask GoTrue (GET /user) on every request: the slow path. Revocation stays
+ *   immediate: the page's SQL checks the token's session_id (docs/decisions/0015-no-auth-round-trip.md).
  * - "Se souvenir de moi" unchecked: the session cookies are browser-session cookies, and the
  *   `pf_remember=0` cookie (itself browser-session) tells later requests to keep writing them that
  *   way when a token refresh rewrites them.
@@ -44,8 +57,9 @@ export const REMEMBER_COOKIE = "pf_remember";
  * or recovery link from an e-mail-change one. This cookie says which: `<type>.<session id>.<MAC>`,
  * the MAC (HMAC-SHA-256, key derived from the service-role key, which never leaves the server)
  * binding the type to the GoTrue session it was issued with. It is only believed for the session
- * of a token GoTrue verified, whose amr says "otp". Browser-session, HttpOnly; removed when the
- * password is set (that session is then replaced) and at every login or logout.
+ * of a verified token (signature checked with the project's key, or by GoTrue), whose amr says
+ * "otp". Browser-session, HttpOnly; removed when the password is set (that session is then
+ * replaced) and at every login or logout.
  */
 export const LINK_COOKIE = "pf_link";
 
@@ -147,8 +161,29 @@ type LinkType = LinkSession["type"];
 
 /** What GoTrue puts in the access token, as far as this adapter reads it. */
 interface TokenClaims {
+  sub?: unknown;
+  email?: unknown;
+  role?: unknown;
+  is_anonymous?: unknown;
   session_id?: unknown;
   amr?: unknown;
+}
+
+/** Algorithms of Supabase's asymmetric signing keys (what auth-js verifies locally), by key type. */
+const ASYMMETRIC: Record<string, string> = { ES256: "EC", RS256: "RSA" };
+
+/** The token's JOSE header, if the token is a well-formed JWT (nothing in it is trusted yet). */
+function headerOf(token: string): { alg?: unknown; kid?: unknown } | null {
+  const parts = token.split(".");
+  if (parts.length !== 3 || parts.some((part) => !/^[A-Za-z0-9_-]+$/.test(part))) return null;
+  try {
+    const header: unknown = JSON.parse(new TextDecoder().decode(fromBase64url(parts[0]!)));
+    const payload: unknown = JSON.parse(new TextDecoder().decode(fromBase64url(parts[1]!)));
+    if (typeof header !== "object" || header === null || typeof payload !== "object" || payload === null) return null;
+    return header as { alg?: unknown; kid?: unknown };
+  } catch {
+    return null;
+  }
 }
 
 function claimsOf(accessToken: string): TokenClaims | null {
@@ -162,7 +197,7 @@ function claimsOf(accessToken: string): TokenClaims | null {
   }
 }
 
-/** The session user of a token GoTrue just issued or verified; null without a session_id claim. */
+/** The session user of a token GoTrue just issued, or that was verified; null without a session_id claim. */
 function sessionUserOf(id: string, email: string, claims: TokenClaims | null): SessionUser | null {
   return typeof claims?.session_id === "string" ? { id, email, sessionId: claims.session_id } : null;
 }
@@ -215,7 +250,7 @@ export function createSupabaseAccounts(settings: SupabaseSettings, serviceRole: 
       const opened: Opened[] = [];
       let current: Promise<Opened> | undefined;
       let cachedUser: Promise<SessionUser | null> | undefined;
-      /** Claims of the access token GoTrue verified (GET /user) or issued in this request. */
+      /** Claims of the access token verified (getClaims) or issued by GoTrue in this request. */
       let verified: TokenClaims | null = null;
       /** The link cookie as the browser will hold it after this response. */
       let linkCookie: string | undefined = requestCookies.find((c) => c.name === LINK_COOKIE)?.value ?? undefined;
@@ -285,6 +320,25 @@ export function createSupabaseAccounts(settings: SupabaseSettings, serviceRole: 
         if (present) headers.append("Set-Cookie", serializeCookieHeader(LINK_COOKIE, "", { ...cookieBase(), maxAge: 0 }));
       }
 
+      /** The Auth cookies of this request (`sb-<ref>-auth-token`, and its chunks `.0`, `.1`…). */
+      const authCookieName = `sb-${new URL(settings.url).hostname.split(".")[0]}-auth-token`;
+
+      /**
+       * A token that fails verification (forged, tampered, unknown key, malformed): signed out, and
+       * the browser's Auth cookies removed, without asking Auth (nothing it says would change that).
+       */
+      function rejectToken(entry: Opened, why: string): null {
+        console.warn(`Supabase Auth: access token refused (${why}); the session cookies are removed.`);
+        entry.discarded = true;
+        for (const { name } of requestCookies) {
+          if (name === authCookieName || name.startsWith(`${authCookieName}.`)) {
+            headers.append("Set-Cookie", serializeCookieHeader(name, "", { ...cookieBase(), maxAge: 0 }));
+          }
+        }
+        clearLinkCookie();
+        return null;
+      }
+
       /** A failure of the session lookup: rate limit → busy page, Auth down → error page, else signed out. */
       function sessionFailure(entry: Opened, operation: string, error: AuthError): null {
         if (isRateLimited(error)) {
@@ -307,14 +361,41 @@ export function createSupabaseAccounts(settings: SupabaseSettings, serviceRole: 
         if (refreshError) return sessionFailure(entry, "refreshSession", refreshError);
         const accessToken = stored.session?.access_token;
         if (!accessToken) return null;
-        // Asks GoTrue (GET /auth/v1/user) about this very token: it checks the signature and that
-        // the session still exists. Only then are the token's claims read (linkSession).
-        const { data: checked, error } = await c.auth.getUser(accessToken);
-        if (error) return sessionFailure(entry, "getUser", error);
-        const user = checked.user;
-        if (!user?.email) return null;
-        verified = claimsOf(accessToken);
-        return sessionUserOf(user.id, user.email, verified);
+        const header = headerOf(accessToken);
+        if (!header || typeof header.alg !== "string") return rejectToken(entry, "not a JWT");
+        let jwks: { keys: JWK[] } | undefined;
+        const keyType = ASYMMETRIC[header.alg];
+        if (keyType) {
+          // The project's public key (cached per process): getClaims then verifies the signature
+          // and `exp` here, without a call to Auth.
+          const key = typeof header.kid === "string" ? await signingKey(settings, header.kid) : null;
+          if (!key || key.kty !== keyType || (key.alg !== undefined && key.alg !== header.alg)) {
+            return rejectToken(entry, `signed with a key the project does not publish (${header.alg}, kid ${String(header.kid)})`);
+          }
+          jwks = { keys: [key] };
+        } else if (!header.alg.startsWith("HS")) {
+          return rejectToken(entry, `algorithm ${header.alg}`);
+        }
+        // Legacy HS256 secret (no jwks): getClaims asks GoTrue (GET /auth/v1/user) to check the
+        // token, as before: the slow path (docs/supabase.md, "JWT signing keys").
+        let result: Awaited<ReturnType<SupabaseClient["auth"]["getClaims"]>>;
+        try {
+          result = await c.auth.getClaims(accessToken, jwks ? { jwks } : {});
+        } catch (error) {
+          // WebCrypto refusing the key or the signature's shape: not a token of this project.
+          if (isAuthError(error)) throw error;
+          return rejectToken(entry, error instanceof Error ? error.message : String(error));
+        }
+        const { data, error } = result;
+        if (error) {
+          if (error.name === "AuthInvalidJwtError") return rejectToken(entry, error.message);
+          return sessionFailure(entry, "getClaims", error);
+        }
+        const claims = (data?.claims ?? null) as TokenClaims | null;
+        if (!claims || claims.role !== "authenticated" || claims.is_anonymous === true) return null;
+        if (typeof claims.sub !== "string" || typeof claims.email !== "string" || !claims.email) return null;
+        verified = claims;
+        return sessionUserOf(claims.sub, claims.email, verified);
       }
 
       const getUser = () => (cachedUser ??= withFlush(loadUser));
@@ -386,7 +467,7 @@ export function createSupabaseAccounts(settings: SupabaseSettings, serviceRole: 
             }
             setRememberCookie(remember);
             clearLinkCookie();
-            // Straight from GoTrue's answer (POST /token): no GET /user needed for this token.
+            // Straight from GoTrue's answer (POST /token): nothing to verify for this token.
             verified = claimsOf(signedIn.session.access_token);
             cachedUser = Promise.resolve(
               sessionUserOf(signedIn.user.id, signedIn.user.email ?? normalizeEmail(email), verified),
@@ -472,7 +553,8 @@ export function createSupabaseAccounts(settings: SupabaseSettings, serviceRole: 
             await updatePassword(linkClient, password, "updateUser(password)");
             // Spend the link privilege: replace this session by a fresh password session
             // (amr "password", a browser-session like the link's), then end every other one,
-            // the link session included. Replaying the old cookies then fails at GET /user.
+            // the link session included. Replaying the old cookies then fails at the page's SQL
+            // session check (and at GoTrue for any account operation).
             const fresh = await reopen("browser-session");
             const { data: signedIn, error } = await fresh.auth.signInWithPassword({ email: user.email, password });
             if (error) {

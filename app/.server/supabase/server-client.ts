@@ -1,6 +1,7 @@
 import { createServerClient, parseCookieHeader, serializeCookieHeader, type CookieOptions } from "@supabase/ssr";
-import type { SupabaseClient } from "@supabase/supabase-js";
+import type { JWK, SupabaseClient } from "@supabase/supabase-js";
 import { clientKey } from "../accounts";
+import { SupabaseAdapterError } from "./errors";
 import { realtimeTransport } from "./realtime-transport";
 import type { SupabaseSettings } from "./settings";
 
@@ -54,10 +55,92 @@ export function residentHeaders(request: Request): Record<string, string> {
   return address ? { [FORWARDED_FOR_HEADER]: address } : {};
 }
 
+/* ------------------------------------------------------------------ the project's signing keys */
+
+/** How long the project's public signing keys are used before being asked again (auth-js: the same). */
+export const JWKS_TTL_MS = 10 * 60 * 1000;
+/**
+ * A token naming a key the cached set does not have asks the set again at most this often: a
+ * key just rotated in is found within a minute, and a forged `kid` cannot turn every request
+ * into a round trip to Auth.
+ */
+export const JWKS_UNKNOWN_KID_INTERVAL_MS = 60 * 1000;
+
+interface CachedKeys {
+  keys: JWK[];
+  fetchedAt: number;
+}
+
+/**
+ * The public keys of each project (GoTrue's `/auth/v1/.well-known/jwks.json`), once per process:
+ * the portal opens one client per request, and auth-js's own cache (shared by storage key) fetches
+ * again for every unknown `kid` and for every concurrent first request. One fetch at a time.
+ */
+const jwksCache = new Map<string, CachedKeys>();
+const jwksInFlight = new Map<string, Promise<CachedKeys>>();
+
+/** Tests only: forget the cached keys, as a new process would. */
+export function forgetSigningKeys(): void {
+  jwksCache.clear();
+  jwksInFlight.clear();
+}
+
+async function fetchSigningKeys(settings: SupabaseSettings): Promise<CachedKeys> {
+  const operation = "GET /auth/v1/.well-known/jwks.json";
+  let response: Response;
+  try {
+    response = await fetch(`${settings.url.replace(/\/+$/, "")}/auth/v1/.well-known/jwks.json`, { headers: { apikey: settings.anonKey } });
+  } catch (error) {
+    throw new SupabaseAdapterError(`Supabase Auth ${operation} failed (network error): ${String(error)}`, { operation }, { cause: error });
+  }
+  if (!response.ok) {
+    throw new SupabaseAdapterError(`Supabase Auth ${operation} failed (HTTP ${response.status})`, { operation, status: response.status });
+  }
+  const body = (await response.json().catch(() => null)) as { keys?: unknown } | null;
+  const keys = Array.isArray(body?.keys) ? (body.keys as JWK[]).filter((key) => typeof key === "object" && key !== null && typeof key.kid === "string") : [];
+  return { keys, fetchedAt: Date.now() };
+}
+
+/** Asks the project's keys again, one request at a time; a failure keeps the previous keys (logged). */
+async function refreshSigningKeys(settings: SupabaseSettings): Promise<CachedKeys> {
+  let pending = jwksInFlight.get(settings.url);
+  if (!pending) {
+    pending = fetchSigningKeys(settings)
+      .then((fresh) => {
+        jwksCache.set(settings.url, fresh);
+        return fresh;
+      })
+      .catch((error: unknown) => {
+        const previous = jwksCache.get(settings.url);
+        if (!previous) throw error;
+        console.error(`${error instanceof Error ? error.message : String(error)}; the previous signing keys are used meanwhile.`);
+        return previous;
+      })
+      .finally(() => jwksInFlight.delete(settings.url));
+    jwksInFlight.set(settings.url, pending);
+  }
+  return pending;
+}
+
+/**
+ * The project's public key `kid` (for `auth.getClaims(token, { jwks })`), or null when the project
+ * does not publish it. Fetched once per process and JWKS_TTL_MS; throws (error page, not a logout)
+ * when Auth cannot be asked and no key was ever fetched.
+ */
+export async function signingKey(settings: SupabaseSettings, kid: string): Promise<JWK | null> {
+  const now = Date.now();
+  const cached = jwksCache.get(settings.url);
+  const found = cached?.keys.find((key) => key.kid === kid);
+  if (cached && now - cached.fetchedAt < (found ? JWKS_TTL_MS : JWKS_UNKNOWN_KID_INTERVAL_MS)) return found ?? null;
+  const fresh = await refreshSigningKeys(settings);
+  return fresh.keys.find((key) => key.kid === kid) ?? null;
+}
+
 /**
  * One client per HTTP request (never shared between requests): cookies are read from the
  * request's Cookie header and written to `headers`. Trust a user only through
- * `client.auth.getUser()` (or `getClaims()` with asymmetric signing keys), never `getSession()`.
+ * `client.auth.getClaims()` (accounts.ts: verified locally with the project's asymmetric signing
+ * keys, or by GoTrue for a legacy HS256 secret), never `getSession()`.
  *
  * Every call it makes carries `Sb-Forwarded-For` with the resident's address, so that Auth's
  * per-IP limits (token refresh, logins, link verifications…) count each resident instead of the
