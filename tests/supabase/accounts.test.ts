@@ -561,13 +561,13 @@ describe("requestEmailChange", () => {
 });
 
 describe("residentData", () => {
-  it("calls my_customers with the resident's token on the request client (RLS decides), not the service role", async () => {
+  it("calls info_page with the resident's token on the request client (RLS decides), not the service role", async () => {
     const session = fakeSession(USER_ID, EMAIL);
     server.use(
       userHandler(),
-      http.post(`${SUPABASE_URL}/rest/v1/rpc/my_customers`, async ({ request }) => {
+      http.post(`${SUPABASE_URL}/rest/v1/rpc/info_page`, async ({ request }) => {
         await record(request);
-        return HttpResponse.json([
+        return HttpResponse.json({ frame: { portal_name: "Le Portail des Factures", display_name: "Test SISTEC560" }, paper: [], customers: [
           {
             customer_id: "c1",
             customer_number: "004200",
@@ -577,13 +577,13 @@ describe("residentData", () => {
             service_id: "s1",
             service_name: "Eau et assainissement",
           },
-        ]);
+        ] });
       }),
     );
     const accounts = forRequest(signedIn("/accueil", session));
     const user = (await accounts.getUser())!;
 
-    const customers = await backend.residentData(accounts, user).myCustomers();
+    const { customers } = await backend.residentData(accounts, user).infoPage();
 
     expect(customers).toEqual([
       {
@@ -596,7 +596,7 @@ describe("residentData", () => {
         serviceName: "Eau et assainissement",
       },
     ]);
-    expect(seen[1]).toMatchObject({ method: "POST", path: "/rest/v1/rpc/my_customers", apikey: ANON_KEY, authorization: `Bearer ${session.access_token}` });
+    expect(seen[1]).toMatchObject({ method: "POST", path: "/rest/v1/rpc/info_page", apikey: ANON_KEY, authorization: `Bearer ${session.access_token}` });
   });
 
   it("refuses RequestAccounts that another adapter made", () => {

@@ -5,35 +5,25 @@ import type {
   Backend,
   DataPort,
   DevMailboxPort,
-  InvoiceCounts,
-  InvoiceDetail,
-  InvoiceRow,
-  InvoiceStatus,
   OutboxEmail,
   ClaimedEmail,
   ContactService,
   OutboxPort,
   PublicContactResult,
-  ResidentDataPort,
   SessionUser,
 } from "../ports";
 import { createEmbeddedAccounts } from "./auth";
 import { openDatabase, type Database } from "./database";
 import { createEmbeddedInvoiceFiles } from "./files";
+import { createEmbeddedRpc } from "./rpc";
+import { createResidentData } from "../data/resident";
+import type { Rpc } from "../data/rpc";
 import { DgfipSimulator } from "../payment/simulator";
 import {
   applyArgs,
   toAttemptToReconcile,
-  toInvoicePaymentState,
   toOutcome,
-  toPayableInvoice,
-  toPaymentAttempt,
-  toStartPaymentResult,
-  type InvoicePaymentRow,
-  type PayableInvoiceRow,
-  type PaymentAttemptRow,
   type ReconcileRow,
-  type StartPaymentJson,
 } from "../payment/rows";
 import type { PaymentResultsPort } from "../ports";
 
@@ -56,8 +46,9 @@ export function createEmbeddedBackendFor(db: Database, config: Env): Backend {
     data: createEmbeddedDataPort(db),
     accounts: createEmbeddedAccounts(db, config),
     accountRules: createEmbeddedAccountRules(db),
-    residentData: (_accounts, user) => createEmbeddedResidentData(db, user),
-    residentFiles: (_accounts, user) => createEmbeddedInvoiceFiles(db, user, config.DATA_DIR),
+    // One transaction per call as the resident, with their session id (SQL checks it is live).
+    residentData: (_accounts, user) => createResidentData(residentRpc(db, user)),
+    residentFiles: (_accounts, user) => createEmbeddedInvoiceFiles(residentRpc(db, user), config.DATA_DIR),
     devMailbox: createEmbeddedDevMailbox(db),
     outbox: createEmbeddedOutbox(db),
     mailTransport: selectMailTransport(config),
@@ -65,6 +56,11 @@ export function createEmbeddedBackendFor(db: Database, config: Env): Backend {
     // The simulator keeps its state in this database (its own schema, created on first use).
     paymentSimulator: new DgfipSimulator(db),
   };
+}
+
+/** Rpc as the signed-in resident, the way PostgREST runs their requests (claims incl. session_id). */
+export function residentRpc(db: Database, user: SessionUser): Rpc {
+  return createEmbeddedRpc(db, { role: "authenticated", userId: user.id, email: user.email, sessionId: user.sessionId });
 }
 
 /** Payment results as the service role (same SQL functions as the Supabase adapter). */
@@ -164,191 +160,6 @@ export function createEmbeddedAccountRules(db: Database): AccountRulesPort {
     },
     authMailRequest: async (email, client) =>
       toDate(await scalar<Date | null>("select public.auth_mail_request($1, $2) as value", [email, client])),
-  };
-}
-
-export function createEmbeddedResidentData(db: Database, user: SessionUser): ResidentDataPort {
-  return {
-    async myCustomers() {
-      const { rows } = await db.asUser(user.id, user.email, (tx) =>
-        tx.query<{
-          customer_id: string;
-          customer_number: string;
-          display_name: string;
-          email: string | null;
-          paper_invoices: boolean;
-          service_id: string;
-          service_name: string;
-        }>("select * from public.my_customers()"),
-      );
-      return rows.map((r) => ({
-        customerId: r.customer_id,
-        customerNumber: r.customer_number,
-        displayName: r.display_name,
-        email: r.email,
-        paperInvoices: r.paper_invoices,
-        serviceId: r.service_id,
-        serviceName: r.service_name,
-      }));
-    },
-
-    async portalHome() {
-      const { rows } = await db.asUser(user.id, user.email, (tx) =>
-        tx.query<{ announcement: string | null; welcome_message: string }>("select * from public.portal_home()"),
-      );
-      const row = rows[0];
-      return { announcement: row?.announcement ?? null, welcomeMessage: row?.welcome_message ?? "" };
-    },
-
-    async myInvoices({ status, limit, after }) {
-      const { rows } = await db.asUser(user.id, user.email, (tx) =>
-        tx.query<InvoiceSqlRow>(
-          `select ${INVOICE_COLUMNS} from public.my_invoices($1::portal.invoice_status, $2, $3::date, $4::uuid)`,
-          [status, limit, after?.issuedOn ?? null, after?.id ?? null],
-        ),
-      );
-      return rows.map(toInvoiceRow);
-    },
-
-    async myInvoiceCounts() {
-      const { rows } = await db.asUser(user.id, user.email, (tx) =>
-        tx.query<{ status: InvoiceStatus; invoice_count: number }>(
-          "select status::text as status, invoice_count from public.my_invoice_counts()",
-        ),
-      );
-      const counts: InvoiceCounts = { unpaid: 0, paid: 0, treasury: 0 };
-      for (const r of rows) counts[r.status] = r.invoice_count;
-      return counts;
-    },
-
-    async myInvoice(id) {
-      const { rows } = await db.asUser(user.id, user.email, (tx) =>
-        tx.query<InvoiceSqlRow & { paid_at: Date | null; service_id: string; payment_suspended: boolean; has_pdf: boolean }>(
-          `select ${INVOICE_COLUMNS}, paid_at, service_id, payment_suspended, has_pdf from public.my_invoice($1::uuid)`,
-          [id],
-        ),
-      );
-      const r = rows[0];
-      if (!r) return null;
-      return {
-        ...toInvoiceRow(r),
-        paidAt: r.paid_at ? new Date(r.paid_at).toISOString() : null,
-        serviceId: r.service_id,
-        paymentSuspended: r.payment_suspended,
-        hasPdf: r.has_pdf,
-      } satisfies InvoiceDetail;
-    },
-
-    async paperStatus() {
-      const { rows } = await db.asUser(user.id, user.email, (tx) =>
-        tx.query<{ customer_id: string; customer_number: string; service_name: string; paper_invoices: boolean; requested_at: Date | null }>(
-          "select * from public.my_paper_status()",
-        ),
-      );
-      return rows.map((r) => ({
-        customerId: r.customer_id,
-        customerNumber: r.customer_number,
-        serviceName: r.service_name,
-        paperInvoices: r.paper_invoices,
-        requestedAt: r.requested_at ? new Date(r.requested_at).toISOString() : null,
-      }));
-    },
-    async requestPaperOptout() {
-      const { rows } = await db.asUser(user.id, user.email, (tx) =>
-        tx.query<{ customer_number: string; service_name: string }>("select customer_number, service_name from public.request_paper_optout()"),
-      );
-      return rows.map((r) => ({ customerNumber: r.customer_number, serviceName: r.service_name }));
-    },
-    async contactServices() {
-      const { rows } = await db.asUser(user.id, user.email, (tx) => tx.query<ContactServiceRow>("select * from public.my_contact_services()"));
-      return rows.map(toContactService);
-    },
-    async sendContactMessage(input) {
-      const { rows } = await db.asUser(user.id, user.email, (tx) =>
-        tx.query<{ id: string }>("select public.send_contact_message($1, $2, $3) as id", [input.serviceId, input.subject, input.body]),
-      );
-      return rows[0]!.id;
-    },
-    async payableInvoices() {
-      const { rows } = await db.asUser(user.id, user.email, (tx) =>
-        tx.query<PayableInvoiceRow>(
-          `select id, number, to_char(issued_on, 'YYYY-MM-DD') as issued_on, to_char(due_on, 'YYYY-MM-DD') as due_on,
-                  amount_cents, object, status::text as status, service_id, service_name, numcli,
-                  payment_provider::text as payment_provider, allow_multiple_invoices, block
-           from public.my_payable_invoices()`,
-        ),
-      );
-      return rows.map(toPayableInvoice);
-    },
-    async startPayment(invoiceIds) {
-      const { rows } = await db.asUser(user.id, user.email, (tx) =>
-        tx.query<{ r: StartPaymentJson }>("select public.start_payment($1::uuid[]) as r", [invoiceIds]),
-      );
-      return toStartPaymentResult(rows[0]!.r);
-    },
-    async setPaymentIdop(attemptId, idop) {
-      const { rows } = await db.asUser(user.id, user.email, (tx) =>
-        tx.query<{ ok: boolean }>("select public.set_payment_idop($1, $2) as ok", [attemptId, idop]),
-      );
-      return rows[0]?.ok === true;
-    },
-    async failPaymentStart(attemptId, reason) {
-      const { rows } = await db.asUser(user.id, user.email, (tx) =>
-        tx.query<{ ok: boolean }>("select public.fail_payment_start($1, $2) as ok", [attemptId, reason]),
-      );
-      return rows[0]?.ok === true;
-    },
-    async paymentAttempt({ attemptId, idop }) {
-      const { rows } = await db.asUser(user.id, user.email, (tx) =>
-        tx.query<PaymentAttemptRow>(
-          `select id, status::text as status, provider::text as provider, numcli, refdet, idop, amount_cents, invoice_ids,
-                  invoice_numbers, numauto, transaction_at, created_at, expires_at
-           from public.my_payment_attempt($1::uuid, $2)`,
-          [attemptId ?? null, idop ?? null],
-        ),
-      );
-      return rows[0] ? toPaymentAttempt(rows[0]) : null;
-    },
-    async invoicePayment(invoiceId) {
-      const { rows } = await db.asUser(user.id, user.email, (tx) =>
-        tx.query<InvoicePaymentRow>("select block, retry_after, attempt_id from public.my_invoice_payment($1::uuid)", [invoiceId]),
-      );
-      return rows[0] ? toInvoicePaymentState(rows[0]) : null;
-    },
-  };
-}
-
-// SQL dates come back as text (PGlite would make them UTC Date objects): no time-zone shift.
-const INVOICE_COLUMNS = `id, number, to_char(issued_on, 'YYYY-MM-DD') as issued_on, to_char(due_on, 'YYYY-MM-DD') as due_on,
-  amount_cents, object, status::text as status, customer_id, customer_number, customer_name, service_name`;
-
-interface InvoiceSqlRow {
-  id: string;
-  number: string;
-  issued_on: string;
-  due_on: string;
-  amount_cents: number | bigint;
-  object: string;
-  status: InvoiceStatus;
-  customer_id: string;
-  customer_number: string;
-  customer_name: string;
-  service_name: string;
-}
-
-function toInvoiceRow(r: InvoiceSqlRow): InvoiceRow {
-  return {
-    id: r.id,
-    number: r.number,
-    issuedOn: r.issued_on,
-    dueOn: r.due_on,
-    amountCents: Number(r.amount_cents),
-    object: r.object,
-    status: r.status,
-    customerId: r.customer_id,
-    customerNumber: r.customer_number,
-    customerName: r.customer_name,
-    serviceName: r.service_name,
   };
 }
 
