@@ -6,7 +6,6 @@ import type {
   DataPort,
   DevMailboxPort,
   OutboxEmail,
-  ClaimedEmail,
   ContactService,
   OutboxPort,
   PublicContactResult,
@@ -19,12 +18,7 @@ import { createEmbeddedRpc } from "./rpc";
 import { createResidentData } from "../data/resident";
 import type { Rpc } from "../data/rpc";
 import { DgfipSimulator } from "../payment/simulator";
-import {
-  applyArgs,
-  toAttemptToReconcile,
-  toOutcome,
-  type ReconcileRow,
-} from "../payment/rows";
+import { createOutbox, createPaymentResults } from "../data/server-side";
 import type { PaymentResultsPort } from "../ports";
 
 /**
@@ -63,35 +57,12 @@ export function residentRpc(db: Database, user: SessionUser): Rpc {
   return createEmbeddedRpc(db, { role: "authenticated", userId: user.id, email: user.email, sessionId: user.sessionId });
 }
 
-/** Payment results as the service role (same SQL functions as the Supabase adapter). */
+/** Rpc as the service role (the server's own ports). */
+const serviceRpc = (db: Database): Rpc => createEmbeddedRpc(db, { role: "service_role" });
+
+/** Payment results as the service role (the same port as the Supabase adapter's: app/.server/data/server-side.ts). */
 export function createEmbeddedPaymentResults(db: Database): PaymentResultsPort {
-  return {
-    async apply(input) {
-      const a = applyArgs(input);
-      const { rows } = await db.asService((tx) =>
-        tx.query<{ r: Parameters<typeof toOutcome>[0] }>(
-          "select public.apply_payment_result($1, $2, $3, $4, $5, $6, $7, $8, $9::timestamptz, $10::jsonb, $11) as r",
-          [a.p_source, a.p_idop, a.p_tipi_token, a.p_refdet, a.p_numcli, a.p_amount_cents, a.p_resultrans, a.p_numauto, a.p_transaction_at, JSON.stringify(a.p_payload), a.p_source_verified],
-        ),
-      );
-      return toOutcome(rows[0]!.r);
-    },
-    async expire(attemptId, reason) {
-      const { rows } = await db.asService((tx) =>
-        tx.query<{ done: boolean }>("select public.expire_payment_attempt($1, $2) as done", [attemptId, reason]),
-      );
-      return rows[0]?.done === true;
-    },
-    async toReconcile(limit) {
-      const { rows } = await db.asService((tx) =>
-        tx.query<ReconcileRow>(
-          "select id, provider::text as provider, idop, refdet, status::text as status, past_window from public.payments_to_reconcile($1)",
-          [limit],
-        ),
-      );
-      return rows.map(toAttemptToReconcile);
-    },
-  };
+  return createPaymentResults(serviceRpc(db));
 }
 
 interface ContactServiceRow {
@@ -163,45 +134,9 @@ export function createEmbeddedAccountRules(db: Database): AccountRulesPort {
   };
 }
 
-/** The sender's side of the outbox, as the service role (same SQL functions as the Supabase adapter). */
+/** The sender's side of the outbox, as the service role (the same port as the Supabase adapter's). */
 export function createEmbeddedOutbox(db: Database): OutboxPort {
-  const flag = async (sql: string, params: unknown[]) => {
-    const { rows } = await db.asService((tx) => tx.query<{ done: boolean }>(sql, params));
-    return rows[0]?.done === true;
-  };
-  return {
-    async claim(limit, leaseSeconds) {
-      const { rows } = await db.asService((tx) =>
-        tx.query<{
-          id: string;
-          claim_token: string;
-          kind: string;
-          to_address: string;
-          reply_to: string | null;
-          subject: string;
-          html_body: string;
-          text_body: string;
-          attempts: number;
-        }>("select * from public.outbox_claim($1, $2)", [limit, leaseSeconds]),
-      );
-      return rows.map(
-        (r): ClaimedEmail => ({
-          id: r.id,
-          claimToken: r.claim_token,
-          kind: r.kind,
-          to: r.to_address,
-          replyTo: r.reply_to,
-          subject: r.subject,
-          html: r.html_body,
-          text: r.text_body,
-          attempts: r.attempts,
-        }),
-      );
-    },
-    markSent: (id, claim, messageId) => flag("select public.outbox_mark_sent($1, $2, $3) as done", [id, claim, messageId]),
-    markRetry: (id, claim, error) => flag("select public.outbox_mark_retry($1, $2, $3) as done", [id, claim, error]),
-    markFailed: (id, claim, error) => flag("select public.outbox_mark_failed($1, $2, $3) as done", [id, claim, error]),
-  };
+  return createOutbox(serviceRpc(db));
 }
 
 export function createEmbeddedDevMailbox(db: Database): DevMailboxPort {

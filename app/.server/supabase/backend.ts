@@ -5,11 +5,10 @@ import { createAnonClient, createServiceRoleClient } from "./clients";
 import { selectMailTransport } from "../mail-transport";
 import { createSupabaseDataPort } from "./data";
 import { createSupabaseInvoiceFiles } from "./files";
-import { createSupabaseOutbox } from "./outbox";
-import { createSupabasePaymentResults } from "./payment-results";
 import { createSupabaseRpc } from "./rpc";
 import { createSupabaseAccountRules } from "./rules";
 import { createResidentData } from "../data/resident";
+import { createOutbox, createPaymentResults } from "../data/server-side";
 import { supabaseSettings } from "./settings";
 
 /**
@@ -29,8 +28,9 @@ export async function createSupabaseBackend(config: Env): Promise<Backend> {
     // PostgREST request per page (public.*_page()).
     residentData: (accounts, _user) => createResidentData(createSupabaseRpc(requestClientOf(accounts))),
     residentFiles: (accounts, _user) => createSupabaseInvoiceFiles(requestClientOf(accounts)),
-    outbox: createSupabaseOutbox(serviceRole),
-    paymentResults: createSupabasePaymentResults(serviceRole),
+    // The server's own ports, written once over Rpc (app/.server/data/server-side.ts).
+    outbox: createOutbox(createSupabaseRpc(async () => serviceRole)),
+    paymentResults: createPaymentResults(createSupabaseRpc(async () => serviceRole)),
     mailTransport: selectMailTransport(config),
   };
 }
