@@ -181,6 +181,13 @@ describe("Supabase ResidentDataPort: one PostgREST request per page (app/.server
     const { data } = await resident();
     await expect(data.homePage()).rejects.toBeInstanceOf(SessionEndedError);
     await expect(data.sendContactMessage({ serviceId: "s1", subject: "", body: "Bonjour" })).rejects.toBeInstanceOf(SessionEndedError);
+
+    // PostgREST refusing the user's JWT itself (PGRST301: expired) ends the session too; a 401
+    // that is not about the user's token (a bad API key) stays an adapter error.
+    server.use(rpc("home_page", () => HttpResponse.json({ code: "PGRST301", details: null, hint: null, message: "JWT expired" }, { status: 401 })));
+    await expect(data.homePage()).rejects.toBeInstanceOf(SessionEndedError);
+    server.use(rpc("home_page", () => HttpResponse.json({ message: "Invalid API key", hint: "Double check your Supabase `anon` or `service_role` API key." }, { status: 401 })));
+    await expect(data.homePage()).rejects.toBeInstanceOf(SupabaseAdapterError);
   });
 });
 
