@@ -40,6 +40,7 @@ export type Database = {
         Args: { p_attempt_id: string; p_by: string; p_reason: string }
         Returns: Json
       }
+      contact_page: { Args: never; Returns: Json }
       expire_payment_attempt: {
         Args: { p_attempt_id: string; p_reason: string }
         Returns: boolean
@@ -48,7 +49,9 @@ export type Database = {
         Args: { p_attempt_id: string; p_reason: string }
         Returns: boolean
       }
+      frame_page: { Args: never; Returns: Json }
       health_check: { Args: never; Returns: boolean }
+      home_page: { Args: never; Returns: Json }
       import_customers: {
         Args: { p_dry_run?: boolean; p_numcli: string; p_rows: Json }
         Returns: {
@@ -78,6 +81,17 @@ export type Database = {
           name: string
           numcli: string
         }[]
+      }
+      info_page: { Args: never; Returns: Json }
+      invoice_page: { Args: { p_id: string }; Returns: Json }
+      invoices_page: {
+        Args: {
+          p_before_date?: string
+          p_before_id?: string
+          p_limit: number
+          p_status: "unpaid" | "paid" | "treasury"
+        }
+        Returns: Json
       }
       login_attempt_check: {
         Args: { p_client: string; p_email: string }
@@ -260,6 +274,11 @@ export type Database = {
         Returns: boolean
       }
       outbox_requeue: { Args: { p_id: string }; Returns: boolean }
+      payment_page: { Args: never; Returns: Json }
+      payment_return_page: {
+        Args: { p_attempt_id?: string; p_idop?: string }
+        Returns: Json
+      }
       payments_to_reconcile: {
         Args: { p_limit: number }
         Returns: {

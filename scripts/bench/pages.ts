@@ -3,9 +3,8 @@
  * read of one page, run in one transaction as the demo resident (scripts/bench/raw.ts), the way
  * the embedded adapter runs a request (set local role authenticated + request.jwt.claims).
  *
- * Today a page makes several reads (its route's loader and the `_espace` layout's: my_customers
- * and portal_public_info). When a page is read by one function, its entry becomes one line, e.g.
- *   list: [read("select public.invoices_page($1, 21, null, null)", "unpaid")],
+ * Each page is read by one function (supabase/migrations/20261201090000_page_functions.sql), which
+ * checks the session first: the claims carry a live session id (scripts/bench/raw.ts).
  */
 
 export interface RawRead {
@@ -26,35 +25,18 @@ export interface RawContext {
 
 const read = (sql: string, ...params: unknown[]): RawRead => ({ sql, params });
 
-/** What the layout `_espace` reads for every page behind login. */
-const layout = [read("select * from public.my_customers()"), read("select portal_name from public.portal_public_info()")];
-
 /** Page size of /factures plus one (app/routes/_espace.factures/route.tsx asks one more row to know if a next page exists). */
 const LIST_LIMIT = 21;
 
+/** One page, one call (docs/performance.md): each page's SQL function, the layout's frame included. */
 export function rawPages(ctx: RawContext): RawPage[] {
   return [
-    { page: "home", reads: [...layout, read("select * from public.portal_home()")] },
-    {
-      page: "list",
-      reads: [
-        ...layout,
-        read("select * from public.my_invoices($1, $2, null, null)", "unpaid", LIST_LIMIT),
-        read("select * from public.my_invoice_counts()"),
-        read("select * from public.my_customers()"),
-      ],
-    },
-    {
-      page: "detail",
-      reads: [
-        ...layout,
-        read("select * from public.my_invoice($1::uuid)", ctx.invoiceId),
-        read("select * from public.my_invoice_payment($1::uuid)", ctx.invoiceId),
-      ],
-    },
+    { page: "home", reads: [read("select public.home_page()")] },
+    { page: "list", reads: [read("select public.invoices_page($1, $2, null, null)", "unpaid", LIST_LIMIT)] },
+    { page: "detail", reads: [read("select public.invoice_page($1::uuid)", ctx.invoiceId)] },
     { page: "pdf", reads: [read("select number, object_key from public.my_invoice_pdf_key($1::uuid)", ctx.invoiceId)] },
-    { page: "info", reads: [...layout, read("select * from public.my_customers()"), read("select * from public.my_paper_status()")] },
-    { page: "contact", reads: [...layout, read("select * from public.my_contact_services()")] },
-    { page: "payment", reads: [...layout, read("select * from public.my_payable_invoices()")] },
+    { page: "info", reads: [read("select public.info_page()")] },
+    { page: "contact", reads: [read("select public.contact_page()")] },
+    { page: "payment", reads: [read("select public.payment_page()")] },
   ];
 }

@@ -1,6 +1,6 @@
 /**
  * Section a) of `npm run bench`: the raw ceiling. Each page's reads (scripts/bench/pages.ts)
- * straight on PGlite, in one transaction as the demo resident (Database.asUser, the way the
+ * straight on PGlite, in one transaction as the demo resident in a live session (Database.run, the way the
  * embedded adapter and PostgREST run a request), one call after the other for a bounded time.
  * No HTTP, no rendering: what the database alone allows for that page on this machine.
  */
@@ -11,6 +11,8 @@ import { quantile } from "./stats";
 export interface DemoResident extends RawContext {
   userId: string;
   email: string;
+  /** A live Auth session of the demo resident: SQL checks it in every page's call (decision 0014). */
+  sessionId: string;
 }
 
 export const DEMO_EMAIL = "demo@demo.fr";
@@ -29,7 +31,12 @@ export async function demoResident(db: Database): Promise<DemoResident> {
   );
   const row = rows[0];
   if (!row) throw new Error(`the benchmark database has no ${DEMO_EMAIL} with invoice ${DEMO_INVOICE_NUMBER} (supabase/seed.sql)`);
-  return { userId: row.user_id, email: DEMO_EMAIL, invoiceId: row.invoice_id };
+  // A session as GoTrue or the embedded login writes it (the page functions require a live one).
+  const session = await db.pg.query<{ id: string }>(
+    "insert into auth.sessions (id, user_id, created_at, updated_at) values (gen_random_uuid(), $1, now(), now()) returning id",
+    [row.user_id],
+  );
+  return { userId: row.user_id, email: DEMO_EMAIL, invoiceId: row.invoice_id, sessionId: session.rows[0]!.id };
 }
 
 export interface RawResult {
@@ -47,7 +54,7 @@ export async function runRaw(db: Database, demo: DemoResident, seconds: number):
   const results: RawResult[] = [];
   for (const page of rawPages(demo)) {
     const once = () =>
-      db.asUser(demo.userId, demo.email, async (tx) => {
+      db.run({ role: "authenticated", userId: demo.userId, email: demo.email, sessionId: demo.sessionId }, async (tx) => {
         let rows = 0;
         for (const r of page.reads) rows += (await tx.query(r.sql, r.params)).rows.length;
         return rows;

@@ -81,7 +81,7 @@ export async function countSupabaseCalls(options: { db: Database; dataDir: strin
     const runtime = createRequire(join(process.cwd(), "package.json")).resolve("@remix-run/server-runtime");
     const { createRequestHandler } = (await nativeImport(runtime)) as typeof import("@remix-run/server-runtime");
     const handle = createRequestHandler(build, "production");
-    const cookie = `${AUTH_COOKIE}=${cookieValueFor(fakeSession(demo.userId, demo.email))}`;
+    const cookie = `${AUTH_COOKIE}=${cookieValueFor(fakeSession(demo.userId, demo.email, { sessionId: demo.sessionId }))}`;
     const get = async (path: string) => {
       const response = await handle(new Request(SITE + path, { headers: { Cookie: cookie, Accept: "text/html", "Accept-Encoding": "gzip, br" } }));
       return { status: response.status, text: Buffer.from(await response.arrayBuffer()).toString("latin1") };

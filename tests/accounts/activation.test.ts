@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as activation from "~/routes/activation/route";
 import * as newPassword from "~/routes/nouveau-mot-de-passe/route";
 import * as login from "~/routes/connexion/route";
-import * as layout from "~/routes/_espace/route";
+import * as layout from "~/routes/_espace.accueil/route";
 import type { Database } from "~/.server/embedded/database";
 import { Browser, countEmails, followLink, lastEmailTo, startPortal } from "./route-harness";
 
@@ -88,7 +88,7 @@ describe("J'active mon compte", () => {
     const signedIn = await other.call(login.action, "/connexion", { email: "nouveau@demo.fr", password: "Nouveau-2026", redirectTo: "/accueil" });
     expect(signedIn.location).toBe("/accueil");
     const home = await other.call(layout.loader, "/accueil");
-    expect(home.data).toMatchObject({ displayName: "Famille Nouveau" });
+    expect(home.data).toMatchObject({ frame: { displayName: "Famille Nouveau" } });
   });
 
   it("links a customer record added later with the same e-mail to the existing account", async () => {

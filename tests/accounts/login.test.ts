@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as login from "~/routes/connexion/route";
 import * as logout from "~/routes/deconnexion/route";
-import * as layout from "~/routes/_espace/route";
+import * as layout from "~/routes/_espace.accueil/route";
 import * as index from "~/routes/_index/route";
 import type { Database } from "~/.server/embedded/database";
 import { Browser, startPortal } from "./route-harness";
@@ -29,7 +29,7 @@ describe("Connexion", () => {
     expect(cookie).toMatch(/Max-Age=2592000/);
     expect(cookie).not.toMatch(/Secure/); // served over http here; Secure when https
     const home = await browser.call(layout.loader, "/accueil");
-    expect(home.data).toMatchObject({ displayName: "Test SISTEC560" });
+    expect(home.data).toMatchObject({ frame: { displayName: "Test SISTEC560" } });
   });
 
   it("without 'Se souvenir de moi' sets a browser-session cookie (no Max-Age, no Expires)", async () => {

@@ -5,7 +5,7 @@ import * as newPassword from "~/routes/nouveau-mot-de-passe/route";
 import * as changeEmail from "~/routes/_espace.mes-informations_.adresse-mail/route";
 import * as changePassword from "~/routes/_espace.mes-informations_.mot-de-passe/route";
 import * as infos from "~/routes/_espace.mes-informations/route";
-import * as layout from "~/routes/_espace/route";
+import * as layout from "~/routes/_espace.accueil/route";
 import type { Database } from "~/.server/embedded/database";
 import { Browser, countEmails, followLink, lastEmailTo, startPortal } from "./route-harness";
 
@@ -132,6 +132,6 @@ describe("Changer l'adresse mail", () => {
 
     expect((await new Browser().call(login.action, "/connexion", { email: "demo@demo.fr", password: "demo-factures" })).status).toBe(401);
     const fresh = await signedIn("demo.nouvelle@exemple.fr", "demo-factures");
-    expect((await fresh.call(layout.loader, "/accueil")).data).toMatchObject({ displayName: "Test SISTEC560" });
+    expect((await fresh.call(layout.loader, "/accueil")).data).toMatchObject({ frame: { displayName: "Test SISTEC560" } });
   });
 });

@@ -73,6 +73,30 @@ export async function createAuthUser(db: Database, email: string, password = "mo
   return rows[0]!.id;
 }
 
+/** Opens a live Auth session for `userId` (an auth.sessions row, as GoTrue writes it); its id. */
+export async function openAuthSession(db: Database, userId: string, notAfter: Date | null = null): Promise<string> {
+  const { rows } = await db.pg.query<{ id: string }>(
+    "insert into auth.sessions (id, user_id, created_at, updated_at, not_after) values (gen_random_uuid(), $1, now(), now(), $2) returning id",
+    [userId, notAfter],
+  );
+  return rows[0]!.id;
+}
+
+const liveSessions = new WeakMap<Database, Map<string, string>>();
+
+/**
+ * Runs fn as the resident, the way the app does: their claims with the session_id of a live Auth
+ * session (opened once per database and user). The page functions and the writes check it
+ * (supabase/migrations/20261201090000_page_functions.sql); db.asUser carries no session id.
+ */
+export async function asLiveUser<T>(db: Database, userId: string, email: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  let byUser = liveSessions.get(db);
+  if (!byUser) liveSessions.set(db, (byUser = new Map()));
+  let sessionId = byUser.get(userId);
+  if (!sessionId) byUser.set(userId, (sessionId = await openAuthSession(db, userId)));
+  return db.run({ role: "authenticated", userId, email, sessionId }, fn);
+}
+
 export interface Resident {
   userId: string;
   email: string;
@@ -195,13 +219,13 @@ export async function createWorld(): Promise<World> {
 
 export type Who = "demo" | "other" | "anon" | "service";
 
-/** Runs fn as one of the world's callers, as PostgREST would. */
+/** Runs fn as one of the world's callers, as PostgREST would (residents in a live session). */
 export function as<T>(world: World, who: Who, fn: (tx: Tx) => Promise<T>): Promise<T> {
   switch (who) {
     case "demo":
-      return world.db.asUser(world.demo.userId, world.demo.email, fn);
+      return asLiveUser(world.db, world.demo.userId, world.demo.email, fn);
     case "other":
-      return world.db.asUser(world.other.userId, world.other.email, fn);
+      return asLiveUser(world.db, world.other.userId, world.other.email, fn);
     case "anon":
       return world.db.asAnon(fn);
     case "service":

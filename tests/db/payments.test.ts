@@ -1,6 +1,6 @@
 import { afterAll, beforeEach, describe, expect, test } from "vitest";
 import type { Database } from "~/.server/embedded/database";
-import { createAuthUser, expectPermissionDenied, SEED, testDatabase } from "./helpers";
+import { asLiveUser, createAuthUser, expectPermissionDenied, SEED, testDatabase } from "./helpers";
 
 /**
  * The payment SQL (supabase/migrations/20261128120000_payment_flow.sql) on a real PGlite: attempt
@@ -39,7 +39,7 @@ interface Started {
 }
 
 async function start(ids: string[], userId: string = SEED.demoUserId, email: string = SEED.demoEmail): Promise<Started> {
-  const { rows } = await db.asUser(userId, email, (tx) =>
+  const { rows } = await asLiveUser(db, userId, email, (tx) =>
     tx.query<{ r: Started }>("select public.start_payment($1::uuid[]) as r", [ids]),
   );
   return rows[0]!.r;
@@ -70,7 +70,7 @@ async function apply(r: Result) {
 }
 
 async function setIdop(attemptId: string, idop: string) {
-  const { rows } = await db.asUser(SEED.demoUserId, SEED.demoEmail, (tx) =>
+  const { rows } = await asLiveUser(db, SEED.demoUserId, SEED.demoEmail, (tx) =>
     tx.query<{ ok: boolean }>("select public.set_payment_idop($1, $2) as ok", [attemptId, idop]),
   );
   return rows[0]!.ok;
@@ -98,7 +98,7 @@ async function ageAttempt(attemptId: string, minutes: number) {
 
 const blockOf = async (number: string) =>
   (
-    await db.asUser(SEED.demoUserId, SEED.demoEmail, (tx) =>
+    await asLiveUser(db, SEED.demoUserId, SEED.demoEmail, (tx) =>
       tx.query<{ block: string | null }>("select block from public.my_payable_invoices() where number = $1", [number]),
     )
   ).rows[0]!.block;
@@ -205,7 +205,7 @@ describe("start_payment()", () => {
 describe("my_payable_invoices()", () => {
   test("lists the caller's unpaid and treasury invoices with why one cannot be paid", async () => {
     await start([INVOICE_2410]);
-    const { rows } = await db.asUser(SEED.demoUserId, SEED.demoEmail, (tx) =>
+    const { rows } = await asLiveUser(db, SEED.demoUserId, SEED.demoEmail, (tx) =>
       tx.query<{ number: string; block: string | null }>("select number, block from public.my_payable_invoices()"),
     );
     expect(Object.fromEntries(rows.map((r) => [r.number, r.block]))).toEqual({
@@ -215,7 +215,7 @@ describe("my_payable_invoices()", () => {
       "2016-020-002118": "treasury",
     });
     await db.pg.query("update portal.services set payment_suspended = true");
-    const suspended = await db.asUser(SEED.demoUserId, SEED.demoEmail, (tx) =>
+    const suspended = await asLiveUser(db, SEED.demoUserId, SEED.demoEmail, (tx) =>
       tx.query<{ number: string; block: string | null }>("select number, block from public.my_payable_invoices() where status = 'unpaid'"),
     );
     expect(suspended.rows.map((r) => r.block)).toEqual(["suspended", "suspended"]);
@@ -323,7 +323,7 @@ describe("apply_payment_result()", () => {
 
   test("residents and anon cannot apply a result", async () => {
     const call = "select public.apply_payment_result('x', 'i', null, 'ABCDEF', '004200', 100, 'P', null, null, '{}', true)";
-    await expectPermissionDenied(db.asUser(SEED.demoUserId, SEED.demoEmail, (tx) => tx.query(call)));
+    await expectPermissionDenied(asLiveUser(db, SEED.demoUserId, SEED.demoEmail, (tx) => tx.query(call)));
     await expectPermissionDenied(db.asAnon((tx) => tx.query(call)));
   });
 });
@@ -332,7 +332,7 @@ describe("set_payment_idop(), fail_payment_start(), my_payment_attempt()", () =>
   test("only the attempt's owner can record its idOp, once", async () => {
     const s = await start([INVOICE_2059]);
     const other = await createAuthUser(db, "autre@exemple.fr");
-    const { rows } = await db.asUser(other, "autre@exemple.fr", (tx) => tx.query<{ ok: boolean }>("select public.set_payment_idop($1, 'X1') as ok", [s.attempt_id]));
+    const { rows } = await asLiveUser(db, other, "autre@exemple.fr", (tx) => tx.query<{ ok: boolean }>("select public.set_payment_idop($1, 'X1') as ok", [s.attempt_id]));
     expect(rows[0]!.ok).toBe(false);
     expect(await setIdop(s.attempt_id, "X1")).toBe(true);
     expect(await setIdop(s.attempt_id, "X2")).toBe(false);
@@ -340,7 +340,7 @@ describe("set_payment_idop(), fail_payment_start(), my_payment_attempt()", () =>
 
   test("a failed start releases the invoices at once", async () => {
     const s = await start([INVOICE_2059]);
-    const { rows } = await db.asUser(SEED.demoUserId, SEED.demoEmail, (tx) =>
+    const { rows } = await asLiveUser(db, SEED.demoUserId, SEED.demoEmail, (tx) =>
       tx.query<{ ok: boolean }>("select public.fail_payment_start($1, 'HTTP 500') as ok", [s.attempt_id]),
     );
     expect(rows[0]!.ok).toBe(true);
@@ -350,12 +350,12 @@ describe("set_payment_idop(), fail_payment_start(), my_payment_attempt()", () =>
 
   test("my_payment_attempt() shows the caller's attempt only", async () => {
     const s = await startedWithIdop();
-    const mine = await db.asUser(SEED.demoUserId, SEED.demoEmail, (tx) =>
+    const mine = await asLiveUser(db, SEED.demoUserId, SEED.demoEmail, (tx) =>
       tx.query<{ status: string; invoice_numbers: string[] }>("select status::text as status, invoice_numbers from public.my_payment_attempt(null, $1)", [s.idop]),
     );
     expect(mine.rows).toEqual([{ status: "pending", invoice_numbers: ["2017-020-002059"] }]);
     const other = await createAuthUser(db, "autre@exemple.fr");
-    const theirs = await db.asUser(other, "autre@exemple.fr", (tx) => tx.query("select * from public.my_payment_attempt($1)", [s.attempt_id]));
+    const theirs = await asLiveUser(db, other, "autre@exemple.fr", (tx) => tx.query("select * from public.my_payment_attempt($1)", [s.attempt_id]));
     expect(theirs.rows).toEqual([]);
   });
 });
@@ -376,9 +376,9 @@ describe("reconciliation: payments_to_reconcile() and expire_payment_attempt()",
   });
 
   test("residents cannot list or expire attempts", async () => {
-    await expectPermissionDenied(db.asUser(SEED.demoUserId, SEED.demoEmail, (tx) => tx.query("select * from public.payments_to_reconcile(10)")));
+    await expectPermissionDenied(asLiveUser(db, SEED.demoUserId, SEED.demoEmail, (tx) => tx.query("select * from public.payments_to_reconcile(10)")));
     await expectPermissionDenied(
-      db.asUser(SEED.demoUserId, SEED.demoEmail, (tx) => tx.query("select public.expire_payment_attempt(gen_random_uuid(), 'x')")),
+      asLiveUser(db, SEED.demoUserId, SEED.demoEmail, (tx) => tx.query("select public.expire_payment_attempt(gen_random_uuid(), 'x')")),
     );
   });
 });
@@ -512,7 +512,7 @@ describe("staff: portal.staff_payments_to_confirm, confirm_reported_payment(), r
     expect(rows).toMatchObject([
       { attempt_id: s.attempt_id, numcli: "004200", refdet: s.refdet, amount_cents: 24311 + 8750, numauto: "N1", invoice_numbers: ["2017-020-002059", "2017-020-002410"], customer_numbers: ["SISTEC560"] },
     ]);
-    await expectPermissionDenied(db.asUser(SEED.demoUserId, SEED.demoEmail, (tx) => tx.query("select * from portal.staff_payments_to_confirm")));
+    await expectPermissionDenied(asLiveUser(db, SEED.demoUserId, SEED.demoEmail, (tx) => tx.query("select * from portal.staff_payments_to_confirm")));
   });
 
   test("confirm: paid with its invoices, who/when/why recorded and logged; only a reported attempt", async () => {
@@ -540,7 +540,7 @@ describe("staff: portal.staff_payments_to_confirm, confirm_reported_payment(), r
     const s = await reported();
     for (const fn of ["confirm", "reject"]) {
       const call = `select public.${fn}_reported_payment('${s.attempt_id}', 'moi', 'payé')`;
-      await expectPermissionDenied(db.asUser(SEED.demoUserId, SEED.demoEmail, (tx) => tx.query(call)));
+      await expectPermissionDenied(asLiveUser(db, SEED.demoUserId, SEED.demoEmail, (tx) => tx.query(call)));
       await expectPermissionDenied(db.asAnon((tx) => tx.query(call)));
     }
   });
@@ -586,7 +586,7 @@ describe("saisie per provider (eopayment: PayFiP T/X/W, classic TIPI T/X/A and M
 
 describe("my_invoice_payment(): the invoice page's payment state", () => {
   const state = async (id: string, user: string = SEED.demoUserId, email: string = SEED.demoEmail) =>
-    (await db.asUser(user, email, (tx) => tx.query<{ block: string | null; retry_after: Date | null; attempt_id: string | null }>("select * from public.my_invoice_payment($1)", [id]))).rows;
+    (await asLiveUser(db, user, email, (tx) => tx.query<{ block: string | null; retry_after: Date | null; attempt_id: string | null }>("select * from public.my_invoice_payment($1)", [id]))).rows;
 
   test("pending: when it can be retried; reported: no time; another resident's invoice: no row", async () => {
     expect(await state(INVOICE_2059)).toEqual([{ block: null, retry_after: null, attempt_id: null }]);

@@ -89,6 +89,15 @@ describe("public functions and their grants", () => {
     "import_services()": ["postgres", "service_role"],
     "import_customers(p_numcli text, p_rows jsonb, p_dry_run boolean)": ["postgres", "service_role"],
     "import_invoices(p_numcli text, p_rows jsonb, p_dry_run boolean)": ["postgres", "service_role"],
+    // One function per page (20261201090000_page_functions.sql).
+    "frame_page()": ["authenticated", "postgres"],
+    "home_page()": ["authenticated", "postgres"],
+    "invoices_page(p_status portal.invoice_status, p_limit integer, p_before_date date, p_before_id uuid)": ["authenticated", "postgres"],
+    "invoice_page(p_id uuid)": ["authenticated", "postgres"],
+    "info_page()": ["authenticated", "postgres"],
+    "contact_page()": ["authenticated", "postgres"],
+    "payment_page()": ["authenticated", "postgres"],
+    "payment_return_page(p_attempt_id uuid, p_idop text)": ["authenticated", "postgres"],
   };
 
   test("every public function has no EXECUTE for PUBLIC and only the intended grants", async () => {

@@ -5,7 +5,7 @@ import { createEmbeddedOutbox } from "~/.server/embedded/backend";
 import type { Database } from "~/.server/embedded/database";
 import { deliverDueEmails } from "~/.server/outbox";
 import { createPostmarkTransport } from "~/.server/postmark/transport";
-import { SEED, testDatabase } from "../db/helpers";
+import { asLiveUser, SEED, testDatabase } from "../db/helpers";
 
 /**
  * The Postmark adapter inside the real sender loop: a real outbox (PGlite, SQL functions) and
@@ -30,7 +30,7 @@ const backend = () => ({ outbox: createEmbeddedOutbox(db), mailTransport: transp
 
 async function freshContactMessage(body = "Bonjour, une question.") {
   await db.pg.query("update portal.email_outbox set status = 'sent', sent_at = now() where status = 'pending'");
-  const { rows } = await db.asUser(SEED.demoUserId, SEED.demoEmail, (tx) =>
+  const { rows } = await asLiveUser(db, SEED.demoUserId, SEED.demoEmail, (tx) =>
     tx.query<{ id: string }>("select public.send_contact_message($1, 'Objet', $2) as id", [SEED.serviceId, body]),
   );
   const { rows: outbox } = await db.pg.query<{ id: string }>("select email_outbox_id as id from portal.contact_messages where id = $1", [rows[0]!.id]);
@@ -160,7 +160,7 @@ describe("Postmark adapter in the outbox sender", () => {
 
   it("two senders running at once send each e-mail once (claims skip leased rows)", async () => {
     await freshContactMessage("Premier");
-    await db.asUser(SEED.demoUserId, SEED.demoEmail, (tx) => tx.query("select public.send_contact_message($1, null, 'Second')", [SEED.serviceId]));
+    await asLiveUser(db, SEED.demoUserId, SEED.demoEmail, (tx) => tx.query("select public.send_contact_message($1, null, 'Second')", [SEED.serviceId]));
     postmark(() => ok(crypto.randomUUID()));
     const [a, b] = await Promise.all([deliverDueEmails(backend(), { batchSize: 1 }), deliverDueEmails(backend(), { batchSize: 1 })]);
     expect(a.sent + b.sent).toBe(2);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as forgotten from "~/routes/mot-de-passe-oublie/route";
 import * as login from "~/routes/connexion/route";
 import * as newPassword from "~/routes/nouveau-mot-de-passe/route";
-import * as layout from "~/routes/_espace/route";
+import * as layout from "~/routes/_espace.accueil/route";
 import * as changePassword from "~/routes/_espace.mes-informations_.mot-de-passe/route";
 import { LINK_SESSION_SECONDS, passwordLinkSession } from "~/.server/accounts";
 import type { Database } from "~/.server/embedded/database";

@@ -2,7 +2,7 @@ import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as login from "~/routes/connexion/route";
-import * as layout from "~/routes/_espace/route";
+import * as layout from "~/routes/_espace.accueil/route";
 import { useBackend } from "~/.server/backend";
 import type { Database } from "~/.server/embedded/database";
 import { createSupabaseBackend } from "~/.server/supabase/backend";
@@ -59,7 +59,7 @@ describe("a login replaces the previous session", () => {
     expect(result.status).toBe(302);
     expect(result.location).toBe("/factures");
     expect(browser.cookies.get("pf_session")!.value).not.toBe(cookieA);
-    expect((await browser.call(layout.loader, "/accueil")).data).toMatchObject({ displayName: B.name });
+    expect((await browser.call(layout.loader, "/accueil")).data).toMatchObject({ frame: { displayName: B.name } });
 
     // A's cookie no longer opens anything: the session row is gone, not only the cookie.
     expect((await replay(cookieA)).location).toBe("/connexion");
@@ -82,7 +82,7 @@ describe("a login replaces the previous session", () => {
     expect(result.status).toBe(302);
     expect(result.location).toBe("/accueil");
     expect(browser.cookies.get("pf_session")!.value).toBe(cookieA);
-    expect((await replay(cookieA)).data).toMatchObject({ displayName: A.name });
+    expect((await replay(cookieA)).data).toMatchObject({ frame: { displayName: A.name } });
   });
 
   it("logging in again as the same resident replaces the session with a fresh one", async () => {
@@ -92,7 +92,7 @@ describe("a login replaces the previous session", () => {
     const second = browser.cookies.get("pf_session")!.value;
     expect(second).not.toBe(first);
     expect((await replay(first)).location).toBe("/connexion");
-    expect((await replay(second)).data).toMatchObject({ displayName: A.name });
+    expect((await replay(second)).data).toMatchObject({ frame: { displayName: A.name } });
   });
 
   it("the login page itself still sends a signed-in resident to /accueil (GET)", async () => {

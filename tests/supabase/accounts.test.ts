@@ -584,13 +584,13 @@ describe("requestEmailChange", () => {
 });
 
 describe("residentData", () => {
-  it("calls my_customers with the resident's token on the request client (RLS decides), not the service role", async () => {
+  it("calls info_page with the resident's token on the request client (RLS decides), not the service role", async () => {
     const stored = session();
     server.use(
       userHandler(),
-      http.post(`${SUPABASE_URL}/rest/v1/rpc/my_customers`, async ({ request }) => {
+      http.post(`${SUPABASE_URL}/rest/v1/rpc/info_page`, async ({ request }) => {
         await record(request);
-        return HttpResponse.json([
+        return HttpResponse.json({ frame: { portal_name: "Le Portail des Factures", display_name: "Test SISTEC560" }, paper: [], customers: [
           {
             customer_id: "c1",
             customer_number: "004200",
@@ -600,13 +600,13 @@ describe("residentData", () => {
             service_id: "s1",
             service_name: "Eau et assainissement",
           },
-        ]);
+        ] });
       }),
     );
     const accounts = forRequest(signedIn("/accueil", stored));
     const user = (await accounts.getUser())!;
 
-    const customers = await backend.residentData(accounts, user).myCustomers();
+    const { customers } = await backend.residentData(accounts, user).infoPage();
 
     expect(customers).toEqual([
       {
@@ -619,7 +619,7 @@ describe("residentData", () => {
         serviceName: "Eau et assainissement",
       },
     ]);
-    expect(seen).toEqual([expect.objectContaining({ method: "POST", path: "/rest/v1/rpc/my_customers", apikey: ANON_KEY, authorization: `Bearer ${stored.access_token}` })]);
+    expect(seen).toEqual([expect.objectContaining({ method: "POST", path: "/rest/v1/rpc/info_page", apikey: ANON_KEY, authorization: `Bearer ${stored.access_token}` })]);
   });
 
   it("refuses RequestAccounts that another adapter made", () => {

@@ -7,7 +7,7 @@ import { RouteErrorPage } from "~/components/error-page";
 import { useBackend } from "~/.server/backend";
 import { createSupabaseBackend } from "~/.server/supabase/backend";
 import type { Backend, RequestAccounts } from "~/.server/ports";
-import { loader as espaceLoader } from "~/routes/_espace/route";
+import { loader as espaceLoader } from "~/routes/_espace.accueil/route";
 import {
   AUTH_COOKIE,
   cookieValueFor,

@@ -3,6 +3,7 @@ import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createSupabaseBackend } from "~/.server/supabase/backend";
+import { SessionEndedError } from "~/.server/data/rpc";
 import { SupabaseAdapterError } from "~/.server/supabase/errors";
 import type { Backend } from "~/.server/ports";
 import { ANON_KEY, AUTH_COOKIE, fakeSession, SUPABASE_URL, testEnv, requestRecorder } from "./msw-supabase";
@@ -71,86 +72,122 @@ const mapped2059 = {
   serviceName: "Service Multi Services de démonstration",
 };
 
-describe("Supabase ResidentDataPort: invoices and home", () => {
-  it("myInvoices calls rpc my_invoices with the tab, the limit and the cursor, as the resident", async () => {
-    server.use(userHandler(), rpc("my_invoices", () => HttpResponse.json([row2059])));
+const frameJson = { portal_name: "Le Portail des Factures", display_name: "Test SISTEC560" };
+const frame = { portalName: "Le Portail des Factures", displayName: "Test SISTEC560" };
+
+describe("Supabase ResidentDataPort: one PostgREST request per page (app/.server/data/resident.ts)", () => {
+  it("invoicesPage calls rpc invoices_page with the tab, the limit and the cursor, as the resident, and maps rows, counts and frame", async () => {
+    server.use(
+      userHandler(),
+      rpc("invoices_page", () =>
+        HttpResponse.json({ frame: frameJson, invoices: [row2059], counts: { unpaid: 2, paid: 140, treasury: 0 }, customer_count: 2 }),
+      ),
+    );
     const { data } = await resident();
 
-    const rows = await data.myInvoices({ status: "unpaid", limit: 21, after: { issuedOn: "2017-10-09", id: "1a000000-0000-4000-8000-000000000002" } });
+    const page = await data.invoicesPage({ status: "unpaid", limit: 21, after: { issuedOn: "2017-10-09", id: "1a000000-0000-4000-8000-000000000002" } });
 
-    expect(rows).toEqual([mapped2059]);
+    expect(page).toEqual({ frame, invoices: [mapped2059], counts: { unpaid: 2, paid: 140, treasury: 0 }, customerCount: 2 });
     expect(seen).toEqual([
       {
         method: "POST",
-        path: "/rest/v1/rpc/my_invoices",
+        path: "/rest/v1/rpc/invoices_page",
         ...asResident,
         body: { p_status: "unpaid", p_limit: 21, p_before_date: "2017-10-09", p_before_id: "1a000000-0000-4000-8000-000000000002" },
       },
     ]);
   });
 
-  it("myInvoices sends null cursor fields for the first page", async () => {
-    server.use(userHandler(), rpc("my_invoices", () => HttpResponse.json([])));
+  it("invoicesPage sends null cursor fields for the first page; a status without invoices counts 0", async () => {
+    server.use(userHandler(), rpc("invoices_page", () => HttpResponse.json({ frame: frameJson, invoices: [], counts: { unpaid: 1 }, customer_count: 1 })));
     const { data } = await resident();
-    await expect(data.myInvoices({ status: "treasury", limit: 21 })).resolves.toEqual([]);
+    await expect(data.invoicesPage({ status: "treasury", limit: 21 })).resolves.toMatchObject({ invoices: [], counts: { unpaid: 1, paid: 0, treasury: 0 } });
     expect(seen[0]!.body).toEqual({ p_status: "treasury", p_limit: 21, p_before_date: null, p_before_id: null });
   });
 
-  it("myInvoiceCounts maps the rows per status", async () => {
+  it("invoicePage maps the detail and the payment state, and null when the invoice is not theirs", async () => {
     server.use(
       userHandler(),
-      rpc("my_invoice_counts", () =>
-        HttpResponse.json([
-          { status: "unpaid", invoice_count: 2 },
-          { status: "paid", invoice_count: 140 },
-          { status: "treasury", invoice_count: 0 },
-        ]),
+      rpc("invoice_page", () =>
+        HttpResponse.json({
+          frame: frameJson,
+          invoice: { ...row2059, paid_at: null, service_id: "5e000000-0000-4000-8000-000000004200", payment_suspended: true, has_pdf: true },
+          payment: { block: "pending", retry_after: "2026-11-30T14:35:00+00:00", attempt_id: "a7000000-0000-4000-8000-000000000001" },
+        }),
       ),
     );
     const { data } = await resident();
-    await expect(data.myInvoiceCounts()).resolves.toEqual({ unpaid: 2, paid: 140, treasury: 0 });
-    expect(seen[0]).toMatchObject({ path: "/rest/v1/rpc/my_invoice_counts", ...asResident });
-  });
-
-  it("myInvoice maps the detail, and answers null when PostgREST returns no row (not found or not theirs)", async () => {
-    server.use(
-      userHandler(),
-      rpc("my_invoice", () =>
-        HttpResponse.json([
-          { ...row2059, paid_at: null, service_id: "5e000000-0000-4000-8000-000000004200", payment_suspended: true, has_pdf: true },
-        ]),
-      ),
-    );
-    const { data } = await resident();
-    await expect(data.myInvoice(INVOICE_ID)).resolves.toEqual({
-      ...mapped2059,
-      paidAt: null,
-      serviceId: "5e000000-0000-4000-8000-000000004200",
-      paymentSuspended: true,
-      hasPdf: true,
+    await expect(data.invoicePage(INVOICE_ID)).resolves.toEqual({
+      frame,
+      invoice: { ...mapped2059, paidAt: null, serviceId: "5e000000-0000-4000-8000-000000004200", paymentSuspended: true, hasPdf: true },
+      payment: { block: "pending", retryAfter: "2026-11-30T14:35:00.000Z", attemptId: "a7000000-0000-4000-8000-000000000001" },
     });
-    expect(seen[0]).toMatchObject({ path: "/rest/v1/rpc/my_invoice", ...asResident, body: { p_id: INVOICE_ID } });
+    expect(seen[0]).toMatchObject({ path: "/rest/v1/rpc/invoice_page", ...asResident, body: { p_id: INVOICE_ID } });
 
-    server.use(rpc("my_invoice", () => HttpResponse.json([])));
-    await expect(data.myInvoice(INVOICE_ID)).resolves.toBeNull();
+    server.use(rpc("invoice_page", () => HttpResponse.json({ frame: frameJson, invoice: null, payment: null })));
+    await expect(data.invoicePage(INVOICE_ID)).resolves.toEqual({ frame, invoice: null, payment: null });
   });
 
-  it("portalHome maps the announcement and the welcome message", async () => {
-    server.use(userHandler(), rpc("portal_home", () => HttpResponse.json([{ announcement: null, welcome_message: "Bienvenue." }])));
-    const { data } = await resident();
-    await expect(data.portalHome()).resolves.toEqual({ announcement: null, welcomeMessage: "Bienvenue." });
-    expect(seen[0]).toMatchObject({ path: "/rest/v1/rpc/portal_home", ...asResident });
-  });
-
-  it("throws a SupabaseAdapterError when PostgREST refuses", async () => {
+  it("homePage, framePage, infoPage and contactPage map their page", async () => {
     server.use(
       userHandler(),
-      rpc("my_invoices", () => HttpResponse.json({ code: "42501", details: null, hint: null, message: "permission denied for function my_invoices" }, { status: 401 })),
+      rpc("home_page", () => HttpResponse.json({ frame: frameJson, announcement: null, welcome_message: "Bienvenue." })),
+      rpc("frame_page", () => HttpResponse.json({ frame: { portal_name: "Régie", display_name: "demo@demo.fr" } })),
+      rpc("info_page", () =>
+        HttpResponse.json({
+          frame: frameJson,
+          customers: [
+            { customer_id: "c1", customer_number: "SISTEC560", display_name: "Test SISTEC560", email: EMAIL, paper_invoices: true, service_id: "s1", service_name: "Eau" },
+          ],
+          paper: [{ customer_id: "c1", customer_number: "SISTEC560", service_name: "Eau", paper_invoices: true, requested_at: "2026-11-30T09:15:00.123456+00:00" }],
+        }),
+      ),
+      rpc("contact_page", () =>
+        HttpResponse.json({ frame: frameJson, services: [{ service_id: "s1", service_name: "Eau", general_info: "Tél.", accepts_messages: false }] }),
+      ),
     );
     const { data } = await resident();
-    const error = await data.myInvoices({ status: "unpaid", limit: 21 }).catch((e: unknown) => e);
+    await expect(data.homePage()).resolves.toEqual({ frame, announcement: null, welcomeMessage: "Bienvenue." });
+    await expect(data.framePage()).resolves.toEqual({ frame: { portalName: "Régie", displayName: "demo@demo.fr" } });
+    await expect(data.infoPage()).resolves.toEqual({
+      frame,
+      customers: [
+        { customerId: "c1", customerNumber: "SISTEC560", displayName: "Test SISTEC560", email: EMAIL, paperInvoices: true, serviceId: "s1", serviceName: "Eau" },
+      ],
+      paper: [{ customerId: "c1", customerNumber: "SISTEC560", serviceName: "Eau", paperInvoices: true, requestedAt: "2026-11-30T09:15:00.123Z" }],
+    });
+    await expect(data.contactPage()).resolves.toEqual({
+      frame,
+      services: [{ serviceId: "s1", serviceName: "Eau", generalInfo: "Tél.", acceptsMessages: false }],
+    });
+    expect(seen.map((r) => r.path)).toEqual(["/rest/v1/rpc/home_page", "/rest/v1/rpc/frame_page", "/rest/v1/rpc/info_page", "/rest/v1/rpc/contact_page"]);
+    expect(seen.every((r) => r.authorization === asResident.authorization && r.apikey === ANON_KEY)).toBe(true);
+  });
+
+  it("throws a SupabaseAdapterError when PostgREST refuses otherwise (403 42501)", async () => {
+    server.use(
+      userHandler(),
+      rpc("invoices_page", () => HttpResponse.json({ code: "42501", details: null, hint: null, message: "permission denied for function invoices_page" }, { status: 403 })),
+    );
+    const { data } = await resident();
+    const error = await data.invoicesPage({ status: "unpaid", limit: 21 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SupabaseAdapterError);
-    expect((error as Error).message).toMatch(/my_invoices failed \(HTTP 401 42501\)/);
+    expect((error as Error).message).toMatch(/invoices_page failed \(HTTP 403 42501\)/);
+  });
+
+  it("a 401 PT401 (the session ended) is a SessionEndedError, for pages and writes alike", async () => {
+    const ended = () => HttpResponse.json({ code: "PT401", details: null, hint: null, message: "session_ended" }, { status: 401 });
+    server.use(userHandler(), rpc("home_page", ended), rpc("send_contact_message", ended));
+    const { data } = await resident();
+    await expect(data.homePage()).rejects.toBeInstanceOf(SessionEndedError);
+    await expect(data.sendContactMessage({ serviceId: "s1", subject: "", body: "Bonjour" })).rejects.toBeInstanceOf(SessionEndedError);
+
+    // PostgREST refusing the user's JWT itself (PGRST301: expired) ends the session too; a 401
+    // that is not about the user's token (a bad API key) stays an adapter error.
+    server.use(rpc("home_page", () => HttpResponse.json({ code: "PGRST301", details: null, hint: null, message: "JWT expired" }, { status: 401 })));
+    await expect(data.homePage()).rejects.toBeInstanceOf(SessionEndedError);
+    server.use(rpc("home_page", () => HttpResponse.json({ message: "Invalid API key", hint: "Double check your Supabase `anon` or `service_role` API key." }, { status: 401 })));
+    await expect(data.homePage()).rejects.toBeInstanceOf(SupabaseAdapterError);
   });
 });
 

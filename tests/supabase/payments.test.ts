@@ -43,29 +43,29 @@ const asResident = { apikey: ANON_KEY, authorization: `Bearer ${session.access_t
 const asServiceRole = { apikey: SERVICE_ROLE_KEY, authorization: `Bearer ${SERVICE_ROLE_KEY}` };
 
 describe("Supabase ResidentDataPort: payments", () => {
-  it("payableInvoices maps my_payable_invoices rows, as the resident", async () => {
+  it("paymentPage maps payment_page's payable invoices, as the resident", async () => {
     server.use(
       userHandler(),
-      rpc("my_payable_invoices", () =>
-        HttpResponse.json([
+      rpc("payment_page", () =>
+        HttpResponse.json({ frame: { portal_name: "Le Portail des Factures", display_name: "Test SISTEC560" }, invoices: [
           {
             id: INVOICE_ID, number: "2017-020-002059", issued_on: "2017-07-10", due_on: "2017-07-21", amount_cents: 24311,
             object: "Multi Services", status: "unpaid", service_id: "5e000000-0000-4000-8000-000000004200",
             service_name: "Service Multi Services de démonstration", numcli: "004200", payment_provider: "payfip_ws",
             allow_multiple_invoices: true, block: null,
           },
-        ]),
+        ] }),
       ),
     );
     const data = await resident();
-    await expect(data.payableInvoices()).resolves.toEqual([
+    await expect(data.paymentPage().then((p) => p.invoices)).resolves.toEqual([
       {
         id: INVOICE_ID, number: "2017-020-002059", issuedOn: "2017-07-10", dueOn: "2017-07-21", amountCents: 24311, object: "Multi Services",
         status: "unpaid", serviceId: "5e000000-0000-4000-8000-000000004200", serviceName: "Service Multi Services de démonstration",
         numcli: "004200", provider: "payfip_ws", allowMultiple: true, block: null,
       },
     ]);
-    expect(seen[0]).toMatchObject({ path: "/rest/v1/rpc/my_payable_invoices", ...asResident });
+    expect(seen).toMatchObject([{ path: "/rest/v1/rpc/payment_page", ...asResident }]);
   });
 
   it("startPayment sends the ids and maps a created attempt and a refusal", async () => {
@@ -93,45 +93,51 @@ describe("Supabase ResidentDataPort: payments", () => {
     await expect(data.startPayment([INVOICE_ID])).resolves.toEqual({ status: "refused", reason: "pending" });
   });
 
-  it("setPaymentIdop, failPaymentStart and paymentAttempt call their functions as the resident", async () => {
+  it("setPaymentIdop, failPaymentStart and paymentReturnPage call their functions as the resident", async () => {
     server.use(
       userHandler(),
       rpc("set_payment_idop", () => HttpResponse.json(true)),
       rpc("fail_payment_start", () => HttpResponse.json(false)),
-      rpc("my_payment_attempt", () =>
-        HttpResponse.json([
+      rpc("payment_return_page", () =>
+        HttpResponse.json({ frame: { portal_name: "Le Portail des Factures", display_name: "Test SISTEC560" }, attempt:
           {
             id: "a1", status: "paid", provider: "payfip_ws", numcli: "004200", refdet: "R", idop: "I", amount_cents: 24311,
             invoice_ids: [INVOICE_ID], invoice_numbers: ["2017-020-002059"], numauto: "N", transaction_at: "2026-11-28T10:11:00+00:00",
             created_at: "2026-11-28T10:00:00+00:00", expires_at: "2026-11-28T10:20:00+00:00",
           },
-        ]),
+        }),
       ),
     );
     const data = await resident();
     await expect(data.setPaymentIdop("a1", "I")).resolves.toBe(true);
     await expect(data.failPaymentStart("a1", "HTTP 500")).resolves.toBe(false);
-    await expect(data.paymentAttempt({ idop: "I" })).resolves.toMatchObject({ id: "a1", status: "paid", amountCents: 24311, transactionAt: "2026-11-28T10:11:00.000Z" });
+    await expect(data.paymentReturnPage({ idop: "I" }).then((p) => p.attempt)).resolves.toMatchObject({ id: "a1", status: "paid", amountCents: 24311, transactionAt: "2026-11-28T10:11:00.000Z" });
     expect(seen.map((s) => [s.path, s.body])).toEqual([
       ["/rest/v1/rpc/set_payment_idop", { p_attempt_id: "a1", p_idop: "I" }],
       ["/rest/v1/rpc/fail_payment_start", { p_attempt_id: "a1", p_reason: "HTTP 500" }],
-      ["/rest/v1/rpc/my_payment_attempt", { p_attempt_id: null, p_idop: "I" }],
+      ["/rest/v1/rpc/payment_return_page", { p_attempt_id: null, p_idop: "I" }],
     ]);
     expect(seen.every((s) => s.authorization === asResident.authorization)).toBe(true);
   });
 });
 
 describe("Supabase ResidentDataPort: the invoice page's payment state", () => {
-  it("invoicePayment maps my_invoice_payment, as the resident; no row is null", async () => {
+  it("invoicePage maps invoice_page's payment state, as the resident; none is null", async () => {
+    const frame = { portal_name: "Le Portail des Factures", display_name: "Test SISTEC560" };
+    const invoice = {
+      id: INVOICE_ID, number: "2017-020-002059", issued_on: "2017-07-10", due_on: "2017-07-21", amount_cents: 24311, object: "Multi Services",
+      status: "unpaid", customer_id: "c1", customer_number: "SISTEC560", customer_name: "Test SISTEC560", service_name: "Eau", paid_at: null,
+      service_id: "s1", payment_suspended: false, has_pdf: true,
+    };
     server.use(
       userHandler(),
-      rpc("my_invoice_payment", () => HttpResponse.json([{ block: "pending", retry_after: "2026-11-28T10:20:00+00:00", attempt_id: "a1" }])),
+      rpc("invoice_page", () => HttpResponse.json({ frame, invoice, payment: { block: "pending", retry_after: "2026-11-28T10:20:00+00:00", attempt_id: "a1" } })),
     );
     const data = await resident();
-    await expect(data.invoicePayment(INVOICE_ID)).resolves.toEqual({ block: "pending", retryAfter: "2026-11-28T10:20:00.000Z", attemptId: "a1" });
-    expect(seen[0]).toMatchObject({ path: "/rest/v1/rpc/my_invoice_payment", ...asResident, body: { p_invoice_id: INVOICE_ID } });
-    server.use(rpc("my_invoice_payment", () => HttpResponse.json([])));
-    await expect(data.invoicePayment(INVOICE_ID)).resolves.toBeNull();
+    await expect(data.invoicePage(INVOICE_ID).then((p) => p.payment)).resolves.toEqual({ block: "pending", retryAfter: "2026-11-28T10:20:00.000Z", attemptId: "a1" });
+    expect(seen[0]).toMatchObject({ path: "/rest/v1/rpc/invoice_page", ...asResident, body: { p_id: INVOICE_ID } });
+    server.use(rpc("invoice_page", () => HttpResponse.json({ frame, invoice, payment: null })));
+    await expect(data.invoicePage(INVOICE_ID).then((p) => p.payment)).resolves.toBeNull();
   });
 });
 

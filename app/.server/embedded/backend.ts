@@ -5,36 +5,20 @@ import type {
   Backend,
   DataPort,
   DevMailboxPort,
-  InvoiceCounts,
-  InvoiceDetail,
-  InvoiceRow,
-  InvoiceStatus,
   OutboxEmail,
-  ClaimedEmail,
   ContactService,
   OutboxPort,
   PublicContactResult,
-  ResidentDataPort,
   SessionUser,
 } from "../ports";
 import { createEmbeddedAccounts } from "./auth";
 import { openDatabase, type Database } from "./database";
 import { createEmbeddedInvoiceFiles } from "./files";
+import { createEmbeddedRpc } from "./rpc";
+import { createResidentData } from "../data/resident";
+import type { Rpc } from "../data/rpc";
 import { DgfipSimulator } from "../payment/simulator";
-import {
-  applyArgs,
-  toAttemptToReconcile,
-  toInvoicePaymentState,
-  toOutcome,
-  toPayableInvoice,
-  toPaymentAttempt,
-  toStartPaymentResult,
-  type InvoicePaymentRow,
-  type PayableInvoiceRow,
-  type PaymentAttemptRow,
-  type ReconcileRow,
-  type StartPaymentJson,
-} from "../payment/rows";
+import { createOutbox, createPaymentResults } from "../data/server-side";
 import type { PaymentResultsPort } from "../ports";
 
 /**
@@ -56,8 +40,9 @@ export function createEmbeddedBackendFor(db: Database, config: Env): Backend {
     data: createEmbeddedDataPort(db),
     accounts: createEmbeddedAccounts(db, config),
     accountRules: createEmbeddedAccountRules(db),
-    residentData: (_accounts, user) => createEmbeddedResidentData(db, user),
-    residentFiles: (_accounts, user) => createEmbeddedInvoiceFiles(db, user, config.DATA_DIR),
+    // One transaction per call as the resident, with their session id (SQL checks it is live).
+    residentData: (_accounts, user) => createResidentData(residentRpc(db, user)),
+    residentFiles: (_accounts, user) => createEmbeddedInvoiceFiles(residentRpc(db, user), config.DATA_DIR),
     devMailbox: createEmbeddedDevMailbox(db),
     outbox: createEmbeddedOutbox(db),
     mailTransport: selectMailTransport(config),
@@ -67,35 +52,17 @@ export function createEmbeddedBackendFor(db: Database, config: Env): Backend {
   };
 }
 
-/** Payment results as the service role (same SQL functions as the Supabase adapter). */
+/** Rpc as the signed-in resident, the way PostgREST runs their requests (claims incl. session_id). */
+export function residentRpc(db: Database, user: SessionUser): Rpc {
+  return createEmbeddedRpc(db, { role: "authenticated", userId: user.id, email: user.email, sessionId: user.sessionId });
+}
+
+/** Rpc as the service role (the server's own ports). */
+const serviceRpc = (db: Database): Rpc => createEmbeddedRpc(db, { role: "service_role" });
+
+/** Payment results as the service role (the same port as the Supabase adapter's: app/.server/data/server-side.ts). */
 export function createEmbeddedPaymentResults(db: Database): PaymentResultsPort {
-  return {
-    async apply(input) {
-      const a = applyArgs(input);
-      const { rows } = await db.asService((tx) =>
-        tx.query<{ r: Parameters<typeof toOutcome>[0] }>(
-          "select public.apply_payment_result($1, $2, $3, $4, $5, $6, $7, $8, $9::timestamptz, $10::jsonb, $11) as r",
-          [a.p_source, a.p_idop, a.p_tipi_token, a.p_refdet, a.p_numcli, a.p_amount_cents, a.p_resultrans, a.p_numauto, a.p_transaction_at, JSON.stringify(a.p_payload), a.p_source_verified],
-        ),
-      );
-      return toOutcome(rows[0]!.r);
-    },
-    async expire(attemptId, reason) {
-      const { rows } = await db.asService((tx) =>
-        tx.query<{ done: boolean }>("select public.expire_payment_attempt($1, $2) as done", [attemptId, reason]),
-      );
-      return rows[0]?.done === true;
-    },
-    async toReconcile(limit) {
-      const { rows } = await db.asService((tx) =>
-        tx.query<ReconcileRow>(
-          "select id, provider::text as provider, idop, refdet, status::text as status, past_window from public.payments_to_reconcile($1)",
-          [limit],
-        ),
-      );
-      return rows.map(toAttemptToReconcile);
-    },
-  };
+  return createPaymentResults(serviceRpc(db));
 }
 
 interface ContactServiceRow {
@@ -167,230 +134,9 @@ export function createEmbeddedAccountRules(db: Database): AccountRulesPort {
   };
 }
 
-export function createEmbeddedResidentData(db: Database, user: SessionUser): ResidentDataPort {
-  return {
-    async myCustomers() {
-      const { rows } = await db.asUser(user.id, user.email, (tx) =>
-        tx.query<{
-          customer_id: string;
-          customer_number: string;
-          display_name: string;
-          email: string | null;
-          paper_invoices: boolean;
-          service_id: string;
-          service_name: string;
-        }>("select * from public.my_customers()"),
-      );
-      return rows.map((r) => ({
-        customerId: r.customer_id,
-        customerNumber: r.customer_number,
-        displayName: r.display_name,
-        email: r.email,
-        paperInvoices: r.paper_invoices,
-        serviceId: r.service_id,
-        serviceName: r.service_name,
-      }));
-    },
-
-    async portalHome() {
-      const { rows } = await db.asUser(user.id, user.email, (tx) =>
-        tx.query<{ announcement: string | null; welcome_message: string }>("select * from public.portal_home()"),
-      );
-      const row = rows[0];
-      return { announcement: row?.announcement ?? null, welcomeMessage: row?.welcome_message ?? "" };
-    },
-
-    async myInvoices({ status, limit, after }) {
-      const { rows } = await db.asUser(user.id, user.email, (tx) =>
-        tx.query<InvoiceSqlRow>(
-          `select ${INVOICE_COLUMNS} from public.my_invoices($1::portal.invoice_status, $2, $3::date, $4::uuid)`,
-          [status, limit, after?.issuedOn ?? null, after?.id ?? null],
-        ),
-      );
-      return rows.map(toInvoiceRow);
-    },
-
-    async myInvoiceCounts() {
-      const { rows } = await db.asUser(user.id, user.email, (tx) =>
-        tx.query<{ status: InvoiceStatus; invoice_count: number }>(
-          "select status::text as status, invoice_count from public.my_invoice_counts()",
-        ),
-      );
-      const counts: InvoiceCounts = { unpaid: 0, paid: 0, treasury: 0 };
-      for (const r of rows) counts[r.status] = r.invoice_count;
-      return counts;
-    },
-
-    async myInvoice(id) {
-      const { rows } = await db.asUser(user.id, user.email, (tx) =>
-        tx.query<InvoiceSqlRow & { paid_at: Date | null; service_id: string; payment_suspended: boolean; has_pdf: boolean }>(
-          `select ${INVOICE_COLUMNS}, paid_at, service_id, payment_suspended, has_pdf from public.my_invoice($1::uuid)`,
-          [id],
-        ),
-      );
-      const r = rows[0];
-      if (!r) return null;
-      return {
-        ...toInvoiceRow(r),
-        paidAt: r.paid_at ? new Date(r.paid_at).toISOString() : null,
-        serviceId: r.service_id,
-        paymentSuspended: r.payment_suspended,
-        hasPdf: r.has_pdf,
-      } satisfies InvoiceDetail;
-    },
-
-    async paperStatus() {
-      const { rows } = await db.asUser(user.id, user.email, (tx) =>
-        tx.query<{ customer_id: string; customer_number: string; service_name: string; paper_invoices: boolean; requested_at: Date | null }>(
-          "select * from public.my_paper_status()",
-        ),
-      );
-      return rows.map((r) => ({
-        customerId: r.customer_id,
-        customerNumber: r.customer_number,
-        serviceName: r.service_name,
-        paperInvoices: r.paper_invoices,
-        requestedAt: r.requested_at ? new Date(r.requested_at).toISOString() : null,
-      }));
-    },
-    async requestPaperOptout() {
-      const { rows } = await db.asUser(user.id, user.email, (tx) =>
-        tx.query<{ customer_number: string; service_name: string }>("select customer_number, service_name from public.request_paper_optout()"),
-      );
-      return rows.map((r) => ({ customerNumber: r.customer_number, serviceName: r.service_name }));
-    },
-    async contactServices() {
-      const { rows } = await db.asUser(user.id, user.email, (tx) => tx.query<ContactServiceRow>("select * from public.my_contact_services()"));
-      return rows.map(toContactService);
-    },
-    async sendContactMessage(input) {
-      const { rows } = await db.asUser(user.id, user.email, (tx) =>
-        tx.query<{ id: string }>("select public.send_contact_message($1, $2, $3) as id", [input.serviceId, input.subject, input.body]),
-      );
-      return rows[0]!.id;
-    },
-    async payableInvoices() {
-      const { rows } = await db.asUser(user.id, user.email, (tx) =>
-        tx.query<PayableInvoiceRow>(
-          `select id, number, to_char(issued_on, 'YYYY-MM-DD') as issued_on, to_char(due_on, 'YYYY-MM-DD') as due_on,
-                  amount_cents, object, status::text as status, service_id, service_name, numcli,
-                  payment_provider::text as payment_provider, allow_multiple_invoices, block
-           from public.my_payable_invoices()`,
-        ),
-      );
-      return rows.map(toPayableInvoice);
-    },
-    async startPayment(invoiceIds) {
-      const { rows } = await db.asUser(user.id, user.email, (tx) =>
-        tx.query<{ r: StartPaymentJson }>("select public.start_payment($1::uuid[]) as r", [invoiceIds]),
-      );
-      return toStartPaymentResult(rows[0]!.r);
-    },
-    async setPaymentIdop(attemptId, idop) {
-      const { rows } = await db.asUser(user.id, user.email, (tx) =>
-        tx.query<{ ok: boolean }>("select public.set_payment_idop($1, $2) as ok", [attemptId, idop]),
-      );
-      return rows[0]?.ok === true;
-    },
-    async failPaymentStart(attemptId, reason) {
-      const { rows } = await db.asUser(user.id, user.email, (tx) =>
-        tx.query<{ ok: boolean }>("select public.fail_payment_start($1, $2) as ok", [attemptId, reason]),
-      );
-      return rows[0]?.ok === true;
-    },
-    async paymentAttempt({ attemptId, idop }) {
-      const { rows } = await db.asUser(user.id, user.email, (tx) =>
-        tx.query<PaymentAttemptRow>(
-          `select id, status::text as status, provider::text as provider, numcli, refdet, idop, amount_cents, invoice_ids,
-                  invoice_numbers, numauto, transaction_at, created_at, expires_at
-           from public.my_payment_attempt($1::uuid, $2)`,
-          [attemptId ?? null, idop ?? null],
-        ),
-      );
-      return rows[0] ? toPaymentAttempt(rows[0]) : null;
-    },
-    async invoicePayment(invoiceId) {
-      const { rows } = await db.asUser(user.id, user.email, (tx) =>
-        tx.query<InvoicePaymentRow>("select block, retry_after, attempt_id from public.my_invoice_payment($1::uuid)", [invoiceId]),
-      );
-      return rows[0] ? toInvoicePaymentState(rows[0]) : null;
-    },
-  };
-}
-
-// SQL dates come back as text (PGlite would make them UTC Date objects): no time-zone shift.
-const INVOICE_COLUMNS = `id, number, to_char(issued_on, 'YYYY-MM-DD') as issued_on, to_char(due_on, 'YYYY-MM-DD') as due_on,
-  amount_cents, object, status::text as status, customer_id, customer_number, customer_name, service_name`;
-
-interface InvoiceSqlRow {
-  id: string;
-  number: string;
-  issued_on: string;
-  due_on: string;
-  amount_cents: number | bigint;
-  object: string;
-  status: InvoiceStatus;
-  customer_id: string;
-  customer_number: string;
-  customer_name: string;
-  service_name: string;
-}
-
-function toInvoiceRow(r: InvoiceSqlRow): InvoiceRow {
-  return {
-    id: r.id,
-    number: r.number,
-    issuedOn: r.issued_on,
-    dueOn: r.due_on,
-    amountCents: Number(r.amount_cents),
-    object: r.object,
-    status: r.status,
-    customerId: r.customer_id,
-    customerNumber: r.customer_number,
-    customerName: r.customer_name,
-    serviceName: r.service_name,
-  };
-}
-
-/** The sender's side of the outbox, as the service role (same SQL functions as the Supabase adapter). */
+/** The sender's side of the outbox, as the service role (the same port as the Supabase adapter's). */
 export function createEmbeddedOutbox(db: Database): OutboxPort {
-  const flag = async (sql: string, params: unknown[]) => {
-    const { rows } = await db.asService((tx) => tx.query<{ done: boolean }>(sql, params));
-    return rows[0]?.done === true;
-  };
-  return {
-    async claim(limit, leaseSeconds) {
-      const { rows } = await db.asService((tx) =>
-        tx.query<{
-          id: string;
-          claim_token: string;
-          kind: string;
-          to_address: string;
-          reply_to: string | null;
-          subject: string;
-          html_body: string;
-          text_body: string;
-          attempts: number;
-        }>("select * from public.outbox_claim($1, $2)", [limit, leaseSeconds]),
-      );
-      return rows.map(
-        (r): ClaimedEmail => ({
-          id: r.id,
-          claimToken: r.claim_token,
-          kind: r.kind,
-          to: r.to_address,
-          replyTo: r.reply_to,
-          subject: r.subject,
-          html: r.html_body,
-          text: r.text_body,
-          attempts: r.attempts,
-        }),
-      );
-    },
-    markSent: (id, claim, messageId) => flag("select public.outbox_mark_sent($1, $2, $3) as done", [id, claim, messageId]),
-    markRetry: (id, claim, error) => flag("select public.outbox_mark_retry($1, $2, $3) as done", [id, claim, error]),
-    markFailed: (id, claim, error) => flag("select public.outbox_mark_failed($1, $2, $3) as done", [id, claim, error]),
-  };
+  return createOutbox(serviceRpc(db));
 }
 
 export function createEmbeddedDevMailbox(db: Database): DevMailboxPort {

@@ -1,5 +1,6 @@
-import type { InvoiceFilesPort, SessionUser } from "../ports";
-import { isMemoryDir, type Database } from "./database";
+import type { Rpc } from "../data/rpc";
+import type { InvoiceFilesPort } from "../ports";
+import { isMemoryDir } from "./database";
 
 /**
  * Embedded file store for invoice PDFs: `${DATA_DIR}/storage/invoices/<object key>`, the same
@@ -7,14 +8,11 @@ import { isMemoryDir, type Database } from "./database";
  * RLS (public.my_invoice_pdf_key); only then is the disk read. Node only (node:fs), like the rest
  * of the embedded adapter. Decision: docs/decisions/0006-invoice-pdfs.md.
  */
-export function createEmbeddedInvoiceFiles(db: Database, user: SessionUser, dataDir: string): InvoiceFilesPort {
+export function createEmbeddedInvoiceFiles(rpc: Rpc, dataDir: string): InvoiceFilesPort {
   return {
     async invoicePdf(invoiceId) {
-      const { rows } = await db.asUser(user.id, user.email, (tx) =>
-        tx.query<{ number: string; object_key: string | null }>("select number, object_key from public.my_invoice_pdf_key($1::uuid)", [
-          invoiceId,
-        ]),
-      );
+      // `rpc` runs as the resident (app/.server/embedded/backend.ts residentRpc): the session is checked too.
+      const rows = await rpc.call<{ number: string; object_key: string | null }[]>("my_invoice_pdf_key", { p_id: invoiceId });
       const row = rows[0];
       if (!row?.object_key || isMemoryDir(dataDir)) return null;
       const file = await openStoredFile(`${dataDir.replace(/\/+$/, "")}/storage/invoices`, row.object_key);

@@ -5,10 +5,10 @@ import { createAnonClient, createServiceRoleClient } from "./clients";
 import { selectMailTransport } from "../mail-transport";
 import { createSupabaseDataPort } from "./data";
 import { createSupabaseInvoiceFiles } from "./files";
-import { createSupabaseOutbox } from "./outbox";
-import { createSupabasePaymentResults } from "./payment-results";
-import { createSupabaseResidentData } from "./resident-data";
+import { createSupabaseRpc } from "./rpc";
 import { createSupabaseAccountRules } from "./rules";
+import { createResidentData } from "../data/resident";
+import { createOutbox, createPaymentResults } from "../data/server-side";
 import { supabaseSettings } from "./settings";
 
 /**
@@ -24,11 +24,13 @@ export async function createSupabaseBackend(config: Env): Promise<Backend> {
     data: createSupabaseDataPort({ anon, serviceRole }),
     accounts: createSupabaseAccounts(settings, serviceRole),
     accountRules: createSupabaseAccountRules(serviceRole),
-    // The same request client as `accounts` (the resident's JWT), never a second one.
-    residentData: (accounts, _user) => createSupabaseResidentData(requestClientOf(accounts)),
+    // The same request client as `accounts` (the resident's JWT), never a second one: one
+    // PostgREST request per page (public.*_page()).
+    residentData: (accounts, _user) => createResidentData(createSupabaseRpc(requestClientOf(accounts))),
     residentFiles: (accounts, _user) => createSupabaseInvoiceFiles(requestClientOf(accounts)),
-    outbox: createSupabaseOutbox(serviceRole),
-    paymentResults: createSupabasePaymentResults(serviceRole),
+    // The server's own ports, written once over Rpc (app/.server/data/server-side.ts).
+    outbox: createOutbox(createSupabaseRpc(async () => serviceRole)),
+    paymentResults: createPaymentResults(createSupabaseRpc(async () => serviceRole)),
     mailTransport: selectMailTransport(config),
   };
 }

@@ -1,7 +1,7 @@
 import type { SupabaseClient } from "@supabase/supabase-js";
 import type { InvoiceFilesPort } from "../ports";
 import { SupabaseAdapterError } from "./errors";
-import { rpcRows } from "./resident-data";
+import { rpcRows } from "./rpc";
 
 export const INVOICES_BUCKET = "invoices";
 

@@ -4,7 +4,7 @@ import type { CustomerOutcome, ImportTarget, InvoiceOutcome } from "../import/ta
 import { createServiceRoleClient } from "./clients";
 import { SupabaseAdapterError } from "./errors";
 import { INVOICES_BUCKET } from "./files";
-import { rpcRows } from "./resident-data";
+import { rpcRows } from "./rpc";
 import { supabaseSettings } from "./settings";
 
 /**

@@ -15,11 +15,12 @@ export const meta: MetaFunction = () => [{ title: "Accueil — Le Portail des Fa
  */
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user, accounts, data: resident } = await requireResident(request);
-  const home = await resident.portalHome();
+  const home = await resident.homePage();
   const dismissed =
     home.announcement !== null && readAnnouncementCookie(request) === (await announcementDigest(user.id, home.announcement));
   return data(
     {
+      frame: home.frame,
       announcement: dismissed ? null : home.announcement,
       welcomeParagraphs: paragraphs(home.welcomeMessage),
     },
@@ -32,7 +33,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = await readForm(request);
   const headers = new Headers(accounts.headers);
   if (form.get("intent") === "fermer-annonce") {
-    const { announcement } = await resident.portalHome();
+    const { announcement } = await resident.homePage();
     if (announcement !== null) headers.append("Set-Cookie", dismissAnnouncementCookie(request, await announcementDigest(user.id, announcement)));
   }
   // Post/Redirect/Get: a reload does not post again.

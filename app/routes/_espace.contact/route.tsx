@@ -20,8 +20,8 @@ export const meta: MetaFunction = () => [{ title: "Contacter le service — Le P
  */
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user, accounts, data: resident } = await requireResident(request);
-  const services = await resident.contactServices();
-  return data({ email: user.email, services }, { headers: accounts.headers });
+  const { frame, services } = await resident.contactPage();
+  return data({ frame, email: user.email, services }, { headers: accounts.headers });
 }
 
 const FIELDS = ["serviceId", "subject", "body"] as const;
@@ -32,7 +32,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = Object.fromEntries(await readForm(request, { freeText: ["subject", "body"] }));
   if (form.intent === "effacer") throw redirect("/contact", { headers: accounts.headers });
 
-  const services = (await resident.contactServices()).filter((s) => s.acceptsMessages);
+  const services = (await resident.contactPage()).services.filter((s) => s.acceptsMessages);
   if (services.length === 0) {
     return data({ errors: {}, formError: NOT_ACCEPTED, values: { serviceId: "", subject: "", body: "" } }, { status: 400, headers: accounts.headers });
   }

@@ -18,18 +18,17 @@ export const PAGE_SIZE = 20;
 export async function loader({ request }: LoaderFunctionArgs) {
   const { accounts, data: resident } = await requireResident(request);
   const { tab, after } = parseInvoicesQuery(new URL(request.url));
-  const [rows, counts, customers] = await Promise.all([
-    resident.myInvoices({ status: tab.status, limit: PAGE_SIZE + 1, after }),
-    resident.myInvoiceCounts(),
-    resident.myCustomers(),
-  ]);
+  // One call: the tab's rows (one more than a page, to know whether there is a next page), the
+  // counts, the customer records' count and the layout's frame (public.invoices_page).
+  const { frame, invoices: rows, counts, customerCount } = await resident.invoicesPage({ status: tab.status, limit: PAGE_SIZE + 1, after });
   const page = rows.slice(0, PAGE_SIZE);
   const last = page[page.length - 1];
   return data(
     {
+      frame,
       tab: tab.slug,
       tabs: INVOICE_TABS.map((t) => ({ slug: t.slug, label: t.label, count: counts[t.status], href: invoicesUrl(t.slug) })),
-      showCustomer: customers.length > 1,
+      showCustomer: customerCount > 1,
       firstPage: after === null,
       invoices: page.map((r) => ({
         id: r.id,

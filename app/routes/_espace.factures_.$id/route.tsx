@@ -19,11 +19,14 @@ const ParamsSchema = z.object({ id: z.guid() });
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { accounts, data: resident } = await requireResident(request);
   const parsed = ParamsSchema.safeParse(params);
-  const invoice = parsed.success ? await resident.myInvoice(parsed.data.id.toLowerCase()) : null;
-  if (!invoice) throw new Response("Facture introuvable", { status: 404, headers: accounts.headers });
+  // A malformed id is the same 404 without asking SQL (then the session is not checked either:
+  // nothing is shown).
+  const page = parsed.success ? await resident.invoicePage(parsed.data.id.toLowerCase()) : null;
+  const invoice = page?.invoice;
+  if (!page || !invoice) throw new Response("Facture introuvable", { status: 404, headers: accounts.headers });
   // An unpaid invoice may be held by a payment under way, or by a reported one waiting for staff
-  // (SQL public.my_invoice_payment): no « Payer la facture » then.
-  const state = invoice.status === "unpaid" ? await resident.invoicePayment(invoice.id) : null;
+  // (SQL public.my_invoice_payment, in the same call): no « Payer la facture » then.
+  const state = invoice.status === "unpaid" ? page.payment : null;
   const attemptHref = state?.attemptId ? `/paiement/retour?tentative=${state.attemptId}` : null;
   const payment =
     state?.block === "reported"
@@ -33,6 +36,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         : null;
   return data(
     {
+      frame: page.frame,
       id: invoice.id,
       number: invoice.number,
       issuedOn: formatDate(invoice.issuedOn),

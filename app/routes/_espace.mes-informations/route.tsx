@@ -9,10 +9,11 @@ export const meta: MetaFunction = () => [{ title: "Mes informations — Le Porta
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user, accounts, data: resident } = await requireResident(request);
-  const [customers, paper] = await Promise.all([resident.myCustomers(), resident.paperStatus()]);
+  const { frame, customers, paper } = await resident.infoPage();
   const paperOf = new Map(paper.map((p) => [p.customerId, p]));
   return data(
     {
+      frame,
       email: user.email,
       customers: customers.map((c) => ({
         id: c.customerId,

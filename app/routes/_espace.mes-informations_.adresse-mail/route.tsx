@@ -5,6 +5,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireUser } from "~/.server/accounts";
 import { readForm } from "~/.server/form";
+import { requireResident } from "~/.server/resident";
 import { fieldErrors, Notice, PrimaryButton, TextField } from "~/components/form";
 import { LINK_VALIDITY_TEXT } from "~/utils/auth-links";
 import { emailField } from "~/utils/email-schema";
@@ -14,8 +15,9 @@ export const meta: MetaFunction = () => [{ title: "Changer l'adresse mail — Le
 const EmailChangeSchema = z.object({ email: emailField });
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { user, accounts } = await requireUser(request);
-  return data({ currentEmail: user.email }, { headers: accounts.headers });
+  const { user, accounts, data: resident } = await requireResident(request);
+  const { frame } = await resident.framePage();
+  return data({ frame, currentEmail: user.email }, { headers: accounts.headers });
 }
 
 export async function action({ request }: ActionFunctionArgs) {

@@ -6,17 +6,19 @@ import { z } from "zod";
 import { requireUser } from "~/.server/accounts";
 import { env } from "~/.server/env";
 import { readForm } from "~/.server/form";
+import { requireResident } from "~/.server/resident";
 import { fieldErrors, Notice, PrimaryButton, TextField } from "~/components/form";
 import { newPasswordSchema, passwordRuleText } from "~/utils/password-policy";
 
 export const meta: MetaFunction = () => [{ title: "Changer le mot de passe — Le Portail des Factures" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { user, accounts } = await requireUser(request);
+  const { user, accounts, data: resident } = await requireResident(request);
+  const { frame } = await resident.framePage();
   // Sent here from /nouveau-mot-de-passe by a session that may not set a password without the
   // current one (its link is older than a few minutes, or already used, or it is a login).
   const fromLink = new URL(request.url).searchParams.get("lien") === "expire";
-  return data({ email: user.email, rule: passwordRuleText(env().PASSWORD_MIN_LENGTH), fromLink }, { headers: accounts.headers });
+  return data({ frame, email: user.email, rule: passwordRuleText(env().PASSWORD_MIN_LENGTH), fromLink }, { headers: accounts.headers });
 }
 
 export async function action({ request }: ActionFunctionArgs) {

@@ -15,9 +15,9 @@ export const meta: MetaFunction = () => [{ title: "Confirmation — Ne pas recev
  */
 export async function loader({ request }: LoaderFunctionArgs) {
   const { accounts, data: resident } = await requireResident(request);
-  const status = await resident.paperStatus();
-  const pending = status.filter((s) => s.paperInvoices && !s.requestedAt).map((s) => s.customerNumber);
-  return data({ pending }, { headers: accounts.headers });
+  const { frame, paper } = await resident.infoPage();
+  const pending = paper.filter((s) => s.paperInvoices && !s.requestedAt).map((s) => s.customerNumber);
+  return data({ frame, pending }, { headers: accounts.headers });
 }
 
 export async function action({ request }: ActionFunctionArgs) {

@@ -18,7 +18,7 @@ import { BLOCK_MESSAGES, ERROR_MESSAGES } from "~/utils/payment";
 export async function loader({ request }: LoaderFunctionArgs) {
   const { accounts, data: resident } = await requireResident(request);
   const url = new URL(request.url);
-  const invoices = await resident.payableInvoices();
+  const { frame, invoices } = await resident.paymentPage();
   const payable = new Set(invoices.filter((i) => i.block === null).map((i) => i.id));
   let selected = selectedIds(url.searchParams).filter((id) => payable.has(id));
   // Preselection from an invoice's page: never more than the service allows.
@@ -33,6 +33,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
   return data(
     {
+      frame,
       services: [...services.values()],
       invoices: invoices.map((i) => ({
         id: i.id,

@@ -16,11 +16,13 @@ import { ERROR_MESSAGES, PROVIDER_NAME, selectionHref } from "~/utils/payment";
 export async function loader({ request }: LoaderFunctionArgs) {
   const { accounts, data: resident } = await requireResident(request);
   const ids = selectedIds(new URL(request.url).searchParams);
-  const check = checkSelection(await resident.payableInvoices(), ids);
+  const { frame, invoices } = await resident.paymentPage();
+  const check = checkSelection(invoices, ids);
   if (!check.ok) throw redirect(selectionHref(ids, check.error), { headers: accounts.headers });
   const provider = check.invoices[0]!.provider;
   return data(
     {
+      frame,
       ids,
       providerName: PROVIDER_NAME[provider],
       numcli: check.invoices[0]!.numcli,

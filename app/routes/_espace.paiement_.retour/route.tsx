@@ -39,16 +39,21 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const attemptParam = z.guid().safeParse(url.searchParams.get("tentative"));
   const ref = attemptParam.success ? { attemptId: attemptParam.data.toLowerCase() } : idop ? { idop } : null;
 
-  let attempt = ref ? await resident.paymentAttempt(ref) : null;
+  // One call (public.payment_return_page); a second only after asking PayFiP for a pending
+  // attempt's result, to show what it changed.
+  let page = await resident.paymentReturnPage(ref ?? {});
+  const frame = page.frame;
+  let attempt = ref ? page.attempt : null;
   if (attempt && attempt.status === "pending" && attempt.provider === "payfip_ws" && attempt.idop) {
     const config = env();
     const urls = paymentUrls(config, portalOrigin(config));
     await confirmPayfip((await getBackend()).paymentResults, payfipClientFor(urls), attempt.idop, "payfip_return");
-    attempt = await resident.paymentAttempt({ attemptId: attempt.id });
+    page = await resident.paymentReturnPage({ attemptId: attempt.id });
+    attempt = page.attempt;
   }
   if (!attempt) {
     return data(
-      { status: "unknown" as const, amount: null, numbers: [] as string[], retryHref: "/paiement", refreshHref: null, numauto: null, retryAt: null },
+      { frame, status: "unknown" as const, amount: null, numbers: [] as string[], retryHref: "/paiement", refreshHref: null, numauto: null, retryAt: null },
       { headers: noStore(accounts.headers) },
     );
   }
@@ -57,6 +62,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const held = attempt.status === "abandoned" && new Date(attempt.expiresAt).getTime() > Date.now();
   return data(
     {
+      frame,
       status: attempt.status,
       amount: formatEuros(attempt.amountCents),
       numbers: attempt.invoiceNumbers,

@@ -1,19 +1,25 @@
-import type { LoaderFunctionArgs } from "@remix-run/server-runtime";
-import { data } from "@remix-run/server-runtime";
-import { Form, NavLink, Outlet, useLoaderData } from "@remix-run/react";
-import { getBackend } from "~/.server/backend";
-import { requireResident } from "~/.server/resident";
+import { Form, NavLink, Outlet, useMatches } from "@remix-run/react";
+
+/** What every page's loader returns as `frame` (PageFrame of app/.server/ports.ts). */
+interface PageFrame {
+  portalName: string;
+  displayName: string;
+}
 
 /**
  * Layout of the resident's space: portal name, the resident's name, the menu. Pathless: its
- * children keep their own URLs (/accueil, /mes-informations…). Anonymous visitors are sent to
- * /connexion?redirectTo=… by requireResident.
+ * children keep their own URLs (/accueil, /mes-informations…). No loader of its own: one page,
+ * one call (docs/performance.md) — every page's loader returns `frame` from its one SQL call
+ * (requireResident sends anonymous visitors to /connexion?redirectTo=…), and the layout reads it
+ * from the page's data.
  */
-export async function loader({ request }: LoaderFunctionArgs) {
-  const { user, accounts, data: resident } = await requireResident(request);
-  const [customers, info] = await Promise.all([resident.myCustomers(), (await getBackend()).data.portalPublicInfo()]);
-  const names = [...new Set(customers.map((c) => c.displayName))];
-  return data({ portalName: info.portalName, displayName: names.join(", ") || user.email }, { headers: accounts.headers });
+function useFrame(): PageFrame | null {
+  const matches = useMatches();
+  for (let i = matches.length - 1; i >= 0; i--) {
+    const data = matches[i]!.data as { frame?: PageFrame } | null | undefined;
+    if (data && typeof data === "object" && data.frame) return data.frame;
+  }
+  return null;
 }
 
 const MENU = [
@@ -23,7 +29,10 @@ const MENU = [
 ] as const;
 
 export default function EspaceLayout() {
-  const { portalName, displayName } = useLoaderData<typeof loader>();
+  // No frame: a page's error boundary (e.g. « Facture introuvable ») shows the menu without names.
+  const frame = useFrame();
+  const portalName = frame?.portalName ?? "Le Portail des Factures";
+  const displayName = frame?.displayName ?? "";
   return (
     <div className="flex min-h-screen flex-col">
       <a href="#contenu" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-10 focus:bg-white focus:p-2">
