@@ -8,6 +8,9 @@
 --   the batch to the whole service by hash: an embedded database is never analysed (no
 --   autovacuum in PGlite), so it believed the tables nearly empty and read every invoice of the
 --   service for every batch of 1 000 lines — an import got slower as the table grew.
+--   The lookup's index is found from the schema (a unique key fully given: one row), not from
+--   statistics, so the plan PL/pgSQL keeps for the session stays right as the tables grow.
+--   (Planning every call afresh, plan_cache_mode = force_custom_plan, was measured: twice slower.)
 -- * The plan is computed once, in a CTE, and written by data-modifying CTEs in the same
 --   statement: no temporary table to create and drop per batch (catalog churn on Supabase, files
 --   on PGlite), no `drop table if exists` notice. Every sub-statement sees the same snapshot,
