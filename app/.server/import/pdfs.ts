@@ -38,9 +38,10 @@ export function looksLikePdf(bytes: Uint8Array): boolean {
 
 type NodeCrypto = typeof import("node:crypto");
 /**
- * node:crypto when the runtime has it (Node, Deno): Web Crypto's digest is asynchronous and goes
- * through a thread pool, about ten times the cost of hashing a small PDF synchronously — the import
- * hashes every PDF (docs/import.md, section 6). Web Crypto elsewhere.
+ * node:crypto when the runtime offers it (process.getBuiltinModule, Node ≥ 20.16): Web Crypto's
+ * digest is asynchronous and goes through a thread pool, about ten times the cost of hashing a
+ * small PDF synchronously — the import hashes every PDF (docs/import.md, section 6). Web Crypto
+ * elsewhere.
  */
 const nodeCrypto = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.("node:crypto") as
   | NodeCrypto
