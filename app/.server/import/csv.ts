@@ -55,26 +55,71 @@ export function detectSeparator(text: string): string {
   return best[1] > 0 ? best[0] : ";";
 }
 
-/** Splits the text into records; blank lines are skipped (they keep the line count right). */
+/**
+ * Splits the text into records; blank lines are skipped (they keep the line count right).
+ * A line without any `"` (nearly every line of an export) is cut with one `split`; a line with a
+ * quote goes through the character-by-character reader, which handles quoted separators, doubled
+ * quotes and line breaks inside a cell, until its record ends.
+ */
 export function parseCsv(text: string, separator = detectSeparator(text)): CsvParseResult {
   const records: CsvRecord[] = [];
-  let fields: string[] = [];
-  let field = "";
   let line = 1;
-  let recordLine = 1;
+  let i = 0;
+  // Next positions of a quote, CR and LF at or after i (-1: none left), moved forward lazily.
+  let nextQuote = text.indexOf('"');
+  let nextCr = text.indexOf("\r");
+  let nextLf = text.indexOf("\n");
+  const after = (found: number, from: number, ch: string) => (found !== -1 && found < from ? text.indexOf(ch, from) : found);
+
+  while (i < text.length) {
+    nextQuote = after(nextQuote, i, '"');
+    nextCr = after(nextCr, i, "\r");
+    nextLf = after(nextLf, i, "\n");
+    const eol = nextCr === -1 ? (nextLf === -1 ? text.length : nextLf) : nextLf === -1 ? nextCr : Math.min(nextCr, nextLf);
+    if (nextQuote === -1 || nextQuote >= eol) {
+      const content = text.slice(i, eol);
+      if (content !== "") {
+        const fields = content.split(separator);
+        // A record: a separator, or a character other than a space or a tab.
+        if (fields.length > 1 || /[^ \t]/.test(content)) records.push({ line, fields });
+      }
+      if (eol === text.length) break;
+      i = eol + (text[eol] === "\r" && text[eol + 1] === "\n" ? 2 : 1);
+      line++;
+      continue;
+    }
+    const quoted = readQuotedRecord(text, i, line, separator);
+    if (quoted.record) records.push(quoted.record);
+    if (quoted.unclosedQuoteAt !== undefined) return { separator, records, unclosedQuoteAt: quoted.unclosedQuoteAt };
+    i = quoted.end;
+    line = quoted.line;
+  }
+  return { separator, records };
+}
+
+/**
+ * One record read character by character from `start` (a record's first character): a quote
+ * opens a quoted cell when nothing but blanks precedes it in the cell, `""` inside is one quote,
+ * separators and line breaks inside are text. Returns where the next record starts and its line.
+ */
+function readQuotedRecord(
+  text: string,
+  start: number,
+  startLine: number,
+  separator: string,
+): { record?: CsvRecord; end: number; line: number; unclosedQuoteAt?: number } {
+  const fields: string[] = [];
+  let field = "";
+  let line = startLine;
   let inQuotes = false;
   let quoteStartedAt = 0;
   let fieldStarted = false; // the record has content (so a blank line is not a record)
-
-  const endRecord = () => {
+  const record = () => {
     fields.push(field);
-    if (fieldStarted || fields.length > 1) records.push({ line: recordLine, fields });
-    fields = [];
-    field = "";
-    fieldStarted = false;
+    return fieldStarted || fields.length > 1 ? { line: startLine, fields } : undefined;
   };
 
-  for (let i = 0; i < text.length; i++) {
+  for (let i = start; i < text.length; i++) {
     const ch = text[i]!;
     if (inQuotes) {
       if (ch === '"') {
@@ -101,18 +146,12 @@ export function parseCsv(text: string, separator = detectSeparator(text)): CsvPa
       fieldStarted = true;
     } else if (ch === "\n" || ch === "\r") {
       if (ch === "\r" && text[i + 1] === "\n") i++;
-      endRecord();
-      line++;
-      recordLine = line;
+      return { record: record(), end: i + 1, line: line + 1 };
     } else {
       field += ch;
       if (ch !== " " && ch !== "\t") fieldStarted = true;
     }
   }
-  if (inQuotes) {
-    endRecord();
-    return { separator, records, unclosedQuoteAt: quoteStartedAt };
-  }
-  if (field !== "" || fields.length > 0) endRecord();
-  return { separator, records };
+  if (inQuotes) return { record: record(), end: text.length, line, unclosedQuoteAt: quoteStartedAt };
+  return { record: field !== "" || fields.length > 0 ? record() : undefined, end: text.length, line };
 }

@@ -302,6 +302,22 @@ function readTable<K extends string>(input: CsvInput, specs: ColumnSpec<K>[]): T
   return { file: input.name, encoding, separator: parsed.separator, columns, records, errors };
 }
 
+/**
+ * An export repeats a handful of values (statuses, paper flags, dates) on every line: each file's
+ * parse remembers the answer for each distinct cell value (at most `max` of them).
+ */
+function remembered<R>(fn: (value: string) => R, max = 10_000): (value: string) => R {
+  const answers = new Map<string, R>();
+  return (value) => {
+    let answer = answers.get(value);
+    if (answer === undefined) {
+      answer = fn(value);
+      if (answers.size < max) answers.set(value, answer);
+    }
+    return answer;
+  };
+}
+
 function labelOf<K extends string>(table: Table<K>, specs: ColumnSpec<K>[], key: K): string {
   return table.columns[key]?.label ?? specs.find((s) => s.key === key)!.label;
 }
@@ -312,6 +328,7 @@ export function parseCustomersFile(input: CsvInput): ParsedFile<CustomerRow> {
   const errors = [...table.errors];
   const fileUnusable = errors.some((e) => e.column !== undefined || e.line === 0);
   const seen = new Map<string, number>();
+  const paperFlag = remembered(parsePaperFlag);
   if (!fileUnusable) {
     for (const record of table.records) {
       const err = (key: "number" | "name" | "email" | "paper", message: string) =>
@@ -328,7 +345,7 @@ export function parseCustomersFile(input: CsvInput): ParsedFile<CustomerRow> {
       else if (name.length > 200) err("name", "nom trop long (200 caractères au plus)");
       const email = parseEmail(record.get("email"));
       if (!email.ok) err("email", email.reason);
-      const paper = parsePaperFlag(record.get("paper"));
+      const paper = paperFlag(record.get("paper"));
       if (!paper.ok) err("paper", paper.reason);
       if (number !== "" && !seen.has(number)) seen.set(number, record.line);
       if (errors.length === before && email.ok && paper.ok) {
@@ -355,6 +372,8 @@ export function parseInvoicesFile(input: CsvInput): ParsedFile<InvoiceRow> {
   const errors = [...table.errors];
   const fileUnusable = errors.some((e) => e.column !== undefined || e.line === 0);
   const seen = new Map<string, number>();
+  const date = remembered(parseFrenchDate);
+  const statusOf = remembered(parseStatus);
   if (!fileUnusable) {
     for (const record of table.records) {
       type Key = (typeof INVOICE_COLUMNS)[number]["key"];
@@ -368,9 +387,9 @@ export function parseInvoicesFile(input: CsvInput): ParsedFile<InvoiceRow> {
       else if (seen.has(number.number)) {
         err("number", `facture ${number.number} en double dans le fichier (déjà ligne ${seen.get(number.number)}) : gardez une seule ligne par facture`);
       }
-      const issued = parseFrenchDate(record.get("issuedOn"));
+      const issued = date(record.get("issuedOn"));
       if (!issued.ok) err("issuedOn", issued.reason);
-      const due = parseFrenchDate(record.get("dueOn"));
+      const due = date(record.get("dueOn"));
       if (!due.ok) err("dueOn", due.reason);
       if (issued.ok && due.ok && due.iso < issued.iso) {
         err("dueOn", `échéance (${record.get("dueOn")}) antérieure à la date de la facture (${record.get("issuedOn")}) : vérifiez les deux dates`);
@@ -379,7 +398,7 @@ export function parseInvoicesFile(input: CsvInput): ParsedFile<InvoiceRow> {
       if (!amount.ok) err("amount", amount.reason);
       const object = record.get("object");
       if (object.length > 200) err("object", "objet trop long (200 caractères au plus)");
-      const status = parseStatus(record.get("status"));
+      const status = statusOf(record.get("status"));
       if (!status.ok) err("status", status.reason);
       if (number.ok && !seen.has(number.number)) seen.set(number.number, record.line);
       if (errors.length === before && number.ok && issued.ok && due.ok && amount.ok && status.ok) {

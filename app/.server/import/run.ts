@@ -296,9 +296,12 @@ export async function runImport(target: ImportTarget, input: ImportInput, option
   };
 
   const candidateInvoices = invoiceRows.filter((r) => !rejectedInvoiceLines.has(lineKey(r)));
-  progress.start("Vérification dans le portail", validCustomers.length + candidateInvoices.length, "lignes");
+  // Customer lines cannot fail against the portal: their plan only feeds the dry run's report
+  // (a write computes the same outcomes when it writes them).
+  const customersToPlan = options.dryRun ? validCustomers : [];
+  progress.start("Vérification dans le portail", customersToPlan.length + candidateInvoices.length, "lignes");
   const customerPlan = new Map<string, CustomerOutcome>();
-  for (const [, rows] of byFile(validCustomers)) {
+  for (const [, rows] of byFile(customersToPlan)) {
     for (const batch of chunks(rows, batchSize)) {
       const outcomes = await target.importCustomers(numcli, batch.map(customerJson), true);
       const byLine = new Map(outcomes.map((o) => [o.line, o]));
