@@ -11,11 +11,13 @@
  *   storage.objects policy as the caller, then the file from `${DATA_DIR}/storage/<bucket>/<key>`.
  *   The embedded adapter never writes storage.objects, so `listen()` first gives the bucket
  *   `invoices` one row per invoice PDF, as the Supabase project's bucket has.
- * - Auth (GoTrue): `GET /user` answers the token's user (tests/supabase/msw-supabase.ts fakes),
- *   `POST /token` a fresh session, the JWKS an empty key set; anything else 501 (still counted).
+ * - Auth (GoTrue): the project has an asymmetric signing key (ES256, as docs/supabase.md asks):
+ *   the JWKS publishes it, `POST /token` answers a fresh session signed with it, `GET /user`
+ *   answers the token's user (tests/supabase/msw-supabase.ts fakes); anything else 501 (still
+ *   counted). `signingKey` signs the sessions the bench puts in its cookies.
  *
- * Tokens are the unsigned ones of tests/supabase/msw-supabase.ts: this fake believes them, as the
- * tests' GoTrue does. It measures how many calls a page costs, not Supabase's speed.
+ * The fake believes the tokens it gets (the adapter is what verifies them). It measures how many
+ * calls a page costs, not Supabase's speed.
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -24,6 +26,7 @@ import { setupServer } from "msw/node";
 import type { Database } from "../../app/.server/embedded/database";
 import type { Caller } from "../../app/.server/ports";
 import { ANON_KEY, fakeSession, fakeUser, SERVICE_ROLE_KEY, SUPABASE_URL } from "../../tests/supabase/msw-supabase";
+import { es256Key, signed } from "../../tests/supabase/signing-keys";
 
 export type SupabaseService = "auth" | "rest" | "storage" | "other";
 
@@ -82,6 +85,7 @@ function postgrestError(error: unknown): Response {
 export function createFakeSupabase(db: Database, dataDir: string) {
   const seen: SeenCall[] = [];
   const shapes = new Map<string, Shape | null>();
+  const signingKey = es256Key();
 
   async function shapeOf(fn: string): Promise<Shape | null> {
     if (!shapes.has(fn)) {
@@ -151,8 +155,10 @@ export function createFakeSupabase(db: Database, dataDir: string) {
     if (path === "/auth/v1/user" && request.method === "GET" && typeof claims.sub === "string") {
       return HttpResponse.json(fakeUser(claims.sub, String(claims.email ?? "")));
     }
-    if (path.endsWith("/.well-known/jwks.json")) return HttpResponse.json({ keys: [] });
-    if (path === "/auth/v1/token" && typeof claims.sub === "string") return HttpResponse.json(fakeSession(claims.sub, String(claims.email ?? "")));
+    if (path.endsWith("/.well-known/jwks.json")) return HttpResponse.json({ keys: [signingKey.jwk] });
+    if (path === "/auth/v1/token" && typeof claims.sub === "string") {
+      return HttpResponse.json(signed(fakeSession(claims.sub, String(claims.email ?? "")), signingKey));
+    }
     if (path === "/auth/v1/logout") return new HttpResponse(null, { status: 204 });
     return HttpResponse.json({ code: "not_implemented", message: `the benchmark's fake GoTrue does not answer ${request.method} ${path}` }, { status: 501 });
   }
@@ -174,6 +180,7 @@ export function createFakeSupabase(db: Database, dataDir: string) {
   const server = setupServer(handler);
   return {
     seen,
+    signingKey,
     /** Intercepts fetch to the fake project from now on; anything else in the process still reaches the network. */
     listen: async () => {
       await db.pg.exec(`

@@ -12,6 +12,7 @@ import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/server-runtime";
 import type { Database } from "../../app/.server/embedded/database";
 import { ANON_KEY, AUTH_COOKIE, cookieValueFor, fakeSession, SERVICE_ROLE_KEY, SUPABASE_URL } from "../../tests/supabase/msw-supabase";
+import { signed } from "../../tests/supabase/signing-keys";
 import { createFakeSupabase, type SeenCall } from "./fake-supabase";
 import { DEMO_INVOICE_NUMBER, type DemoResident } from "./raw";
 
@@ -81,7 +82,7 @@ export async function countSupabaseCalls(options: { db: Database; dataDir: strin
     const runtime = createRequire(join(process.cwd(), "package.json")).resolve("@remix-run/server-runtime");
     const { createRequestHandler } = (await nativeImport(runtime)) as typeof import("@remix-run/server-runtime");
     const handle = createRequestHandler(build, "production");
-    const cookie = `${AUTH_COOKIE}=${cookieValueFor(fakeSession(demo.userId, demo.email, { sessionId: demo.sessionId }))}`;
+    const cookie = `${AUTH_COOKIE}=${cookieValueFor(signed(fakeSession(demo.userId, demo.email, { sessionId: demo.sessionId }), fake.signingKey))}`;
     const get = async (path: string) => {
       const response = await handle(new Request(SITE + path, { headers: { Cookie: cookie, Accept: "text/html", "Accept-Encoding": "gzip, br" } }));
       return { status: response.status, text: Buffer.from(await response.arrayBuffer()).toString("latin1") };
