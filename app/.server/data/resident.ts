@@ -19,7 +19,7 @@ import {
   type PaymentAttemptRow,
   type StartPaymentJson,
 } from "../payment/rows";
-import type { Rpc } from "./rpc";
+import { jsonAs, type Rpc } from "./rpc";
 
 /**
  * The resident's data port, written once for both backends over `rpc` (the resident's own: the
@@ -31,27 +31,33 @@ import type { Rpc } from "./rpc";
 export function createResidentData(rpc: Rpc): ResidentDataPort {
   return {
     async framePage() {
-      const page = await rpc.call<{ frame: FrameJson }>("frame_page");
+      const page = jsonAs<{ frame: FrameJson }>("frame_page", await rpc.call("frame_page"));
       return { frame: toFrame(page.frame) };
     },
 
     async homePage() {
-      const page = await rpc.call<{ frame: FrameJson; announcement: string | null; welcome_message: string | null }>("home_page");
+      const page = jsonAs<{ frame: FrameJson; announcement: string | null; welcome_message: string | null }>(
+        "home_page",
+        await rpc.call("home_page"),
+      );
       return { frame: toFrame(page.frame), announcement: page.announcement ?? null, welcomeMessage: page.welcome_message ?? "" };
     },
 
     async invoicesPage({ status, limit, after }) {
-      const page = await rpc.call<{
+      const page = jsonAs<{
         frame: FrameJson;
         invoices: InvoiceJsonRow[];
         counts: Partial<Record<InvoiceStatus, number>> | null;
         customer_count: number;
-      }>("invoices_page", {
-        p_status: status,
-        p_limit: limit,
-        p_before_date: after?.issuedOn ?? null,
-        p_before_id: after?.id ?? null,
-      });
+      }>(
+        "invoices_page",
+        await rpc.call("invoices_page", {
+          p_status: status,
+          p_limit: limit,
+          p_before_date: after?.issuedOn ?? null,
+          p_before_id: after?.id ?? null,
+        }),
+      );
       const counts: InvoiceCounts = { unpaid: 0, paid: 0, treasury: 0 };
       for (const key of Object.keys(counts) as InvoiceStatus[]) counts[key] = Number(page.counts?.[key] ?? 0);
       return {
@@ -63,9 +69,10 @@ export function createResidentData(rpc: Rpc): ResidentDataPort {
     },
 
     async invoicePage(id) {
-      const page = await rpc.call<{ frame: FrameJson; invoice: InvoiceDetailJson | null; payment: InvoicePaymentRow | null }>("invoice_page", {
-        p_id: id,
-      });
+      const page = jsonAs<{ frame: FrameJson; invoice: InvoiceDetailJson | null; payment: InvoicePaymentRow | null }>(
+        "invoice_page",
+        await rpc.call("invoice_page", { p_id: id }),
+      );
       return {
         frame: toFrame(page.frame),
         invoice: page.invoice ? toInvoiceDetail(page.invoice) : null,
@@ -74,35 +81,35 @@ export function createResidentData(rpc: Rpc): ResidentDataPort {
     },
 
     async infoPage() {
-      const page = await rpc.call<{ frame: FrameJson; customers: CustomerJsonRow[]; paper: PaperJsonRow[] }>("info_page");
+      const page = jsonAs<{ frame: FrameJson; customers: CustomerJsonRow[]; paper: PaperJsonRow[] }>("info_page", await rpc.call("info_page"));
       return { frame: toFrame(page.frame), customers: page.customers.map(toCustomer), paper: page.paper.map(toPaperStatus) };
     },
 
     async contactPage() {
-      const page = await rpc.call<{ frame: FrameJson; services: ContactServiceJsonRow[] }>("contact_page");
+      const page = jsonAs<{ frame: FrameJson; services: ContactServiceJsonRow[] }>("contact_page", await rpc.call("contact_page"));
       return { frame: toFrame(page.frame), services: page.services.map(toContactService) };
     },
 
     async paymentPage() {
-      const page = await rpc.call<{ frame: FrameJson; invoices: PayableInvoiceRow[] }>("payment_page");
+      const page = jsonAs<{ frame: FrameJson; invoices: PayableInvoiceRow[] }>("payment_page", await rpc.call("payment_page"));
       return { frame: toFrame(page.frame), invoices: page.invoices.map(toPayableInvoice) };
     },
 
     async paymentReturnPage({ attemptId, idop }) {
-      const page = await rpc.call<{ frame: FrameJson; attempt: PaymentAttemptRow | null }>("payment_return_page", {
-        p_attempt_id: attemptId ?? null,
-        p_idop: idop ?? null,
-      });
+      const page = jsonAs<{ frame: FrameJson; attempt: PaymentAttemptRow | null }>(
+        "payment_return_page",
+        await rpc.call("payment_return_page", { p_attempt_id: attemptId ?? null, p_idop: idop ?? null }),
+      );
       return { frame: toFrame(page.frame), attempt: page.attempt ? toPaymentAttempt(page.attempt) : null };
     },
 
     async requestPaperOptout() {
-      const rows = await rpc.call<{ customer_number: string; service_name: string }[]>("request_paper_optout");
+      const rows = await rpc.call("request_paper_optout");
       return rows.map((r) => ({ customerNumber: r.customer_number, serviceName: r.service_name }));
     },
 
     async sendContactMessage(input) {
-      const id = await rpc.call<unknown>("send_contact_message", {
+      const id: unknown = await rpc.call("send_contact_message", {
         p_service_id: input.serviceId,
         p_subject: input.subject,
         p_body: input.body,
@@ -112,17 +119,17 @@ export function createResidentData(rpc: Rpc): ResidentDataPort {
     },
 
     async startPayment(invoiceIds) {
-      const answer = await rpc.call<StartPaymentJson | null>("start_payment", { p_invoice_ids: invoiceIds });
-      if (!answer || typeof answer !== "object" || !("status" in answer)) throw new Error(`start_payment answered ${JSON.stringify(answer)}`);
-      return toStartPaymentResult(answer);
+      const answer = jsonAs<Partial<StartPaymentJson>>("start_payment", await rpc.call("start_payment", { p_invoice_ids: invoiceIds }));
+      if (typeof answer.status !== "string") throw new Error(`start_payment answered ${JSON.stringify(answer)}`);
+      return toStartPaymentResult(answer as StartPaymentJson);
     },
 
     async setPaymentIdop(attemptId, idop) {
-      return (await rpc.call<boolean | null>("set_payment_idop", { p_attempt_id: attemptId, p_idop: idop })) === true;
+      return (await rpc.call("set_payment_idop", { p_attempt_id: attemptId, p_idop: idop })) === true;
     },
 
     async failPaymentStart(attemptId, reason) {
-      return (await rpc.call<boolean | null>("fail_payment_start", { p_attempt_id: attemptId, p_reason: reason })) === true;
+      return (await rpc.call("fail_payment_start", { p_attempt_id: attemptId, p_reason: reason })) === true;
     },
   };
 }

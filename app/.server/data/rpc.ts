@@ -1,3 +1,5 @@
+import type { Json, RpcCallParams, RpcName, RpcReturns } from "./db-types";
+
 /**
  * The one way the data ports reach SQL: call a `public.*` function by name with named
  * arguments, get back exactly the JSON PostgREST answers (docs/decisions/0014-one-page-one-call.md):
@@ -7,9 +9,14 @@
  *     "YYYY-MM-DDTHH:MM:SS…+00:00".
  * Two implementations: app/.server/supabase/rpc.ts (supabase-js `client.rpc`, one PostgREST
  * request) and app/.server/embedded/rpc.ts (one PGlite transaction as the caller).
+ *
+ * Typed by the generated schema (app/.server/database.types.ts, docs/database-types.md): a wrong
+ * function name, argument name or argument type fails `npx tsc`; the answer is the function's
+ * `Returns` (rows for `returns table`, `Json` for a jsonb page function, whose shape the mapper
+ * names: see jsonAs). Arguments are `RpcCallParams` (./db-types.ts): optional ones may be null.
  */
 export interface Rpc {
-  call<T>(fn: string, args?: Record<string, unknown>): Promise<T>;
+  call<F extends RpcName>(fn: F, ...args: RpcCallParams<F>): Promise<RpcReturns<F>>;
 }
 
 /** SQLSTATE raised by portal.require_live_session() (PostgREST answers it with HTTP 401). */
@@ -25,4 +32,17 @@ export class SessionEndedError extends Error {
   constructor(readonly fn: string, options?: { cause?: unknown }) {
     super(`${fn}: the Auth session is no longer live`, options);
   }
+}
+
+/**
+ * The shape of a jsonb answer. The generated types say only `Json` for a function returning jsonb
+ * (the page functions, start_payment, apply_payment_result: their JSON is built in SQL, see
+ * supabase/migrations/20261201090000_page_functions.sql); the mapper names what it reads, and this
+ * is the one place that narrows `Json` to it, after checking it is an object at all.
+ */
+export function jsonAs<T extends object>(fn: RpcName, value: Json): T {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new Error(`rpc ${fn} answered ${JSON.stringify(value)} instead of an object`);
+  }
+  return value as unknown as T;
 }

@@ -1,3 +1,4 @@
+import type { RpcCallParams, RpcName, RpcReturns } from "../data/db-types";
 import type { Caller } from "../ports";
 import { SESSION_ENDED_SQLSTATE, SessionEndedError, type Rpc } from "../data/rpc";
 import type { Database } from "./database";
@@ -14,7 +15,10 @@ import type { Database } from "./database";
  */
 export function createEmbeddedRpc(db: Database, caller: Caller): Rpc {
   return {
-    async call<T>(fn: string, args: Record<string, unknown> = {}): Promise<T> {
+    async call<F extends RpcName>(fn: F, ...[typedArgs]: RpcCallParams<F>): Promise<RpcReturns<F>> {
+      // The types checked name and arguments; the catalog checks them again below (a name is
+      // never trusted into SQL on the strength of a type).
+      const args: Record<string, unknown> = typedArgs ?? {};
       const signature = await signatureOf(db, fn);
       const given = Object.keys(args);
       for (const name of given) {
@@ -29,8 +33,8 @@ export function createEmbeddedRpc(db: Database, caller: Caller): Rpc {
         : `select to_jsonb(${call}) as v`;
       const params = used.map((a) => toParam(args[a.name]));
       try {
-        const { rows } = await db.run(caller, (tx) => tx.query<{ v: T }>(sql, params));
-        return (rows[0]?.v ?? null) as T;
+        const { rows } = await db.run(caller, (tx) => tx.query<{ v: RpcReturns<F> }>(sql, params));
+        return (rows[0]?.v ?? null) as RpcReturns<F>;
       } catch (error) {
         if ((error as { code?: unknown }).code === SESSION_ENDED_SQLSTATE) throw new SessionEndedError(fn, { cause: error });
         throw error;
