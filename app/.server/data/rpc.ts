@@ -17,6 +17,12 @@ import type { Json, RpcCallParams, RpcName, RpcReturns } from "./db-types";
  */
 export interface Rpc {
   call<F extends RpcName>(fn: F, ...args: RpcCallParams<F>): Promise<RpcReturns<F>>;
+  /**
+   * The error a port throws when `fn` answered something it cannot read (`problem`, e.g.
+   * "answered null instead of true"): the adapter's own kind, like its call failures
+   * (Supabase: a SupabaseAdapterError).
+   */
+  answerError(fn: RpcName, problem: string): Error;
 }
 
 /** SQLSTATE raised by portal.require_live_session() (PostgREST answers it with HTTP 401). */

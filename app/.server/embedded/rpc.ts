@@ -40,6 +40,7 @@ export function createEmbeddedRpc(db: Database, caller: Caller): Rpc {
         throw error;
       }
     },
+    answerError: (fn, problem) => new Error(`rpc ${fn} ${problem}`),
   };
 }
 

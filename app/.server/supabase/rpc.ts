@@ -18,6 +18,7 @@ export function createSupabaseRpc(client: () => Promise<PortalClient>): Rpc {
       // `.rpc()` per literal name only, so the generic call goes through callPostgrest.
       return (await callPostgrest(await client(), fn, args)) as RpcReturns<F>;
     },
+    answerError: (fn, problem) => new SupabaseAdapterError(`Supabase rpc ${fn} ${problem}`, { operation: `rpc ${fn}` }),
   };
 }
 
