@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, expectTypeOf, test } from "vitest";
 import type { Json, RpcCallArgs, RpcCallParams, RpcReturns, RpcRow, WithNull } from "~/.server/data/db-types";
-import type { Rpc } from "~/.server/data/rpc";
+import { callJson, type Rpc } from "~/.server/data/rpc";
 import type { Database } from "~/.server/embedded/database";
 import { createEmbeddedRpc } from "~/.server/embedded/rpc";
 import { createAuthUser, openAuthSession, testDatabase } from "./helpers";
@@ -36,6 +36,19 @@ export async function wrongCallsAreRefused(rpc: Rpc) {
   await rpc.call("invoices_page", { p_status: "unpaid", p_limit: null });
   // @ts-expect-error: p_id of invoice_page may not be null
   await rpc.call("invoice_page", { p_id: null });
+
+  // callJson (a jsonb answer, its shape named) checks the same way, and only takes jsonb functions.
+  // @ts-expect-error: no such function
+  await callJson<object>(rpc, "no_such_page");
+  // @ts-expect-error: request_paper_optout answers rows, not jsonb
+  await callJson<object>(rpc, "request_paper_optout");
+  // @ts-expect-error: invoice_page takes p_id
+  await callJson<object>(rpc, "invoice_page", { id: "x" });
+  // @ts-expect-error: p_id is required
+  await callJson<object>(rpc, "invoice_page");
+  // @ts-expect-error: p_limit is a number
+  await callJson<object>(rpc, "invoices_page", { p_status: "unpaid", p_limit: "20" });
+  expectTypeOf(await callJson<{ frame: object }>(rpc, "invoice_page", { p_id: "x" })).toEqualTypeOf<{ frame: object }>();
 
   // What is allowed: no argument where there is none, null where SQL means something by it.
   expectTypeOf(await rpc.call("home_page")).toEqualTypeOf<Json>();
@@ -79,5 +92,16 @@ describe("the embedded Rpc called as the types allow", () => {
 
   test("a function without arguments is called with none; rows come back as an array", async () => {
     expect(await rpc.call("request_paper_optout")).toEqual([]);
+  });
+
+  test("an argument given as undefined is not given, as in PostgREST's JSON (where it disappears)", async () => {
+    const args = { p_id: undefined } as unknown as { p_id: string };
+    await expect(rpc.call("invoice_page", args)).rejects.toThrow(/missing p_id/);
+  });
+
+  test("callJson: the page's JSON object; anything else is the adapter's answer error", async () => {
+    expect(await callJson<{ frame: { portal_name: string } }>(rpc, "home_page")).toMatchObject({ frame: { portal_name: "Le Portail des Factures" } });
+    const odd: Rpc = { call: async () => [] as never, answerError: (fn, problem) => new RangeError(`${fn} ${problem}`) };
+    await expect(callJson(odd, "home_page")).rejects.toThrow(new RangeError("home_page answered [] instead of an object"));
   });
 });

@@ -1,6 +1,6 @@
 import type { AccountRulesPort, ContactService, DataPort, PublicContactResult } from "../ports";
 import type { RpcName } from "./db-types";
-import { jsonAs, type Rpc } from "./rpc";
+import { callJson, type Rpc } from "./rpc";
 
 /**
  * The ports that serve pages before anyone signs in, written once for both backends over Rpc
@@ -43,7 +43,7 @@ export function createDataPort(rpc: { anon: Rpc; service: Rpc }): DataPort {
     async sendPublicContactMessage(input): Promise<PublicContactResult> {
       // Granted to service_role only: the server calls it after its honeypot check.
       const fn = "send_public_contact_message";
-      const answer = await rpc.service.call(fn, {
+      const result = await callJson<{ status?: unknown; retry_at?: unknown }>(rpc.service, fn, {
         p_service_id: input.serviceId,
         p_email: input.email,
         p_name: input.name,
@@ -52,10 +52,9 @@ export function createDataPort(rpc: { anon: Rpc; service: Rpc }): DataPort {
         p_body: input.body,
         p_client: input.client,
       });
-      const result = answer !== null && typeof answer === "object" ? jsonAs<{ status?: unknown; retry_at?: unknown }>(fn, answer) : null;
-      if (result?.status === "sent") return { status: "sent" };
-      if (result?.status === "throttled" && typeof result.retry_at === "string") return { status: "throttled", retryAt: new Date(result.retry_at) };
-      throw rpc.service.answerError(fn, `answered ${JSON.stringify(answer)}`);
+      if (result.status === "sent") return { status: "sent" };
+      if (result.status === "throttled" && typeof result.retry_at === "string") return { status: "throttled", retryAt: new Date(result.retry_at) };
+      throw rpc.service.answerError(fn, `answered ${JSON.stringify(result)}`);
     },
   };
 }

@@ -19,7 +19,7 @@ import {
   type PaymentAttemptRow,
   type StartPaymentJson,
 } from "../payment/rows";
-import { jsonAs, type Rpc } from "./rpc";
+import { callJson, type Rpc } from "./rpc";
 
 /**
  * The resident's data port, written once for both backends over `rpc` (the resident's own: the
@@ -31,33 +31,27 @@ import { jsonAs, type Rpc } from "./rpc";
 export function createResidentData(rpc: Rpc): ResidentDataPort {
   return {
     async framePage() {
-      const page = jsonAs<{ frame: FrameJson }>("frame_page", await rpc.call("frame_page"));
+      const page = await callJson<{ frame: FrameJson }>(rpc, "frame_page");
       return { frame: toFrame(page.frame) };
     },
 
     async homePage() {
-      const page = jsonAs<{ frame: FrameJson; announcement: string | null; welcome_message: string | null }>(
-        "home_page",
-        await rpc.call("home_page"),
-      );
+      const page = await callJson<{ frame: FrameJson; announcement: string | null; welcome_message: string | null }>(rpc, "home_page");
       return { frame: toFrame(page.frame), announcement: page.announcement ?? null, welcomeMessage: page.welcome_message ?? "" };
     },
 
     async invoicesPage({ status, limit, after }) {
-      const page = jsonAs<{
+      const page = await callJson<{
         frame: FrameJson;
         invoices: InvoiceJsonRow[];
         counts: Partial<Record<InvoiceStatus, number>> | null;
         customer_count: number;
-      }>(
-        "invoices_page",
-        await rpc.call("invoices_page", {
-          p_status: status,
-          p_limit: limit,
-          p_before_date: after?.issuedOn ?? null,
-          p_before_id: after?.id ?? null,
-        }),
-      );
+      }>(rpc, "invoices_page", {
+        p_status: status,
+        p_limit: limit,
+        p_before_date: after?.issuedOn ?? null,
+        p_before_id: after?.id ?? null,
+      });
       const counts: InvoiceCounts = { unpaid: 0, paid: 0, treasury: 0 };
       for (const key of Object.keys(counts) as InvoiceStatus[]) counts[key] = Number(page.counts?.[key] ?? 0);
       return {
@@ -69,10 +63,9 @@ export function createResidentData(rpc: Rpc): ResidentDataPort {
     },
 
     async invoicePage(id) {
-      const page = jsonAs<{ frame: FrameJson; invoice: InvoiceDetailJson | null; payment: InvoicePaymentRow | null }>(
-        "invoice_page",
-        await rpc.call("invoice_page", { p_id: id }),
-      );
+      const page = await callJson<{ frame: FrameJson; invoice: InvoiceDetailJson | null; payment: InvoicePaymentRow | null }>(rpc, "invoice_page", {
+        p_id: id,
+      });
       return {
         frame: toFrame(page.frame),
         invoice: page.invoice ? toInvoiceDetail(page.invoice) : null,
@@ -81,25 +74,25 @@ export function createResidentData(rpc: Rpc): ResidentDataPort {
     },
 
     async infoPage() {
-      const page = jsonAs<{ frame: FrameJson; customers: CustomerJsonRow[]; paper: PaperJsonRow[] }>("info_page", await rpc.call("info_page"));
+      const page = await callJson<{ frame: FrameJson; customers: CustomerJsonRow[]; paper: PaperJsonRow[] }>(rpc, "info_page");
       return { frame: toFrame(page.frame), customers: page.customers.map(toCustomer), paper: page.paper.map(toPaperStatus) };
     },
 
     async contactPage() {
-      const page = jsonAs<{ frame: FrameJson; services: ContactServiceJsonRow[] }>("contact_page", await rpc.call("contact_page"));
+      const page = await callJson<{ frame: FrameJson; services: ContactServiceJsonRow[] }>(rpc, "contact_page");
       return { frame: toFrame(page.frame), services: page.services.map(toContactService) };
     },
 
     async paymentPage() {
-      const page = jsonAs<{ frame: FrameJson; invoices: PayableInvoiceRow[] }>("payment_page", await rpc.call("payment_page"));
+      const page = await callJson<{ frame: FrameJson; invoices: PayableInvoiceRow[] }>(rpc, "payment_page");
       return { frame: toFrame(page.frame), invoices: page.invoices.map(toPayableInvoice) };
     },
 
     async paymentReturnPage({ attemptId, idop }) {
-      const page = jsonAs<{ frame: FrameJson; attempt: PaymentAttemptRow | null }>(
-        "payment_return_page",
-        await rpc.call("payment_return_page", { p_attempt_id: attemptId ?? null, p_idop: idop ?? null }),
-      );
+      const page = await callJson<{ frame: FrameJson; attempt: PaymentAttemptRow | null }>(rpc, "payment_return_page", {
+        p_attempt_id: attemptId ?? null,
+        p_idop: idop ?? null,
+      });
       return { frame: toFrame(page.frame), attempt: page.attempt ? toPaymentAttempt(page.attempt) : null };
     },
 
@@ -114,13 +107,13 @@ export function createResidentData(rpc: Rpc): ResidentDataPort {
         p_subject: input.subject,
         p_body: input.body,
       });
-      if (typeof id !== "string") throw new Error(`send_contact_message answered ${JSON.stringify(id)} instead of an id`);
+      if (typeof id !== "string") throw rpc.answerError("send_contact_message", `answered ${JSON.stringify(id)} instead of an id`);
       return id;
     },
 
     async startPayment(invoiceIds) {
-      const answer = jsonAs<Partial<StartPaymentJson>>("start_payment", await rpc.call("start_payment", { p_invoice_ids: invoiceIds }));
-      if (typeof answer.status !== "string") throw new Error(`start_payment answered ${JSON.stringify(answer)}`);
+      const answer = await callJson<Partial<StartPaymentJson>>(rpc, "start_payment", { p_invoice_ids: invoiceIds });
+      if (typeof answer.status !== "string") throw rpc.answerError("start_payment", `answered ${JSON.stringify(answer)}`);
       return toStartPaymentResult(answer as StartPaymentJson);
     },
 

@@ -13,7 +13,8 @@ import type { Json, RpcCallParams, RpcName, RpcReturns } from "./db-types";
  * Typed by the generated schema (app/.server/database.types.ts, docs/database-types.md): a wrong
  * function name, argument name or argument type fails `npx tsc`; the answer is the function's
  * `Returns` (rows for `returns table`, `Json` for a jsonb page function, whose shape the mapper
- * names: see jsonAs). Arguments are `RpcCallParams` (./db-types.ts): optional ones may be null.
+ * names: see callJson). Arguments are `RpcCallParams` (./db-types.ts): null only where SQL means
+ * something by it (NullableArgs there).
  */
 export interface Rpc {
   call<F extends RpcName>(fn: F, ...args: RpcCallParams<F>): Promise<RpcReturns<F>>;
@@ -40,15 +41,28 @@ export class SessionEndedError extends Error {
   }
 }
 
+/** The functions answering jsonb (`Json` in the generated types): the page functions & co. */
+export type JsonRpcName = { [F in RpcName]: Json extends RpcReturns<F> ? F : never }[RpcName];
+
+/** A call of one of them, as `Rpc.call` takes it: the name, then its arguments if it has any. */
+export type JsonRpcCall = { [F in JsonRpcName]: [fn: F, ...args: RpcCallParams<F>] }[JsonRpcName];
+
 /**
- * The shape of a jsonb answer. The generated types say only `Json` for a function returning jsonb
- * (the page functions, start_payment, apply_payment_result: their JSON is built in SQL, see
- * supabase/migrations/20261201090000_page_functions.sql); the mapper names what it reads, and this
- * is the one place that narrows `Json` to it, after checking it is an object at all.
+ * Calls a function answering jsonb and names the shape of its answer. The generated types say
+ * only `Json` there (the JSON is built in SQL: the page functions of
+ * supabase/migrations/20261201090000_page_functions.sql, start_payment, apply_payment_result…);
+ * the mapper names what it reads, and this is the one place that narrows `Json` to it, after
+ * checking it is an object at all (else `rpc.answerError`). Name and arguments are checked like
+ * `Rpc.call`'s.
  */
-export function jsonAs<T extends object>(fn: RpcName, value: Json): T {
+export async function callJson<T extends object>(rpc: Rpc, ...call: JsonRpcCall): Promise<T> {
+  const [fn, args] = call;
+  // `call` was checked as one of the typed calls; TypeScript cannot follow a union of them back
+  // into the generic `Rpc.call`, hence the one widening here.
+  const untyped = rpc as unknown as { call(fn: JsonRpcName, args?: object): Promise<Json> };
+  const value = await untyped.call(fn, args);
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new Error(`rpc ${fn} answered ${JSON.stringify(value)} instead of an object`);
+    throw rpc.answerError(fn, `answered ${JSON.stringify(value)} instead of an object`);
   }
   return value as unknown as T;
 }

@@ -1,7 +1,7 @@
 import type { ClaimedEmail, OutboxPort, PaymentResultsPort } from "../ports";
 import { applyArgs, toAttemptToReconcile, toOutcome } from "../payment/rows";
 import type { Json, RpcRow, WithNull } from "./db-types";
-import { jsonAs, type Rpc } from "./rpc";
+import { callJson, type Rpc } from "./rpc";
 
 /**
  * The server's own ports (service role), written once for both backends over `rpc` — the
@@ -15,13 +15,13 @@ type ClaimRow = WithNull<RpcRow<"outbox_claim">, "reply_to">;
 /** The sender's side of portal.email_outbox: public.outbox_* functions. */
 export function createOutbox(rpc: Rpc): OutboxPort {
   function flag(fn: "outbox_mark_sent" | "outbox_mark_retry" | "outbox_mark_failed", value: unknown): boolean {
-    if (typeof value !== "boolean") throw new Error(`rpc ${fn} answered ${JSON.stringify(value)} instead of a boolean`);
+    if (typeof value !== "boolean") throw rpc.answerError(fn, `answered ${JSON.stringify(value)} instead of a boolean`);
     return value;
   }
   return {
     async claim(limit, leaseSeconds) {
       const rows: ClaimRow[] = await rpc.call("outbox_claim", { p_limit: limit, p_lease_seconds: leaseSeconds });
-      if (!Array.isArray(rows)) throw new Error("rpc outbox_claim answered something other than rows");
+      if (!Array.isArray(rows)) throw rpc.answerError("outbox_claim", "answered something other than rows");
       return rows.map(
         (r): ClaimedEmail => ({
           id: r.id,
@@ -50,8 +50,11 @@ export function createPaymentResults(rpc: Rpc): PaymentResultsPort {
   return {
     async apply(input) {
       // The payload is what the provider sent (form fields, a SOAP answer): JSON by construction.
-      const value = jsonAs<Partial<Parameters<typeof toOutcome>[0]>>("apply_payment_result", await rpc.call("apply_payment_result", { ...applyArgs(input), p_payload: input.payload as Json }));
-      if (typeof value.outcome !== "string") throw new Error(`rpc apply_payment_result answered ${JSON.stringify(value)}`);
+      const value = await callJson<Partial<Parameters<typeof toOutcome>[0]>>(rpc, "apply_payment_result", {
+        ...applyArgs(input),
+        p_payload: input.payload as Json,
+      });
+      if (typeof value.outcome !== "string") throw rpc.answerError("apply_payment_result", `answered ${JSON.stringify(value)}`);
       return toOutcome(value as Parameters<typeof toOutcome>[0]);
     },
     async expire(attemptId, reason) {
@@ -59,7 +62,7 @@ export function createPaymentResults(rpc: Rpc): PaymentResultsPort {
     },
     async toReconcile(limit) {
       const rows: WithNull<RpcRow<"payments_to_reconcile">, "idop">[] = await rpc.call("payments_to_reconcile", { p_limit: limit });
-      if (!Array.isArray(rows)) throw new Error("rpc payments_to_reconcile answered something other than rows");
+      if (!Array.isArray(rows)) throw rpc.answerError("payments_to_reconcile", "answered something other than rows");
       return rows.map(toAttemptToReconcile);
     },
   };

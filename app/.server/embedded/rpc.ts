@@ -20,7 +20,9 @@ export function createEmbeddedRpc(db: Database, caller: Caller): Rpc {
       // never trusted into SQL on the strength of a type).
       const args: Record<string, unknown> = typedArgs ?? {};
       const signature = await signatureOf(db, fn);
-      const given = Object.keys(args);
+      // A key whose value is undefined is not given: PostgREST never sees it (JSON drops it), so
+      // the SQL default applies, not null.
+      const given = Object.keys(args).filter((name) => args[name] !== undefined);
       for (const name of given) {
         if (!signature.args.some((a) => a.name === name)) throw new Error(`rpc ${fn}: no parameter named ${JSON.stringify(name)}`);
       }
