@@ -31,8 +31,9 @@ export type RpcRow<F extends RpcName> = RpcReturns<F> extends readonly (infer Ro
  * every function argument as non-null, but PostgreSQL passes null into a non-strict function (all
  * of the portal's) and some functions mean something by it: no cursor yet (invoices_page's
  * p_before_date/p_before_id), look up by the other key (payment_return_page), a result that lacks
- * a field (apply_payment_result checks them itself), a key not counted (auth_mail_request). This list is the one place that says so;
- * every other argument stays non-null. A new function with such an argument is added here.
+ * a field (apply_payment_result checks them itself), a key not counted (auth_mail_request). This
+ * list is the one place that says so; every other argument stays non-null. A new function with
+ * such an argument is added here.
  */
 interface NullableArgs {
   auth_mail_request: "p_email" | "p_client";
