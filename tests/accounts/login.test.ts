@@ -92,17 +92,25 @@ describe("Connexion", () => {
   it("Déconnexion ends the session on the server: the old cookie no longer opens the space", async () => {
     const browser = new Browser();
     await browser.call(login.action, "/connexion", { ...DEMO, remember: "on" });
-    const stolen = browser.cookies.get("pf_session")!.value;
+    const stolen = { session: browser.cookies.get("pf_session")!.value, access: browser.cookies.get("pf_access")!.value };
     const out = await browser.call(logout.action, "/deconnexion", {});
     expect(out.location).toBe("/connexion");
     expect(browser.cookies.has("pf_session")).toBe(false);
     expect(browser.cookies.has("pf_access")).toBe(false);
-    // The long-lived session cookie: its row is gone. (The 5-minute access cookie alone is ended
-    // by the page's SQL check of its session: docs/decisions/0015-no-auth-round-trip.md.)
+    // Every old cookie replayed, the 5-minute access cookie included (still validly signed and
+    // unexpired, so believed without a query): the page's SQL function finds the session ended
+    // and the resident is sent to the login page (docs/decisions/0015-no-auth-round-trip.md).
     const replay = new Browser();
-    replay.cookies.set("pf_session", { value: stolen, maxAge: null });
+    replay.cookies.set("pf_session", { value: stolen.session, maxAge: null });
+    replay.cookies.set("pf_access", { value: stolen.access, maxAge: null });
     const result = await replay.call(layout.loader, "/accueil");
     expect(result.location).toBe("/connexion");
+    // Each cookie alone fares no better.
+    for (const [name, value] of [["pf_session", stolen.session], ["pf_access", stolen.access]] as const) {
+      const alone = new Browser();
+      alone.cookies.set(name, { value, maxAge: null });
+      expect((await alone.call(layout.loader, "/accueil")).location, name).toBe("/connexion");
+    }
   });
 
   it("rejects a forged session cookie", async () => {

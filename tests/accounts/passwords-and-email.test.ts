@@ -94,11 +94,12 @@ describe("Changer le mot de passe", () => {
     const done = await here.call(changePassword.action, "/mes-informations/mot-de-passe", { currentPassword: "Premier-mot-1", newPassword: "Second-mot-2" });
     expect(done.location).toBe("/mes-informations?changement=mot-de-passe");
     expect((await here.call(layout.loader, "/accueil")).status).toBe(200);
-    // The other session's row is gone: once its 5-minute access cookie is no longer believed, it
-    // is signed out (until then, the page's SQL check of its session ends it:
-    // docs/decisions/0015-no-auth-round-trip.md).
-    elsewhere.cookies.delete("pf_access");
+    // The other session keeps its unexpired 5-minute access cookie, still believed without a
+    // query: its next page is refused all the same, by the page's SQL check of its session
+    // (docs/decisions/0015-no-auth-round-trip.md), and it is signed out.
+    expect(elsewhere.cookies.has("pf_access")).toBe(true);
     expect((await elsewhere.call(layout.loader, "/accueil")).location).toBe("/connexion");
+    expect(elsewhere.cookies.has("pf_session")).toBe(false);
     expect((await new Browser().call(login.action, "/connexion", { email: "change@exemple.fr", password: "Second-mot-2" })).status).toBe(302);
   });
 });

@@ -19,7 +19,7 @@ import {
   type PaymentAttemptRow,
   type StartPaymentJson,
 } from "../payment/rows";
-import type { Rpc } from "./rpc";
+import { callJson, type Rpc } from "./rpc";
 
 /**
  * The resident's data port, written once for both backends over `rpc` (the resident's own: the
@@ -31,22 +31,22 @@ import type { Rpc } from "./rpc";
 export function createResidentData(rpc: Rpc): ResidentDataPort {
   return {
     async framePage() {
-      const page = await rpc.call<{ frame: FrameJson }>("frame_page");
+      const page = await callJson<{ frame: FrameJson }>(rpc, "frame_page");
       return { frame: toFrame(page.frame) };
     },
 
     async homePage() {
-      const page = await rpc.call<{ frame: FrameJson; announcement: string | null; welcome_message: string | null }>("home_page");
+      const page = await callJson<{ frame: FrameJson; announcement: string | null; welcome_message: string | null }>(rpc, "home_page");
       return { frame: toFrame(page.frame), announcement: page.announcement ?? null, welcomeMessage: page.welcome_message ?? "" };
     },
 
     async invoicesPage({ status, limit, after }) {
-      const page = await rpc.call<{
+      const page = await callJson<{
         frame: FrameJson;
         invoices: InvoiceJsonRow[];
         counts: Partial<Record<InvoiceStatus, number>> | null;
         customer_count: number;
-      }>("invoices_page", {
+      }>(rpc, "invoices_page", {
         p_status: status,
         p_limit: limit,
         p_before_date: after?.issuedOn ?? null,
@@ -63,7 +63,7 @@ export function createResidentData(rpc: Rpc): ResidentDataPort {
     },
 
     async invoicePage(id) {
-      const page = await rpc.call<{ frame: FrameJson; invoice: InvoiceDetailJson | null; payment: InvoicePaymentRow | null }>("invoice_page", {
+      const page = await callJson<{ frame: FrameJson; invoice: InvoiceDetailJson | null; payment: InvoicePaymentRow | null }>(rpc, "invoice_page", {
         p_id: id,
       });
       return {
@@ -74,22 +74,22 @@ export function createResidentData(rpc: Rpc): ResidentDataPort {
     },
 
     async infoPage() {
-      const page = await rpc.call<{ frame: FrameJson; customers: CustomerJsonRow[]; paper: PaperJsonRow[] }>("info_page");
+      const page = await callJson<{ frame: FrameJson; customers: CustomerJsonRow[]; paper: PaperJsonRow[] }>(rpc, "info_page");
       return { frame: toFrame(page.frame), customers: page.customers.map(toCustomer), paper: page.paper.map(toPaperStatus) };
     },
 
     async contactPage() {
-      const page = await rpc.call<{ frame: FrameJson; services: ContactServiceJsonRow[] }>("contact_page");
+      const page = await callJson<{ frame: FrameJson; services: ContactServiceJsonRow[] }>(rpc, "contact_page");
       return { frame: toFrame(page.frame), services: page.services.map(toContactService) };
     },
 
     async paymentPage() {
-      const page = await rpc.call<{ frame: FrameJson; invoices: PayableInvoiceRow[] }>("payment_page");
+      const page = await callJson<{ frame: FrameJson; invoices: PayableInvoiceRow[] }>(rpc, "payment_page");
       return { frame: toFrame(page.frame), invoices: page.invoices.map(toPayableInvoice) };
     },
 
     async paymentReturnPage({ attemptId, idop }) {
-      const page = await rpc.call<{ frame: FrameJson; attempt: PaymentAttemptRow | null }>("payment_return_page", {
+      const page = await callJson<{ frame: FrameJson; attempt: PaymentAttemptRow | null }>(rpc, "payment_return_page", {
         p_attempt_id: attemptId ?? null,
         p_idop: idop ?? null,
       });
@@ -97,32 +97,32 @@ export function createResidentData(rpc: Rpc): ResidentDataPort {
     },
 
     async requestPaperOptout() {
-      const rows = await rpc.call<{ customer_number: string; service_name: string }[]>("request_paper_optout");
+      const rows = await rpc.call("request_paper_optout");
       return rows.map((r) => ({ customerNumber: r.customer_number, serviceName: r.service_name }));
     },
 
     async sendContactMessage(input) {
-      const id = await rpc.call<unknown>("send_contact_message", {
+      const id: unknown = await rpc.call("send_contact_message", {
         p_service_id: input.serviceId,
         p_subject: input.subject,
         p_body: input.body,
       });
-      if (typeof id !== "string") throw new Error(`send_contact_message answered ${JSON.stringify(id)} instead of an id`);
+      if (typeof id !== "string") throw rpc.answerError("send_contact_message", `answered ${JSON.stringify(id)} instead of an id`);
       return id;
     },
 
     async startPayment(invoiceIds) {
-      const answer = await rpc.call<StartPaymentJson | null>("start_payment", { p_invoice_ids: invoiceIds });
-      if (!answer || typeof answer !== "object" || !("status" in answer)) throw new Error(`start_payment answered ${JSON.stringify(answer)}`);
-      return toStartPaymentResult(answer);
+      const answer = await callJson<Partial<StartPaymentJson>>(rpc, "start_payment", { p_invoice_ids: invoiceIds });
+      if (typeof answer.status !== "string") throw rpc.answerError("start_payment", `answered ${JSON.stringify(answer)}`);
+      return toStartPaymentResult(answer as StartPaymentJson);
     },
 
     async setPaymentIdop(attemptId, idop) {
-      return (await rpc.call<boolean | null>("set_payment_idop", { p_attempt_id: attemptId, p_idop: idop })) === true;
+      return (await rpc.call("set_payment_idop", { p_attempt_id: attemptId, p_idop: idop })) === true;
     },
 
     async failPaymentStart(attemptId, reason) {
-      return (await rpc.call<boolean | null>("fail_payment_start", { p_attempt_id: attemptId, p_reason: reason })) === true;
+      return (await rpc.call("fail_payment_start", { p_attempt_id: attemptId, p_reason: reason })) === true;
     },
   };
 }

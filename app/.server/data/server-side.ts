@@ -1,6 +1,7 @@
 import type { ClaimedEmail, OutboxPort, PaymentResultsPort } from "../ports";
-import { applyArgs, toAttemptToReconcile, toOutcome, type ReconcileRow } from "../payment/rows";
-import type { Rpc } from "./rpc";
+import { applyArgs, toAttemptToReconcile, toOutcome } from "../payment/rows";
+import type { Json, RpcRow, WithNull } from "./db-types";
+import { callJson, type Rpc } from "./rpc";
 
 /**
  * The server's own ports (service role), written once for both backends over `rpc` — the
@@ -8,30 +9,20 @@ import type { Rpc } from "./rpc";
  * Rules are in the SQL functions they call; here only names, types and answer shapes.
  */
 
-interface ClaimRow {
-  id: string;
-  claim_token: string;
-  kind: string;
-  to_address: string;
-  reply_to: string | null;
-  subject: string;
-  html_body: string;
-  text_body: string;
-  attempts: number;
-}
+/** A claimed e-mail: reply_to is null when the message has none. */
+type ClaimRow = WithNull<RpcRow<"outbox_claim">, "reply_to">;
 
 /** The sender's side of portal.email_outbox: public.outbox_* functions. */
 export function createOutbox(rpc: Rpc): OutboxPort {
-  async function flag(fn: string, args: Record<string, unknown>): Promise<boolean> {
-    const value = await rpc.call<unknown>(fn, args);
-    if (typeof value !== "boolean") throw new Error(`rpc ${fn} answered ${JSON.stringify(value)} instead of a boolean`);
+  function flag(fn: "outbox_mark_sent" | "outbox_mark_retry" | "outbox_mark_failed", value: unknown): boolean {
+    if (typeof value !== "boolean") throw rpc.answerError(fn, `answered ${JSON.stringify(value)} instead of a boolean`);
     return value;
   }
   return {
     async claim(limit, leaseSeconds) {
-      const rows = await rpc.call<unknown>("outbox_claim", { p_limit: limit, p_lease_seconds: leaseSeconds });
-      if (!Array.isArray(rows)) throw new Error("rpc outbox_claim answered something other than rows");
-      return (rows as ClaimRow[]).map(
+      const rows: ClaimRow[] = await rpc.call("outbox_claim", { p_limit: limit, p_lease_seconds: leaseSeconds });
+      if (!Array.isArray(rows)) throw rpc.answerError("outbox_claim", "answered something other than rows");
+      return rows.map(
         (r): ClaimedEmail => ({
           id: r.id,
           claimToken: r.claim_token,
@@ -45,9 +36,12 @@ export function createOutbox(rpc: Rpc): OutboxPort {
         }),
       );
     },
-    markSent: (id, claim, messageId) => flag("outbox_mark_sent", { p_id: id, p_claim_token: claim, p_provider_message_id: messageId }),
-    markRetry: (id, claim, error) => flag("outbox_mark_retry", { p_id: id, p_claim_token: claim, p_error: error }),
-    markFailed: (id, claim, error) => flag("outbox_mark_failed", { p_id: id, p_claim_token: claim, p_error: error }),
+    markSent: async (id, claim, messageId) =>
+      flag("outbox_mark_sent", await rpc.call("outbox_mark_sent", { p_id: id, p_claim_token: claim, p_provider_message_id: messageId })),
+    markRetry: async (id, claim, error) =>
+      flag("outbox_mark_retry", await rpc.call("outbox_mark_retry", { p_id: id, p_claim_token: claim, p_error: error })),
+    markFailed: async (id, claim, error) =>
+      flag("outbox_mark_failed", await rpc.call("outbox_mark_failed", { p_id: id, p_claim_token: claim, p_error: error })),
   };
 }
 
@@ -55,17 +49,21 @@ export function createOutbox(rpc: Rpc): OutboxPort {
 export function createPaymentResults(rpc: Rpc): PaymentResultsPort {
   return {
     async apply(input) {
-      const value = await rpc.call<{ outcome?: unknown } | null>("apply_payment_result", applyArgs(input));
-      if (!value || typeof value.outcome !== "string") throw new Error(`rpc apply_payment_result answered ${JSON.stringify(value)}`);
+      // The payload is what the provider sent (form fields, a SOAP answer): JSON by construction.
+      const value = await callJson<Partial<Parameters<typeof toOutcome>[0]>>(rpc, "apply_payment_result", {
+        ...applyArgs(input),
+        p_payload: input.payload as Json,
+      });
+      if (typeof value.outcome !== "string") throw rpc.answerError("apply_payment_result", `answered ${JSON.stringify(value)}`);
       return toOutcome(value as Parameters<typeof toOutcome>[0]);
     },
     async expire(attemptId, reason) {
-      return (await rpc.call<unknown>("expire_payment_attempt", { p_attempt_id: attemptId, p_reason: reason })) === true;
+      return (await rpc.call("expire_payment_attempt", { p_attempt_id: attemptId, p_reason: reason })) === true;
     },
     async toReconcile(limit) {
-      const rows = await rpc.call<unknown>("payments_to_reconcile", { p_limit: limit });
-      if (!Array.isArray(rows)) throw new Error("rpc payments_to_reconcile answered something other than rows");
-      return (rows as ReconcileRow[]).map(toAttemptToReconcile);
+      const rows: WithNull<RpcRow<"payments_to_reconcile">, "idop">[] = await rpc.call("payments_to_reconcile", { p_limit: limit });
+      if (!Array.isArray(rows)) throw rpc.answerError("payments_to_reconcile", "answered something other than rows");
+      return rows.map(toAttemptToReconcile);
     },
   };
 }

@@ -1,16 +1,6 @@
 import type { Env } from "../env";
 import { selectMailTransport } from "../mail-transport";
-import type {
-  AccountRulesPort,
-  Backend,
-  DataPort,
-  DevMailboxPort,
-  OutboxEmail,
-  ContactService,
-  OutboxPort,
-  PublicContactResult,
-  SessionUser,
-} from "../ports";
+import type { AccountRulesPort, Backend, DataPort, DevMailboxPort, OutboxEmail, OutboxPort, SessionUser } from "../ports";
 import { createEmbeddedAccounts } from "./auth";
 import { openDatabase, type Database } from "./database";
 import { createEmbeddedInvoiceFiles } from "./files";
@@ -19,6 +9,7 @@ import { createResidentData } from "../data/resident";
 import type { Rpc } from "../data/rpc";
 import { DgfipSimulator } from "../payment/simulator";
 import { createOutbox, createPaymentResults } from "../data/server-side";
+import { createAccountRules, createDataPort } from "../data/public-side";
 import type { PaymentResultsPort } from "../ports";
 
 /**
@@ -65,73 +56,14 @@ export function createEmbeddedPaymentResults(db: Database): PaymentResultsPort {
   return createPaymentResults(serviceRpc(db));
 }
 
-interface ContactServiceRow {
-  service_id: string;
-  service_name: string;
-  general_info: string;
-  /** Absent from public_contact_services(), which lists only services that receive messages. */
-  accepts_messages?: boolean;
-}
-
-const toContactService = (r: ContactServiceRow): ContactService => ({
-  serviceId: r.service_id,
-  serviceName: r.service_name,
-  generalInfo: r.general_info,
-  acceptsMessages: r.accepts_messages ?? true,
-});
-
+/** DataPort as anon (what anyone may read) and the service role (the same port as the Supabase adapter's: app/.server/data/public-side.ts). */
 export function createEmbeddedDataPort(db: Database): DataPort {
-  return {
-    async ping() {
-      const { rows } = await db.asService((tx) =>
-        tx.query<{ ok: boolean }>("select public.health_check() as ok"),
-      );
-      if (rows[0]?.ok !== true) throw new Error("health_check() did not answer true");
-    },
-    async portalPublicInfo() {
-      const { rows } = await db.asAnon((tx) =>
-        tx.query<{ portal_name: string }>("select portal_name from public.portal_public_info()"),
-      );
-      const row = rows[0];
-      if (!row) throw new Error("portal_public_info() returned no row");
-      return { portalName: row.portal_name };
-    },
-    async publicContactServices() {
-      const { rows } = await db.asAnon((tx) => tx.query<ContactServiceRow>("select * from public.public_contact_services()"));
-      return rows.map(toContactService);
-    },
-    async sendPublicContactMessage(input): Promise<PublicContactResult> {
-      const { rows } = await db.asService((tx) =>
-        tx.query<{ result: { status: "sent" | "throttled"; retry_at?: string } }>(
-          "select public.send_public_contact_message($1, $2, $3, $4, $5, $6, $7) as result",
-          [input.serviceId, input.email, input.name, input.customerNumber, input.subject, input.body, input.client],
-        ),
-      );
-      const result = rows[0]!.result;
-      return result.status === "throttled" ? { status: "throttled", retryAt: new Date(result.retry_at!) } : { status: "sent" };
-    },
-  };
+  return createDataPort({ anon: createEmbeddedRpc(db, { role: "anon" }), service: serviceRpc(db) });
 }
 
+/** The login and e-mail rules, as the service role (the same port as the Supabase adapter's). */
 export function createEmbeddedAccountRules(db: Database): AccountRulesPort {
-  const scalar = async <T>(sql: string, params: unknown[]): Promise<T> => {
-    const { rows } = await db.asService((tx) => tx.query<{ value: T }>(sql, params));
-    return rows[0]!.value;
-  };
-  const toDate = (value: Date | string | null) => (value === null ? null : new Date(value));
-  return {
-    activationStatus: (email) =>
-      scalar<"unknown_email" | "already_active" | "eligible">("select public.account_activation_status($1) as value", [email]),
-    loginCheck: async (email, client) =>
-      toDate(await scalar<Date | null>("select public.login_attempt_check($1, $2) as value", [email, client])),
-    loginFailed: async (email, client) =>
-      toDate(await scalar<Date | null>("select public.login_attempt_failed($1, $2) as value", [email, client])),
-    loginSucceeded: async (email, client) => {
-      await db.asService((tx) => tx.query("select public.login_attempt_succeeded($1, $2)", [email, client]));
-    },
-    authMailRequest: async (email, client) =>
-      toDate(await scalar<Date | null>("select public.auth_mail_request($1, $2) as value", [email, client])),
-  };
+  return createAccountRules(serviceRpc(db));
 }
 
 /** The sender's side of the outbox, as the service role (the same port as the Supabase adapter's). */

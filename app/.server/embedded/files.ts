@@ -1,3 +1,4 @@
+import type { RpcRow, WithNull } from "../data/db-types";
 import type { Rpc } from "../data/rpc";
 import type { InvoiceFilesPort } from "../ports";
 import { isMemoryDir } from "./database";
@@ -12,7 +13,7 @@ export function createEmbeddedInvoiceFiles(rpc: Rpc, dataDir: string): InvoiceFi
   return {
     async invoicePdf(invoiceId) {
       // `rpc` runs as the resident (app/.server/embedded/backend.ts residentRpc): the session is checked too.
-      const rows = await rpc.call<{ number: string; object_key: string | null }[]>("my_invoice_pdf_key", { p_id: invoiceId });
+      const rows: WithNull<RpcRow<"my_invoice_pdf_key">, "object_key">[] = await rpc.call("my_invoice_pdf_key", { p_id: invoiceId });
       const row = rows[0];
       if (!row?.object_key || isMemoryDir(dataDir)) return null;
       const file = await openStoredFile(`${dataDir.replace(/\/+$/, "")}/storage/invoices`, row.object_key);

@@ -1,3 +1,4 @@
+import type { RpcCallParams, RpcName, RpcReturns } from "../data/db-types";
 import type { Caller } from "../ports";
 import { SESSION_ENDED_SQLSTATE, SessionEndedError, type Rpc } from "../data/rpc";
 import type { Database } from "./database";
@@ -14,9 +15,14 @@ import type { Database } from "./database";
  */
 export function createEmbeddedRpc(db: Database, caller: Caller): Rpc {
   return {
-    async call<T>(fn: string, args: Record<string, unknown> = {}): Promise<T> {
+    async call<F extends RpcName>(fn: F, ...[typedArgs]: RpcCallParams<F>): Promise<RpcReturns<F>> {
+      // The types checked name and arguments; the catalog checks them again below (a name is
+      // never trusted into SQL on the strength of a type).
+      const args: Record<string, unknown> = typedArgs ?? {};
       const signature = await signatureOf(db, fn);
-      const given = Object.keys(args);
+      // A key whose value is undefined is not given: PostgREST never sees it (JSON drops it), so
+      // the SQL default applies, not null.
+      const given = Object.keys(args).filter((name) => args[name] !== undefined);
       for (const name of given) {
         if (!signature.args.some((a) => a.name === name)) throw new Error(`rpc ${fn}: no parameter named ${JSON.stringify(name)}`);
       }
@@ -29,13 +35,14 @@ export function createEmbeddedRpc(db: Database, caller: Caller): Rpc {
         : `select to_jsonb(${call}) as v`;
       const params = used.map((a) => toParam(args[a.name]));
       try {
-        const { rows } = await db.run(caller, (tx) => tx.query<{ v: T }>(sql, params));
-        return (rows[0]?.v ?? null) as T;
+        const { rows } = await db.run(caller, (tx) => tx.query<{ v: RpcReturns<F> }>(sql, params));
+        return (rows[0]?.v ?? null) as RpcReturns<F>;
       } catch (error) {
         if ((error as { code?: unknown }).code === SESSION_ENDED_SQLSTATE) throw new SessionEndedError(fn, { cause: error });
         throw error;
       }
     },
+    answerError: (fn, problem) => new Error(`rpc ${fn} ${problem}`),
   };
 }
 

@@ -3,12 +3,11 @@ import type { Backend } from "../ports";
 import { createSupabaseAccounts, requestClientOf } from "./accounts";
 import { createAnonClient, createServiceRoleClient } from "./clients";
 import { selectMailTransport } from "../mail-transport";
-import { createSupabaseDataPort } from "./data";
 import { createSupabaseInvoiceFiles } from "./files";
 import { createSupabaseRpc } from "./rpc";
-import { createSupabaseAccountRules } from "./rules";
 import { createResidentData } from "../data/resident";
 import { createOutbox, createPaymentResults } from "../data/server-side";
+import { createAccountRules, createDataPort } from "../data/public-side";
 import { supabaseSettings } from "./settings";
 
 /**
@@ -19,18 +18,22 @@ import { supabaseSettings } from "./settings";
 export async function createSupabaseBackend(config: Env): Promise<Backend> {
   const settings = supabaseSettings(config);
   const [anon, serviceRole] = await Promise.all([createAnonClient(settings), createServiceRoleClient(settings)]);
+  // The server's own calls: anon-key client for what anyone may read, service-role client else.
+  const anonRpc = createSupabaseRpc(async () => anon);
+  const serviceRpc = createSupabaseRpc(async () => serviceRole);
   return {
     kind: "supabase",
-    data: createSupabaseDataPort({ anon, serviceRole }),
+    // Written once over Rpc for both backends (app/.server/data/public-side.ts).
+    data: createDataPort({ anon: anonRpc, service: serviceRpc }),
     accounts: createSupabaseAccounts(settings, serviceRole),
-    accountRules: createSupabaseAccountRules(serviceRole),
+    accountRules: createAccountRules(serviceRpc),
     // The same request client as `accounts` (the resident's JWT), never a second one: one
     // PostgREST request per page (public.*_page()).
     residentData: (accounts, _user) => createResidentData(createSupabaseRpc(requestClientOf(accounts))),
     residentFiles: (accounts, _user) => createSupabaseInvoiceFiles(requestClientOf(accounts)),
     // The server's own ports, written once over Rpc (app/.server/data/server-side.ts).
-    outbox: createOutbox(createSupabaseRpc(async () => serviceRole)),
-    paymentResults: createPaymentResults(createSupabaseRpc(async () => serviceRole)),
+    outbox: createOutbox(serviceRpc),
+    paymentResults: createPaymentResults(serviceRpc),
     mailTransport: selectMailTransport(config),
   };
 }

@@ -1,4 +1,5 @@
 import type { SupabaseClient } from "@supabase/supabase-js";
+import type { PortalClient, RpcCallParams, RpcName, RpcReturns } from "../data/db-types";
 import { SESSION_ENDED_SQLSTATE, SessionEndedError, type Rpc } from "../data/rpc";
 import { rpcError, SupabaseAdapterError } from "./errors";
 
@@ -10,26 +11,36 @@ import { rpcError, SupabaseAdapterError } from "./errors";
  * PostgREST's own refusal of the user's JWT (401 PGRST30x), is a SessionEndedError; any other
  * failure a SupabaseAdapterError (./errors.ts).
  */
-export function createSupabaseRpc(client: () => Promise<SupabaseClient>): Rpc {
+export function createSupabaseRpc(client: () => Promise<PortalClient>): Rpc {
   return {
-    async call<T>(fn: string, args?: Record<string, unknown>): Promise<T> {
-      const { data, error, status } = await (await client()).rpc(fn, args ?? {});
-      if (error) {
-        // PT401: SQL found the session ended; 401 PGRST30x: PostgREST refused the user's JWT
-        // itself (expired, invalid). A 401 for a bad API key stays an adapter error.
-        if (error.code === SESSION_ENDED_SQLSTATE || (status === 401 && /^PGRST30\d$/.test(error.code ?? ""))) {
-          throw new SessionEndedError(fn, { cause: error });
-        }
-        throw rpcError(`rpc ${fn}`, error, status);
-      }
-      return data as T;
+    async call<F extends RpcName>(fn: F, ...[args]: RpcCallParams<F>): Promise<RpcReturns<F>> {
+      // Rpc's signature checked the name and arguments against the schema; supabase-js types
+      // `.rpc()` per literal name only, so the generic call goes through callPostgrest.
+      return (await callPostgrest(await client(), fn, args)) as RpcReturns<F>;
     },
+    answerError: (fn, problem) => new SupabaseAdapterError(`Supabase rpc ${fn} ${problem}`, { operation: `rpc ${fn}` }),
   };
 }
 
-/** Calls a set-returning SQL function; PostgREST answers a JSON array of rows. */
+async function callPostgrest(client: SupabaseClient, fn: string, args: object | undefined): Promise<unknown> {
+  const { data, error, status } = await client.rpc(fn, args ?? {});
+  if (error) {
+    // PT401: SQL found the session ended; 401 PGRST30x: PostgREST refused the user's JWT
+    // itself (expired, invalid). A 401 for a bad API key stays an adapter error.
+    if (error.code === SESSION_ENDED_SQLSTATE || (status === 401 && /^PGRST30\d$/.test(error.code ?? ""))) {
+      throw new SessionEndedError(fn, { cause: error });
+    }
+    throw rpcError(`rpc ${fn}`, error, status);
+  }
+  return data;
+}
+
+/**
+ * Calls a set-returning SQL function; PostgREST answers a JSON array of rows. Untyped (the row
+ * type is the caller's word): for the adapters that build the name at run time (import-target.ts).
+ */
 export async function rpcRows<T>(client: () => Promise<SupabaseClient>, fn: string, args?: Record<string, unknown>): Promise<T[]> {
-  const data = await createSupabaseRpc(client).call<unknown>(fn, args);
+  const data = await callPostgrest(await client(), fn, args);
   if (!Array.isArray(data)) {
     throw new SupabaseAdapterError(`Supabase rpc ${fn} answered something other than rows`, { operation: `rpc ${fn}` });
   }

@@ -1,5 +1,6 @@
 import { createServerClient, parseCookieHeader, serializeCookieHeader, type CookieOptions } from "@supabase/ssr";
-import type { JWK, SupabaseClient } from "@supabase/supabase-js";
+import type { JWK } from "@supabase/supabase-js";
+import type { Database, PortalClient } from "../data/db-types";
 import { clientKey } from "../accounts";
 import { SupabaseAdapterError } from "./errors";
 import { realtimeTransport } from "./realtime-transport";
@@ -15,8 +16,8 @@ export interface RequestClientOptions {
 }
 
 export interface RequestSupabase {
-  /** Anon-key client carrying the resident's session from the request cookies. */
-  client: SupabaseClient;
+  /** Anon-key client carrying the resident's session from the request cookies, typed by the schema. */
+  client: PortalClient;
   /**
    * Set-Cookie headers (and the no-cache headers @supabase/ssr asks for when it writes cookies).
    * The route merges them into its response — every response, redirects and errors included,
@@ -155,7 +156,7 @@ export async function createRequestClient(
   const browserSession = options.sessionCookies === "browser-session";
   const secure = secureCookies(request, settings);
 
-  const client = createServerClient(settings.url, settings.anonKey, {
+  const client = createServerClient<Database>(settings.url, settings.anonKey, {
     cookies: {
       getAll() {
         return parseCookieHeader(request.headers.get("Cookie") ?? "").map(({ name, value }) => ({ name, value: value ?? "" }));
