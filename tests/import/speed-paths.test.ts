@@ -2,7 +2,7 @@ import { link, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises"
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Database } from "~/.server/embedded/database";
-import { SEED, testDatabase } from "../db/helpers";
+import { asLiveUser, SEED, testDatabase } from "../db/helpers";
 import { importFiles, pdfOf, tempDataDir } from "./helpers";
 
 /**
@@ -88,7 +88,7 @@ describe("the SQL functions", () => {
     // A classic TIPI payment of two invoices, reported from an address that is not DGFiP's.
     await db.pg.query("update portal.services set payment_provider = 'tipi', allow_multiple_invoices = true where id = $1", [SEED.serviceId]);
     const { rows: ids } = await db.pg.query<{ id: string }>("select id from portal.invoices where number in ('2017-020-002059', '2017-020-002410') order by number");
-    const { rows: started } = await db.asUser(SEED.demoUserId, SEED.demoEmail, (tx) =>
+    const { rows: started } = await asLiveUser(db, SEED.demoUserId, SEED.demoEmail, (tx) =>
       tx.query<{ r: { attempt_id: string; refdet: string; amount_cents: number; tipi_token: string } }>("select public.start_payment($1::uuid[]) as r", [ids.map((r) => r.id)]),
     );
     const s = started[0]!.r;
