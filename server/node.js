@@ -7,7 +7,7 @@
  * process prints why and exits 1. See docs/decisions/0002-one-build-node-and-deno.md.
  */
 import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import { createServer } from "node:http";
 import { Duplex, Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
@@ -40,6 +40,17 @@ try {
 }
 
 /**
+ * The files of build/client (paths relative to it), listed once at start-up: the build does not
+ * change while the server runs, and a page's URL (/factures) then costs no failed stat() per
+ * request before Remix answers it (docs/performance-served.md).
+ */
+const clientFiles = new Set(
+  (await readdir(clientDir, { recursive: true, withFileTypes: true }))
+    .filter((entry) => entry.isFile())
+    .map((entry) => `${entry.parentPath ?? entry.path}/${entry.name}`.slice(clientDir.length).replace(/^\/+/, "")),
+);
+
+/**
  * build/client file for a GET/HEAD request, or undefined to let Remix answer.
  * @param {Request} request
  * @returns {Promise<Response | undefined>}
@@ -53,6 +64,7 @@ async function serveStatic(request) {
   let encoding = null;
   let stats;
   for (const variant of staticVariants(relativePath, request.headers.get("accept-encoding"))) {
+    if (!clientFiles.has(variant.path)) continue;
     try {
       stats = await stat(clientDir + variant.path);
     } catch {
@@ -76,14 +88,61 @@ async function serveStatic(request) {
 
 /**
  * Gzip for responses compressed on the fly (server/security.js compressResponse): flushes after
- * every chunk, so a streamed document's shell leaves before its deferred data is ready (Node's
- * CompressionStream would hold it until the end).
+ * every burst of chunks, so a streamed document's shell leaves before its deferred data is ready
+ * (Node's CompressionStream would hold it until the end). React hands a document over in many
+ * small chunks within one tick: they are joined first (coalesce), which spares a zlib call, a
+ * sync flush and a socket write per chunk (docs/performance-served.md).
  * @returns {ReadableWritablePair<Uint8Array, Uint8Array>}
  */
 function gzipStream() {
-  return /** @type {ReadableWritablePair<Uint8Array, Uint8Array>} */ (
+  const gzip = /** @type {ReadableWritablePair<Uint8Array, Uint8Array>} */ (
     /** @type {unknown} */ (Duplex.toWeb(createGzip({ flush: zlibConstants.Z_SYNC_FLUSH })))
   );
+  const joined = coalesce();
+  joined.readable.pipeTo(gzip.writable).catch(() => {});
+  return { writable: joined.writable, readable: gzip.readable };
+}
+
+
+/** Chunks larger than this together leave at once rather than waiting for the end of the tick. */
+const COALESCE_BYTES = 64 * 1024;
+
+/**
+ * Joins the chunks written within one turn of the event loop into one (flushed by setImmediate,
+ * or as soon as COALESCE_BYTES are waiting): nothing is held past the tick that produced it.
+ * @returns {TransformStream<Uint8Array, Uint8Array>}
+ */
+function coalesce() {
+  /** @type {Uint8Array[]} */
+  let pending = [];
+  let size = 0;
+  /** @type {ReturnType<typeof setImmediate> | undefined} */
+  let timer;
+  /** @param {TransformStreamDefaultController<Uint8Array>} controller */
+  const emit = (controller) => {
+    if (timer !== undefined) clearImmediate(timer);
+    timer = undefined;
+    if (size === 0) return;
+    const chunk = pending.length === 1 ? /** @type {Uint8Array} */ (pending[0]) : Buffer.concat(pending, size);
+    pending = [];
+    size = 0;
+    try {
+      controller.enqueue(chunk);
+    } catch {
+      // The response was abandoned (client gone) while the chunks waited: nothing to send.
+    }
+  };
+  return new TransformStream({
+    transform(chunk, controller) {
+      pending.push(chunk);
+      size += chunk.byteLength;
+      if (size >= COALESCE_BYTES) emit(controller);
+      else if (timer === undefined) timer = setImmediate(() => emit(controller));
+    },
+    flush(controller) {
+      emit(controller);
+    },
+  });
 }
 
 const handler = wrapHandler(async (request) => (await serveStatic(request)) ?? remixHandler(request), {
