@@ -7,16 +7,16 @@
  * process prints why and exits 1. See docs/decisions/0002-one-build-node-and-deno.md.
  */
 import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import { createServer } from "node:http";
-import { Duplex, Readable } from "node:stream";
+import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
-import { constants as zlibConstants, createGzip } from "node:zlib";
 import { createRequestHandler } from "@remix-run/server-runtime";
 import { exposureWarning, listenHost } from "./listen.js";
 import { paymentSecurityOptions } from "./payment.js";
 import { CLIENT_IP_HEADER, clientIp, createNonce, withSecurityHeaders, wrapHandler } from "./security.js";
 import { staticHeaders, staticRelativePath, staticVariants } from "./static.js";
+import { gzipStream } from "./gzip.js";
 
 const port = Number(process.env.PORT ?? 3000);
 const host = listenHost(process.env.HOST);
@@ -40,6 +40,17 @@ try {
 }
 
 /**
+ * The files of build/client (paths relative to it), listed once at start-up: the build does not
+ * change while the server runs, and a page's URL (/factures) then costs no failed stat() per
+ * request before Remix answers it (docs/performance-served.md).
+ */
+const clientFiles = new Set(
+  (await readdir(clientDir, { recursive: true, withFileTypes: true }))
+    .filter((entry) => entry.isFile())
+    .map((entry) => `${entry.parentPath ?? entry.path}/${entry.name}`.slice(clientDir.length).replace(/^\/+/, "")),
+);
+
+/**
  * build/client file for a GET/HEAD request, or undefined to let Remix answer.
  * @param {Request} request
  * @returns {Promise<Response | undefined>}
@@ -53,6 +64,7 @@ async function serveStatic(request) {
   let encoding = null;
   let stats;
   for (const variant of staticVariants(relativePath, request.headers.get("accept-encoding"))) {
+    if (!clientFiles.has(variant.path)) continue;
     try {
       stats = await stat(clientDir + variant.path);
     } catch {
@@ -72,18 +84,6 @@ async function serveStatic(request) {
   if (request.method === "HEAD") return new Response(null, { status: 200, headers });
   const body = /** @type {ReadableStream} */ (Readable.toWeb(createReadStream(filePath)));
   return new Response(body, { status: 200, headers });
-}
-
-/**
- * Gzip for responses compressed on the fly (server/security.js compressResponse): flushes after
- * every chunk, so a streamed document's shell leaves before its deferred data is ready (Node's
- * CompressionStream would hold it until the end).
- * @returns {ReadableWritablePair<Uint8Array, Uint8Array>}
- */
-function gzipStream() {
-  return /** @type {ReadableWritablePair<Uint8Array, Uint8Array>} */ (
-    /** @type {unknown} */ (Duplex.toWeb(createGzip({ flush: zlibConstants.Z_SYNC_FLUSH })))
-  );
 }
 
 const handler = wrapHandler(async (request) => (await serveStatic(request)) ?? remixHandler(request), {

@@ -1,10 +1,10 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Duplex } from "node:stream";
-import { brotliDecompressSync, constants, createGzip, gunzipSync } from "node:zlib";
+import { brotliDecompressSync, constants, gunzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { precompress } from "../../scripts/precompress.js";
+import { coalesce, COALESCE_BYTES, gzipStream } from "../../server/gzip.js";
 import { compressResponse, wrapHandler } from "../../server/security.js";
 import { encodingQuality, staticHeaders, staticRelativePath, staticVariants } from "../../server/static.js";
 
@@ -69,7 +69,6 @@ describe("wrapHandler: pages compressed on the fly", () => {
         { headers: { "Content-Type": "text/html; charset=utf-8" } },
       );
     // The gzip server/node.js passes (Node's CompressionStream would hold the first part).
-    const gzipStream = () => Duplex.toWeb(createGzip({ flush: constants.Z_SYNC_FLUSH })) as unknown as ReadableWritablePair<Uint8Array, Uint8Array>;
     const response = await wrapHandler(handler, { gzipStream })(get("/factures", { "Accept-Encoding": "gzip" }));
     expect(response.headers.get("Content-Encoding")).toBe("gzip");
     const reader = response.body!.getReader();
@@ -244,5 +243,53 @@ describe("static files: precompressed at build, chosen by Accept-Encoding", () =
     expect(staticRelativePath("/assets/main-abc123.js.gz")).toBeNull();
     expect(staticRelativePath("/assets/main-abc123.js.GZ")).toBeNull();
     expect(staticRelativePath("/assets/main-abc123.js")).toBe("assets/main-abc123.js");
+  });
+});
+
+describe("server/gzip.js coalesce: a tick's chunks joined before gzip (docs/performance-served.md)", () => {
+  const text = (chunk: Uint8Array | undefined) => new TextDecoder().decode(chunk);
+
+  it("chunks written in one tick come out as one, without waiting for the end; a later tick's chunk is not held", async () => {
+    const { writable, readable } = coalesce();
+    const writer = writable.getWriter();
+    const reader = readable.getReader();
+    const encoder = new TextEncoder();
+    for (const part of ["<html>", "<body>", "<p>Facture</p>"]) void writer.write(encoder.encode(part));
+    const first = await reader.read();
+    expect(text(first.value)).toBe("<html><body><p>Facture</p>");
+    void writer.write(encoder.encode("</body></html>"));
+    const second = await reader.read();
+    expect(text(second.value)).toBe("</body></html>");
+    void writer.close();
+    expect((await reader.read()).done).toBe(true);
+  });
+
+  it("past COALESCE_BYTES the waiting chunks leave at once, in order, and nothing is lost at the end", async () => {
+    const { writable, readable } = coalesce();
+    const writer = writable.getWriter();
+    const half = Math.ceil(COALESCE_BYTES / 2);
+    const parts = [new Uint8Array(half).fill(1), new Uint8Array(half).fill(2), new Uint8Array(10).fill(3)];
+    const collected = (async () => {
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of readable as unknown as AsyncIterable<Uint8Array>) chunks.push(chunk);
+      return chunks;
+    })();
+    for (const part of parts) void writer.write(part);
+    await writer.close();
+    const chunks = await collected;
+    expect(chunks.map((chunk) => chunk.byteLength)).toEqual([2 * half, 10]);
+    expect(Buffer.concat(chunks)).toEqual(Buffer.concat(parts));
+  });
+
+  it("gzipStream: a document written in many small chunks decompresses to the same text", async () => {
+    const pair = gzipStream();
+    const source = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < PAGE.length; i += 100) controller.enqueue(new TextEncoder().encode(PAGE.slice(i, i + 100)));
+        controller.close();
+      },
+    });
+    const compressed = await bytes(new Response(source.pipeThrough(pair)));
+    expect(gunzipSync(compressed).toString("utf8")).toBe(PAGE);
   });
 });
