@@ -12,7 +12,7 @@ import { constants as zlibConstants, createGzip } from "node:zlib";
  * every burst of chunks, so a streamed document's shell leaves before its deferred data is ready
  * (Node's CompressionStream would hold it until the end). React hands a document over in many
  * small chunks within one tick: they are joined first (coalesce), which spares a zlib call, a
- * sync flush and a socket write per chunk (docs/performance-served.md).
+ * sync flush and a socket write per chunk (docs/performance.md, "Served path").
  * @returns {ReadableWritablePair<Uint8Array, Uint8Array>}
  */
 export function gzipStream() {

@@ -42,7 +42,7 @@ try {
 /**
  * The files of build/client (paths relative to it), listed once at start-up: the build does not
  * change while the server runs, and a page's URL (/factures) then costs no failed stat() per
- * request before Remix answers it (docs/performance-served.md).
+ * request before Remix answers it (docs/performance.md, "Served path").
  */
 const clientFiles = new Set(
   (await readdir(clientDir, { recursive: true, withFileTypes: true }))

@@ -1,6 +1,6 @@
 /**
  * Summarises a V8 CPU profile of the served path (`node --cpu-prof server/node.js`, see
- * docs/performance-served.md): each sample goes to the first category, in CATEGORIES' order,
+ * docs/performance.md, "Served path"): each sample goes to the first category, in CATEGORIES' order,
  * found anywhere on its stack; then the functions with the most self time.
  * Usage: npx vite-node scripts/bench/profile-summary.ts -- <file.cpuprofile> [top]
  */
