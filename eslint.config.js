@@ -29,6 +29,33 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser, ...globals.node } },
   },
   {
+    // Layer boundary (docs/architecture.md): routes use ports from app/.server, never a database
+    // client, an adapter folder or another route. Route modules sit at app/routes/<folder>/, so a
+    // relative import starting with "../" (but not "../../") lands in another route folder.
+    files: ["app/routes/**/*.{ts,tsx}"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["@supabase/*", "@electric-sql/*"],
+              message: "Layer boundary: routes use ports from app/.server, not database clients (docs/architecture.md).",
+            },
+            {
+              regex: "(^~/|/)\\.server/(supabase|embedded)(/|$)",
+              message: "Layer boundary: routes use ports from app/.server, not the supabase/ or embedded/ adapters (docs/architecture.md).",
+            },
+            {
+              regex: "(^~/routes(/|$))|(^\\.\\./(?!\\.\\./))|(^(\\.\\./)+routes(/|$))",
+              message: "Layer boundary: a route does not import another route; move shared code to app/.server, app/components or app/utils (docs/architecture.md).",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Runs under Deno only (type-checked with `npm run deno:check`).
     files: ["server/deno.js"],
     languageOptions: { globals: { Deno: "readonly" } },
