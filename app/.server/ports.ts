@@ -1,6 +1,6 @@
 /**
  * Ports: what the routes may ask of the outside world. Routes import these types and
- * `getBackend()` only — never supabase-js, PGlite or postmark (ARCHITECTURE.md).
+ * `getBackend()` only — never supabase-js, PGlite or postmark (docs/architecture.md).
  *
  * Each port has two adapters: `supabase/` (production) and `embedded/` (PGlite, default).
  * Both call the same SQL functions of `supabase/migrations/`: the rules live there.
@@ -51,7 +51,7 @@ export interface Backend {
   mailTransport: MailTransport;
 }
 
-/* ------------------------------------------------------------------ accounts (issue 3) */
+/* ------------------------------------------------------------------ accounts (docs/decisions/0010-…) */
 
 /**
  * The signed-in resident, as the accounts adapter verified it for this request: from a signed,
@@ -336,7 +336,7 @@ export interface ResidentDataPort {
   failPaymentStart(attemptId: string, reason: string): Promise<boolean>;
 }
 
-/* ------------------------------------------------------------------ payment (issue 5) */
+/* ------------------------------------------------------------------ payment (docs/payment.md) */
 
 export type PaymentProvider = "payfip_ws" | "tipi";
 /**
@@ -500,7 +500,7 @@ export interface DevMailboxPort {
   list(limit: number): Promise<OutboxEmail[]>;
 }
 
-/* ------------------------------------------------------------------ outbox (issue 6) */
+/* ------------------------------------------------------------------ outbox (docs/mail.md) */
 
 /** An outbox e-mail claimed by a sender, with the token that proves the claim. */
 export interface ClaimedEmail {

@@ -1,5 +1,5 @@
 /**
- * French formats at the edge of the UI (STYLE.md: amounts are integer cents everywhere, formatted
+ * French formats at the edge of the UI (amounts are integer cents everywhere, formatted
  * with Intl fr-FR only here). Web-standard APIs only: runs in the browser, Node and Deno.
  */
 

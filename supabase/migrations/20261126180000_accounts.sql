@@ -158,7 +158,7 @@ revoke execute on function public.my_customers() from public, anon, authenticate
 grant execute on function public.my_customers() to authenticated;
 
 -- Linking on an account's e-mail change (replaces the foundation's version) ---------------------
--- A resident who changes their login e-mail keeps the customer records they had (issue 3: "the
+-- A resident who changes their login e-mail keeps the customer records they had (the accounts rule: "the
 -- customer records stay linked") and gains those carrying the new e-mail that no other account
 -- holds. A customer record is re-linked only when the SERVICE changes the customer's e-mail
 -- (trigger customers_link_to_account). A new account never takes over a customer record that

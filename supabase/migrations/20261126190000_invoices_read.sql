@@ -1,4 +1,4 @@
--- Reading invoices (issue 4): the home page's texts, the "Mes factures" tabs, an invoice's
+-- Reading invoices: the home page's texts, the "Mes factures" tabs, an invoice's
 -- detail and the key of its PDF. Every function is SECURITY INVOKER: the residents' RLS policies
 -- on portal.customers, portal.invoices, portal.services and portal.portal_settings decide what
 -- comes back. The joins through portal.customers give the planner a way in by the customer's

@@ -1,4 +1,4 @@
--- Issue 6: paper opt-out requests, contact messages (residents and visitors), and the
+-- Paper opt-out requests, contact messages (residents and visitors), and the
 -- transactional outbox that e-mails them to the service.
 --
 -- Every request and the e-mail that reports it are written by ONE function, hence in one

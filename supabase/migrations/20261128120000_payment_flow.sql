@@ -1,6 +1,6 @@
--- Online payment (issue 5): which invoices can be paid and why not, the atomic creation of a
+-- Online payment (docs/payment.md): which invoices can be paid and why not, the atomic creation of a
 -- payment attempt, and the one idempotent function that applies a provider's result.
--- Tables are in 20261126170300_payments.sql. Protocol facts: shared/PAYFIP.md;
+-- Tables are in 20261126170300_payments.sql. Configuration and environment: docs/payment.md;
 -- decision record: docs/decisions/0008-payment-payfip-tipi.md.
 --
 -- Who calls what:

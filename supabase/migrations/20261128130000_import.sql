@@ -1,4 +1,4 @@
--- Staff import (issue 7): the rules that decide what a line of a billing-software export does to
+-- Staff import (docs/import.md): the rules that decide what a line of a billing-software export does to
 -- the portal's customers and invoices. The command (`npm run import`) parses and checks the files;
 -- these functions decide created / updated / unchanged, and which changes an export may never
 -- make. Called with the service role only: by `.rpc()` on Supabase, by the embedded adapter in

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { as, createWorld, expectPermissionDenied, type World } from "./helpers";
 
 /**
- * The SQL of issue 6 on a real PGlite: each request and its e-mail are written together or not
+ * The SQL of the opt-out, contact and outbox migration on a real PGlite: each request and its e-mail are written together or not
  * at all; who may call what; the outbox lease and marks.
  */
 let world: World;

@@ -25,7 +25,7 @@ import {
 import { parseXml, XmlError } from "~/.server/payment/xml";
 import { checkCreateRequest } from "~/.server/payment/simulator";
 
-/** The vectors of shared/PAYFIP.md and eopayment's tests/test_payfip_ws.py. */
+/** Reference vectors of the PayFiP protocol, as in eopayment's tests/test_payfip_ws.py. */
 describe("amounts in integer cents", () => {
   test("19,99 € gives 1999 (no float multiplication), 243,11 € gives 24311", () => {
     expect(eurosToCents("19,99")).toBe(1999);

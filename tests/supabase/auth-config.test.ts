@@ -101,7 +101,7 @@ describe("auth e-mail templates", () => {
     }
   });
 
-  it("carry the activation text of SPEC.md around the link", () => {
+  it("carry the specified activation text around the link", () => {
     const text = textOf(read("supabase/templates/invite.html"));
     expect(text).toContain(
       "Bonjour, Vous avez demandé l'activation de votre espace sur le portail des factures. Cliquez sur le lien suivant ou copiez le dans votre navigateur",

@@ -2,7 +2,7 @@ import type { Env } from "../env";
 import { LOOPBACK_SOURCES, parseSourceList, type AddressRange } from "./trust";
 
 /**
- * Where the payment provider lives. Production defaults are DGFiP's (shared/PAYFIP.md); the
+ * Where the payment provider lives. Production defaults are DGFiP's (docs/payment.md, Environment); the
  * embedded default uses the local simulator at /simulateur-dgfip/… on the portal itself, so a
  * fresh checkout pays without network. Each URL can be set by environment (docs/payment.md).
  */

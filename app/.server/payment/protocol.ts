@@ -1,5 +1,5 @@
 /**
- * TIPI / PayFiP protocol values (shared/PAYFIP.md), for the portal and the simulator alike.
+ * TIPI / PayFiP protocol values (docs/decisions/0008-payment-payfip-tipi.md), for the portal and the simulator alike.
  * Amounts are integer cents end to end: nothing here multiplies a float.
  */
 
