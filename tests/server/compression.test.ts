@@ -246,7 +246,7 @@ describe("static files: precompressed at build, chosen by Accept-Encoding", () =
   });
 });
 
-describe("server/gzip.js coalesce: a tick's chunks joined before gzip (docs/performance.md, "Served path")", () => {
+describe("server/gzip.js coalesce: a tick's chunks joined before gzip (docs/performance.md, section Served path)", () => {
   const text = (chunk: Uint8Array | undefined) => new TextDecoder().decode(chunk);
 
   it("chunks written in one tick come out as one, without waiting for the end; a later tick's chunk is not held", async () => {
