@@ -1,6 +1,6 @@
 import { redirect } from "@remix-run/server-runtime";
 import { getBackend } from "./backend";
-import type { AuthMailResult, LinkSession, RequestAccounts, SessionUser } from "./ports";
+import type { AuthMailResult, LinkSession, RequestAccounts, SessionUser } from "./ports/accounts";
 
 export { safeRedirectPath } from "../utils/safe-redirect";
 

@@ -1,7 +1,7 @@
 import inviteHtml from "../../supabase/templates/invite.html?raw";
 import recoveryHtml from "../../supabase/templates/recovery.html?raw";
 import emailChangeHtml from "../../supabase/templates/email_change.html?raw";
-import type { AuthLinkType } from "./ports";
+import type { AuthLinkType } from "./ports/accounts";
 
 /**
  * The account e-mails, from the very templates Supabase Auth sends in production

@@ -1,5 +1,6 @@
 import { env } from "./env";
-import type { Backend } from "./ports";
+import type { Backend } from "./ports/backend";
+import type { EmbeddedExtras } from "./ports/dev";
 
 /**
  * Chooses the adapters once per process: Supabase when SUPABASE_URL is set, otherwise the
@@ -35,6 +36,17 @@ export function getBackend(): Promise<Backend> {
     );
   }
   return backend;
+}
+
+/**
+ * The embedded default's local-only services (the outbox viewer of /dev/courriels, the DGFiP
+ * simulator of /simulateur-dgfip/*), or null with Supabase: those routes then answer 404. They
+ * are not members of `Backend`: the embedded adapter returns them beside its ports
+ * (app/.server/embedded/backend.ts), and this is the one way routes reach them.
+ */
+export async function getEmbeddedExtras(): Promise<EmbeddedExtras | null> {
+  const instance: Backend & { readonly extras?: EmbeddedExtras } = await getBackend();
+  return instance.kind === "embedded" ? (instance.extras ?? null) : null;
 }
 
 export interface StartedBackend {

@@ -1,5 +1,5 @@
 import type { Env } from "./env";
-import type { MailTransport } from "./ports";
+import type { MailTransport } from "./ports/outbox";
 import { createPostmarkTransport } from "./postmark/transport";
 
 /**

@@ -1,5 +1,6 @@
 import { getBackend } from "./backend";
-import type { Backend, SendResult } from "./ports";
+import type { Backend } from "./ports/backend";
+import type { SendResult } from "./ports/outbox";
 
 /**
  * The outbox sender, the same for both backends: claim due e-mails (SQL lease), hand each to the

@@ -2,7 +2,7 @@ import { redirect } from "@remix-run/server-runtime";
 import { requireUser } from "./accounts";
 import { getBackend } from "./backend";
 import { SessionEndedError } from "./data/rpc";
-import type { RequestAccounts } from "./ports";
+import type { RequestAccounts } from "./ports/accounts";
 
 /**
  * Every page behind login starts here: the verified user, their accounts object (whose

@@ -1,4 +1,4 @@
-/** Same values as the SQL enum portal.invoice_status (and ~/.server/ports' InvoiceStatus). */
+/** Same values as the SQL enum portal.invoice_status (and InvoiceStatus of app/.server/ports/invoices.ts). */
 export type InvoiceStatus = "unpaid" | "paid" | "treasury";
 
 /** The three tabs of "Mes factures": URL value, status, label (SPEC "Mes factures"). */

@@ -24,7 +24,7 @@ import { join } from "node:path";
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import type { Database } from "../../app/.server/embedded/database";
-import type { Caller } from "../../app/.server/ports";
+import type { Caller } from "../../app/.server/ports/accounts";
 import { ANON_KEY, fakeSession, fakeUser, SERVICE_ROLE_KEY, SUPABASE_URL } from "../../tests/supabase/msw-supabase";
 import { es256Key, signed } from "../../tests/supabase/signing-keys";
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ACCESS_COOKIE, ACCESS_SECONDS, SESSION_COOKIE } from "~/.server/embedded/auth";
-import type { Backend, RequestAccounts } from "~/.server/ports";
+import type { RequestAccounts } from "~/.server/ports/accounts";
+import type { Backend } from "~/.server/ports/backend";
 import type { Database } from "~/.server/embedded/database";
 import { Browser, ORIGIN, startPortal } from "./route-harness";
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createResidentData } from "~/.server/data/resident";
 import { SessionEndedError } from "~/.server/data/rpc";
-import type { Caller } from "~/.server/ports";
+import type { Caller } from "~/.server/ports/accounts";
 import { createEmbeddedRpc } from "~/.server/embedded/rpc";
 import { as, createWorld, expectPermissionDenied, openAuthSession, SEED, type World } from "./helpers";
 

@@ -2,7 +2,7 @@ import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Database } from "~/.server/embedded/database";
-import type { Backend } from "~/.server/ports";
+import type { EmbeddedBackend } from "~/.server/embedded/backend";
 import type { DgfipSimulator } from "~/.server/payment/simulator";
 import { formatRetryTime } from "~/.server/accounts";
 import { runReconciliation } from "~/.server/payment/reconcile";
@@ -48,7 +48,7 @@ const server = setupServer(
 let notifications = 0;
 
 let db: Database;
-let backend: Backend;
+let backend: EmbeddedBackend;
 let sim: DgfipSimulator;
 let demo: Browser;
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
@@ -59,7 +59,7 @@ afterAll(async () => {
 beforeEach(async () => {
   await db?.close();
   ({ db, backend } = await startPortal());
-  sim = backend.paymentSimulator!;
+  sim = backend.extras.paymentSimulator;
   sim.now = () => Date.now();
   notifications = 0;
   demo = await loggedIn(DEMO.email, DEMO.password);

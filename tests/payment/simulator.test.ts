@@ -84,7 +84,7 @@ describe("SOAP faults as DGFiP answers them", () => {
   it("an invalid e-mail is reported as A2 « Adresse mel incorrecte. » even when the amount is out of range too", async () => {
     // eopayment tests/test_payfip_ws.py, test_get_idop_adresse_mel_incorrect: DGFiP answered A2
     // to mel='john.doeexample.com' with montant='9990000001' (far above the 100 000 € maximum).
-    const { sim } = withOutbox(createEmbeddedBackendFor(await database(), config).paymentSimulator!);
+    const { sim } = withOutbox(createEmbeddedBackendFor(await database(), config).extras.paymentSimulator);
     const answer = await soap(sim, creerPaiementSecuriseRequest({ ...valid, mel: "john.doeexample.com", montant: "9990000001" }));
     expect(answer.status).toBe(500);
     const fault = parseFault(await answer.text());
@@ -95,7 +95,7 @@ describe("SOAP faults as DGFiP answers them", () => {
   });
 
   it("R3 for a refdet DGFiP refuses, P1 for an unknown idOp, P5 while the result is not known: eopayment's wording", async () => {
-    const { sim } = withOutbox(createEmbeddedBackendFor(await database(), config).paymentSimulator!);
+    const { sim } = withOutbox(createEmbeddedBackendFor(await database(), config).extras.paymentSimulator);
     // test_get_idop_refdet_error: refdet='ABCD', everything else valid.
     const r3 = parseFault(await (await soap(sim, creerPaiementSecuriseRequest({ ...valid, refdet: "ABCD" }))).text());
     expect(`${r3!.code} ${r3!.libelle}`).toMatch(/^R3 Le format.*REFDET.*conforme/);
@@ -106,7 +106,7 @@ describe("SOAP faults as DGFiP answers them", () => {
   });
 
   it("amount faults still come when the e-mail is valid", async () => {
-    const { sim } = withOutbox(createEmbeddedBackendFor(await database(), config).paymentSimulator!);
+    const { sim } = withOutbox(createEmbeddedBackendFor(await database(), config).extras.paymentSimulator);
     const fault = parseFault(await (await soap(sim, creerPaiementSecuriseRequest({ ...valid, montant: "9990000001" }))).text());
     expect(fault).toMatchObject({ code: "M5" });
   });
@@ -115,7 +115,7 @@ describe("SOAP faults as DGFiP answers them", () => {
 describe("the simulator's state is in the embedded database", () => {
   it("after a restart, an idOp created before is still known and payable; the result stays known", async () => {
     const db = await database();
-    const before = createEmbeddedBackendFor(db, config).paymentSimulator!;
+    const before = createEmbeddedBackendFor(db, config).extras.paymentSimulator;
     withOutbox(before);
     const idOp = await create(before);
 
@@ -130,8 +130,8 @@ describe("the simulator's state is in the embedded database", () => {
     // simulator's page finds the (now finished) operation.
     const again = await restart(reopened);
     const backend = createEmbeddedBackendFor(again, config);
-    expect(backend.paymentSimulator).not.toBe(before);
-    expect((await detail(backend.paymentSimulator!, idOp)).detail).toMatchObject({ resultrans: "P" });
+    expect(backend.extras.paymentSimulator).not.toBe(before);
+    expect((await detail(backend.extras.paymentSimulator, idOp)).detail).toMatchObject({ resultrans: "P" });
     useBackend(backend);
     const page = (await payfipPage.loader({ request: new Request(`${ORIGIN}/simulateur-dgfip/tpa/paiementws.web?idop=${idOp}`), params: {}, context: {} })) as unknown as {
       data: unknown;

@@ -5,10 +5,10 @@ import { join } from "node:path";
 import { http } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { useBackend } from "~/.server/backend";
+import { getEmbeddedExtras, useBackend } from "~/.server/backend";
 import { copySeedFiles, type Database } from "~/.server/embedded/database";
 import { outboxIdle } from "~/.server/outbox";
-import type { Backend } from "~/.server/ports";
+import type { Backend } from "~/.server/ports/backend";
 import { createSupabaseBackend } from "~/.server/supabase/backend";
 import * as confirmLink from "~/routes/auth.confirm/route";
 import * as login from "~/routes/connexion/route";
@@ -785,9 +785,8 @@ describe("dev-only routes are the embedded default's", () => {
   it("with the Supabase backend, /dev/courriels and every simulateur-dgfip page are 404", async () => {
     await outboxIdle(); // nothing of the embedded default still running while the backend is swapped
     const supabase = await createSupabaseBackend(testEnv());
-    expect(supabase.devMailbox).toBeUndefined();
-    expect(supabase.paymentSimulator).toBeUndefined();
     useBackend(supabase);
+    expect(await getEmbeddedExtras()).toBeNull();
     try {
       const idop = learnable.residentA.attempts[0]!.idop!;
       const probes: [Handler, string, ProbeInit][] = [

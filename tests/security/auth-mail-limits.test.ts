@@ -5,7 +5,7 @@ import { useBackend } from "~/.server/backend";
 import { createEmbeddedBackendFor } from "~/.server/embedded/backend";
 import type { Database } from "~/.server/embedded/database";
 import { parseEnv } from "~/.server/env";
-import type { Backend } from "~/.server/ports";
+import type { Backend } from "~/.server/ports/backend";
 import { Browser, ORIGIN, startPortal, type Outcome } from "../accounts/route-harness";
 
 /**

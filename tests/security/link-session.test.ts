@@ -6,7 +6,7 @@ import * as layout from "~/routes/_espace.accueil/route";
 import * as changePassword from "~/routes/_espace.mes-informations_.mot-de-passe/route";
 import { LINK_SESSION_SECONDS, passwordLinkSession } from "~/.server/accounts";
 import type { Database } from "~/.server/embedded/database";
-import type { LinkSession, RequestAccounts } from "~/.server/ports";
+import type { LinkSession, RequestAccounts } from "~/.server/ports/accounts";
 import { Browser, followLink, lastEmailTo, startPortal } from "../accounts/route-harness";
 
 /**

@@ -4,7 +4,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { REMEMBER_COOKIE } from "~/.server/supabase/accounts";
 import { createSupabaseBackend } from "~/.server/supabase/backend";
 import { SupabaseAdapterError } from "~/.server/supabase/errors";
-import type { Backend, RequestAccounts } from "~/.server/ports";
+import type { RequestAccounts } from "~/.server/ports/accounts";
+import type { Backend } from "~/.server/ports/backend";
 import {
   ANON_KEY,
   AUTH_COOKIE,

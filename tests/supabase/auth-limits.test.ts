@@ -6,7 +6,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi, t
 import { RouteErrorPage } from "~/components/error-page";
 import { useBackend } from "~/.server/backend";
 import { createSupabaseBackend } from "~/.server/supabase/backend";
-import type { Backend, RequestAccounts } from "~/.server/ports";
+import type { RequestAccounts } from "~/.server/ports/accounts";
+import type { Backend } from "~/.server/ports/backend";
 import { loader as espaceLoader } from "~/routes/_espace.accueil/route";
 import {
   AUTH_COOKIE,

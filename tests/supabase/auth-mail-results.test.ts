@@ -2,7 +2,7 @@ import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createSupabaseBackend } from "~/.server/supabase/backend";
-import type { Backend } from "~/.server/ports";
+import type { Backend } from "~/.server/ports/backend";
 import { gotrueError, GOTRUE_MESSAGES, SUPABASE_URL, testEnv } from "./msw-supabase";
 
 /**

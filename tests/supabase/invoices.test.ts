@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { createSupabaseBackend } from "~/.server/supabase/backend";
 import { SessionEndedError } from "~/.server/data/rpc";
 import { SupabaseAdapterError } from "~/.server/supabase/errors";
-import type { Backend } from "~/.server/ports";
+import type { Backend } from "~/.server/ports/backend";
 import { ANON_KEY, AUTH_COOKIE, fakeSession, SUPABASE_URL, testEnv, requestRecorder } from "./msw-supabase";
 
 /**

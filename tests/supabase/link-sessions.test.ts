@@ -3,7 +3,8 @@ import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { passwordLinkSession } from "~/.server/accounts";
 import { createSupabaseBackend } from "~/.server/supabase/backend";
-import type { Backend, RequestAccounts } from "~/.server/ports";
+import type { RequestAccounts } from "~/.server/ports/accounts";
+import type { Backend } from "~/.server/ports/backend";
 import {
   ANON_KEY,
   AUTH_COOKIE,

@@ -4,7 +4,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { createSupabaseBackend } from "~/.server/supabase/backend";
 import { SupabaseAdapterError } from "~/.server/supabase/errors";
 import { forgetSigningKeys, JWKS_UNKNOWN_KID_INTERVAL_MS } from "~/.server/supabase/server-client";
-import type { Backend, RequestAccounts } from "~/.server/ports";
+import type { RequestAccounts } from "~/.server/ports/accounts";
+import type { Backend } from "~/.server/ports/backend";
 import { AUTH_COOKIE, cookieLine, cookieValueFor, fakeAccessToken, fakeSession, fakeUser, gotrueError, SESSION_ID, storedSession, SUPABASE_URL, testEnv } from "./msw-supabase";
 import { es256Key, jwksHandler, resign, signed } from "./signing-keys";
 

@@ -3,7 +3,7 @@ import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createSupabaseBackend } from "~/.server/supabase/backend";
 import { SupabaseAdapterError } from "~/.server/supabase/errors";
-import type { Backend } from "~/.server/ports";
+import type { Backend } from "~/.server/ports/backend";
 import { ANON_KEY, AUTH_COOKIE, fakeSession, SERVICE_ROLE_KEY, testEnv, requestRecorder } from "./msw-supabase";
 
 /**

@@ -1,4 +1,5 @@
-import type { AccountRulesPort, ContactService, DataPort, PublicContactResult } from "../ports";
+import type { AccountRulesPort } from "../ports/accounts";
+import type { ContactService, DataPort, PublicContactResult } from "../ports/contact";
 import type { RpcName } from "./db-types";
 import { callJson, type Rpc } from "./rpc";
 

@@ -1,14 +1,5 @@
-import type {
-  ContactService,
-  CustomerSummary,
-  InvoiceCounts,
-  InvoiceDetail,
-  InvoiceRow,
-  InvoiceStatus,
-  PageFrame,
-  PaperStatus,
-  ResidentDataPort,
-} from "../ports";
+import type { ContactService } from "../ports/contact";
+import type { CustomerSummary, InvoiceCounts, InvoiceDetail, InvoiceRow, InvoiceStatus, PageFrame, PaperStatus, ResidentDataPort } from "../ports/invoices";
 import {
   toInvoicePaymentState,
   toPayableInvoice,

@@ -1,4 +1,5 @@
-import type { ClaimedEmail, OutboxPort, PaymentResultsPort } from "../ports";
+import type { ClaimedEmail, OutboxPort } from "../ports/outbox";
+import type { PaymentResultsPort } from "../ports/payment";
 import { applyArgs, toAttemptToReconcile, toOutcome } from "../payment/rows";
 import type { Json, RpcRow, WithNull } from "./db-types";
 import { callJson, type Rpc } from "./rpc";

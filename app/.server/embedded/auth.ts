@@ -2,18 +2,7 @@ import { redirect } from "@remix-run/server-runtime";
 import bcrypt from "bcryptjs";
 import { renderAuthEmail } from "../auth-mail";
 import type { Env } from "../env";
-import type {
-  AccountsPort,
-  AuthLinkType,
-  AuthMailResult,
-  EmailChangeResult,
-  LinkSession,
-  PasswordChangeResult,
-  RequestAccounts,
-  SessionUser,
-  SignInResult,
-  VerifyLinkResult,
-} from "../ports";
+import type { AccountsPort, AuthLinkType, AuthMailResult, EmailChangeResult, LinkSession, PasswordChangeResult, RequestAccounts, SessionUser, SignInResult, VerifyLinkResult } from "../ports/accounts";
 import { LINK_VALIDITY_SECONDS } from "../../utils/auth-links";
 import type { Database, Tx } from "./database";
 

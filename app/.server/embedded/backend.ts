@@ -1,6 +1,10 @@
 import type { Env } from "../env";
 import { selectMailTransport } from "../mail-transport";
-import type { AccountRulesPort, Backend, DataPort, DevMailboxPort, OutboxEmail, OutboxPort, SessionUser } from "../ports";
+import type { AccountRulesPort, SessionUser } from "../ports/accounts";
+import type { Backend } from "../ports/backend";
+import type { DataPort } from "../ports/contact";
+import type { DevMailboxPort, EmbeddedExtras, OutboxEmail } from "../ports/dev";
+import type { OutboxPort } from "../ports/outbox";
 import { createEmbeddedAccounts } from "./auth";
 import { openDatabase, type Database } from "./database";
 import { createEmbeddedInvoiceFiles } from "./files";
@@ -10,13 +14,28 @@ import type { Rpc } from "../data/rpc";
 import { DgfipSimulator } from "../payment/simulator";
 import { createOutbox, createPaymentResults } from "../data/server-side";
 import { createAccountRules, createDataPort } from "../data/public-side";
-import type { PaymentResultsPort } from "../ports";
+import type { PaymentResultsPort } from "../ports/payment";
+
+/**
+ * What the embedded default has on top of the ports (app/.server/ports/dev.ts): the outbox viewer
+ * and the DGFiP simulator, with the simulator's own type (tests drive it further: idle, deliverDue).
+ * Routes get them through getEmbeddedExtras() (app/.server/backend.ts), never from here.
+ */
+export interface EmbeddedAdapterExtras extends EmbeddedExtras {
+  paymentSimulator: DgfipSimulator;
+}
+
+/** The embedded backend: the ports, and its extras beside them (not a member of `Backend`). */
+export interface EmbeddedBackend extends Backend {
+  kind: "embedded";
+  extras: EmbeddedAdapterExtras;
+}
 
 /**
  * The embedded default: PGlite in `${DATA_DIR}/pglite`, seeded on first start. The port
  * mappings stay thin: every rule is in the SQL functions they call.
  */
-export async function createEmbeddedBackend(config: Env): Promise<Backend> {
+export async function createEmbeddedBackend(config: Env): Promise<EmbeddedBackend> {
   const db = await openDatabase({ dataDir: config.DATA_DIR, seed: true });
   // The HTTP servers (server/node.js, server/deno.js) call this on SIGINT/SIGTERM: PGlite flushes
   // and the DATA_DIR lock is released, so a restart right after Ctrl-C is not refused.
@@ -25,7 +44,7 @@ export async function createEmbeddedBackend(config: Env): Promise<Backend> {
 }
 
 /** The backend over an already open database (tests open theirs from a snapshot). */
-export function createEmbeddedBackendFor(db: Database, config: Env): Backend {
+export function createEmbeddedBackendFor(db: Database, config: Env): EmbeddedBackend {
   return {
     kind: "embedded",
     data: createEmbeddedDataPort(db),
@@ -34,12 +53,14 @@ export function createEmbeddedBackendFor(db: Database, config: Env): Backend {
     // One transaction per call as the resident, with their session id (SQL checks it is live).
     residentData: (_accounts, user) => createResidentData(residentRpc(db, user)),
     residentFiles: (_accounts, user) => createEmbeddedInvoiceFiles(residentRpc(db, user), config.DATA_DIR),
-    devMailbox: createEmbeddedDevMailbox(db),
     outbox: createEmbeddedOutbox(db),
     mailTransport: selectMailTransport(config),
     paymentResults: createEmbeddedPaymentResults(db),
-    // The simulator keeps its state in this database (its own schema, created on first use).
-    paymentSimulator: new DgfipSimulator(db),
+    extras: {
+      devMailbox: createEmbeddedDevMailbox(db),
+      // The simulator keeps its state in this database (its own schema, created on first use).
+      paymentSimulator: new DgfipSimulator(db),
+    },
   };
 }
 

@@ -1,6 +1,6 @@
 import { PGlite, type Transaction } from "@electric-sql/pglite";
 import { pgcrypto } from "@electric-sql/pglite/contrib/pgcrypto";
-import type { Caller } from "../ports";
+import type { Caller } from "../ports/accounts";
 import { acquireDataDirLock, type DataDirLock } from "./lock";
 import bootstrapSql from "./bootstrap.sql?raw";
 import seedSql from "../../../supabase/seed.sql?raw";

@@ -1,6 +1,6 @@
 import type { RpcRow, WithNull } from "../data/db-types";
 import type { Rpc } from "../data/rpc";
-import type { InvoiceFilesPort } from "../ports";
+import type { InvoiceFilesPort } from "../ports/files";
 import { isMemoryDir } from "./database";
 
 /**

@@ -1,5 +1,5 @@
 import type { RpcCallParams, RpcName, RpcReturns } from "../data/db-types";
-import type { Caller } from "../ports";
+import type { Caller } from "../ports/accounts";
 import { SESSION_ENDED_SQLSTATE, SessionEndedError, type Rpc } from "../data/rpc";
 import type { Database } from "./database";
 

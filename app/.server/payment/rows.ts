@@ -1,11 +1,4 @@
-import type {
-  AttemptToReconcile,
-  InvoicePaymentState,
-  PayableInvoice,
-  PaymentAttempt,
-  PaymentResultOutcome,
-  StartPaymentResult,
-} from "../ports";
+import type { AttemptToReconcile, InvoicePaymentState, PayableInvoice, PaymentAttempt, PaymentResultOutcome, StartPaymentResult } from "../ports/payment";
 
 /**
  * Row shapes of the payment SQL functions, as both adapters receive them (PGlite gives Date
@@ -171,7 +164,7 @@ export const toInvoicePaymentState = (r: InvoicePaymentRow): InvoicePaymentState
 });
 
 /** apply_payment_result's parameters, named as PostgREST wants them (and in SQL order). */
-export function applyArgs(input: import("../ports").PaymentResultInput) {
+export function applyArgs(input: import("../ports/payment").PaymentResultInput) {
   return {
     p_source: input.source,
     p_idop: input.idop,

@@ -1,4 +1,4 @@
-import type { PayableInvoice } from "../ports";
+import type { PayableInvoice } from "../ports/payment";
 
 /**
  * The selection as the screens see it: which of the resident's invoices were chosen, and the

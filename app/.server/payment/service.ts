@@ -1,4 +1,6 @@
-import type { Backend, PaymentResultOutcome, PaymentResultsPort, ResidentDataPort, StartRefusal } from "../ports";
+import type { Backend } from "../ports/backend";
+import type { ResidentDataPort } from "../ports/invoices";
+import type { PaymentResultOutcome, PaymentResultsPort, StartRefusal } from "../ports/payment";
 import { createPayfipClient, PayfipError, type PayfipClient } from "./client";
 import { CALLBACK_PATHS, type PaymentUrls } from "./config";
 import { montantOf, parseMontant, parseTipiResult, tipiFields, transactionInstant } from "./protocol";

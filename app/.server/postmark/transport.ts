@@ -1,4 +1,4 @@
-import type { ClaimedEmail, MailTransport, SendResult } from "../ports";
+import type { ClaimedEmail, MailTransport, SendResult } from "../ports/outbox";
 
 /**
  * Postmark through its HTTP API (POST /email) with the global fetch: the same code on Node and

@@ -9,18 +9,7 @@ import {
   type JWK,
   type SupabaseClient,
 } from "@supabase/supabase-js";
-import type {
-  AccountsPort,
-  AuthLinkType,
-  AuthMailResult,
-  EmailChangeResult,
-  LinkSession,
-  PasswordChangeResult,
-  RequestAccounts,
-  SessionUser,
-  SignInResult,
-  VerifyLinkResult,
-} from "../ports";
+import type { AccountsPort, AuthLinkType, AuthMailResult, EmailChangeResult, LinkSession, PasswordChangeResult, RequestAccounts, SessionUser, SignInResult, VerifyLinkResult } from "../ports/accounts";
 import { createAnonClient } from "./clients";
 import { PORTAL_BUSY, PORTAL_BUSY_RETRY_SECONDS, SupabaseAdapterError, type PortalBusyData } from "./errors";
 import { createRequestClient, residentHeaders, secureCookies, signingKey, type RequestClientOptions, type RequestSupabase } from "./server-client";

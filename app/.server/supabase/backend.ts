@@ -1,5 +1,5 @@
 import type { Env } from "../env";
-import type { Backend } from "../ports";
+import type { Backend } from "../ports/backend";
 import { createSupabaseAccounts, requestClientOf } from "./accounts";
 import { createAnonClient, createServiceRoleClient } from "./clients";
 import { selectMailTransport } from "../mail-transport";
@@ -13,7 +13,8 @@ import { supabaseSettings } from "./settings";
 /**
  * The production adapters (Supabase). Loaded lazily by app/.server/backend.ts when SUPABASE_URL
  * is set. Tested against MSW handlers that reproduce Supabase's HTTP API (tests/supabase/).
- * No devMailbox: auth e-mails leave through Supabase Auth (local: Mailpit, `supabase start`).
+ * No embedded extras (getEmbeddedExtras() is null): auth e-mails leave through Supabase Auth
+ * (local: Mailpit, `supabase start`) and payments go to DGFiP.
  */
 export async function createSupabaseBackend(config: Env): Promise<Backend> {
   const settings = supabaseSettings(config);

@@ -1,5 +1,5 @@
 import type { SupabaseClient } from "@supabase/supabase-js";
-import type { InvoiceFilesPort } from "../ports";
+import type { InvoiceFilesPort } from "../ports/files";
 import { SupabaseAdapterError } from "./errors";
 import { rpcRows } from "./rpc";
 

@@ -1,6 +1,6 @@
 import { Form, NavLink, Outlet, useMatches } from "@remix-run/react";
 
-/** What every page's loader returns as `frame` (PageFrame of app/.server/ports.ts). */
+/** What every page's loader returns as `frame` (PageFrame of app/.server/ports/invoices.ts). */
 interface PageFrame {
   portalName: string;
   displayName: string;

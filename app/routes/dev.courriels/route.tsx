@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/server-runtime";
 import type { MetaFunction } from "@remix-run/react";
 import { useLoaderData } from "@remix-run/react";
 import { Fragment } from "react";
-import { getBackend } from "~/.server/backend";
+import { getEmbeddedExtras } from "~/.server/backend";
 
 export const meta: MetaFunction = () => [{ title: "Courriels envoyés (local) — Le Portail des Factures" }];
 
@@ -13,9 +13,9 @@ export const meta: MetaFunction = () => [{ title: "Courriels envoyés (local) �
  * the page is a 404 (e-mails really leave).
  */
 export async function loader(_args: LoaderFunctionArgs) {
-  const backend = await getBackend();
-  if (!backend.devMailbox) throw new Response("Page introuvable", { status: 404 });
-  const emails = await backend.devMailbox.list(50);
+  const extras = await getEmbeddedExtras();
+  if (!extras) throw new Response("Page introuvable", { status: 404 });
+  const emails = await extras.devMailbox.list(50);
   return { emails };
 }
 

@@ -3,7 +3,7 @@ import type { MetaFunction } from "@remix-run/react";
 import { data, redirect } from "@remix-run/server-runtime";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useEffect, useRef } from "react";
-import { getBackend } from "~/.server/backend";
+import { getEmbeddedExtras } from "~/.server/backend";
 import { readForm } from "~/.server/form";
 import { controlsFrom, type Decision } from "~/.server/payment/simulator";
 import { SimulatorClosed, SimulatorControls, SimulatorDecisionButtons } from "~/components/simulator-controls";
@@ -15,7 +15,7 @@ import { formatEuros } from "~/utils/format";
  * the result is posted to urlcl server to server (per the controls), then by the browser.
  */
 async function simulator() {
-  const sim = (await getBackend()).paymentSimulator;
+  const sim = (await getEmbeddedExtras())?.paymentSimulator;
   if (!sim) throw new Response("Page introuvable", { status: 404 });
   return sim;
 }

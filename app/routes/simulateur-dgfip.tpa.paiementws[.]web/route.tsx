@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/server-r
 import type { MetaFunction } from "@remix-run/react";
 import { data, redirect } from "@remix-run/server-runtime";
 import { useActionData, useLoaderData } from "@remix-run/react";
-import { getBackend } from "~/.server/backend";
+import { getEmbeddedExtras } from "~/.server/backend";
 import { readForm } from "~/.server/form";
 import { controlsFrom, type Decision } from "~/.server/payment/simulator";
 import { SimulatorClosed, SimulatorControls, SimulatorDecisionButtons } from "~/components/simulator-controls";
@@ -14,7 +14,7 @@ import { formatEuros } from "~/utils/format";
  * per the controls) and sends the browser back to urlredirect?idop=….
  */
 async function simulator() {
-  const sim = (await getBackend()).paymentSimulator;
+  const sim = (await getEmbeddedExtras())?.paymentSimulator;
   if (!sim) throw new Response("Page introuvable", { status: 404 });
   return sim;
 }

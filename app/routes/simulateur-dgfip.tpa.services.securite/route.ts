@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/server-runtime";
-import { getBackend } from "~/.server/backend";
+import { getEmbeddedExtras } from "~/.server/backend";
 
 /**
  * The simulator's PayFiP SOAP endpoint (embedded default only; 404 otherwise):
@@ -7,12 +7,12 @@ import { getBackend } from "~/.server/backend";
  * The portal calls it server to server, without Origin: exempt in server/*.js (decision 0003).
  */
 export async function loader(_args: LoaderFunctionArgs) {
-  const simulator = (await getBackend()).paymentSimulator;
+  const simulator = (await getEmbeddedExtras())?.paymentSimulator;
   throw new Response(simulator ? "Méthode non autorisée" : "Page introuvable", { status: simulator ? 405 : 404, headers: { Allow: "POST" } });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const simulator = (await getBackend()).paymentSimulator;
+  const simulator = (await getEmbeddedExtras())?.paymentSimulator;
   if (!simulator) throw new Response("Page introuvable", { status: 404 });
   return simulator.handleSoap(request);
 }
