@@ -7,8 +7,6 @@
 import { getBackend } from "../app/.server/backend";
 import { deliverDueEmails } from "../app/.server/outbox";
 
-process.env.OUTBOX_POLL_SECONDS ??= "0"; // no in-process timer in a one-shot command
-
 const backend = await getBackend();
 const summary = await deliverDueEmails(backend, { maxBatches: 100 });
 console.log(`outbox: ${summary.sent} sent, ${summary.retried} to retry later, ${summary.failed} failed permanently (transport: ${backend.mailTransport.name})`);

@@ -5,12 +5,14 @@
  * Embedded default: the running server already reconciles (in-process timer) and PGlite is
  * single-process: do not run this beside it on the same DATA_DIR.
  */
+import { getBackend } from "../app/.server/backend";
 import { runReconciliation } from "../app/.server/payment/reconcile";
 
-process.env.OUTBOX_POLL_SECONDS ??= "0";
-process.env.PAYMENTS_RECONCILE_SECONDS ??= "0";
-
-const summary = await runReconciliation();
+// Opening the backend starts no timer (the servers start the jobs: app/.server/jobs.ts).
+const summary = await getBackend().then(runReconciliation, (error: unknown) => {
+  console.error("payments: cannot open the backend", error);
+  return undefined;
+});
 if (!summary) {
   console.error("payments: reconciliation failed (see above)");
   process.exit(1);

@@ -8,6 +8,7 @@ import type { EmbeddedExtras } from "./ports/dev";
  * one (and its WASM) is never loaded in a Supabase deployment, and conversely. The edge bundle
  * (build/edge/server.js) is built with "./embedded/backend" replaced by a module that throws
  * EmbeddedAdapterUnavailableError (vite.config.ts): it has the Supabase adapters only.
+ * Opening the backend starts no timer: the servers start the jobs (./jobs.ts) in startBackend.
  */
 let backend: Promise<Backend> | undefined;
 
@@ -18,22 +19,9 @@ export function getBackend(): Promise<Backend> {
       config.backend === "supabase"
         ? import("./supabase/backend").then((m) => m.createSupabaseBackend(config))
         : import("./embedded/backend").then((m) => m.createEmbeddedBackend(config));
-    backend.then(
-      () => {
-        // The in-process schedule of the outbox sender (production also has a cron: docs/mail.md).
-        const seconds = config.OUTBOX_POLL_SECONDS ?? (config.backend === "embedded" ? 30 : 0);
-        void import("./outbox").then((m) => {
-          m.startOutboxTimer(seconds);
-          if (seconds > 0) void m.kickOutbox(); // what a previous process left behind
-        });
-        // The payment reconciliation job (production: a cron calls it, docs/payment.md).
-        const reconcileSeconds = config.PAYMENTS_RECONCILE_SECONDS ?? (config.backend === "embedded" ? 60 : 0);
-        void import("./payment/reconcile").then((m) => m.startReconcileTimer(reconcileSeconds));
-      },
-      () => {
-        backend = undefined; // let the next request try again instead of caching a failure
-      },
-    );
+    backend.catch(() => {
+      backend = undefined; // let the next request try again instead of caching a failure
+    });
   }
   return backend;
 }
@@ -62,13 +50,23 @@ export interface StartedBackend {
  * so a start that cannot open it stops instead of serving 503s. Supabase: nothing is called, on
  * purpose: Supabase being briefly unreachable must not prevent a start (/health reports it, and
  * each request tries again). Throws an Error whose message, in English, says what failed and
- * what to check; the servers print it and exit 1.
+ * what to check; the servers print it and exit 1. Then starts the in-process jobs (./jobs.ts):
+ * only here, so that a script or a test importing this module schedules nothing.
  */
 export async function startBackend(): Promise<StartedBackend> {
   const config = env();
-  if (config.backend === "supabase") return { kind: "supabase" };
+  if (config.backend === "supabase") {
+    // Jobs are off with Supabase unless configured (a cron calls the /taches/* routes); opening
+    // the Supabase adapters calls nothing.
+    if (config.OUTBOX_POLL_SECONDS || config.PAYMENTS_RECONCILE_SECONDS)
+      void getBackend()
+        .then((opened) => startJobs(opened, config))
+        .catch((error: unknown) => console.error("jobs: not started, the Supabase adapters did not open", error));
+    return { kind: "supabase" };
+  }
+  let opened: Backend;
   try {
-    const opened = await getBackend();
+    opened = await getBackend();
     await opened.data.ping();
   } catch (error) {
     // The edge bundle has no embedded adapter (vite.config.ts, docs/deploy-edge.md): its own
@@ -76,7 +74,14 @@ export async function startBackend(): Promise<StartedBackend> {
     if (error instanceof Error && error.name === "EmbeddedAdapterUnavailableError") throw error;
     throw new Error(await openFailure(config.DATA_DIR, error), { cause: error });
   }
+  await startJobs(opened, config);
   return { kind: "embedded", dataDir: config.DATA_DIR };
+}
+
+/** The jobs' modules are loaded when a server starts, not when this module is imported. */
+async function startJobs(opened: Backend, config: ReturnType<typeof env>): Promise<void> {
+  const jobs = await import("./jobs");
+  jobs.startJobs(opened, config);
 }
 
 async function openFailure(dataDir: string, error: unknown): Promise<string> {

@@ -1,4 +1,3 @@
-import { getBackend } from "./backend";
 import type { Backend } from "./ports/backend";
 import type { SendResult } from "./ports/outbox";
 
@@ -71,25 +70,31 @@ export async function deliverDueEmails(
   return summary;
 }
 
+type OutboxBackend = Pick<Backend, "outbox" | "mailTransport">;
+
 let running: Promise<DeliverySummary> | undefined;
 let again = false;
 
 /**
  * Sends what is due now, in the background of this process (after a request wrote to the outbox,
- * and on the timer). One run at a time; a kick during a run makes it go round once more.
- * Never rejects: errors are logged and the rows wait for the next run.
+ * and on the timer of ./jobs.ts). One run at a time; a kick during a run makes it go round once
+ * more. Never rejects: errors (opening the backend included) are logged and the rows wait for
+ * the next run.
  */
-export function kickOutbox(): Promise<DeliverySummary | undefined> {
+export function kickOutbox(
+  backend: OutboxBackend | PromiseLike<OutboxBackend>,
+): Promise<DeliverySummary | undefined> {
   if (running) {
     again = true;
+    Promise.resolve(backend).catch(() => undefined); // the run under way has its backend
     return running.catch(() => undefined);
   }
   running = (async () => {
-    const backend = await getBackend();
+    const ready = await backend;
     const total: DeliverySummary = { sent: 0, retried: 0, failed: 0 };
     do {
       again = false;
-      const summary = await deliverDueEmails(backend);
+      const summary = await deliverDueEmails(ready);
       total.sent += summary.sent;
       total.retried += summary.retried;
       total.failed += summary.failed;
@@ -107,13 +112,4 @@ export function kickOutbox(): Promise<DeliverySummary | undefined> {
 /** Resolves when the background run (if any) is over. For tests. */
 export async function outboxIdle(): Promise<void> {
   while (running) await running.catch(() => undefined);
-}
-
-let timer: ReturnType<typeof setInterval> | undefined;
-
-/** The in-process schedule: a run every `seconds` (0: off). Does not keep the process alive. */
-export function startOutboxTimer(seconds: number): void {
-  if (timer || seconds <= 0) return;
-  timer = setInterval(() => void kickOutbox(), seconds * 1000);
-  (timer as { unref?: () => void }).unref?.();
 }

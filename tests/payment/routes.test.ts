@@ -241,15 +241,15 @@ describe("PayFiP web service through the simulator", () => {
     const { outcome } = await payOnSimulator(started.headers.get("location")!, "P", { notification: "none", navigateur: "ferme" });
     expect(outcome.data).toMatchObject({ closed: true });
     expect(await status(INVOICE_2059)).toBe("unpaid");
-    expect(await runReconciliation()).toMatchObject({ checked: 1, settled: 1 });
+    expect(await runReconciliation(backend)).toMatchObject({ checked: 1, settled: 1 });
     expect(await status(INVOICE_2059)).toBe("paid");
   });
 
   it("never paid (P5 for ever): the attempt expires after the window and the invoice is free again", async () => {
     await startFor([INVOICE_2059]);
-    expect(await runReconciliation()).toMatchObject({ checked: 1, waiting: 1, expired: 0 });
+    expect(await runReconciliation(backend)).toMatchObject({ checked: 1, waiting: 1, expired: 0 });
     await db.pg.query("update portal.payment_attempts set expires_at = now() - interval '1 second'");
-    expect(await runReconciliation()).toMatchObject({ checked: 1, expired: 1 });
+    expect(await runReconciliation(backend)).toMatchObject({ checked: 1, expired: 1 });
     const r = await demo.call(selection.loader, `/paiement?facture=${INVOICE_2059}`);
     expect((r.data as SelectionData).selected).toEqual([INVOICE_2059]);
   });

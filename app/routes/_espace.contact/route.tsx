@@ -4,6 +4,7 @@ import { data, redirect } from "@remix-run/server-runtime";
 import { Form, useActionData, useLoaderData, useLocation, useSearchParams } from "@remix-run/react";
 import { ContactSchema } from "~/.server/contact-form";
 import { readForm } from "~/.server/form";
+import { getBackend } from "~/.server/backend";
 import { kickOutbox } from "~/.server/outbox";
 import { requireResident } from "~/.server/resident";
 import { fieldErrors, Notice, PrimaryButton, SecondaryButton, TextAreaField, TextField } from "~/components/form";
@@ -81,7 +82,7 @@ export async function action({ request }: ActionFunctionArgs) {
       { status: 503, headers: accounts.headers },
     );
   }
-  void kickOutbox();
+  void kickOutbox(getBackend());
   throw redirect("/contact?envoye=1", { headers: accounts.headers });
 }
 

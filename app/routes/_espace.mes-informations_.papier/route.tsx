@@ -3,6 +3,7 @@ import type { MetaFunction } from "@remix-run/react";
 import { data, redirect } from "@remix-run/server-runtime";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { readForm } from "~/.server/form";
+import { getBackend } from "~/.server/backend";
 import { kickOutbox } from "~/.server/outbox";
 import { requireResident } from "~/.server/resident";
 import { Notice, PrimaryButton } from "~/components/form";
@@ -26,7 +27,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (form.get("intent") !== "confirmer") throw redirect("/mes-informations", { headers: accounts.headers });
   try {
     const requested = await resident.requestPaperOptout();
-    if (requested.length > 0) void kickOutbox();
+    if (requested.length > 0) void kickOutbox(getBackend());
     throw redirect(`/mes-informations?papier=${requested.length > 0 ? "demande" : "deja-demande"}`, { headers: accounts.headers });
   } catch (thrown) {
     if (thrown instanceof Response) throw thrown;

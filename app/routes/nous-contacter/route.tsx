@@ -84,7 +84,7 @@ export async function action({ request }: ActionFunctionArgs) {
       { status: 429, headers: accounts.headers },
     );
   }
-  void kickOutbox();
+  void kickOutbox(backend);
   throw redirect("/nous-contacter?envoye=1", { headers: accounts.headers });
 }
 

@@ -1,0 +1,66 @@
+import type { Env } from "./env";
+import { kickOutbox } from "./outbox";
+import { runReconciliation } from "./payment/reconcile";
+import type { Backend } from "./ports/backend";
+
+/**
+ * The in-process background jobs (outbox sender, payment reconciliation). Started once, by the
+ * servers' start-up path only (startBackend in ./backend.ts), never by importing a module: a
+ * script or a test that opens the backend schedules nothing. The jobs get the backend as a
+ * parameter, so this module and the jobs never import ./backend.
+ */
+export interface Scheduled {
+  /** Cancels the next runs (a run under way finishes). */
+  stop(): void;
+}
+
+/**
+ * Runs `fn` every `seconds` (0 or less: never). Single-flight: a tick that comes while the previous
+ * run is still under way is skipped, so runs never overlap. A run that throws or rejects is
+ * logged; the schedule goes on. The timer does not keep the process alive.
+ */
+export function every(seconds: number, fn: () => unknown): Scheduled {
+  if (!(seconds > 0)) return { stop() {} };
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    void (async () => {
+      try {
+        await fn();
+      } catch (error) {
+        console.error("jobs: a scheduled run failed; the next one tries again", error);
+      } finally {
+        busy = false;
+      }
+    })();
+  }, seconds * 1000);
+  (timer as { unref?: () => void }).unref?.();
+  return { stop: () => clearInterval(timer) };
+}
+
+export type JobSettings = Pick<Env, "backend" | "OUTBOX_POLL_SECONDS" | "PAYMENTS_RECONCILE_SECONDS">;
+
+let started: Scheduled | undefined;
+
+/**
+ * Starts the job timers of this process, once (a second call returns the first schedule).
+ * Defaults: every 30 s (outbox) and 60 s (reconciliation) with the embedded default; off with
+ * Supabase, where a cron calls the /taches/* routes (docs/mail.md, docs/payment.md).
+ */
+export function startJobs(backend: Backend, settings: JobSettings): Scheduled {
+  if (started) return started;
+  const embedded = settings.backend === "embedded";
+  const outboxSeconds = settings.OUTBOX_POLL_SECONDS ?? (embedded ? 30 : 0);
+  const reconcileSeconds = settings.PAYMENTS_RECONCILE_SECONDS ?? (embedded ? 60 : 0);
+  const jobs = [every(outboxSeconds, () => kickOutbox(backend)), every(reconcileSeconds, () => runReconciliation(backend))];
+  if (outboxSeconds > 0) void kickOutbox(backend); // what a previous process left behind
+  const schedule: Scheduled = {
+    stop() {
+      for (const job of jobs) job.stop();
+      if (started === schedule) started = undefined;
+    },
+  };
+  started = schedule;
+  return schedule;
+}
