@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { cronRouteGet, requireCronSecret } from "~/.server/cron";
 import { every, startJobs } from "~/.server/jobs";
 import { outboxIdle } from "~/.server/outbox";
-import type { Backend } from "~/.server/ports";
+import type { Backend } from "~/.server/ports/backend";
 import { ANON_KEY, SERVICE_ROLE_KEY, SUPABASE_URL } from "../supabase/msw-supabase";
 
 /**
