@@ -3,6 +3,7 @@ import { getBackend } from "./backend";
 import type { AuthMailResult, LinkSession, RequestAccounts, SessionUser } from "./ports/accounts";
 
 export { safeRedirectPath } from "../utils/safe-redirect";
+export { clientKey } from "./client-key";
 
 /**
  * Account use cases shared by both adapters: what is a rule of ours (eligibility, throttling)
@@ -157,9 +158,4 @@ export function formatRetryTime(retryAt: Date, now = new Date()): string {
     .format(date)
     .replace(":", " h ");
   return day(date) === day(now) ? time : `le ${day(date)} à ${time}`;
-}
-
-/** The client key for throttling: the address the HTTP server recorded (x-client-ip, set by server/*.js). */
-export function clientKey(request: Request): string {
-  return request.headers.get("x-client-ip")?.trim() || "unknown";
 }

@@ -1,7 +1,7 @@
 import { createServerClient, parseCookieHeader, serializeCookieHeader, type CookieOptions } from "@supabase/ssr";
 import type { JWK } from "@supabase/supabase-js";
 import type { Database, PortalClient } from "../data/db-types";
-import { clientKey } from "../accounts";
+import { clientKey } from "../client-key";
 import { SupabaseAdapterError } from "./errors";
 import { realtimeTransport } from "./realtime-transport";
 import type { SupabaseSettings } from "./settings";
