@@ -52,7 +52,10 @@ export const REMEMBER_COOKIE = "pf_remember";
  */
 export const LINK_COOKIE = "pf_link";
 
-/** GoTrue error codes that mean "wrong e-mail or password": one generic answer (SPEC "Login"). */
+/**
+ * GoTrue error codes that mean "wrong e-mail or password": one generic answer, which tells
+ * nothing about whether the address has an account.
+ */
 const INVALID_CREDENTIALS = new Set(["invalid_credentials", "email_not_confirmed"]);
 
 type SessionCookies = NonNullable<RequestClientOptions["sessionCookies"]>;
@@ -200,410 +203,456 @@ function amrEntries(claims: TokenClaims): { method: string; timestamp: number }[
   });
 }
 
+/** What the accounts of every request share. */
+interface SupabaseAuth {
+  settings: SupabaseSettings;
+  serviceRole: SupabaseClient;
+  /** The link cookie's MAC key (derived from the service-role key). */
+  linkKey: Promise<CryptoKey>;
+  /** Where e-mail links lead: always the configured public origin, never the request's Host. */
+  redirectTo: string;
+}
+
 export function createSupabaseAccounts(settings: SupabaseSettings, serviceRole: SupabaseClient): AccountsPort {
-  const linkKey = deriveLinkKey(settings.serviceRoleKey);
-  // E-mail links always lead to the configured public origin, never to the request's Host.
-  const redirectTo = `${settings.siteUrl.replace(/\/+$/, "")}/auth/confirm`;
-
-  async function signLink(type: LinkType, sessionId: string): Promise<string> {
-    const mac = await crypto.subtle.sign("HMAC", await linkKey, encoder.encode(`${type}.${sessionId}`));
-    return `${type}.${sessionId}.${base64url(mac)}`;
-  }
-
-  /** The link type the cookie vouches for, for this GoTrue session only; null if forged or foreign. */
-  async function readLink(value: string | undefined, sessionId: unknown): Promise<LinkType | null> {
-    const match = /^(invite|recovery)\.([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/.exec(value ?? "");
-    if (!match || typeof sessionId !== "string" || match[2] !== sessionId) return null;
-    const [, type, id, mac] = match;
-    const valid = await crypto.subtle.verify("HMAC", await linkKey, fromBase64url(mac!), encoder.encode(`${type}.${id}`));
-    return valid ? (type as LinkType) : null;
-  }
-
+  const auth: SupabaseAuth = {
+    settings,
+    serviceRole,
+    linkKey: deriveLinkKey(settings.serviceRoleKey),
+    redirectTo: `${settings.siteUrl.replace(/\/+$/, "")}/auth/confirm`,
+  };
   return {
     forRequest(request: Request): RequestAccounts {
-      const headers = new Headers();
-      const requestCookies = parseCookieHeader(request.headers.get("Cookie") ?? "");
-      const rememberedNo = requestCookies.some((c) => c.name === REMEMBER_COOKIE && c.value === "0");
-      const secure = secureCookies(request, settings);
-      /** Headers of the throwaway anon clients serving this resident (their address). */
-      const forResident = residentHeaders(request);
-
-      interface Opened {
-        supabase: RequestSupabase;
-        /** How many of its Set-Cookie were copied into `headers`. */
-        copied: number;
-        /** Its writes must never reach the browser (a rate-limited refresh removed the session). */
-        discarded: boolean;
-      }
-      /** Every request client opened for this request. */
-      const opened: Opened[] = [];
-      let current: Promise<Opened> | undefined;
-      let cachedUser: Promise<SessionUser | null> | undefined;
-      /** Claims of the access token verified (getClaims) or issued by GoTrue in this request. */
-      let verified: TokenClaims | null = null;
-      /** The link cookie as the browser will hold it after this response. */
-      let linkCookie: string | undefined = requestCookies.find((c) => c.name === LINK_COOKIE)?.value ?? undefined;
-
-      async function open(mode: SessionCookies): Promise<Opened> {
-        const supabase = await createRequestClient(request, settings, { sessionCookies: mode });
-        const entry: Opened = { supabase, copied: 0, discarded: false };
-        opened.push(entry);
-        return entry;
-      }
-
-      /** The client for this request; the cookie mode follows the choice made at login. */
-      async function currentEntry(): Promise<Opened> {
-        current ??= open(rememberedNo ? "browser-session" : "persistent");
-        return current;
-      }
-
-      async function client(): Promise<SupabaseClient> {
-        return (await currentEntry()).supabase.client;
-      }
-
-      /** A fresh client whose cookies follow `mode`: login and links start a new session. */
-      async function reopen(mode: SessionCookies): Promise<SupabaseClient> {
-        current = open(mode);
-        return (await current).supabase.client;
-      }
-
-      /** Copies what the request clients wrote (Set-Cookie, no-cache headers) into `headers`. */
-      function flush() {
-        for (const entry of opened) {
-          if (entry.discarded) continue;
-          const cookies = entry.supabase.headers.getSetCookie();
-          for (const cookie of cookies.slice(entry.copied)) headers.append("Set-Cookie", cookie);
-          entry.copied = cookies.length;
-          entry.supabase.headers.forEach((value, key) => {
-            if (key.toLowerCase() !== "set-cookie") headers.set(key, value);
-          });
-        }
-      }
-
-      async function withFlush<T>(fn: () => Promise<T>): Promise<T> {
-        try {
-          return await fn();
-        } finally {
-          flush();
-        }
-      }
-
-      const cookieBase = () => ({ path: "/", httpOnly: true, sameSite: "lax" as const, secure });
-
-      function setRememberCookie(remember: boolean) {
-        if (!remember) headers.append("Set-Cookie", serializeCookieHeader(REMEMBER_COOKIE, "0", cookieBase()));
-        else if (requestCookies.some((c) => c.name === REMEMBER_COOKIE)) {
-          headers.append("Set-Cookie", serializeCookieHeader(REMEMBER_COOKIE, "", { ...cookieBase(), maxAge: 0 }));
-        }
-      }
-
-      function setLinkCookie(value: string) {
-        linkCookie = value;
-        headers.append("Set-Cookie", serializeCookieHeader(LINK_COOKIE, value, cookieBase()));
-      }
-
-      /** Forgets the link privilege on this side and in the browser. */
-      function clearLinkCookie() {
-        const present = linkCookie !== undefined || requestCookies.some((c) => c.name === LINK_COOKIE);
-        linkCookie = undefined;
-        if (present) headers.append("Set-Cookie", serializeCookieHeader(LINK_COOKIE, "", { ...cookieBase(), maxAge: 0 }));
-      }
-
-      /** The Auth cookies of this request (`sb-<ref>-auth-token`, and its chunks `.0`, `.1`…). */
-      const authCookieName = `sb-${new URL(settings.url).hostname.split(".")[0]}-auth-token`;
-
-      /**
-       * A token that fails verification (forged, tampered, unknown key, malformed): signed out, and
-       * the browser's Auth cookies removed, without asking Auth (nothing it says would change that).
-       */
-      function rejectToken(entry: Opened, why: string): null {
-        console.warn(`Supabase Auth: access token refused (${why}); the session cookies are removed.`);
-        entry.discarded = true;
-        for (const { name } of requestCookies) {
-          if (name === authCookieName || name.startsWith(`${authCookieName}.`)) {
-            headers.append("Set-Cookie", serializeCookieHeader(name, "", { ...cookieBase(), maxAge: 0 }));
-          }
-        }
-        clearLinkCookie();
-        return null;
-      }
-
-      /** A failure of the session lookup: rate limit → busy page, Auth down → error page, else signed out. */
-      function sessionFailure(entry: Opened, operation: string, error: AuthError): null {
-        if (isRateLimited(error)) {
-          // supabase-js removed the session (cookie deletions are waiting in this client's
-          // headers): the resident did nothing wrong, keep the browser's cookies as they are.
-          entry.discarded = true;
-          throw portalBusy(operation, error);
-        }
-        // GoTrue unreachable or failing: an error page, not a silent logout.
-        if (isAuthRetryableFetchError(error)) throw authFailure(operation, error);
-        return null; // no session, revoked session, expired refresh token, bad JWT
-      }
-
-      async function loadUser(): Promise<SessionUser | null> {
-        const entry = await currentEntry();
-        const c = entry.supabase.client;
-        // The session from the cookies; an expired access token is refreshed first (new cookies,
-        // in this request's cookie mode). Nothing in it is trusted yet.
-        const { data: stored, error: refreshError } = await c.auth.getSession();
-        if (refreshError) return sessionFailure(entry, "refreshSession", refreshError);
-        const accessToken = stored.session?.access_token;
-        if (!accessToken) return null;
-        const header = headerOf(accessToken);
-        if (!header || typeof header.alg !== "string") return rejectToken(entry, "not a JWT");
-        let jwks: { keys: JWK[] } | undefined;
-        const keyType = ASYMMETRIC[header.alg];
-        if (keyType) {
-          // The project's public key (cached per process): getClaims then verifies the signature
-          // and `exp` here, without a call to Auth.
-          const key = typeof header.kid === "string" ? await signingKey(settings, header.kid) : null;
-          if (!key || key.kty !== keyType || (key.alg !== undefined && key.alg !== header.alg)) {
-            return rejectToken(entry, `signed with a key the project does not publish (${header.alg}, kid ${String(header.kid)})`);
-          }
-          jwks = { keys: [key] };
-        } else if (!header.alg.startsWith("HS")) {
-          return rejectToken(entry, `algorithm ${header.alg}`);
-        }
-        // Legacy HS256 secret (no jwks): getClaims asks GoTrue (GET /auth/v1/user) to check the
-        // token, as before: the slow path (docs/supabase.md, "JWT signing keys").
-        let result: Awaited<ReturnType<SupabaseClient["auth"]["getClaims"]>>;
-        try {
-          result = await c.auth.getClaims(accessToken, jwks ? { jwks } : {});
-        } catch (error) {
-          // WebCrypto refusing the key or the signature's shape: not a token of this project.
-          if (isAuthError(error)) throw error;
-          return rejectToken(entry, error instanceof Error ? error.message : String(error));
-        }
-        const { data, error } = result;
-        if (error) {
-          if (error.name === "AuthInvalidJwtError") return rejectToken(entry, error.message);
-          return sessionFailure(entry, "getClaims", error);
-        }
-        const claims = (data?.claims ?? null) as TokenClaims | null;
-        if (!claims || claims.role !== "authenticated" || claims.is_anonymous === true) return null;
-        if (typeof claims.sub !== "string" || typeof claims.email !== "string" || !claims.email) return null;
-        verified = claims;
-        return sessionUserOf(claims.sub, claims.email, verified);
-      }
-
-      const getUser = () => (cachedUser ??= withFlush(loadUser));
-
-      async function requireCurrentUser(): Promise<SessionUser> {
-        const user = await getUser();
-        if (!user) throw new Error("No signed-in user for this request");
-        return user;
-      }
-
-      /** Ends every other session of the user (GoTrue: POST /logout?scope=others). */
-      async function endOtherSessions(c: SupabaseClient) {
-        const { error } = await c.auth.signOut({ scope: "others" });
-        if (error) throw authFailure("signOut(others)", error);
-      }
-
-      /** PUT /auth/v1/user {password}; "same_password" is what the resident wanted anyway. */
-      async function updatePassword(c: SupabaseClient, password: string, operation: string) {
-        const { error } = await c.auth.updateUser({ password });
-        if (error && error.code !== "same_password") throw authFailure(operation, error);
-      }
-
-      /** An e-mail Auth refused to send: "sent" only when the previous link still works. */
-      function refusedMail(what: string, error: AuthError): AuthMailResult {
-        const refusal = mailRefusal(error);
-        if (refusal === "frequency") {
-          // Within max_frequency of the previous one, which still works; an error here would
-          // also tell that the address has an account.
-          console.warn(`Supabase Auth ${what} e-mail not sent again (${error.message}): the previous link still works.`);
-          return "sent";
-        }
-        if (refusal === "budget") {
-          console.error(
-            `Supabase Auth refused the ${what} e-mail: the project's e-mail budget is spent (HTTP 429 ${error.code}: "${error.message}"). ` +
-              "Nothing was sent; the resident was asked to try again later. Raise the hourly e-mail budget " +
-              "(rate_limit_email_sent, [auth.rate_limit] email_sent; needs custom SMTP): docs/supabase.md.",
-          );
-          return "mail_unavailable";
-        }
-        console.error(
-          `Supabase Auth refused the ${what} e-mail request: per-IP request limit reached (HTTP 429 ${error.code ?? ""}: "${error.message}"). ` +
-            "Nothing was sent; the resident was asked to try again later. See [auth.rate_limit] sign_in_sign_ups and IP address forwarding: docs/supabase.md.",
-        );
-        return "mail_unavailable";
-      }
-
-      async function sendRecovery(address: string, what: string): Promise<AuthMailResult> {
-        // Anon client (implicit flow): the template's TokenHash has no "pkce_" prefix.
-        const anon = await createAnonClient(settings, forResident);
-        const { error } = await anon.auth.resetPasswordForEmail(address, { redirectTo });
-        if (!error) return "sent";
-        if (mailRefusal(error)) return refusedMail(what, error);
-        throw authFailure("resetPasswordForEmail", error);
-      }
-
-      const accounts: RequestAccounts = {
-        headers,
-        getUser,
-
-        signIn: ({ email, password, remember }) =>
-          withFlush(async (): Promise<SignInResult> => {
-            const c = await reopen(remember ? "persistent" : "browser-session");
-            const { data: signedIn, error } = await c.auth.signInWithPassword({ email: normalizeEmail(email), password });
-            if (error) {
-              if (isAuthApiError(error) && error.code && INVALID_CREDENTIALS.has(error.code)) {
-                return { ok: false, reason: "invalid_credentials" };
-              }
-              throw authFailure("signInWithPassword", error);
-            }
-            setRememberCookie(remember);
-            clearLinkCookie();
-            // Straight from GoTrue's answer (POST /token): nothing to verify for this token.
-            verified = claimsOf(signedIn.session.access_token);
-            cachedUser = Promise.resolve(
-              sessionUserOf(signedIn.user.id, signedIn.user.email ?? normalizeEmail(email), verified),
-            );
-            return { ok: true };
-          }),
-
-        signOut: () =>
-          withFlush(async () => {
-            const c = await client();
-            // scope "local": this session only; its refresh token is revoked by GoTrue and the
-            // cookies are removed (also when GoTrue says the session was already gone).
-            const { error } = await c.auth.signOut({ scope: "local" });
-            cachedUser = Promise.resolve(null);
-            verified = null;
-            if (requestCookies.some((cookie) => cookie.name === REMEMBER_COOKIE)) setRememberCookie(true);
-            clearLinkCookie();
-            if (error && !isAuthSessionMissingError(error)) throw authFailure("signOut(local)", error);
-          }),
-
-        async sendActivationLink(email) {
-          const address = normalizeEmail(email);
-          // POST /auth/v1/invite: creates the user (no password) or, for a user not yet confirmed,
-          // sends a new invite whose token replaces the previous one (the old link stops working).
-          const { error } = await serviceRole.auth.admin.inviteUserByEmail(address, { redirectTo });
-          if (!error) return "sent";
-          if (error.code === "email_exists") {
-            // Confirmed but the SQL rule saw no password: only a recovery link can reach it
-            // (GoTrue refuses to invite a confirmed user). Same page at the end of the link.
-            return sendRecovery(address, "recovery (activation fallback)");
-          }
-          // Invites have no max_frequency in GoTrue (sendInvite): a 429 here is the e-mail budget.
-          if (mailRefusal(error)) return refusedMail("invite (activation)", error);
-          throw authFailure("inviteUserByEmail", error);
-        },
-
-        async sendRecoveryLink(email) {
-          return sendRecovery(normalizeEmail(email), "recovery");
-        },
-
-        verifyLink: (type: AuthLinkType, tokenHash: string) =>
-          withFlush(async (): Promise<VerifyLinkResult> => {
-            // A link opens a browser-session (as the embedded adapter): "Se souvenir de moi" is
-            // offered at the next login.
-            const c = await reopen("browser-session");
-            const { data: opened, error } = await c.auth.verifyOtp({ type, token_hash: tokenHash });
-            if (error) {
-              if (isAuthApiError(error) && error.status >= 400 && error.status < 500 && error.status !== 429) {
-                return { ok: false, reason: "invalid_or_expired" }; // 403 otp_expired, 400/404/422
-              }
-              throw authFailure(`verifyOtp(${type})`, error);
-            }
-            if (!opened.session || !opened.user?.email) return { ok: false, reason: "invalid_or_expired" };
-            setRememberCookie(false);
-            // Straight from GoTrue's answer (POST /verify): the session it just opened.
-            verified = claimsOf(opened.session.access_token);
-            const sessionId = verified?.session_id;
-            if ((type === "invite" || type === "recovery") && typeof sessionId === "string") setLinkCookie(await signLink(type, sessionId));
-            else clearLinkCookie();
-            cachedUser = Promise.resolve(sessionUserOf(opened.user.id, opened.user.email, verified));
-            return { ok: true, type };
-          }),
-
-        async linkSession(): Promise<LinkSession | null> {
-          if (!(await getUser()) || !verified) return null;
-          const amr = amrEntries(verified);
-          // GoTrue's PKCE redirect flow records the link type itself (invite / recovery).
-          const recorded = amr.find((entry) => entry.method === "invite" || entry.method === "recovery");
-          if (recorded) return { type: recorded.method as LinkType, openedAt: new Date(recorded.timestamp * 1000) };
-          // POST /verify says "otp" for every link type: the MACed cookie says which one.
-          const otp = amr.find((entry) => entry.method === "otp");
-          if (!otp) return null; // a password login, a refreshed password session…
-          const type = await readLink(linkCookie, verified.session_id);
-          return type ? { type, openedAt: new Date(otp.timestamp * 1000) } : null;
-        },
-
-        setPassword: (password) =>
-          withFlush(async () => {
-            const user = await requireCurrentUser();
-            const linkClient = await client();
-            // PUT /user: GoTrue sets the password and deletes the user's other sessions, but keeps
-            // this one with its amr (docs/decisions/0005-supabase-accounts-adapter.md).
-            await updatePassword(linkClient, password, "updateUser(password)");
-            // Spend the link privilege: replace this session by a fresh password session
-            // (amr "password", a browser-session like the link's), then end every other one,
-            // the link session included. Replaying the old cookies then fails at the page's SQL
-            // session check (and at GoTrue for any account operation).
-            const fresh = await reopen("browser-session");
-            const { data: signedIn, error } = await fresh.auth.signInWithPassword({ email: user.email, password });
-            if (error) {
-              // The password is set but no new session could be opened: end the link session
-              // rather than leave its privilege alive; the resident signs in with the new password.
-              const { error: endError } = await linkClient.auth.signOut({ scope: "local" });
-              if (endError && !isAuthSessionMissingError(endError)) console.error(`Supabase Auth signOut(local) after setPassword failed: ${endError.message}`);
-              verified = null;
-              cachedUser = Promise.resolve(null);
-              clearLinkCookie();
-              throw authFailure("signInWithPassword(after setPassword)", error);
-            }
-            verified = claimsOf(signedIn.session.access_token);
-            cachedUser = Promise.resolve(sessionUserOf(user.id, user.email, verified));
-            setRememberCookie(false);
-            clearLinkCookie();
-            await endOtherSessions(fresh);
-          }),
-
-        changePassword: (currentPassword, newPassword) =>
-          withFlush(async (): Promise<PasswordChangeResult> => {
-            const user = await requireCurrentUser();
-            // The current password is checked by a sign-in on a throwaway client that keeps
-            // nothing: the request's cookies and session stay untouched.
-            const verifier = await createAnonClient(settings, forResident);
-            const { error: wrong } = await verifier.auth.signInWithPassword({ email: user.email, password: currentPassword });
-            if (wrong) {
-              if (isAuthApiError(wrong) && wrong.code && INVALID_CREDENTIALS.has(wrong.code)) return "wrong_current_password";
-              throw authFailure("signInWithPassword(current password check)", wrong);
-            }
-            // That check opened a GoTrue session: revoke it at once.
-            const { error: revokeError } = await verifier.auth.signOut({ scope: "local" });
-            if (revokeError && !isAuthSessionMissingError(revokeError)) throw authFailure("signOut(verification session)", revokeError);
-
-            const c = await client();
-            await updatePassword(c, newPassword, "updateUser(password)");
-            await endOtherSessions(c);
-            return "changed";
-          }),
-
-        requestEmailChange: (newEmail) =>
-          withFlush(async (): Promise<EmailChangeResult> => {
-            const user = await requireCurrentUser();
-            const target = normalizeEmail(newEmail);
-            if (target === normalizeEmail(user.email)) return "same_email";
-            const c = await client();
-            // PUT /auth/v1/user {email}: GoTrue sends the email_change template to the new
-            // address only (double_confirm_changes = false); the login changes once it is followed.
-            const { error } = await c.auth.updateUser({ email: target }, { emailRedirectTo: redirectTo });
-            if (error) {
-              if (error.code === "email_exists") return "email_taken";
-              throw authFailure("updateUser(email)", error);
-            }
-            return "sent";
-          }),
-      };
-
-      requestClients.set(accounts, client);
+      const session = new SupabaseRequestAccounts(auth, request);
+      const accounts = session.port();
+      requestClients.set(accounts, () => session.client());
       return accounts;
     },
   };
 }
 
+async function signLink(linkKey: Promise<CryptoKey>, type: LinkType, sessionId: string): Promise<string> {
+  const mac = await crypto.subtle.sign("HMAC", await linkKey, encoder.encode(`${type}.${sessionId}`));
+  return `${type}.${sessionId}.${base64url(mac)}`;
+}
+
+/** The link type the cookie vouches for, for this GoTrue session only; null if forged or foreign. */
+async function readLink(linkKey: Promise<CryptoKey>, value: string | undefined, sessionId: unknown): Promise<LinkType | null> {
+  const match = /^(invite|recovery)\.([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/.exec(value ?? "");
+  if (!match || typeof sessionId !== "string" || match[2] !== sessionId) return null;
+  const [, type, id, mac] = match;
+  const valid = await crypto.subtle.verify("HMAC", await linkKey, fromBase64url(mac!), encoder.encode(`${type}.${id}`));
+  return valid ? (type as LinkType) : null;
+}
+
+/** Ends every other session of the user (GoTrue: POST /logout?scope=others). */
+async function endOtherSessions(c: SupabaseClient) {
+  const { error } = await c.auth.signOut({ scope: "others" });
+  if (error) throw authFailure("signOut(others)", error);
+}
+
+/** PUT /auth/v1/user {password}; "same_password" is what the resident wanted anyway. */
+async function updatePassword(c: SupabaseClient, password: string, operation: string) {
+  const { error } = await c.auth.updateUser({ password });
+  if (error && error.code !== "same_password") throw authFailure(operation, error);
+}
+
+/** An e-mail Auth refused to send: "sent" only when the previous link still works. */
+function refusedMail(what: string, error: AuthError): AuthMailResult {
+  const refusal = mailRefusal(error);
+  if (refusal === "frequency") {
+    // Within max_frequency of the previous one, which still works; an error here would
+    // also tell that the address has an account.
+    console.warn(`Supabase Auth ${what} e-mail not sent again (${error.message}): the previous link still works.`);
+    return "sent";
+  }
+  if (refusal === "budget") {
+    console.error(
+      `Supabase Auth refused the ${what} e-mail: the project's e-mail budget is spent (HTTP 429 ${error.code}: "${error.message}"). ` +
+        "Nothing was sent; the resident was asked to try again later. Raise the hourly e-mail budget " +
+        "(rate_limit_email_sent, [auth.rate_limit] email_sent; needs custom SMTP): docs/supabase.md.",
+    );
+    return "mail_unavailable";
+  }
+  console.error(
+    `Supabase Auth refused the ${what} e-mail request: per-IP request limit reached (HTTP 429 ${error.code ?? ""}: "${error.message}"). ` +
+      "Nothing was sent; the resident was asked to try again later. See [auth.rate_limit] sign_in_sign_ups and IP address forwarding: docs/supabase.md.",
+  );
+  return "mail_unavailable";
+}
+
+/**
+ * The JWKS to verify the access token with (`{}`: a legacy HS256 secret, GoTrue checks it), or
+ * why the token is refused without asking Auth.
+ */
+async function verificationKeys(settings: SupabaseSettings, accessToken: string): Promise<{ jwks?: { keys: JWK[] } } | { refused: string }> {
+  const header = headerOf(accessToken);
+  if (!header || typeof header.alg !== "string") return { refused: "not a JWT" };
+  const keyType = ASYMMETRIC[header.alg];
+  if (keyType) {
+    // The project's public key (cached per process): getClaims then verifies the signature
+    // and `exp` here, without a call to Auth.
+    const key = typeof header.kid === "string" ? await signingKey(settings, header.kid) : null;
+    if (!key || key.kty !== keyType || (key.alg !== undefined && key.alg !== header.alg)) {
+      return { refused: `signed with a key the project does not publish (${header.alg}, kid ${String(header.kid)})` };
+    }
+    return { jwks: { keys: [key] } };
+  }
+  if (!header.alg.startsWith("HS")) return { refused: `algorithm ${header.alg}` };
+  return {};
+}
+
+interface Opened {
+  supabase: RequestSupabase;
+  /** How many of its Set-Cookie were copied into `headers`. */
+  copied: number;
+  /** Its writes must never reach the browser (a rate-limited refresh removed the session). */
+  discarded: boolean;
+}
+
+/**
+ * The accounts of one HTTP request: the request clients it opened, the cookies it writes, and
+ * what it verified. port() hands the routes a plain RequestAccounts object.
+ */
+class SupabaseRequestAccounts {
+  readonly headers = new Headers();
+  private readonly auth: SupabaseAuth;
+  private readonly request: Request;
+  private readonly requestCookies: { name: string; value?: string }[];
+  private readonly rememberedNo: boolean;
+  private readonly secure: boolean;
+  /** Headers of the throwaway anon clients serving this resident (their address). */
+  private readonly forResident: Record<string, string>;
+  /** The Auth cookies of this request (`sb-<ref>-auth-token`, and its chunks `.0`, `.1`…). */
+  private readonly authCookieName: string;
+  /** Every request client opened for this request. */
+  private readonly opened: Opened[] = [];
+  private current: Promise<Opened> | undefined;
+  private cachedUser: Promise<SessionUser | null> | undefined;
+  /** Claims of the access token verified (getClaims) or issued by GoTrue in this request. */
+  private verified: TokenClaims | null = null;
+  /** The link cookie as the browser will hold it after this response. */
+  private linkCookie: string | undefined;
+
+  constructor(auth: SupabaseAuth, request: Request) {
+    this.auth = auth;
+    this.request = request;
+    this.requestCookies = parseCookieHeader(request.headers.get("Cookie") ?? "");
+    this.rememberedNo = this.requestCookies.some((c) => c.name === REMEMBER_COOKIE && c.value === "0");
+    this.secure = secureCookies(request, auth.settings);
+    this.forResident = residentHeaders(request);
+    this.authCookieName = `sb-${new URL(auth.settings.url).hostname.split(".")[0]}-auth-token`;
+    this.linkCookie = this.requestCookies.find((c) => c.name === LINK_COOKIE)?.value ?? undefined;
+  }
+
+  port(): RequestAccounts {
+    return {
+      headers: this.headers,
+      getUser: () => this.getUser(),
+      signIn: (input) => this.withFlush(() => this.signIn(input)),
+      signOut: () => this.withFlush(() => this.signOut()),
+      sendActivationLink: (email) => this.sendActivationLink(email),
+      sendRecoveryLink: (email) => this.sendRecovery(normalizeEmail(email), "recovery"),
+      verifyLink: (type, tokenHash) => this.withFlush(() => this.verifyLink(type, tokenHash)),
+      linkSession: () => this.linkSession(),
+      setPassword: (password) => this.withFlush(() => this.setPassword(password)),
+      changePassword: (currentPassword, newPassword) => this.withFlush(() => this.changePassword(currentPassword, newPassword)),
+      requestEmailChange: (newEmail) => this.withFlush(() => this.requestEmailChange(newEmail)),
+    };
+  }
+
+  private async open(mode: SessionCookies): Promise<Opened> {
+    const supabase = await createRequestClient(this.request, this.auth.settings, { sessionCookies: mode });
+    const entry: Opened = { supabase, copied: 0, discarded: false };
+    this.opened.push(entry);
+    return entry;
+  }
+
+  /** The client for this request; the cookie mode follows the choice made at login. */
+  private async currentEntry(): Promise<Opened> {
+    this.current ??= this.open(this.rememberedNo ? "browser-session" : "persistent");
+    return this.current;
+  }
+
+  async client(): Promise<SupabaseClient> {
+    return (await this.currentEntry()).supabase.client;
+  }
+
+  /** A fresh client whose cookies follow `mode`: login and links start a new session. */
+  private async reopen(mode: SessionCookies): Promise<SupabaseClient> {
+    this.current = this.open(mode);
+    return (await this.current).supabase.client;
+  }
+
+  /** Copies what the request clients wrote (Set-Cookie, no-cache headers) into `headers`. */
+  private flush() {
+    for (const entry of this.opened) {
+      if (entry.discarded) continue;
+      const cookies = entry.supabase.headers.getSetCookie();
+      for (const cookie of cookies.slice(entry.copied)) this.headers.append("Set-Cookie", cookie);
+      entry.copied = cookies.length;
+      entry.supabase.headers.forEach((value, key) => {
+        if (key.toLowerCase() !== "set-cookie") this.headers.set(key, value);
+      });
+    }
+  }
+
+  private async withFlush<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } finally {
+      this.flush();
+    }
+  }
+
+  private cookieBase() {
+    return { path: "/", httpOnly: true, sameSite: "lax" as const, secure: this.secure };
+  }
+
+  private hasRequestCookie(name: string): boolean {
+    return this.requestCookies.some((c) => c.name === name);
+  }
+
+  private setRememberCookie(remember: boolean) {
+    if (!remember) this.headers.append("Set-Cookie", serializeCookieHeader(REMEMBER_COOKIE, "0", this.cookieBase()));
+    else if (this.hasRequestCookie(REMEMBER_COOKIE)) {
+      this.headers.append("Set-Cookie", serializeCookieHeader(REMEMBER_COOKIE, "", { ...this.cookieBase(), maxAge: 0 }));
+    }
+  }
+
+  private setLinkCookie(value: string) {
+    this.linkCookie = value;
+    this.headers.append("Set-Cookie", serializeCookieHeader(LINK_COOKIE, value, this.cookieBase()));
+  }
+
+  /** Forgets the link privilege on this side and in the browser. */
+  private clearLinkCookie() {
+    const present = this.linkCookie !== undefined || this.hasRequestCookie(LINK_COOKIE);
+    this.linkCookie = undefined;
+    if (present) this.headers.append("Set-Cookie", serializeCookieHeader(LINK_COOKIE, "", { ...this.cookieBase(), maxAge: 0 }));
+  }
+
+  /**
+   * A token that fails verification (forged, tampered, unknown key, malformed): signed out, and
+   * the browser's Auth cookies removed, without asking Auth (nothing it says would change that).
+   */
+  private rejectToken(entry: Opened, why: string): null {
+    console.warn(`Supabase Auth: access token refused (${why}); the session cookies are removed.`);
+    entry.discarded = true;
+    for (const { name } of this.requestCookies) {
+      if (name === this.authCookieName || name.startsWith(`${this.authCookieName}.`)) {
+        this.headers.append("Set-Cookie", serializeCookieHeader(name, "", { ...this.cookieBase(), maxAge: 0 }));
+      }
+    }
+    this.clearLinkCookie();
+    return null;
+  }
+
+  /** A failure of the session lookup: rate limit → busy page, Auth down → error page, else signed out. */
+  private sessionFailure(entry: Opened, operation: string, error: AuthError): null {
+    if (isRateLimited(error)) {
+      // supabase-js removed the session (cookie deletions are waiting in this client's
+      // headers): the resident did nothing wrong, keep the browser's cookies as they are.
+      entry.discarded = true;
+      throw portalBusy(operation, error);
+    }
+    // GoTrue unreachable or failing: an error page, not a silent logout.
+    if (isAuthRetryableFetchError(error)) throw authFailure(operation, error);
+    return null; // no session, revoked session, expired refresh token, bad JWT
+  }
+
+  private async loadUser(): Promise<SessionUser | null> {
+    const entry = await this.currentEntry();
+    const c = entry.supabase.client;
+    // The session from the cookies; an expired access token is refreshed first (new cookies,
+    // in this request's cookie mode). Nothing in it is trusted yet.
+    const { data: stored, error: refreshError } = await c.auth.getSession();
+    if (refreshError) return this.sessionFailure(entry, "refreshSession", refreshError);
+    const accessToken = stored.session?.access_token;
+    if (!accessToken) return null;
+    const keys = await verificationKeys(this.auth.settings, accessToken);
+    if ("refused" in keys) return this.rejectToken(entry, keys.refused);
+    // Legacy HS256 secret (no jwks): getClaims asks GoTrue (GET /auth/v1/user) to check the
+    // token, as before: the slow path (docs/supabase.md, "JWT signing keys").
+    let result: Awaited<ReturnType<SupabaseClient["auth"]["getClaims"]>>;
+    try {
+      result = await c.auth.getClaims(accessToken, keys.jwks ? { jwks: keys.jwks } : {});
+    } catch (error) {
+      // WebCrypto refusing the key or the signature's shape: not a token of this project.
+      if (isAuthError(error)) throw error;
+      return this.rejectToken(entry, error instanceof Error ? error.message : String(error));
+    }
+    const { data, error } = result;
+    if (error) {
+      if (error.name === "AuthInvalidJwtError") return this.rejectToken(entry, error.message);
+      return this.sessionFailure(entry, "getClaims", error);
+    }
+    const claims = (data?.claims ?? null) as TokenClaims | null;
+    if (!claims || claims.role !== "authenticated" || claims.is_anonymous === true) return null;
+    if (typeof claims.sub !== "string" || typeof claims.email !== "string" || !claims.email) return null;
+    this.verified = claims;
+    return sessionUserOf(claims.sub, claims.email, this.verified);
+  }
+
+  getUser(): Promise<SessionUser | null> {
+    return (this.cachedUser ??= this.withFlush(() => this.loadUser()));
+  }
+
+  private async requireCurrentUser(): Promise<SessionUser> {
+    const user = await this.getUser();
+    if (!user) throw new Error("No signed-in user for this request");
+    return user;
+  }
+
+  private async sendRecovery(address: string, what: string): Promise<AuthMailResult> {
+    // Anon client (implicit flow): the template's TokenHash has no "pkce_" prefix.
+    const anon = await createAnonClient(this.auth.settings, this.forResident);
+    const { error } = await anon.auth.resetPasswordForEmail(address, { redirectTo: this.auth.redirectTo });
+    if (!error) return "sent";
+    if (mailRefusal(error)) return refusedMail(what, error);
+    throw authFailure("resetPasswordForEmail", error);
+  }
+
+  private async signIn({ email, password, remember }: { email: string; password: string; remember: boolean }): Promise<SignInResult> {
+    const c = await this.reopen(remember ? "persistent" : "browser-session");
+    const { data: signedIn, error } = await c.auth.signInWithPassword({ email: normalizeEmail(email), password });
+    if (error) {
+      if (isAuthApiError(error) && error.code && INVALID_CREDENTIALS.has(error.code)) {
+        return { ok: false, reason: "invalid_credentials" };
+      }
+      throw authFailure("signInWithPassword", error);
+    }
+    this.setRememberCookie(remember);
+    this.clearLinkCookie();
+    // Straight from GoTrue's answer (POST /token): nothing to verify for this token.
+    this.verified = claimsOf(signedIn.session.access_token);
+    this.cachedUser = Promise.resolve(sessionUserOf(signedIn.user.id, signedIn.user.email ?? normalizeEmail(email), this.verified));
+    return { ok: true };
+  }
+
+  private async signOut(): Promise<void> {
+    const c = await this.client();
+    // scope "local": this session only; its refresh token is revoked by GoTrue and the
+    // cookies are removed (also when GoTrue says the session was already gone).
+    const { error } = await c.auth.signOut({ scope: "local" });
+    this.cachedUser = Promise.resolve(null);
+    this.verified = null;
+    if (this.hasRequestCookie(REMEMBER_COOKIE)) this.setRememberCookie(true);
+    this.clearLinkCookie();
+    if (error && !isAuthSessionMissingError(error)) throw authFailure("signOut(local)", error);
+  }
+
+  private async sendActivationLink(email: string): Promise<AuthMailResult> {
+    const address = normalizeEmail(email);
+    // POST /auth/v1/invite: creates the user (no password) or, for a user not yet confirmed,
+    // sends a new invite whose token replaces the previous one (the old link stops working).
+    const { error } = await this.auth.serviceRole.auth.admin.inviteUserByEmail(address, { redirectTo: this.auth.redirectTo });
+    if (!error) return "sent";
+    if (error.code === "email_exists") {
+      // Confirmed but the SQL rule saw no password: only a recovery link can reach it
+      // (GoTrue refuses to invite a confirmed user). Same page at the end of the link.
+      return this.sendRecovery(address, "recovery (activation fallback)");
+    }
+    // Invites have no max_frequency in GoTrue (sendInvite): a 429 here is the e-mail budget.
+    if (mailRefusal(error)) return refusedMail("invite (activation)", error);
+    throw authFailure("inviteUserByEmail", error);
+  }
+
+  private async verifyLink(type: AuthLinkType, tokenHash: string): Promise<VerifyLinkResult> {
+    // A link opens a browser-session (as the embedded adapter): "Se souvenir de moi" is
+    // offered at the next login.
+    const c = await this.reopen("browser-session");
+    const { data: opened, error } = await c.auth.verifyOtp({ type, token_hash: tokenHash });
+    if (error) {
+      if (isAuthApiError(error) && error.status >= 400 && error.status < 500 && error.status !== 429) {
+        return { ok: false, reason: "invalid_or_expired" }; // 403 otp_expired, 400/404/422
+      }
+      throw authFailure(`verifyOtp(${type})`, error);
+    }
+    if (!opened.session || !opened.user?.email) return { ok: false, reason: "invalid_or_expired" };
+    this.setRememberCookie(false);
+    // Straight from GoTrue's answer (POST /verify): the session it just opened.
+    this.verified = claimsOf(opened.session.access_token);
+    const sessionId = this.verified?.session_id;
+    if ((type === "invite" || type === "recovery") && typeof sessionId === "string") this.setLinkCookie(await signLink(this.auth.linkKey, type, sessionId));
+    else this.clearLinkCookie();
+    this.cachedUser = Promise.resolve(sessionUserOf(opened.user.id, opened.user.email, this.verified));
+    return { ok: true, type };
+  }
+
+  private async linkSession(): Promise<LinkSession | null> {
+    if (!(await this.getUser()) || !this.verified) return null;
+    const amr = amrEntries(this.verified);
+    // GoTrue's PKCE redirect flow records the link type itself (invite / recovery).
+    const recorded = amr.find((entry) => entry.method === "invite" || entry.method === "recovery");
+    if (recorded) return { type: recorded.method as LinkType, openedAt: new Date(recorded.timestamp * 1000) };
+    // POST /verify says "otp" for every link type: the MACed cookie says which one.
+    const otp = amr.find((entry) => entry.method === "otp");
+    if (!otp) return null; // a password login, a refreshed password session…
+    const type = await readLink(this.auth.linkKey, this.linkCookie, this.verified.session_id);
+    return type ? { type, openedAt: new Date(otp.timestamp * 1000) } : null;
+  }
+
+  private async setPassword(password: string): Promise<void> {
+    const user = await this.requireCurrentUser();
+    const linkClient = await this.client();
+    // PUT /user: GoTrue sets the password and deletes the user's other sessions, but keeps
+    // this one with its amr (docs/decisions/0005-supabase-accounts-adapter.md).
+    await updatePassword(linkClient, password, "updateUser(password)");
+    // Spend the link privilege: replace this session by a fresh password session
+    // (amr "password", a browser-session like the link's), then end every other one,
+    // the link session included. Replaying the old cookies then fails at the page's SQL
+    // session check (and at GoTrue for any account operation).
+    const fresh = await this.reopen("browser-session");
+    const { data: signedIn, error } = await fresh.auth.signInWithPassword({ email: user.email, password });
+    if (error) {
+      // The password is set but no new session could be opened: end the link session
+      // rather than leave its privilege alive; the resident signs in with the new password.
+      const { error: endError } = await linkClient.auth.signOut({ scope: "local" });
+      if (endError && !isAuthSessionMissingError(endError)) console.error(`Supabase Auth signOut(local) after setPassword failed: ${endError.message}`);
+      this.verified = null;
+      this.cachedUser = Promise.resolve(null);
+      this.clearLinkCookie();
+      throw authFailure("signInWithPassword(after setPassword)", error);
+    }
+    this.verified = claimsOf(signedIn.session.access_token);
+    this.cachedUser = Promise.resolve(sessionUserOf(user.id, user.email, this.verified));
+    this.setRememberCookie(false);
+    this.clearLinkCookie();
+    await endOtherSessions(fresh);
+  }
+
+  private async changePassword(currentPassword: string, newPassword: string): Promise<PasswordChangeResult> {
+    const user = await this.requireCurrentUser();
+    // The current password is checked by a sign-in on a throwaway client that keeps
+    // nothing: the request's cookies and session stay untouched.
+    const verifier = await createAnonClient(this.auth.settings, this.forResident);
+    const { error: wrong } = await verifier.auth.signInWithPassword({ email: user.email, password: currentPassword });
+    if (wrong) {
+      if (isAuthApiError(wrong) && wrong.code && INVALID_CREDENTIALS.has(wrong.code)) return "wrong_current_password";
+      throw authFailure("signInWithPassword(current password check)", wrong);
+    }
+    // That check opened a GoTrue session: revoke it at once.
+    const { error: revokeError } = await verifier.auth.signOut({ scope: "local" });
+    if (revokeError && !isAuthSessionMissingError(revokeError)) throw authFailure("signOut(verification session)", revokeError);
+
+    const c = await this.client();
+    await updatePassword(c, newPassword, "updateUser(password)");
+    await endOtherSessions(c);
+    return "changed";
+  }
+
+  private async requestEmailChange(newEmail: string): Promise<EmailChangeResult> {
+    const user = await this.requireCurrentUser();
+    const target = normalizeEmail(newEmail);
+    if (target === normalizeEmail(user.email)) return "same_email";
+    const c = await this.client();
+    // PUT /auth/v1/user {email}: GoTrue sends the email_change template to the new
+    // address only (double_confirm_changes = false); the login changes once it is followed.
+    const { error } = await c.auth.updateUser({ email: target }, { emailRedirectTo: this.auth.redirectTo });
+    if (error) {
+      if (error.code === "email_exists") return "email_taken";
+      throw authFailure("updateUser(email)", error);
+    }
+    return "sent";
+  }
+}
