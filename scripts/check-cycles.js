@@ -1,6 +1,6 @@
 // Fails (exit 1) on any import cycle in app/, server/ and scripts/, type-only imports and dynamic
 // imports included: the options are those of .madgerc, so `npx madge --circular app server scripts`
-// finds the same cycles (docs/decisions/0020-structure-checks.md). Part of `npm run lint`.
+// finds the same cycles (docs/decisions/0026-structure-checks.md). Part of `npm run lint`.
 import { readFileSync } from "node:fs";
 import madge from "madge";
 

@@ -799,9 +799,33 @@ interface TsRelationship {
   referenced_columns: string[];
 }
 
-function render(meta: Metadata, options: Required<Omit<GenerateOptions, "postgrestVersion">> & GenerateOptions): string {
-  const { schemas, tables, foreignTables, views, materializedViews, columns, relationships, functions, types } = meta;
-  const detectOneToOne = options.detectOneToOneRelationships;
+type FnEntry = { fn: PgFunction; inArgs: PgFunctionArg[] };
+
+/** What one schema holds, sorted as postgres-meta prints it. */
+interface SchemaContents {
+  tables: { table: PgRelation; relationships: TsRelationship[] }[];
+  views: { view: PgRelation; relationships: TsRelationship[] }[];
+  functions: FnEntry[];
+  enums: PgType[];
+  compositeTypes: PgType[];
+}
+
+/** The catalog indexed for rendering: what every part of the template looks things up in. */
+interface Catalog {
+  meta: Metadata;
+  detectOneToOne: boolean;
+  bySchema: Map<string, SchemaContents>;
+  columnsByTableId: Map<number, PgColumn[]>;
+  tableNamesById: Map<number, string>;
+  relationTypeByIds: Map<number, PgType>;
+  typesById: Map<number, PgType>;
+}
+
+const intro = (c: Catalog, schema: string): SchemaContents => c.bySchema.get(schema)!;
+const columnsOf = (c: Catalog, id: number): PgColumn[] => c.columnsByTableId.get(id) ?? [];
+
+function indexCatalog(meta: Metadata, detectOneToOne: boolean): Catalog {
+  const { schemas, tables, foreignTables, views, materializedViews, columns, relationships, types } = meta;
   schemas.sort((a, b) => compare(a.name, b.name));
   relationships.sort(
     (a, b) =>
@@ -809,41 +833,45 @@ function render(meta: Metadata, options: Required<Omit<GenerateOptions, "postgre
       compare(a.referenced_relation, b.referenced_relation) ||
       compare(JSON.stringify(a.referenced_columns), JSON.stringify(b.referenced_columns)),
   );
-
-  type FnEntry = { fn: PgFunction; inArgs: PgFunctionArg[] };
-  const bySchema = new Map<
-    string,
-    {
-      tables: { table: PgRelation; relationships: TsRelationship[] }[];
-      views: { view: PgRelation; relationships: TsRelationship[] }[];
-      functions: FnEntry[];
-      enums: PgType[];
-      compositeTypes: PgType[];
-    }
-  >(schemas.map((s) => [s.name, { tables: [], views: [], functions: [], enums: [], compositeTypes: [] }]));
-  const intro = (schema: string) => bySchema.get(schema)!;
-
-  const columnsByTableId = new Map<number, PgColumn[]>();
-  const tableNamesById = new Map<number, string>();
-  const relationTypeByIds = new Map<number, PgType>();
-  const typesById = new Map<number, PgType>();
+  const c: Catalog = {
+    meta,
+    detectOneToOne,
+    bySchema: new Map(schemas.map((s) => [s.name, { tables: [], views: [], functions: [], enums: [], compositeTypes: [] }])),
+    columnsByTableId: new Map(),
+    tableNamesById: new Map(),
+    relationTypeByIds: new Map(),
+    typesById: new Map(),
+  };
   for (const t of [...tables, ...foreignTables, ...views, ...materializedViews]) {
-    columnsByTableId.set(t.id, []);
-    tableNamesById.set(t.id, t.name);
+    c.columnsByTableId.set(t.id, []);
+    c.tableNamesById.set(t.id, t.name);
   }
-  for (const column of columns) columnsByTableId.get(column.table_id)?.push(column);
-  for (const list of columnsByTableId.values()) list.sort((a, b) => compare(a.name, b.name));
-  const columnsOf = (id: number) => columnsByTableId.get(id) ?? [];
+  for (const column of columns) c.columnsByTableId.get(column.table_id)?.push(column);
+  for (const list of c.columnsByTableId.values()) list.sort((a, b) => compare(a.name, b.name));
 
   for (const type of types) {
-    typesById.set(type.id, type);
-    if (type.type_relation_id) relationTypeByIds.set(type.id, type);
-    if (bySchema.has(type.schema)) {
-      if (type.enums.length > 0) intro(type.schema).enums.push(type);
-      if (type.attributes.length > 0) intro(type.schema).compositeTypes.push(type);
+    c.typesById.set(type.id, type);
+    if (type.type_relation_id) c.relationTypeByIds.set(type.id, type);
+    if (c.bySchema.has(type.schema)) {
+      if (type.enums.length > 0) intro(c, type.schema).enums.push(type);
+      if (type.attributes.length > 0) intro(c, type.schema).compositeTypes.push(type);
     }
   }
+  groupRelations(c);
+  groupFunctions(c);
+  for (const s of c.bySchema.values()) {
+    s.tables.sort((a, b) => compare(a.table.name, b.table.name));
+    s.views.sort((a, b) => compare(a.view.name, b.view.name));
+    s.functions.sort((a, b) => compare(a.fn.name, b.fn.name));
+    s.enums.sort((a, b) => compare(a.name, b.name));
+    s.compositeTypes.sort((a, b) => compare(a.name, b.name));
+  }
+  return c;
+}
 
+/** Tables and views into their schema, each with the relationships that stay in that schema. */
+function groupRelations(c: Catalog): void {
+  const { tables, foreignTables, views, materializedViews, relationships } = c.meta;
   const relationshipsByRelation = new Map<string, PgRelationship[]>();
   for (const r of relationships) {
     const key = `${r.schema}.${r.relation}`;
@@ -853,27 +881,22 @@ function render(meta: Metadata, options: Required<Omit<GenerateOptions, "postgre
     (relationshipsByRelation.get(`${o.schema}.${o.name}`) ?? []).filter((r) => r.referenced_schema === o.schema);
 
   for (const table of [...tables, ...foreignTables]) {
-    if (bySchema.has(table.schema)) intro(table.schema).tables.push({ table, relationships: getRelationships(table) });
+    if (c.bySchema.has(table.schema)) intro(c, table.schema).tables.push({ table, relationships: getRelationships(table) });
   }
   for (const view of views) {
-    if (bySchema.has(view.schema)) intro(view.schema).views.push({ view, relationships: getRelationships(view) });
+    if (c.bySchema.has(view.schema)) intro(c, view.schema).views.push({ view, relationships: getRelationships(view) });
   }
   for (const view of materializedViews) {
-    if (bySchema.has(view.schema)) {
-      intro(view.schema).views.push({ view: { ...view, is_updatable: false }, relationships: getRelationships(view) });
+    if (c.bySchema.has(view.schema)) {
+      intro(c, view.schema).views.push({ view: { ...view, is_updatable: false }, relationships: getRelationships(view) });
     }
   }
+}
 
-  const getTableNameFromRelationId = (relationId: number | null, returnTypeId: number | null): string | null => {
-    if (!relationId) return null;
-    const name = tableNamesById.get(relationId);
-    if (name) return name;
-    const reltype = returnTypeId ? relationTypeByIds.get(returnTypeId) : undefined;
-    return reltype ? reltype.name : null;
-  };
-
-  for (const fn of functions) {
-    if (!bySchema.has(fn.schema)) continue;
+/** The functions PostgREST can call, into their schema. */
+function groupFunctions(c: Catalog): void {
+  for (const fn of c.meta.functions) {
+    if (!c.bySchema.has(fn.schema)) continue;
     fn.args.sort((a, b) => compare(a.name, b.name));
     const inArgs = fn.args.filter(({ mode }) => VALID_FUNCTION_ARGS_MODE.has(mode));
     const single = inArgs[0];
@@ -883,321 +906,319 @@ function render(meta: Metadata, options: Required<Omit<GenerateOptions, "postgre
       inArgs.every((arg) => arg.name !== "" || (arg.has_default && VALID_UNNAMED_FUNCTION_ARG_TYPES.has(arg.type_id))) ||
       (inArgs.length === 1 &&
         single!.name === "" &&
-        (VALID_UNNAMED_FUNCTION_ARG_TYPES.has(single!.type_id) || relationTypeByIds.has(single!.type_id)))
+        (VALID_UNNAMED_FUNCTION_ARG_TYPES.has(single!.type_id) || c.relationTypeByIds.has(single!.type_id)))
     ) {
-      intro(fn.schema).functions.push({ fn, inArgs });
+      intro(c, fn.schema).functions.push({ fn, inArgs });
     }
   }
-  for (const s of bySchema.values()) {
-    s.tables.sort((a, b) => compare(a.table.name, b.table.name));
-    s.views.sort((a, b) => compare(a.view.name, b.view.name));
-    s.functions.sort((a, b) => compare(a.fn.name, b.fn.name));
-    s.enums.sort((a, b) => compare(a.name, b.name));
-    s.compositeTypes.sort((a, b) => compare(a.name, b.name));
+}
+
+function getTableNameFromRelationId(c: Catalog, relationId: number | null, returnTypeId: number | null): string | null {
+  if (!relationId) return null;
+  const name = c.tableNamesById.get(relationId);
+  if (name) return name;
+  const reltype = returnTypeId ? c.relationTypeByIds.get(returnTypeId) : undefined;
+  return reltype ? reltype.name : null;
+}
+
+function pgTypeToTsType(c: Catalog, schema: PgSchema, pgType: string): TsType {
+  if (pgType === "bool") return kw("boolean");
+  if (["int2", "int4", "int8", "float4", "float8", "numeric"].includes(pgType)) return kw("number");
+  if (
+    ["bytea", "bpchar", "varchar", "date", "text", "citext", "time", "timetz", "timestamp", "timestamptz", "uuid", "vector", "interval"].includes(pgType)
+  ) {
+    return kw("string");
   }
+  if (["json", "jsonb"].includes(pgType)) return { k: "reference", text: "Json" };
+  if (pgType === "void") return kw("undefined");
+  if (pgType === "record") return { k: "reference", text: "Record<string, unknown>" };
+  if (pgType.startsWith("_")) return { k: "array", element: pgTypeToTsType(c, schema, pgType.substring(1)) };
+  return namedTypeToTsType(c, schema, pgType);
+}
 
-  const pgTypeToTsType = (schema: PgSchema, pgType: string): TsType => {
-    if (pgType === "bool") return kw("boolean");
-    if (["int2", "int4", "int8", "float4", "float8", "numeric"].includes(pgType)) return kw("number");
-    if (
-      ["bytea", "bpchar", "varchar", "date", "text", "citext", "time", "timetz", "timestamp", "timestamptz", "uuid", "vector", "interval"].includes(pgType)
-    ) {
-      return kw("string");
-    }
-    if (["json", "jsonb"].includes(pgType)) return { k: "reference", text: "Json" };
-    if (pgType === "void") return kw("undefined");
-    if (pgType === "record") return { k: "reference", text: "Record<string, unknown>" };
-    if (pgType.startsWith("_")) return { k: "array", element: pgTypeToTsType(schema, pgType.substring(1)) };
-    const pick = <T extends { schema: string }>(list: T[]): T => list.find((t) => t.schema === schema.name) ?? list[0]!;
-    const included = (name: string) => schemas.some((s) => s.name === name);
-    const ref = (...path: string[]): TsType => ({
-      k: "indexed",
-      text: `Database${path.map((p) => `[${JSON.stringify(p)}]`).join("")}`,
-    });
-    const enumTypes = types.filter((t) => t.name === pgType && t.enums.length > 0);
-    if (enumTypes.length > 0) {
-      const enumType = pick(enumTypes);
-      if (included(enumType.schema)) return ref(enumType.schema, "Enums", enumType.name);
-      return union(enumType.enums.map(lit));
-    }
-    const compositeTypes = types.filter((t) => t.name === pgType && t.attributes.length > 0);
-    if (compositeTypes.length > 0) {
-      const compositeType = pick(compositeTypes);
-      return included(compositeType.schema) ? ref(compositeType.schema, "CompositeTypes", compositeType.name) : UNKNOWN;
-    }
-    const tableRowTypes = tables.filter((t) => t.name === pgType);
-    if (tableRowTypes.length > 0) {
-      const t = pick(tableRowTypes);
-      return included(t.schema) ? ref(t.schema, "Tables", t.name, "Row") : UNKNOWN;
-    }
-    const viewRowTypes = views.filter((v) => v.name === pgType);
-    if (viewRowTypes.length > 0) {
-      const v = pick(viewRowTypes);
-      return included(v.schema) ? ref(v.schema, "Views", v.name, "Row") : UNKNOWN;
-    }
-    return UNKNOWN;
-  };
-  const typeOf = (schema: PgSchema, typeId: number): TsType => {
-    const type = typesById.get(typeId);
-    return type ? pgTypeToTsType(schema, type.name) : UNKNOWN;
-  };
-  const nullable = (t: TsType, isNullable: boolean): TsType =>
-    (t.k === "keyword" && t.text === "unknown") || !isNullable ? t : union([t, kw("null")]);
-  const columnMember = (schema: PgSchema, c: { name: string; format: string; is_nullable: boolean; is_optional: boolean }): Member => ({
-    key: c.name,
-    optional: c.is_optional,
-    type: nullable(pgTypeToTsType(schema, c.format), c.is_nullable),
+/** An enum, composite type, table or view row type, by name (this schema's first). */
+function namedTypeToTsType(c: Catalog, schema: PgSchema, pgType: string): TsType {
+  const { schemas, types, tables, views } = c.meta;
+  const pick = <T extends { schema: string }>(list: T[]): T => list.find((t) => t.schema === schema.name) ?? list[0]!;
+  const included = (name: string) => schemas.some((s) => s.name === name);
+  const ref = (...path: string[]): TsType => ({
+    k: "indexed",
+    text: `Database${path.map((p) => `[${JSON.stringify(p)}]`).join("")}`,
   });
+  const enumTypes = types.filter((t) => t.name === pgType && t.enums.length > 0);
+  if (enumTypes.length > 0) {
+    const enumType = pick(enumTypes);
+    if (included(enumType.schema)) return ref(enumType.schema, "Enums", enumType.name);
+    return union(enumType.enums.map(lit));
+  }
+  const compositeTypes = types.filter((t) => t.name === pgType && t.attributes.length > 0);
+  if (compositeTypes.length > 0) {
+    const compositeType = pick(compositeTypes);
+    return included(compositeType.schema) ? ref(compositeType.schema, "CompositeTypes", compositeType.name) : UNKNOWN;
+  }
+  const tableRowTypes = tables.filter((t) => t.name === pgType);
+  if (tableRowTypes.length > 0) {
+    const t = pick(tableRowTypes);
+    return included(t.schema) ? ref(t.schema, "Tables", t.name, "Row") : UNKNOWN;
+  }
+  const viewRowTypes = views.filter((v) => v.name === pgType);
+  if (viewRowTypes.length > 0) {
+    const v = pick(viewRowTypes);
+    return included(v.schema) ? ref(v.schema, "Views", v.name, "Row") : UNKNOWN;
+  }
+  return UNKNOWN;
+}
 
-  const getFunctionReturnType = (schema: PgSchema, fn: PgFunction): TsType => {
-    const tableArgs = fn.args.filter(({ mode }) => mode === "table");
-    if (tableArgs.length > 0) {
-      return object(tableArgs.map(({ name, type_id }) => ({ key: name, type: typeOf(schema, type_id) })));
-    }
-    const s = intro(schema.name);
-    const relation =
-      s.tables.find(({ table }) => table.id === fn.return_type_relation_id)?.table ??
-      s.views.find(({ view }) => view.id === fn.return_type_relation_id)?.view;
-    if (relation) {
-      return object(
-        columnsOf(relation.id).map((c) =>
-          columnMember(schema, { name: c.name, format: c.format, is_nullable: c.is_nullable, is_optional: false }),
-        ),
-      );
-    }
-    return typeOf(schema, fn.return_type_id);
+function typeOf(c: Catalog, schema: PgSchema, typeId: number): TsType {
+  const type = c.typesById.get(typeId);
+  return type ? pgTypeToTsType(c, schema, type.name) : UNKNOWN;
+}
+
+const nullable = (t: TsType, isNullable: boolean): TsType =>
+  (t.k === "keyword" && t.text === "unknown") || !isNullable ? t : union([t, kw("null")]);
+
+function columnMember(
+  c: Catalog,
+  schema: PgSchema,
+  column: { name: string; format: string; is_nullable: boolean; is_optional: boolean },
+): Member {
+  return {
+    key: column.name,
+    optional: column.is_optional,
+    type: nullable(pgTypeToTsType(c, schema, column.format), column.is_nullable),
   };
+}
 
-  const getFunctionTsReturnType = (fn: PgFunction, returnType: TsType): Member[] => {
-    let setofOptions: Member[] | null = null;
-    const setof = (from: string, to: string, isOneToOne: boolean, isSetofReturn: boolean): Member[] => [
-      { key: "from", type: lit(from) },
-      { key: "to", type: lit(to) },
-      { key: "isOneToOne", type: kw(String(isOneToOne)) },
-      { key: "isSetofReturn", type: kw(String(isSetofReturn)) },
-    ];
-    const returnTableName = getTableNameFromRelationId(fn.return_type_relation_id, fn.return_type_id);
-    const returnsSetOfTable = fn.is_set_returning_function && fn.return_type_relation_id !== null;
-    const returnsMultipleRows = fn.prorows !== null && fn.prorows > 1;
-    if (returnTableName) {
-      setofOptions = setof("*", returnTableName, !returnsMultipleRows, fn.is_set_returning_function);
-    }
-    if (fn.args.length === 1) {
-      const relationType = relationTypeByIds.get(fn.args[0]!.type_id);
-      if (relationType) {
-        if (returnsSetOfTable && returnTableName) {
-          setofOptions = setof(relationType.format, returnTableName, !returnsMultipleRows, true);
-        } else if (returnTableName && !returnsSetOfTable) {
-          setofOptions = setof(relationType.format, returnTableName, true, false);
-        }
+/** A column of a Row type: its own nullability, never optional. */
+const rowMember = (c: Catalog, schema: PgSchema, column: PgColumn): Member =>
+  columnMember(c, schema, { name: column.name, format: column.format, is_nullable: column.is_nullable, is_optional: false });
+
+function getFunctionReturnType(c: Catalog, schema: PgSchema, fn: PgFunction): TsType {
+  const tableArgs = fn.args.filter(({ mode }) => mode === "table");
+  if (tableArgs.length > 0) {
+    return object(tableArgs.map(({ name, type_id }) => ({ key: name, type: typeOf(c, schema, type_id) })));
+  }
+  const s = intro(c, schema.name);
+  const relation =
+    s.tables.find(({ table }) => table.id === fn.return_type_relation_id)?.table ??
+    s.views.find(({ view }) => view.id === fn.return_type_relation_id)?.view;
+  if (relation) return object(columnsOf(c, relation.id).map((column) => rowMember(c, schema, column)));
+  return typeOf(c, schema, fn.return_type_id);
+}
+
+function getFunctionTsReturnType(c: Catalog, fn: PgFunction, returnType: TsType): Member[] {
+  let setofOptions: Member[] | null = null;
+  const setof = (from: string, to: string, isOneToOne: boolean, isSetofReturn: boolean): Member[] => [
+    { key: "from", type: lit(from) },
+    { key: "to", type: lit(to) },
+    { key: "isOneToOne", type: kw(String(isOneToOne)) },
+    { key: "isSetofReturn", type: kw(String(isSetofReturn)) },
+  ];
+  const returnTableName = getTableNameFromRelationId(c, fn.return_type_relation_id, fn.return_type_id);
+  const returnsSetOfTable = fn.is_set_returning_function && fn.return_type_relation_id !== null;
+  const returnsMultipleRows = fn.prorows !== null && fn.prorows > 1;
+  if (returnTableName) {
+    setofOptions = setof("*", returnTableName, !returnsMultipleRows, fn.is_set_returning_function);
+  }
+  if (fn.args.length === 1) {
+    const relationType = c.relationTypeByIds.get(fn.args[0]!.type_id);
+    if (relationType) {
+      if (returnsSetOfTable && returnTableName) {
+        setofOptions = setof(relationType.format, returnTableName, !returnsMultipleRows, true);
+      } else if (returnTableName && !returnsSetOfTable) {
+        setofOptions = setof(relationType.format, returnTableName, true, false);
       }
     }
-    const collapsibleSingleRow = !returnsMultipleRows && returnTableName !== null;
-    const returns = fn.is_set_returning_function && !collapsibleSingleRow ? appendArray(returnType) : returnType;
-    return [{ key: "Returns", type: returns }, ...(setofOptions ? [{ key: "SetofOptions", type: object(setofOptions) }] : [])];
-  };
+  }
+  const collapsibleSingleRow = !returnsMultipleRows && returnTableName !== null;
+  const returns = fn.is_set_returning_function && !collapsibleSingleRow ? appendArray(returnType) : returnType;
+  return [{ key: "Returns", type: returns }, ...(setofOptions ? [{ key: "SetofOptions", type: object(setofOptions) }] : [])];
+}
 
-  const hasTableRowError = (fn: PgFunction, inArgs: PgFunctionArg[]) =>
-    inArgs.length === 1 &&
-    inArgs[0]!.name === "" &&
-    relationTypeByIds.has(inArgs[0]!.type_id) &&
-    !getTableNameFromRelationId(fn.return_type_relation_id, fn.return_type_id);
+const hasTableRowError = (c: Catalog, fn: PgFunction, inArgs: PgFunctionArg[]) =>
+  inArgs.length === 1 &&
+  inArgs[0]!.name === "" &&
+  c.relationTypeByIds.has(inArgs[0]!.type_id) &&
+  !getTableNameFromRelationId(c, fn.return_type_relation_id, fn.return_type_id);
 
-  const getConflictError = (schema: PgSchema, fns: FnEntry[], fn: PgFunction, inArgs: PgFunctionArg[]): string | null => {
-    if (fns.length <= 1) return null;
-    if (inArgs.length === 0) {
-      const conflicting = fns.filter(
-        ({ fn: other, inArgs: otherArgs }) =>
-          other !== fn && otherArgs.length === 1 && otherArgs[0]!.name === "" && otherArgs[0]!.has_default,
-      );
-      if (conflicting.length > 0) {
-        const returnTypeName = typesById.get(conflicting[0]!.fn.return_type_id)?.name || "unknown";
-        return `Could not choose the best candidate function between: ${schema.name}.${fn.name}(), ${schema.name}.${fn.name}( => ${returnTypeName}). Try renaming the parameters or the function itself in the database so function overloading can be resolved`;
-      }
-    }
-    if (inArgs.length === 1 && inArgs[0]!.name !== "") {
-      const conflicting = fns.filter(
-        ({ fn: other, inArgs: otherArgs }) =>
-          other !== fn &&
-          otherArgs.length === 1 &&
-          otherArgs[0]!.name === inArgs[0]!.name &&
-          otherArgs[0]!.type_id !== inArgs[0]!.type_id,
-      );
-      if (conflicting.length > 0) {
-        const list = [{ fn, inArgs }, ...conflicting]
-          .sort((a, b) => (a.inArgs[0]?.type_id || 0) - (b.inArgs[0]?.type_id || 0))
-          .map(
-            (f) =>
-              `${schema.name}.${fn.name}(${f.inArgs.map((a) => `${a.name || ""} => ${typesById.get(a.type_id)?.name || "unknown"}`).join(", ")})`,
-          )
-          .join(", ");
-        return `Could not choose the best candidate function between: ${list}. Try renaming the parameters or the function itself in the database so function overloading can be resolved`;
-      }
-    }
-    return null;
-  };
-
-  const errorType = (message: string): TsType => ({
-    k: "intersection",
-    types: [object([{ key: "error", type: kw("true") }], false), lit(message)],
-  });
-
-  const getFunctionSignatures = (schema: PgSchema, fns: FnEntry[]): TsType =>
-    union(
-      fns.map(({ fn, inArgs }) => {
-        let returnType = getFunctionReturnType(schema, fn);
-        const argsType: TsType =
-          inArgs.length === 0
-            ? kw("never")
-            : object(
-                inArgs.map(({ name, type_id, has_default }) => ({ key: name, optional: has_default, type: typeOf(schema, type_id) })),
-                false,
-              );
-        const conflictError = getConflictError(schema, fns, fn, inArgs);
-        if (conflictError) {
-          returnType = errorType(conflictError);
-        } else if (hasTableRowError(fn, inArgs)) {
-          returnType = errorType(
-            `the function ${schema.name}.${fn.name} with parameter or with a single unnamed json/jsonb parameter, but no matches were found in the schema cache`,
-          );
-        }
-        return object([{ key: "Args", type: argsType }, ...getFunctionTsReturnType(fn, returnType)], false);
-      }),
+function getConflictError(c: Catalog, schema: PgSchema, fns: FnEntry[], fn: PgFunction, inArgs: PgFunctionArg[]): string | null {
+  if (fns.length <= 1) return null;
+  if (inArgs.length === 0) {
+    const conflicting = fns.filter(
+      ({ fn: other, inArgs: otherArgs }) =>
+        other !== fn && otherArgs.length === 1 && otherArgs[0]!.name === "" && otherArgs[0]!.has_default,
     );
-
-  const relationshipType = (r: TsRelationship): TsType =>
-    object([
-      { key: "foreignKeyName", type: lit(r.foreign_key_name) },
-      { key: "columns", type: { k: "tuple", elements: r.columns.map(lit) } },
-      ...(detectOneToOne ? [{ key: "isOneToOne", type: kw(String(r.is_one_to_one)) }] : []),
-      { key: "referencedRelation", type: lit(r.referenced_relation) },
-      { key: "referencedColumns", type: { k: "tuple", elements: r.referenced_columns.map(lit) } },
-    ]);
-  const never: Doc = objectDoc(["[_ in never]: never"], true);
-  const section = (members: Member[]): Doc => (members.length === 0 ? never : typeDoc(object(members)));
-  const computedFields = (schema: PgSchema, fnsOfSchema: FnEntry[], relationName: string): Member[] =>
-    fnsOfSchema
-      .filter(({ fn }) => fn.argument_types === relationName)
-      .map(({ fn }) => ({ key: fn.name, type: nullable(getFunctionReturnType(schema, fn), true) }));
-
-  const schemaMembers: Doc[] = schemas.map((schema) => {
-    const s = intro(schema.name);
-    const tableMembers: Member[] = s.tables.map(({ table, relationships: rels }) => ({
-      key: table.name,
-      type: object([
-        {
-          key: "Row",
-          type: object([
-            ...columnsOf(table.id).map((c) =>
-              columnMember(schema, { name: c.name, format: c.format, is_nullable: c.is_nullable, is_optional: false }),
-            ),
-            ...computedFields(schema, s.functions, table.name),
-          ]),
-        },
-        {
-          key: "Insert",
-          type: object(
-            columnsOf(table.id).map((c) =>
-              c.identity_generation === "ALWAYS"
-                ? { key: c.name, optional: true, type: kw("never") }
-                : columnMember(schema, {
-                    name: c.name,
-                    format: c.format,
-                    is_nullable: c.is_nullable,
-                    is_optional: c.is_nullable || c.is_identity || c.default_value !== null,
-                  }),
-            ),
-          ),
-        },
-        {
-          key: "Update",
-          type: object(
-            columnsOf(table.id).map((c) =>
-              c.identity_generation === "ALWAYS"
-                ? { key: c.name, optional: true, type: kw("never") }
-                : columnMember(schema, { name: c.name, format: c.format, is_nullable: c.is_nullable, is_optional: true }),
-            ),
-          ),
-        },
-        { key: "Relationships", type: { k: "tuple", elements: rels.map(relationshipType) } },
-      ]),
-    }));
-    const viewMembers: Member[] = s.views.map(({ view, relationships: rels }) => {
-      const writable = (c: PgColumn): Member =>
-        !c.is_updatable
-          ? { key: c.name, optional: true, type: kw("never") }
-          : columnMember(schema, { name: c.name, format: c.format, is_nullable: true, is_optional: true });
-      return {
-        key: view.name,
-        type: object([
-          {
-            key: "Row",
-            type: object([
-              ...columnsOf(view.id).map((c) =>
-                columnMember(schema, { name: c.name, format: c.format, is_nullable: c.is_nullable, is_optional: false }),
-              ),
-              ...computedFields(schema, s.functions, view.name),
-            ]),
-          },
-          ...(view.is_updatable
-            ? [
-                { key: "Insert", type: object(columnsOf(view.id).map(writable)) },
-                { key: "Update", type: object(columnsOf(view.id).map(writable)) },
-              ]
-            : []),
-          { key: "Relationships", type: { k: "tuple", elements: rels.map(relationshipType) } as TsType },
-        ]),
-      };
-    });
-    const grouped = new Map<string, FnEntry[]>();
-    for (const entry of s.functions) grouped.set(entry.fn.name, [...(grouped.get(entry.fn.name) ?? []), entry]);
-    for (const fns of grouped.values()) {
-      fns.sort(
-        (a, b) => compare(a.fn.argument_types, b.fn.argument_types) || compare(a.fn.return_type, b.fn.return_type),
-      );
+    if (conflicting.length > 0) {
+      const returnTypeName = c.typesById.get(conflicting[0]!.fn.return_type_id)?.name || "unknown";
+      return `Could not choose the best candidate function between: ${schema.name}.${fn.name}(), ${schema.name}.${fn.name}( => ${returnTypeName}). Try renaming the parameters or the function itself in the database so function overloading can be resolved`;
     }
-    const functionMembers: Member[] = [...grouped].map(([name, fns]) => ({ key: name, type: getFunctionSignatures(schema, fns) }));
-    const enumMembers: Member[] = s.enums.map((e) => ({ key: e.name, type: union(e.enums.map(lit)) }));
-    const compositeMembers: Member[] = s.compositeTypes.map(({ name, attributes }) => ({
-      key: name,
-      type: object(
-        attributes.map((a) => {
-          const type = typesById.get(a.type_id);
-          return { key: a.name, type: type ? nullable(pgTypeToTsType(schema, type.name), true) : UNKNOWN };
-        }),
-      ),
-    }));
-    return [
-      printKey(schema.name),
-      ": ",
-      objectDoc(
-        [
-          ["Tables: ", section(tableMembers)],
-          ["Views: ", section(viewMembers)],
-          ["Functions: ", section(functionMembers)],
-          ["Enums: ", section(enumMembers)],
-          ["CompositeTypes: ", section(compositeMembers)],
-        ],
-        true,
-      ),
-    ];
-  });
+  }
+  if (inArgs.length === 1 && inArgs[0]!.name !== "") {
+    const conflicting = fns.filter(
+      ({ fn: other, inArgs: otherArgs }) =>
+        other !== fn &&
+        otherArgs.length === 1 &&
+        otherArgs[0]!.name === inArgs[0]!.name &&
+        otherArgs[0]!.type_id !== inArgs[0]!.type_id,
+    );
+    if (conflicting.length > 0) {
+      const list = [{ fn, inArgs }, ...conflicting]
+        .sort((a, b) => (a.inArgs[0]?.type_id || 0) - (b.inArgs[0]?.type_id || 0))
+        .map(
+          (f) =>
+            `${schema.name}.${fn.name}(${f.inArgs.map((a) => `${a.name || ""} => ${c.typesById.get(a.type_id)?.name || "unknown"}`).join(", ")})`,
+        )
+        .join(", ");
+      return `Could not choose the best candidate function between: ${list}. Try renaming the parameters or the function itself in the database so function overloading can be resolved`;
+    }
+  }
+  return null;
+}
 
-  const internal: Doc[] = options.postgrestVersion
-    ? [
-        [
-          "// Allows to automatically instantiate createClient with right options",
-          hardline,
-          "// instead of createClient<Database, { PostgrestVersion: 'XX' }>(URL, KEY)",
-          hardline,
-          "__InternalSupabase: ",
-          typeDoc(object([{ key: "PostgrestVersion", type: lit(options.postgrestVersion) }])),
-        ],
-      ]
-    : [];
-  const database = printDoc(objectDoc([...internal, ...schemaMembers], true), "export type Database = ".length);
+const errorType = (message: string): TsType => ({
+  k: "intersection",
+  types: [object([{ key: "error", type: kw("true") }], false), lit(message)],
+});
 
-  const constants = printDoc(
+function getFunctionSignatures(c: Catalog, schema: PgSchema, fns: FnEntry[]): TsType {
+  return union(
+    fns.map(({ fn, inArgs }) => {
+      let returnType = getFunctionReturnType(c, schema, fn);
+      const argsType: TsType =
+        inArgs.length === 0
+          ? kw("never")
+          : object(
+              inArgs.map(({ name, type_id, has_default }) => ({ key: name, optional: has_default, type: typeOf(c, schema, type_id) })),
+              false,
+            );
+      const conflictError = getConflictError(c, schema, fns, fn, inArgs);
+      if (conflictError) {
+        returnType = errorType(conflictError);
+      } else if (hasTableRowError(c, fn, inArgs)) {
+        returnType = errorType(
+          `the function ${schema.name}.${fn.name} with parameter or with a single unnamed json/jsonb parameter, but no matches were found in the schema cache`,
+        );
+      }
+      return object([{ key: "Args", type: argsType }, ...getFunctionTsReturnType(c, fn, returnType)], false);
+    }),
+  );
+}
+
+const relationshipType = (c: Catalog, r: TsRelationship): TsType =>
+  object([
+    { key: "foreignKeyName", type: lit(r.foreign_key_name) },
+    { key: "columns", type: { k: "tuple", elements: r.columns.map(lit) } },
+    ...(c.detectOneToOne ? [{ key: "isOneToOne", type: kw(String(r.is_one_to_one)) }] : []),
+    { key: "referencedRelation", type: lit(r.referenced_relation) },
+    { key: "referencedColumns", type: { k: "tuple", elements: r.referenced_columns.map(lit) } },
+  ]);
+
+const section = (members: Member[]): Doc => (members.length === 0 ? objectDoc(["[_ in never]: never"], true) : typeDoc(object(members)));
+
+const computedFields = (c: Catalog, schema: PgSchema, fnsOfSchema: FnEntry[], relationName: string): Member[] =>
+  fnsOfSchema
+    .filter(({ fn }) => fn.argument_types === relationName)
+    .map(({ fn }) => ({ key: fn.name, type: nullable(getFunctionReturnType(c, schema, fn), true) }));
+
+function tableMember(c: Catalog, schema: PgSchema, { table, relationships: rels }: SchemaContents["tables"][number]): Member {
+  const s = intro(c, schema.name);
+  const columns = columnsOf(c, table.id);
+  return {
+    key: table.name,
+    type: object([
+      { key: "Row", type: object([...columns.map((column) => rowMember(c, schema, column)), ...computedFields(c, schema, s.functions, table.name)]) },
+      {
+        key: "Insert",
+        type: object(
+          columns.map((column) =>
+            column.identity_generation === "ALWAYS"
+              ? { key: column.name, optional: true, type: kw("never") }
+              : columnMember(c, schema, {
+                  name: column.name,
+                  format: column.format,
+                  is_nullable: column.is_nullable,
+                  is_optional: column.is_nullable || column.is_identity || column.default_value !== null,
+                }),
+          ),
+        ),
+      },
+      {
+        key: "Update",
+        type: object(
+          columns.map((column) =>
+            column.identity_generation === "ALWAYS"
+              ? { key: column.name, optional: true, type: kw("never") }
+              : columnMember(c, schema, { name: column.name, format: column.format, is_nullable: column.is_nullable, is_optional: true }),
+          ),
+        ),
+      },
+      { key: "Relationships", type: { k: "tuple", elements: rels.map((r) => relationshipType(c, r)) } },
+    ]),
+  };
+}
+
+function viewMember(c: Catalog, schema: PgSchema, { view, relationships: rels }: SchemaContents["views"][number]): Member {
+  const s = intro(c, schema.name);
+  const columns = columnsOf(c, view.id);
+  const writable = (column: PgColumn): Member =>
+    !column.is_updatable
+      ? { key: column.name, optional: true, type: kw("never") }
+      : columnMember(c, schema, { name: column.name, format: column.format, is_nullable: true, is_optional: true });
+  return {
+    key: view.name,
+    type: object([
+      { key: "Row", type: object([...columns.map((column) => rowMember(c, schema, column)), ...computedFields(c, schema, s.functions, view.name)]) },
+      ...(view.is_updatable
+        ? [
+            { key: "Insert", type: object(columns.map(writable)) },
+            { key: "Update", type: object(columns.map(writable)) },
+          ]
+        : []),
+      { key: "Relationships", type: { k: "tuple", elements: rels.map((r) => relationshipType(c, r)) } as TsType },
+    ]),
+  };
+}
+
+function functionMembers(c: Catalog, schema: PgSchema): Member[] {
+  const grouped = new Map<string, FnEntry[]>();
+  for (const entry of intro(c, schema.name).functions) grouped.set(entry.fn.name, [...(grouped.get(entry.fn.name) ?? []), entry]);
+  for (const fns of grouped.values()) {
+    fns.sort((a, b) => compare(a.fn.argument_types, b.fn.argument_types) || compare(a.fn.return_type, b.fn.return_type));
+  }
+  return [...grouped].map(([name, fns]) => ({ key: name, type: getFunctionSignatures(c, schema, fns) }));
+}
+
+function schemaDoc(c: Catalog, schema: PgSchema): Doc {
+  const s = intro(c, schema.name);
+  const enumMembers: Member[] = s.enums.map((e) => ({ key: e.name, type: union(e.enums.map(lit)) }));
+  const compositeMembers: Member[] = s.compositeTypes.map(({ name, attributes }) => ({
+    key: name,
+    type: object(
+      attributes.map((a) => {
+        const type = c.typesById.get(a.type_id);
+        return { key: a.name, type: type ? nullable(pgTypeToTsType(c, schema, type.name), true) : UNKNOWN };
+      }),
+    ),
+  }));
+  return [
+    printKey(schema.name),
+    ": ",
+    objectDoc(
+      [
+        ["Tables: ", section(s.tables.map((entry) => tableMember(c, schema, entry)))],
+        ["Views: ", section(s.views.map((entry) => viewMember(c, schema, entry)))],
+        ["Functions: ", section(functionMembers(c, schema))],
+        ["Enums: ", section(enumMembers)],
+        ["CompositeTypes: ", section(compositeMembers)],
+      ],
+      true,
+    ),
+  ];
+}
+
+/** `export const Constants`: every schema's enums as arrays of their values. */
+function constantsDoc(c: Catalog): string {
+  return printDoc(
     group(
       [
         "{",
@@ -1205,8 +1226,8 @@ function render(meta: Metadata, options: Required<Omit<GenerateOptions, "postgre
           line,
           join(
             [",", line],
-            schemas.map((schema) => {
-              const enums = intro(schema.name).enums.map((e): Doc => [
+            c.meta.schemas.map((schema) => {
+              const enums = intro(c, schema.name).enums.map((e): Doc => [
                 printKey(e.name),
                 ": ",
                 group(["[", indent([softline, join([",", line], e.enums.map(quoteString))]), ifBreak(","), softline, "]"]),
@@ -1227,7 +1248,25 @@ function render(meta: Metadata, options: Required<Omit<GenerateOptions, "postgre
     ),
     "export const Constants = ".length,
   );
+}
 
+function render(meta: Metadata, options: Required<Omit<GenerateOptions, "postgrestVersion">> & GenerateOptions): string {
+  const c = indexCatalog(meta, options.detectOneToOneRelationships);
+  const schemaMembers: Doc[] = c.meta.schemas.map((schema) => schemaDoc(c, schema));
+  const internal: Doc[] = options.postgrestVersion
+    ? [
+        [
+          "// Allows to automatically instantiate createClient with right options",
+          hardline,
+          "// instead of createClient<Database, { PostgrestVersion: 'XX' }>(URL, KEY)",
+          hardline,
+          "__InternalSupabase: ",
+          typeDoc(object([{ key: "PostgrestVersion", type: lit(options.postgrestVersion) }])),
+        ],
+      ]
+    : [];
+  const database = printDoc(objectDoc([...internal, ...schemaMembers], true), "export type Database = ".length);
+  const constants = constantsDoc(c);
   return `${JSON_TYPE}\nexport type Database = ${database}\n${helperTypes(DEFAULT_SCHEMA)}\nexport const Constants = ${constants} as const\n`;
 }
 
