@@ -17,6 +17,15 @@ const optionalString = z
   .transform((v) => (v === "" ? undefined : v))
   .optional();
 
+/** A cron endpoint's bearer secret: unset or empty turns the endpoint off; else 32 characters at least. */
+const cronSecret = (name: string) =>
+  z
+    .string()
+    .trim()
+    .transform((v) => (v === "" ? undefined : v))
+    .pipe(z.string().min(32, `${name} must be at least 32 characters`).optional())
+    .optional();
+
 const EnvSchema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
@@ -43,12 +52,7 @@ const EnvSchema = z
     /** From header, a confirmed Postmark sender signature or an address of a verified domain. */
     MAIL_FROM: optionalString,
     /** Bearer secret of POST /taches/envoi-courriels (the cron's call). Unset: the endpoint is off. */
-    OUTBOX_CRON_SECRET: z
-      .string()
-      .trim()
-      .transform((v) => (v === "" ? undefined : v))
-      .pipe(z.string().min(32, "OUTBOX_CRON_SECRET must be at least 32 characters").optional())
-      .optional(),
+    OUTBOX_CRON_SECRET: cronSecret("OUTBOX_CRON_SECRET"),
     /** In-process sender timer, in seconds (0: off). Default 30 in the embedded default, 0 with Supabase (cron). */
     OUTBOX_POLL_SECONDS: z.coerce.number().int().min(0).max(3600).optional(),
     /** PayFiP SOAP endpoint. Default: the local simulator (embedded), DGFiP's production URL (Supabase). */
@@ -58,12 +62,7 @@ const EnvSchema = z
     /** Classic TIPI payment page (`paiement.web`, the form posts there). Same defaults. */
     TIPI_PAYMENT_URL: optionalUrl.optional(),
     /** Bearer secret of POST /taches/rapprochement-paiements (the cron's call). Unset: the endpoint is off. */
-    PAYMENTS_CRON_SECRET: z
-      .string()
-      .trim()
-      .transform((v) => (v === "" ? undefined : v))
-      .pipe(z.string().min(32, "PAYMENTS_CRON_SECRET must be at least 32 characters").optional())
-      .optional(),
+    PAYMENTS_CRON_SECRET: cronSecret("PAYMENTS_CRON_SECRET"),
     /** In-process reconciliation timer, in seconds (0: off). Default 60 in the embedded default, 0 with Supabase (cron). */
     PAYMENTS_RECONCILE_SECONDS: z.coerce.number().int().min(0).max(86400).optional(),
     /**

@@ -13,6 +13,22 @@ import { callJson, type Rpc } from "./rpc";
 /** A claimed e-mail: reply_to is null when the message has none. */
 type ClaimRow = WithNull<RpcRow<"outbox_claim">, "reply_to">;
 
+/** The columns of a portal.email_outbox row that make the message itself. */
+export interface OutboxMessageRow {
+  id: string;
+  kind: string;
+  to_address: string;
+  reply_to: string | null;
+  subject: string;
+  html_body: string;
+  text_body: string;
+}
+
+/** The message of an outbox row under the ports' names (ClaimedEmail; the embedded outbox viewer's OutboxEmail). */
+export function outboxMessage(r: OutboxMessageRow): Pick<ClaimedEmail, "id" | "kind" | "to" | "replyTo" | "subject" | "html" | "text"> {
+  return { id: r.id, kind: r.kind, to: r.to_address, replyTo: r.reply_to, subject: r.subject, html: r.html_body, text: r.text_body };
+}
+
 /** The sender's side of portal.email_outbox: public.outbox_* functions. */
 export function createOutbox(rpc: Rpc): OutboxPort {
   function flag(fn: "outbox_mark_sent" | "outbox_mark_retry" | "outbox_mark_failed", value: unknown): boolean {
@@ -23,19 +39,7 @@ export function createOutbox(rpc: Rpc): OutboxPort {
     async claim(limit, leaseSeconds) {
       const rows: ClaimRow[] = await rpc.call("outbox_claim", { p_limit: limit, p_lease_seconds: leaseSeconds });
       if (!Array.isArray(rows)) throw rpc.answerError("outbox_claim", "answered something other than rows");
-      return rows.map(
-        (r): ClaimedEmail => ({
-          id: r.id,
-          claimToken: r.claim_token,
-          kind: r.kind,
-          to: r.to_address,
-          replyTo: r.reply_to,
-          subject: r.subject,
-          html: r.html_body,
-          text: r.text_body,
-          attempts: Number(r.attempts),
-        }),
-      );
+      return rows.map((r): ClaimedEmail => ({ ...outboxMessage(r), claimToken: r.claim_token, attempts: Number(r.attempts) }));
     },
     markSent: async (id, claim, messageId) =>
       flag("outbox_mark_sent", await rpc.call("outbox_mark_sent", { p_id: id, p_claim_token: claim, p_provider_message_id: messageId })),

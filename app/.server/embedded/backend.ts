@@ -12,7 +12,7 @@ import { createEmbeddedRpc } from "./rpc";
 import { createResidentData } from "../data/resident";
 import type { Rpc } from "../data/rpc";
 import { DgfipSimulator } from "../payment/simulator";
-import { createOutbox, createPaymentResults } from "../data/server-side";
+import { createOutbox, createPaymentResults, outboxMessage, type OutboxMessageRow } from "../data/server-side";
 import { createAccountRules, createDataPort } from "../data/public-side";
 import type { PaymentResultsPort } from "../ports/payment";
 
@@ -96,25 +96,13 @@ export function createEmbeddedDevMailbox(db: Database): DevMailboxPort {
   return {
     async list(limit) {
       const { rows } = await db.asService((tx) =>
-        tx.query<{ id: string; kind: string; to_address: string; reply_to: string | null; subject: string; html_body: string; text_body: string; status: string; created_at: Date }>(
+        tx.query<OutboxMessageRow & { status: string; created_at: Date }>(
           `select id, kind, to_address, reply_to, subject, html_body, text_body, status::text as status, created_at
            from portal.email_outbox order by created_at desc, id desc limit $1`,
           [limit],
         ),
       );
-      return rows.map(
-        (r): OutboxEmail => ({
-          id: r.id,
-          kind: r.kind,
-          to: r.to_address,
-          subject: r.subject,
-          html: r.html_body,
-          text: r.text_body,
-          status: r.status,
-          createdAt: new Date(r.created_at).toISOString(),
-          replyTo: r.reply_to,
-        }),
-      );
+      return rows.map((r): OutboxEmail => ({ ...outboxMessage(r), status: r.status, createdAt: new Date(r.created_at).toISOString() }));
     },
   };
 }
