@@ -1,6 +1,7 @@
 import { redirect } from "@remix-run/server-runtime";
 import bcrypt from "bcryptjs";
 import { renderAuthEmail } from "../auth-mail";
+import { base64url, fromBase64url } from "../base64url";
 import type { Env } from "../env";
 import type { AccountsPort, AuthLinkType, AuthMailResult, EmailChangeResult, LinkSession, PasswordChangeResult, RequestAccounts, SessionUser, SignInResult, VerifyLinkResult } from "../ports/accounts";
 import { LINK_VALIDITY_SECONDS } from "../../utils/auth-links";
@@ -44,21 +45,8 @@ const TOKEN_TYPE: Record<AuthLinkType, string> = {
   email_change: "email_change_token_new",
 };
 
-function base64url(bytes: Uint8Array): string {
-  let binary = "";
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
 function randomToken(): string {
   return base64url(crypto.getRandomValues(new Uint8Array(32)));
-}
-
-function fromBase64url(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((text.length + 3) % 4));
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
 }
 
 async function sha256(text: string): Promise<string> {

@@ -9,6 +9,7 @@ import {
   type JWK,
   type SupabaseClient,
 } from "@supabase/supabase-js";
+import { base64url, fromBase64url } from "../base64url";
 import type { AccountsPort, AuthLinkType, AuthMailResult, EmailChangeResult, LinkSession, PasswordChangeResult, RequestAccounts, SessionUser, SignInResult, VerifyLinkResult } from "../ports/accounts";
 import { createAnonClient } from "./clients";
 import { PORTAL_BUSY, PORTAL_BUSY_RETRY_SECONDS, SupabaseAdapterError, type PortalBusyData } from "./errors";
@@ -127,19 +128,6 @@ function normalizeEmail(email: string): string {
 /* ------------------------------------------------------------------ link cookie (MAC) */
 
 const encoder = new TextEncoder();
-
-function base64url(bytes: ArrayBuffer | Uint8Array): string {
-  let binary = "";
-  for (const byte of new Uint8Array(bytes)) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-function fromBase64url(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((text.length + 3) % 4));
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
 
 /** The MAC key: HMAC-SHA-256(service-role key, purpose), so the key itself is never used raw. */
 async function deriveLinkKey(secret: string): Promise<CryptoKey> {
