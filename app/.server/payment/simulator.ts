@@ -1,3 +1,5 @@
+import { z } from "zod";
+import { formatEuros } from "../../utils/format";
 import type { Database } from "../embedded/database";
 import { dattransOf, fieldAnyCase, isValidRefdet, type ResultCode } from "./protocol";
 import {
@@ -57,6 +59,13 @@ export interface SimTipiSession {
 /** The database the simulator keeps its state in: the embedded default's PGlite. */
 export type SimulatorDatabase = Pick<Database, "pg">;
 
+/** What DGFiP answers about a payment, once the payer chose (both kinds of payment keep it). */
+const RESULT_COLUMNS = `resultrans text check (resultrans in ('P', 'R', 'A')),
+  numauto text,
+  dattrans text,
+  heurtrans text,
+  known_from timestamptz`;
+
 const SCHEMA_SQL = `
 create schema if not exists dgfip_simulator;
 comment on schema dgfip_simulator is 'Local DGFiP simulator of the embedded default (app/.server/payment/simulator.ts); never in production';
@@ -64,21 +73,13 @@ create table if not exists dgfip_simulator.payfip_operations (
   idop text primary key,
   request jsonb not null,
   created_at timestamptz not null,
-  resultrans text check (resultrans in ('P', 'R', 'A')),
-  numauto text,
-  dattrans text,
-  heurtrans text,
-  known_from timestamptz
+  ${RESULT_COLUMNS}
 );
 create table if not exists dgfip_simulator.tipi_sessions (
   id text primary key,
   fields jsonb not null,
   created_at timestamptz not null,
-  resultrans text check (resultrans in ('P', 'R', 'A')),
-  numauto text,
-  dattrans text,
-  heurtrans text,
-  known_from timestamptz
+  ${RESULT_COLUMNS}
 );
 create table if not exists dgfip_simulator.pending_notifications (
   id bigint generated always as identity primary key,
@@ -472,5 +473,24 @@ export function controlsFrom(form: FormData): Controls {
     notification: (["immediate", "twice", "late", "none"] as const).find((m) => m === notification) ?? "immediate",
     delaySeconds: Number.isFinite(delay) ? Math.min(Math.max(Math.round(delay), 0), 3600) : 10,
     browser: browser === "ferme" ? "closed" : "return",
+  };
+}
+
+const DecisionSchema = z.enum(["P", "R", "A"]);
+
+/** The resident's choice on a payment page (Payer, Refuser, Abandonner), or null when it is none of them. */
+export function decisionFrom(value: FormDataEntryValue | null): Decision | null {
+  const parsed = DecisionSchema.safeParse(value);
+  return parsed.success ? parsed.data : null;
+}
+
+/** What the payment pages show of a payment request (TIPI's fields, PayFiP's request alike). */
+export function paymentSummary(fields: Record<string, string>) {
+  return {
+    numcli: fields.numcli ?? "",
+    refdet: fields.refdet ?? "",
+    amount: formatEuros(Number(fields.montant)),
+    objet: fields.objet ?? "",
+    mel: fields.mel ?? "",
   };
 }

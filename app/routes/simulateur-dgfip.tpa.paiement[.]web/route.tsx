@@ -3,25 +3,19 @@ import type { MetaFunction } from "@remix-run/react";
 import { data, redirect } from "@remix-run/server-runtime";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useEffect, useRef } from "react";
-import { getEmbeddedExtras } from "~/.server/backend";
 import { readForm } from "~/.server/form";
-import { controlsFrom, type Decision } from "~/.server/payment/simulator";
-import { SimulatorClosed, SimulatorControls, SimulatorDecisionButtons } from "~/components/simulator-controls";
-import { formatEuros } from "~/utils/format";
+import { controlsFrom, decisionFrom, paymentSummary } from "~/.server/payment/simulator";
+import { requireSimulator } from "~/.server/payment/simulator-page";
+import { SimulatorClosed } from "~/components/simulator-controls";
+import { SimulatorPage, SimulatorPaymentForm } from "~/components/simulator-page";
 
 /**
  * The simulator's classic TIPI page, `paiement.web` (embedded default only). The portal's form
  * arrives here (POST, or GET with the same parameters); the resident pays, refuses or abandons;
  * the result is posted to urlcl server to server (per the controls), then by the browser.
  */
-async function simulator() {
-  const sim = (await getEmbeddedExtras())?.paymentSimulator;
-  if (!sim) throw new Response("Page introuvable", { status: 404 });
-  return sim;
-}
-
 export async function loader({ request }: LoaderFunctionArgs) {
-  const sim = await simulator();
+  const sim = await requireSimulator();
   const params = new URL(request.url).searchParams;
   const sessionId = params.get("session");
   if (!sessionId) {
@@ -32,24 +26,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
   const session = await sim.tipiSession(sessionId);
   if (!session) return data({ found: false as const, errors: ["Cette session de paiement est inconnue ou a expiré."] });
-  const f = session.fields;
-  return data({
-    found: true as const,
-    sessionId,
-    done: Boolean(session.result),
-    numcli: f.numcli ?? "",
-    refdet: f.refdet ?? "",
-    amount: formatEuros(Number(f.montant)),
-    objet: f.objet ?? "",
-    mel: f.mel ?? "",
-  });
+  return data({ found: true as const, sessionId, done: Boolean(session.result), ...paymentSummary(session.fields) });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const sim = await simulator();
+  const sim = await requireSimulator();
   const form = await readForm(request);
-  const decision = form.get("decision");
-  if (decision === null) {
+  if (form.get("decision") === null) {
     // The service's form: open a session and show the payment page.
     const params = new URLSearchParams();
     for (const [k, v] of form) if (typeof v === "string") params.append(k, v);
@@ -57,8 +40,9 @@ export async function action({ request }: ActionFunctionArgs) {
     if ("errors" in opened) return data({ errors: opened.errors, closed: false, returnForm: null });
     return redirect(`/simulateur-dgfip/tpa/paiement.web?session=${opened.sessionId}`, 303);
   }
-  if (!["P", "R", "A"].includes(String(decision))) return data({ errors: ["Choisissez Payer, Refuser ou Abandonner."], closed: false, returnForm: null });
-  const outcome = await sim.decideTipi(String(form.get("session") ?? ""), String(decision) as Decision, controlsFrom(form));
+  const decision = decisionFrom(form.get("decision"));
+  if (!decision) return data({ errors: ["Choisissez Payer, Refuser ou Abandonner."], closed: false, returnForm: null });
+  const outcome = await sim.decideTipi(String(form.get("session") ?? ""), decision, controlsFrom(form));
   if ("error" in outcome) return data({ errors: [outcome.error], closed: false, returnForm: null });
   if (outcome.returnForm === null) return data({ errors: [] as string[], closed: true, returnForm: null });
   return data({ errors: [] as string[], closed: false, returnForm: outcome.returnForm });
@@ -73,9 +57,7 @@ export default function TipiPage() {
   if (result?.returnForm) return <ReturnForm {...result.returnForm} />;
   const errors = [...(result?.errors ?? []), ...(!page.found ? page.errors : [])];
   return (
-    <main className="mx-auto flex max-w-2xl flex-col gap-4 p-6">
-      <p className="rounded bg-amber-100 p-2 text-sm text-amber-950">Simulateur local : aucun paiement réel n&apos;est effectué.</p>
-      <h1 className="text-2xl font-bold">TIPI — Titres payables par Internet</h1>
+    <SimulatorPage title="TIPI — Titres payables par Internet">
       {errors.length > 0 ? (
         <ul role="alert" className="list-disc pl-5 font-semibold text-brand-700">
           {errors.map((e) => (
@@ -88,25 +70,9 @@ export default function TipiPage() {
       ) : page.done ? (
         <p role="alert">Cette session de paiement est déjà terminée.</p>
       ) : (
-        <form method="post" className="flex flex-col gap-4">
-          <input type="hidden" name="session" value={page.sessionId} />
-          <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 rounded bg-white p-4 shadow-sm">
-            <dt className="font-semibold">Collectivité</dt>
-            <dd>{page.numcli}</dd>
-            <dt className="font-semibold">Référence</dt>
-            <dd>{page.refdet}</dd>
-            <dt className="font-semibold">Objet</dt>
-            <dd>{page.objet}</dd>
-            <dt className="font-semibold">Montant</dt>
-            <dd>{page.amount}</dd>
-            <dt className="font-semibold">Adresse électronique</dt>
-            <dd>{page.mel}</dd>
-          </dl>
-          <SimulatorControls />
-          <SimulatorDecisionButtons />
-        </form>
+        <SimulatorPaymentForm id={{ name: "session", value: page.sessionId }} payment={page} />
       )}
-    </main>
+    </SimulatorPage>
   );
 }
 

@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/server-runtime";
 import { getEmbeddedExtras } from "~/.server/backend";
+import { requireSimulator } from "~/.server/payment/simulator-page";
 
 /**
  * The simulator's PayFiP SOAP endpoint (embedded default only; 404 otherwise):
@@ -12,7 +13,6 @@ export async function loader(_args: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const simulator = (await getEmbeddedExtras())?.paymentSimulator;
-  if (!simulator) throw new Response("Page introuvable", { status: 404 });
+  const simulator = await requireSimulator();
   return simulator.handleSoap(request);
 }
