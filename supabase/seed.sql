@@ -1,4 +1,4 @@
--- Demo data (SPEC.md "Seed data"): run by `supabase db reset` after the migrations, and once by
+-- Demo data (README.md, "Demo accounts"): run by `supabase db reset` after the migrations, and once by
 -- the embedded default on a fresh database. Fixed UUIDs so tests can name them.
 --
 --   service   5e000000-0000-4000-8000-000000004200  numcli 004200
