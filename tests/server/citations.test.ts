@@ -3,15 +3,38 @@ import { join, relative } from "node:path";
 import { describe, expect, test } from "vitest";
 
 /**
- * Code and comments cite only what is in the repository: no path into a folder beside it
- * (`../shared/…`), no upper-case document that is not in the repository (the architecture is
- * docs/architecture.md, the design choices docs/decisions/), no issue numbers (`issue 12`,
- * `issue #12`, `(#12)`): the reader of a checkout has none of these.
+ * Code, comments and documents cite only what is in the repository: no path into a folder beside
+ * it (`../shared/…`), no upper-case document that is not in the repository (`SPEC.md`, or `SPEC`
+ * alone; the architecture is docs/architecture.md, the design choices docs/decisions/), no issue
+ * numbers (`issue 12`, `issue #12`, `(#12)`): the reader of a checkout has none of these.
  */
 const ROOT = new URL("../..", import.meta.url).pathname;
-const SCANNED = ["app", "server", "scripts", "supabase/migrations", "tests"];
-const SKIPPED_DIRS = new Set(["node_modules", "build", ".data", ".cache", ".tmp"]);
+const SCANNED = ["app", "server", "scripts", "supabase", "tests", "e2e", "docs", "README.md"];
+const SKIPPED_DIRS = new Set(["node_modules", "build", ".data", ".cache", ".tmp", ".temp"]);
 const SKIPPED_FILES = new Set(["app/.server/database.types.ts", "tests/server/citations.test.ts"]);
+
+/**
+ * Files that still cite such documents, each with why it may for now. Every entry goes once its
+ * file is clean: the last test fails on an entry whose file no longer needs it.
+ */
+const ALLOWED = new Map<string, string>([
+  // Being rewritten on other branches of this round (the resident's pages and their helpers, the
+  // outbox decision): removed when merged.
+  ...[
+    "app/routes/_espace.accueil/route.tsx",
+    "app/routes/_espace.factures/route.tsx",
+    "app/routes/_espace.factures_.$id/route.tsx",
+    "app/routes/_espace.paiement/route.tsx",
+    "app/routes/_espace.paiement_.confirmation/route.tsx",
+    "app/utils/invoices.ts",
+    "app/utils/payment.ts",
+    "docs/decisions/0007-outbox-and-postmark.md",
+  ].map((path): [string, string] => [path, "removed when merged"]),
+  // The end-to-end suite is left untouched in this round; its header comments name issues.
+  ...["e2e/contact.spec.ts", "e2e/invoices.spec.ts", "e2e/paper-optout.spec.ts", "e2e/payment.spec.ts"].map(
+    (path): [string, string] => [path, "e2e/ untouched in this round"],
+  ),
+]);
 const TEXT = /\.(ts|tsx|js|mjs|cjs|sql|md|css|sh|html|json|toml)$/;
 
 const RULES: { what: string; find: RegExp; allowed?: (match: string) => boolean }[] = [
@@ -21,10 +44,12 @@ const RULES: { what: string; find: RegExp; allowed?: (match: string) => boolean 
     find: /\b[A-Z][A-Z0-9_-]*\.md\b/g,
     allowed: (name) => existsSync(join(ROOT, name)),
   },
+  { what: "document not in the repository", find: /\bSPEC\b(?!\.md)/g },
   { what: "issue number", find: /\bissues? *#?\d+|\(#\d+\)/gi },
 ];
 
 function files(dir: string): string[] {
+  if (!statSync(join(ROOT, dir)).isDirectory()) return TEXT.test(dir) ? [dir] : [];
   const out: string[] = [];
   for (const name of readdirSync(join(ROOT, dir))) {
     const path = join(dir, name);
@@ -35,6 +60,14 @@ function files(dir: string): string[] {
     }
   }
   return out;
+}
+
+/** The scanned text files, paths relative to the repository. */
+function scannedFiles(): { path: string; text: string }[] {
+  const scanned = SCANNED.flatMap(files).map((path) => ({ path: relative(ROOT, join(ROOT, path)), text: readFileSync(join(ROOT, path), "utf8") }));
+  expect(scanned.length).toBeGreaterThan(100);
+  expect(scanned.some(({ path }) => path === "README.md")).toBe(true);
+  return scanned;
 }
 
 /** Every `file:line: text` in `paths` that breaks a rule. */
@@ -57,6 +90,7 @@ describe("citations", () => {
   test("the checker finds each kind of citation and leaves repository paths alone", () => {
     const sample = [
       "// see ../shared/SPEC.md",
+      '/* one generic answer (SPEC "Login"), SPECIFIC_NAME, MY_SPEC */',
       "-- Protocol facts: shared/PAYFIP.md",
       "/* (ARCHITECTURE.md) */",
       "// done in issue #12, issue 3 and (#7)",
@@ -66,18 +100,23 @@ describe("citations", () => {
     expect(findCitations([{ path: "x.ts", text: sample }])).toEqual([
       "x.ts:1: path outside the repository: ../shared/",
       "x.ts:1: document not in the repository: SPEC.md",
-      "x.ts:2: path outside the repository: shared/",
-      "x.ts:2: document not in the repository: PAYFIP.md",
-      "x.ts:3: document not in the repository: ARCHITECTURE.md",
-      "x.ts:4: issue number: issue #12",
-      "x.ts:4: issue number: issue 3",
-      "x.ts:4: issue number: (#7)",
+      "x.ts:2: document not in the repository: SPEC",
+      "x.ts:3: path outside the repository: shared/",
+      "x.ts:3: document not in the repository: PAYFIP.md",
+      "x.ts:4: document not in the repository: ARCHITECTURE.md",
+      "x.ts:5: issue number: issue #12",
+      "x.ts:5: issue number: issue 3",
+      "x.ts:5: issue number: (#7)",
     ]);
   });
 
-  test("app/, server/, scripts/, supabase/migrations/ and tests/ cite only what is in the repository", () => {
-    const scanned = SCANNED.flatMap(files).map((path) => ({ path: relative(ROOT, join(ROOT, path)), text: readFileSync(join(ROOT, path), "utf8") }));
-    expect(scanned.length).toBeGreaterThan(100);
-    expect(findCitations(scanned)).toEqual([]);
+  test("the code, the tests, supabase/, docs/ and README.md cite only what is in the repository", () => {
+    const found = findCitations(scannedFiles()).filter((line) => !ALLOWED.has(line.slice(0, line.indexOf(":"))));
+    expect(found).toEqual([]);
+  });
+
+  test("every allowed file still needs its entry (a clean file leaves ALLOWED)", () => {
+    const cited = new Set(findCitations(scannedFiles()).map((line) => line.slice(0, line.indexOf(":"))));
+    expect([...ALLOWED.keys()].filter((path) => !cited.has(path))).toEqual([]);
   });
 });
