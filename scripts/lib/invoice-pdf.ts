@@ -23,8 +23,8 @@ export interface PdfService {
 }
 
 const frDate = (iso: string) => iso.split("-").reverse().join("/");
-const frAmount = (cents: number) =>
-  new Intl.NumberFormat("fr-FR", { style: "currency", currency: "EUR" }).format(cents / 100);
+const EUROS = new Intl.NumberFormat("fr-FR", { style: "currency", currency: "EUR" });
+const frAmount = (cents: number) => EUROS.format(cents / 100);
 
 /** pdfkit writes metadata into XML unescaped: the builder refuses <, > and &, so they become spaces there. */
 const xmlSafe = (text: string) => text.replace(/[<>&]/g, " ");

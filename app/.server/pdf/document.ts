@@ -148,11 +148,7 @@ class MemoryDocument extends PDFDocument {
   bytes(): Uint8Array<ArrayBuffer> {
     const chunks = this.collected ?? [];
     const out = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0));
-    let offset = 0;
-    for (const chunk of chunks) {
-      out.set(chunk, offset);
-      offset += chunk.byteLength;
-    }
+    chunks.reduce((offset, chunk) => (out.set(chunk, offset), offset + chunk.byteLength), 0);
     return out;
   }
 }
