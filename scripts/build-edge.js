@@ -31,6 +31,28 @@ const CLIENT_DIR = join(REMIX_DIR, "client");
  */
 export const ALLOWED_BUILTINS = ["node:async_hooks", "node:buffer", "node:crypto", "node:events", "node:path", "node:stream", "node:util"];
 
+/**
+ * How esbuild bundles for the edge: ESM, platform-neutral with the `worker`/`browser` conditions
+ * (so packages give their browser builds: pdfkit's, without the file system), `node:` left to
+ * Deno. Also used by tests/pdf/runtimes.test.ts to bundle the PDF builder the same way.
+ * @type {import("esbuild").BuildOptions & { metafile: true }}
+ */
+export const EDGE_ESBUILD_OPTIONS = {
+  absWorkingDir: ROOT,
+  bundle: true,
+  format: "esm",
+  platform: "neutral",
+  target: "es2022",
+  mainFields: ["module", "main"],
+  conditions: ["worker", "browser", "import", "default"],
+  external: ["node:*"],
+  legalComments: "none",
+  // No comments in the output (nothing to read there but the code); names are kept for stack traces.
+  minifyWhitespace: true,
+  metafile: true,
+  logLevel: "warning",
+};
+
 /** @param {string} dir @returns {string[]} */
 function files(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -87,21 +109,9 @@ export async function buildEdge() {
   writeFileSync(join(REMIX_DIR, "client-files.js"), clientFilesModule(CLIENT_DIR));
   mkdirSync(EDGE_DIR, { recursive: true });
   const result = await esbuild({
-    absWorkingDir: ROOT,
+    ...EDGE_ESBUILD_OPTIONS,
     entryPoints: ["server/edge.js"],
     outfile: EDGE_BUNDLE,
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    target: "es2022",
-    mainFields: ["module", "main"],
-    conditions: ["worker", "browser", "import", "default"],
-    external: ["node:*"],
-    legalComments: "none",
-    // No comments in the output (nothing to read there but the code); names are kept for stack traces.
-    minifyWhitespace: true,
-    metafile: true,
-    logLevel: "warning",
     banner: { js: "// Le Portail des Factures, edge bundle (Supabase adapters only): deno run --allow-net --allow-env server.js — docs/deploy-edge.md" },
   });
   const code = readFileSync(EDGE_BUNDLE, "utf8");

@@ -1,7 +1,8 @@
 /**
  * Writes the seed's invoice PDFs into supabase/storage/invoices/<numcli>/<number>.pdf.
- * The PDF itself is built by scripts/lib/invoice-pdf.ts (no dependency). The list below mirrors supabase/seed.sql (tests/db/seed.test.ts checks
- * that every seed invoice has its PDF). Run: npm run pdfs:demo
+ * The PDF itself is built by scripts/lib/invoice-pdf.ts (tagged and deterministic: rerunning this
+ * reproduces the committed files byte for byte, checked by tests/pdf/committed-pdfs.test.ts). The
+ * list below mirrors supabase/seed.sql. Run: npm run pdfs:demo
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";

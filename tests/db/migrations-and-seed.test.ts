@@ -37,7 +37,7 @@ describe("migrations", () => {
 
       // The seed PDFs were copied into the embedded file store.
       const pdf = await readFile(join(dataDir, "storage/invoices/004200/2017-020-002059.pdf"), "latin1");
-      expect(pdf.startsWith("%PDF-1.4")).toBe(true);
+      expect(pdf.startsWith("%PDF-1.7")).toBe(true);
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }
@@ -115,7 +115,7 @@ describe("seed", () => {
     for (const { key } of rows) {
       expect(key).not.toBeNull();
       const pdf = await readFile(join("supabase/storage/invoices", key!), "latin1");
-      expect(pdf.startsWith("%PDF-1.4")).toBe(true);
+      expect(pdf.startsWith("%PDF-1.7")).toBe(true);
       // The xref offsets point at the objects they name.
       const xrefAt = Number(/startxref\n(\d+)\n%%EOF\n$/.exec(pdf)![1]);
       expect(pdf.slice(xrefAt, xrefAt + 4)).toBe("xref");
