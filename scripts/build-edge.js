@@ -31,6 +31,22 @@ const CLIENT_DIR = join(REMIX_DIR, "client");
  */
 export const ALLOWED_BUILTINS = ["node:async_hooks", "node:buffer", "node:crypto", "node:events", "node:path", "node:stream", "node:util"];
 
+/**
+ * How esbuild resolves and writes the edge bundle: one ES module, packages taken in their
+ * worker/browser form, `node:` built-ins left as imports (checked by checkBundle). Also used by
+ * tests/outbox/postmark-deno.test.ts to bundle the Postmark transport the same way.
+ * @type {import("esbuild").BuildOptions}
+ */
+export const EDGE_ESBUILD_OPTIONS = {
+  bundle: true,
+  format: "esm",
+  platform: "neutral",
+  target: "es2022",
+  mainFields: ["module", "main"],
+  conditions: ["worker", "browser", "import", "default"],
+  external: ["node:*"],
+};
+
 /** @param {string} dir @returns {string[]} */
 function files(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -90,13 +106,7 @@ export async function buildEdge() {
     absWorkingDir: ROOT,
     entryPoints: ["server/edge.js"],
     outfile: EDGE_BUNDLE,
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    target: "es2022",
-    mainFields: ["module", "main"],
-    conditions: ["worker", "browser", "import", "default"],
-    external: ["node:*"],
+    ...EDGE_ESBUILD_OPTIONS,
     legalComments: "none",
     // No comments in the output (nothing to read there but the code); names are kept for stack traces.
     minifyWhitespace: true,

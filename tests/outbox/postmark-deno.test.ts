@@ -7,15 +7,15 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkBundle } from "../../scripts/build-edge.js";
+import { checkBundle, EDGE_ESBUILD_OPTIONS } from "../../scripts/build-edge.js";
 
 /**
  * Our Postmark transport and the `postmark` package under it, on Deno for real
  * (docs/decisions/0007-outbox-and-postmark.md, "Re-checked"): tests/outbox/postmark-driver.js sends
  * through it to a fake Postmark served by this process over node:http, run
  * - from source, as the Deno server runs the build (the package from node_modules);
- * - bundled with the esbuild settings of scripts/build-edge.js (worker/browser conditions, node:
- *   built-ins external) and run with --allow-net only from an empty folder, as the edge bundle is.
+ * - bundled with the esbuild settings of scripts/build-edge.js (EDGE_ESBUILD_OPTIONS) and run
+ *   with --allow-net only from an empty folder, as the edge bundle is.
  * The driver's process must also end by itself after a timed-out request (postmark 4.x on Deno
  * left that connection open and the process running).
  */
@@ -108,13 +108,7 @@ describe("the Postmark transport on Deno", () => {
       absWorkingDir: ROOT,
       entryPoints: [DRIVER],
       outfile,
-      bundle: true,
-      format: "esm",
-      platform: "neutral",
-      target: "es2022",
-      mainFields: ["module", "main"],
-      conditions: ["worker", "browser", "import", "default"],
-      external: ["node:*"],
+      ...EDGE_ESBUILD_OPTIONS,
       metafile: true,
       logLevel: "silent",
     });
