@@ -34,7 +34,8 @@ export const ALLOWED_BUILTINS = ["node:async_hooks", "node:buffer", "node:crypto
 /**
  * How esbuild bundles for the edge: ESM, platform-neutral with the `worker`/`browser` conditions
  * (so packages give their browser builds: pdfkit's, without the file system), `node:` left to
- * Deno. Also used by tests/pdf/runtimes.test.ts to bundle the PDF builder the same way.
+ * Deno. Also used by tests/pdf/runtimes.test.ts and tests/outbox/postmark-deno.test.ts to bundle
+ * the PDF builder and the Postmark transport the same way.
  * @type {import("esbuild").BuildOptions & { metafile: true }}
  */
 export const EDGE_ESBUILD_OPTIONS = {
