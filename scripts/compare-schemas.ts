@@ -76,9 +76,15 @@ async function build(migrations: MigrationFile[]): Promise<{ catalog: string[]; 
   try {
     await pg.exec(readFileSync(BOOTSTRAP, "utf8"));
     for (const m of migrations) {
-      await pg.transaction(async (tx) => {
-        await tx.exec(m.sql);
-      });
+      await pg
+        .transaction(async (tx) => {
+          await tx.exec(m.sql);
+        })
+        .catch((error: Error & { position?: string }) => {
+          const at = Number(error.position ?? 0);
+          const line = m.sql.slice(0, at).split("\n").length;
+          throw new Error(`${m.file}, line ${line}: ${error.message}`);
+        });
     }
     const catalog = (await catalogEntries(pg)).flatMap((s) => s.entries.map((e) => `${s.title}: ${e}`));
     const data = (await dumpData(pg, ["portal", "public", "storage"])).split("\n");
