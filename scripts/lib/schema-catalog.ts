@@ -26,12 +26,12 @@ const notInExtension = (classId: string, oid: string) =>
 const acl = (column: string) =>
   `coalesce((select string_agg(x::text, ' ' order by x::text) from unnest(${column}) x), 'default')`;
 
-interface Section {
+export interface Section {
   title: string;
   sql: string;
 }
 
-const SECTIONS: Section[] = [
+export const CATALOG_SECTIONS: Section[] = [
   {
     title: "schemas",
     sql: `select n.nspname || ' owner=' || pg_get_userbyid(n.nspowner) || ' acl=' || ${acl("n.nspacl")}
@@ -173,7 +173,7 @@ const SECTIONS: Section[] = [
 /** The catalog's entries (one per object, some several lines long), sorted within each section. */
 export async function catalogEntries(pg: PGlite): Promise<{ title: string; entries: string[] }[]> {
   const out: { title: string; entries: string[] }[] = [];
-  for (const section of SECTIONS) {
+  for (const section of CATALOG_SECTIONS) {
     const sql = `select line from (${section.sql}) s (line)`;
     const { rows } = await pg.query<{ line: string }>(sql).catch((error: Error & { position?: string }) => {
       const at = Number(error.position ?? 0);
