@@ -18,14 +18,10 @@ import { PGlite } from "@electric-sql/pglite";
 import { pgcrypto } from "@electric-sql/pglite/contrib/pgcrypto";
 import { catalogEntries, dumpData } from "./lib/schema-catalog";
 
-const MIGRATIONS_DIR = "supabase/migrations";
-const BOOTSTRAP = "app/.server/embedded/bootstrap.sql";
-const SEED = "supabase/seed.sql";
+/** Where the embedded adapter reads its SQL (app/.server/embedded/database.ts). */
+const PATHS = { migrations: "supabase/migrations", bootstrap: "app/.server/embedded/bootstrap.sql", seed: "supabase/seed.sql" };
 
-interface MigrationFile {
-  file: string;
-  sql: string;
-}
+type MigrationFile = { file: string; sql: string };
 
 const args = process.argv.slice(2).filter((a) => a !== "--");
 const baseAt = args.indexOf("--base");
@@ -40,18 +36,18 @@ function git(...gitArgs: string[]): string {
 }
 
 function migrationsAt(rev: string): MigrationFile[] {
-  return git("ls-tree", "--name-only", `${rev}:${MIGRATIONS_DIR}`)
+  return git("ls-tree", "--name-only", `${rev}:${PATHS.migrations}`)
     .split("\n")
     .filter((f) => f.endsWith(".sql"))
     .sort()
-    .map((file) => ({ file, sql: git("show", `${rev}:${MIGRATIONS_DIR}/${file}`) }));
+    .map((file) => ({ file, sql: git("show", `${rev}:${PATHS.migrations}/${file}`) }));
 }
 
 function migrationsInWorkingTree(): MigrationFile[] {
-  return readdirSync(MIGRATIONS_DIR)
+  return readdirSync(PATHS.migrations)
     .filter((f) => f.endsWith(".sql"))
     .sort()
-    .map((file) => ({ file, sql: readFileSync(`${MIGRATIONS_DIR}/${file}`, "utf8") }));
+    .map((file) => ({ file, sql: readFileSync(`${PATHS.migrations}/${file}`, "utf8") }));
 }
 
 /** Migrations of `before` that `after` changed or removed, and new ones that do not sort last. */
@@ -74,7 +70,7 @@ function appendOnlyViolations(before: MigrationFile[], after: MigrationFile[]): 
 async function build(migrations: MigrationFile[]): Promise<{ catalog: string[]; data: string[]; seeded: string[] }> {
   const pg = await PGlite.create("memory://", { extensions: { pgcrypto } });
   try {
-    await pg.exec(readFileSync(BOOTSTRAP, "utf8"));
+    await pg.exec(readFileSync(PATHS.bootstrap, "utf8"));
     for (const m of migrations) {
       await pg
         .transaction(async (tx) => {
@@ -89,7 +85,7 @@ async function build(migrations: MigrationFile[]): Promise<{ catalog: string[]; 
     const catalog = (await catalogEntries(pg)).flatMap((s) => s.entries.map((e) => `${s.title}: ${e}`));
     const data = (await dumpData(pg, ["portal", "public", "storage"])).split("\n");
     await pg.transaction(async (tx) => {
-      await tx.exec(readFileSync(SEED, "utf8"));
+      await tx.exec(readFileSync(PATHS.seed, "utf8"));
     });
     const seeded = (await dumpData(pg, ["portal", "public", "storage"])).split("\n");
     return { catalog, data, seeded };
