@@ -123,10 +123,10 @@ create trigger customers_link_to_account
 
 -- An account created, or whose e-mail changes, gains the customer records carrying its e-mail
 -- that no other account holds. A resident who changes their login e-mail keeps the customer
--- records they had (the accounts rule: "the customer records stay linked") and gains those
--- carrying the new e-mail that no other account holds. A customer record is re-linked only when the SERVICE changes the customer's e-mail
--- (trigger customers_link_to_account). A new account never takes over a customer record that
--- another account already holds.
+-- records they had (the accounts rule: "the customer records stay linked"). A customer record is
+-- re-linked only when the SERVICE changes the customer's e-mail (trigger
+-- customers_link_to_account). A new account never takes over a customer record that another
+-- account already holds.
 create or replace function portal.link_account_to_customers() returns trigger
 language plpgsql
 security definer

@@ -118,7 +118,6 @@ grant all on portal.contact_throttle to service_role;
  * -------------------------------------------------------
  */
 
--- Rendering helpers (user input is escaped here, once) ---------------------------------------------
 create or replace function portal.html_escape(p_text text)
 returns text
 language sql
