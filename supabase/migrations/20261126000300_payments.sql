@@ -74,8 +74,9 @@ create table portal.payment_attempts (
   review_reason text check (review_reason is null or length(btrim(review_reason)) between 1 and 1000)
 );
 -- The letters each provider accepts (as services_saisie_per_provider). NOT VALID, as when it
--- replaced a looser rule: an attempt is history, and a later change of these letters must be
--- able to leave past attempts as they were.
+-- replaced a looser rule over existing attempts (an attempt's letter is history: not checked
+-- again); kept so when the migrations were squashed, which had to build the same database
+-- (docs/decisions/0020-one-migration-per-domain-append-only.md).
 alter table portal.payment_attempts add constraint payment_attempts_saisie_per_provider check (
   (provider = 'payfip_ws' and saisie in ('T', 'X', 'W'))
   or (provider = 'tipi' and saisie in ('T', 'X', 'A', 'M'))
