@@ -3,7 +3,7 @@
  * read of one page, run in one transaction as the demo resident (scripts/bench/raw.ts), the way
  * the embedded adapter runs a request (set local role authenticated + request.jwt.claims).
  *
- * Each page is read by one function (supabase/migrations/20261201090000_page_functions.sql), which
+ * Each page is read by one function (supabase/migrations/20261126000600_pages.sql), which
  * checks the session first: the claims carry a live session id (scripts/bench/raw.ts).
  */
 

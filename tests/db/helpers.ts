@@ -87,7 +87,7 @@ const liveSessions = new WeakMap<Database, Map<string, string>>();
 /**
  * Runs fn as the resident, the way the app does: their claims with the session_id of a live Auth
  * session (opened once per database and user). The page functions and the writes check it
- * (supabase/migrations/20261201090000_page_functions.sql); db.asUser carries no session id.
+ * (supabase/migrations/20261126000600_pages.sql); db.asUser carries no session id.
  */
 export async function asLiveUser<T>(db: Database, userId: string, email: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
   let byUser = liveSessions.get(db);

@@ -3,7 +3,7 @@ import { as, createWorld, expectPermissionDenied, SEED, type Who, type World } f
 
 /**
  * The SQL functions behind /accueil, /factures, /factures/:id and the PDFs
- * (supabase/migrations/20261126190000_invoices_read.sql), on a real PGlite with two residents
+ * (supabase/migrations/20261126000200_invoices.sql), on a real PGlite with two residents
  * and an anonymous visitor: RLS decides, the functions add no owner filter of their own.
  */
 let world: World;

@@ -6,7 +6,7 @@ import { createEmbeddedRpc } from "~/.server/embedded/rpc";
 import { as, createWorld, expectPermissionDenied, openAuthSession, SEED, type World } from "./helpers";
 
 /**
- * One page, one call (supabase/migrations/20261201090000_page_functions.sql) on a real PGlite:
+ * One page, one call (supabase/migrations/20261126000600_pages.sql) on a real PGlite:
  * each page function answers the caller's data only, every page function and every write refuses
  * a session that is not live (SQLSTATE PT401), and anon cannot call them. Also the embedded Rpc
  * and the resident port over it (app/.server/embedded/rpc.ts, app/.server/data/resident.ts).

@@ -3,7 +3,7 @@ import type { Database } from "~/.server/embedded/database";
 import { asLiveUser, createAuthUser, expectPermissionDenied, SEED, testDatabase } from "./helpers";
 
 /**
- * The payment SQL (supabase/migrations/20261128120000_payment_flow.sql) on a real PGlite: attempt
+ * The payment SQL (supabase/migrations/20261126000300_payments.sql) on a real PGlite: attempt
  * creation and its refusals, the one result function (double, out of order, mismatched, late),
  * expiry by the reconciliation job. Each test starts from a fresh copy of the seed.
  */

@@ -89,7 +89,7 @@ describe("public functions and their grants", () => {
     "import_services()": ["postgres", "service_role"],
     "import_customers(p_numcli text, p_rows jsonb, p_dry_run boolean)": ["postgres", "service_role"],
     "import_invoices(p_numcli text, p_rows jsonb, p_dry_run boolean)": ["postgres", "service_role"],
-    // One function per page (20261201090000_page_functions.sql).
+    // One function per page (20261126000600_pages.sql).
     "frame_page()": ["authenticated", "postgres"],
     "home_page()": ["authenticated", "postgres"],
     "invoices_page(p_status portal.invoice_status, p_limit integer, p_before_date date, p_before_id uuid)": ["authenticated", "postgres"],

@@ -891,7 +891,7 @@ function tipiTarget(handler: "action" | "loader"): Target<TipiInput> {
     traits: ({ model }) => (handler === "loader" ? ["query", ...modelTraits(model).slice(1)] : modelTraits(model)),
     // Never paid: B's attempt and invoice stay as they are (a forged result carries no right refdet
     // and amount). Every call leaves a payment_events row by design (public.apply_payment_result in
-    // supabase/migrations/20261128120000_payment_flow.sql), but a small one: what a visitor can
+    // supabase/migrations/20261126000300_payments.sql), but a small one: what a visitor can
     // make the portal store is bounded.
     shapes: [redirectTo(/^\/paiement\/retour(\?tentative=[0-9a-f-]{36})?$/, "payment_events"), anyFrenchRefusal],
     stored: async (changed) => {

@@ -5,7 +5,7 @@ import { createSupabaseBackend } from "~/.server/supabase/backend";
 import { SupabaseAdapterError } from "~/.server/supabase/errors";
 import { pgrst202, SERVICE_ROLE_KEY, SUPABASE_URL, testEnv } from "./msw-supabase";
 
-/** AccountRulesPort: the SQL functions of *_accounts.sql and *_auth_throttles.sql through PostgREST, as service_role. */
+/** AccountRulesPort: the SQL functions of *_customers_and_accounts.sql through PostgREST, as service_role. */
 const server = setupServer();
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
 afterEach(() => server.resetHandlers());

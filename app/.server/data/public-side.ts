@@ -64,7 +64,7 @@ const ACTIVATION_STATUSES = ["unknown_email", "already_active", "eligible"] as c
 type ActivationStatus = (typeof ACTIVATION_STATUSES)[number];
 
 /**
- * AccountRulesPort: the SQL functions of *_accounts.sql and *_auth_throttles.sql, granted to
+ * AccountRulesPort: the SQL functions of *_customers_and_accounts.sql, granted to
  * service_role only. They answer a bare value: a status, a timestamptz (as PostgreSQL's JSON:
  * "2026-11-26T10:00:00+00:00") or null.
  */

@@ -50,7 +50,7 @@ export type JsonRpcCall = { [F in JsonRpcName]: [fn: F, ...args: RpcCallParams<F
 /**
  * Calls a function answering jsonb and names the shape of its answer. The generated types say
  * only `Json` there (the JSON is built in SQL: the page functions of
- * supabase/migrations/20261201090000_page_functions.sql, start_payment, apply_payment_result…);
+ * supabase/migrations/20261126000600_pages.sql, start_payment, apply_payment_result…);
  * the mapper names what it reads, and this is the one place that narrows `Json` to it, after
  * checking it is an object at all (else `rpc.answerError`). Name and arguments are checked like
  * `Rpc.call`'s.

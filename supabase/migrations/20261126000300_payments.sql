@@ -1,69 +1,170 @@
--- Payment trust: which results may make invoices paid, the abandon window, saisie per provider.
--- Decision record: docs/decisions/0013-tipi-trust-and-abandon-window.md; staff guide:
--- docs/payment.md and docs/staff-settings.md. Replaces the functions of
--- 20261128120000_payment_flow.sql that these rules change.
---
--- 1. A "paid" result makes invoices paid only when the caller vouches that it comes from DGFiP
---    (p_source_verified): PayFiP's result is the server's own SOAP answer; a classic TIPI post is
---    verified only when it came from an allow-listed DGFiP address (TIPI_TRUSTED_SOURCES). Any
---    other "paid" is recorded as `reported`: the invoices stay unpaid but held (no new payment),
---    until DGFiP's own result arrives, staff confirm or reject it (who, when, why), or the billing
---    import marks the invoices paid.
--- 2. An abandon (A) within 20 minutes of the attempt's start does not free the invoices: DGFiP may
---    still take a payment on the same idOp (eopayment: CANCELLED is WAITING for 20 minutes). The
---    attempt is `abandoned` for the resident, holds its invoices until then, and the
---    reconciliation job keeps asking PayFiP about it. A later paid result is always recorded.
--- 3. saisie per provider: PayFiP's web service takes T, X, W (W: production); classic TIPI T, X,
---    A, M (A: production).
---
--- New enum values cannot be used in the transaction that adds them (each migration is one), so
--- SQL-language bodies and views below compare `status::text`; PL/pgSQL bodies are only planned
--- when first run.
+/**
+ * Online payments (TIPI / PayFiP): one attempt per trip to the provider, the invoices it covers,
+ * a log of every result received (including the rejected ones), and the rules: which invoices
+ * can be paid and why not, the atomic creation of an attempt, the one idempotent function that
+ * applies a provider's result, the reconciliation job's functions, and staff's review of
+ * reported payments. Configuration and environment: docs/payment.md; decision records:
+ * docs/decisions/0008-payment-payfip-tipi.md, docs/decisions/0013-tipi-trust-and-abandon-window.md.
+ *
+ * Who calls what:
+ *   resident (authenticated): my_payable_invoices, my_invoice_payment, start_payment,
+ *                             set_payment_idop, fail_payment_start, my_payment_attempt
+ *   server (service_role):    apply_payment_result, expire_payment_attempt, payments_to_reconcile,
+ *                             confirm_reported_payment, reject_reported_payment
+ * A result is never taken from the browser alone: PayFiP results come from the server's SOAP call
+ * (recupererDetailPaiementSecurise); classic TIPI results must carry the attempt's secret token and
+ * match its refdet, amount and numcli.
+ *
+ * Trust:
+ * 1. A "paid" result makes invoices paid only when the caller vouches that it comes from DGFiP
+ *    (p_source_verified): PayFiP's result is the server's own SOAP answer; a classic TIPI post is
+ *    verified only when it came from an allow-listed DGFiP address (TIPI_TRUSTED_SOURCES). Any
+ *    other "paid" is recorded as `reported`: the invoices stay unpaid but held (no new payment),
+ *    until DGFiP's own result arrives, staff confirm or reject it (who, when, why), or the billing
+ *    import marks the invoices paid.
+ * 2. An abandon (A) within 20 minutes of the attempt's start does not free the invoices: DGFiP may
+ *    still take a payment on the same idOp (eopayment: CANCELLED is WAITING for 20 minutes). The
+ *    attempt is `abandoned` for the resident, holds its invoices until then, and the
+ *    reconciliation job keeps asking PayFiP about it. A later paid result is always recorded.
+ *
+ * Some SQL-language bodies and views compare `status::text` with 'reported' or 'rejected': those
+ * values were once added to an existing enum, and a value added in a transaction cannot be used
+ * in it. Comparing as text is equivalent, and the bodies are kept as they were.
+ */
 
-alter type portal.payment_status add value if not exists 'reported';
-alter type portal.payment_status add value if not exists 'rejected';
-
--- Who settled a reported payment, when and why (staff, or the billing import).
-alter table portal.payment_attempts
-  add column if not exists reported_at timestamptz,
-  add column if not exists reviewed_by text check (reviewed_by is null or length(btrim(reviewed_by)) between 1 and 200),
-  add column if not exists reviewed_at timestamptz,
-  add column if not exists review_reason text check (review_reason is null or length(btrim(review_reason)) between 1 and 1000);
-
--- saisie per provider ------------------------------------------------------------------------------
--- Earlier migrations accepted T/X/W/A for both. A value the provider refuses never worked (PayFiP
--- answers fault S1 to A; TIPI knows no W); both meant "production": set the provider's own letter.
-do $$
-declare
-  v_fixed text;
-begin
-  with fixed as (
-    update portal.services s
-    set saisie = case s.payment_provider when 'tipi' then 'A' else 'W' end
-    where (s.payment_provider = 'tipi' and s.saisie = 'W') or (s.payment_provider = 'payfip_ws' and s.saisie = 'A')
-    returning s.numcli || ' → ' || s.saisie as line
-  )
-  select string_agg(line, ', ') into v_fixed from fixed;
-  if v_fixed is not null then
-    raise notice 'saisie set to the provider''s production letter for: %', v_fixed;
-  end if;
-end
-$$;
-
-alter table portal.services drop constraint if exists services_saisie_check;
-alter table portal.services drop constraint if exists services_saisie_per_provider;
-alter table portal.services add constraint services_saisie_per_provider check (
-  (payment_provider = 'payfip_ws' and saisie in ('T', 'X', 'W'))
-  or (payment_provider = 'tipi' and saisie in ('T', 'X', 'A', 'M'))
+/**
+ * -------------------------------------------------------
+ * Types
+ * -------------------------------------------------------
+ */
+create type portal.payment_status as enum (
+  'pending', 'paid', 'refused', 'abandoned', 'expired', 'error', 'reported', 'rejected'
 );
 
--- Attempts copy the service's letter; past attempts keep theirs (not valid: history is not checked).
-alter table portal.payment_attempts drop constraint if exists payment_attempts_saisie_check;
-alter table portal.payment_attempts drop constraint if exists payment_attempts_saisie_per_provider;
+/**
+ * -------------------------------------------------------
+ * Tables
+ * -------------------------------------------------------
+ */
+create table portal.payment_attempts (
+  id uuid primary key default gen_random_uuid(),
+  service_id uuid not null references portal.services (id),
+  account_id uuid references auth.users (id) on delete set null,
+  -- Sent to the provider: 6 to 30 alphanumerics (no dashes).
+  refdet text not null unique check (refdet ~ '^[A-Za-z0-9]{6,30}$'),
+  amount_cents bigint not null check (amount_cents > 0),
+  provider portal.payment_provider not null,
+  numcli text not null check (numcli ~ '^[0-9]{6}$'),
+  -- The service's letter when the attempt started (payment_attempts_saisie_per_provider).
+  saisie text not null,
+  status portal.payment_status not null default 'pending',
+  idop text unique check (idop is null or length(idop) between 1 and 64),
+  -- Classic TIPI: hash of the unguessable per-attempt token carried in urlcl.
+  tipi_token_hash text,
+  resultrans text,
+  numauto text,
+  transaction_at timestamptz,
+  created_at timestamptz not null default now(),
+  expires_at timestamptz not null default (now() + interval '20 minutes'),
+  updated_at timestamptz not null default now(),
+  -- Who settled a reported payment, when and why (staff, or the billing import).
+  reported_at timestamptz,
+  reviewed_by text check (reviewed_by is null or length(btrim(reviewed_by)) between 1 and 200),
+  reviewed_at timestamptz,
+  review_reason text check (review_reason is null or length(btrim(review_reason)) between 1 and 1000)
+);
+-- The letters each provider accepts (as services_saisie_per_provider). NOT VALID, as when it
+-- replaced a looser rule over existing attempts (an attempt's letter is history: not checked
+-- again); kept so when the migrations were squashed, which had to build the same database
+-- (docs/decisions/0020-one-migration-per-domain-append-only.md).
 alter table portal.payment_attempts add constraint payment_attempts_saisie_per_provider check (
   (provider = 'payfip_ws' and saisie in ('T', 'X', 'W'))
   or (provider = 'tipi' and saisie in ('T', 'X', 'A', 'M'))
 ) not valid;
+create trigger payment_attempts_set_updated_at before update on portal.payment_attempts
+  for each row execute function portal.set_updated_at();
+
+create table portal.payment_attempt_invoices (
+  attempt_id uuid not null references portal.payment_attempts (id) on delete cascade,
+  invoice_id uuid not null references portal.invoices (id),
+  amount_cents bigint not null check (amount_cents > 0),
+  primary key (attempt_id, invoice_id)
+);
+
+create table portal.payment_events (
+  id bigint generated always as identity primary key,
+  -- Null when the result matched no attempt (unknown refdet / idop): logged all the same.
+  attempt_id uuid references portal.payment_attempts (id) on delete set null,
+  kind text not null check (length(kind) between 1 and 100),
+  payload jsonb not null default '{}'::jsonb,
+  created_at timestamptz not null default now()
+);
+
+/**
+ * -------------------------------------------------------
+ * Indexes
+ * -------------------------------------------------------
+ */
+create index payment_attempts_account_idx on portal.payment_attempts (account_id, created_at desc);
+create index payment_attempts_pending_idx on portal.payment_attempts (expires_at) where status = 'pending';
+create index payment_attempt_invoices_invoice_idx on portal.payment_attempt_invoices (invoice_id);
+create index payment_events_attempt_idx on portal.payment_events (attempt_id, created_at);
+
+/**
+ * -------------------------------------------------------
+ * Row level security
+ * -------------------------------------------------------
+ */
+alter table portal.payment_attempts enable row level security;
+alter table portal.payment_attempt_invoices enable row level security;
+alter table portal.payment_events enable row level security;
+
+create policy "Residents can see their own payment attempts"
+  on portal.payment_attempts for select to authenticated
+  using (account_id = (select auth.uid()));
+
+create policy "Residents can see the lines of their own payment attempts"
+  on portal.payment_attempt_invoices for select to authenticated
+  using (attempt_id in (
+    select a.id from portal.payment_attempts a where a.account_id = (select auth.uid())
+  ));
+
+-- payment_events: no policy, no grant: only the service role reads the log.
+
+grant select on portal.payment_attempts, portal.payment_attempt_invoices to authenticated;
+grant all on portal.payment_attempts, portal.payment_attempt_invoices, portal.payment_events to service_role;
+grant usage, select on sequence portal.payment_events_id_seq to service_role;
+
+/**
+ * -------------------------------------------------------
+ * Rules: limits, windows, what holds an invoice
+ * -------------------------------------------------------
+ */
+
+-- Provider limits (cents) and the window an attempt stays pending --------------------------------
+-- PayFiP: 1 € to 100 000 € (eopayment); classic TIPI: 1 € to 9 999,99 €.
+create or replace function portal.payment_amount_limits(p_provider portal.payment_provider,
+                                                        out min_cents bigint, out max_cents bigint)
+language sql
+immutable
+set search_path = ''
+as $$
+  select 100::bigint,
+         case p_provider when 'tipi' then 999999::bigint else 10000000::bigint end
+$$;
+revoke execute on function portal.payment_amount_limits(portal.payment_provider) from public, anon, authenticated;
+
+-- An idOp lives ~15 min; eopayment treats "no result" as final after 20 min. Classic TIPI has no
+-- way to ask, so its attempts wait a little longer for a late urlcl post.
+create or replace function portal.payment_window(p_provider portal.payment_provider)
+returns interval
+language sql
+immutable
+set search_path = ''
+as $$
+  select case p_provider when 'tipi' then interval '30 minutes' else interval '20 minutes' end
+$$;
+revoke execute on function portal.payment_window(portal.payment_provider) from public, anon, authenticated;
 
 -- Windows and the one rule of "this attempt holds its invoices" ------------------------------------
 -- eopayment (payfip_ws.py): an A within 20 minutes of the start is still WAITING.
@@ -122,9 +223,202 @@ as $$
 $$;
 revoke execute on function portal.invoice_payment_block(uuid) from public, anon, authenticated;
 
--- public.start_payment(invoice ids): as in 20261128120000_payment_flow.sql, except that any
--- attempt holding an invoice (portal.payment_attempt_holds) refuses with `pending`.
-create or replace function public.start_payment(p_invoice_ids uuid[])
+create or replace function portal.log_payment_event(p_attempt_id uuid, p_kind text, p_payload jsonb)
+returns void
+language sql
+volatile
+set search_path = ''
+as $$
+  insert into portal.payment_events (attempt_id, kind, payload)
+  values (p_attempt_id, p_kind, coalesce(p_payload, '{}'::jsonb))
+$$;
+revoke execute on function portal.log_payment_event(uuid, text, jsonb) from public, anon, authenticated;
+
+-- portal.mark_payment_attempt_paid(...): the attempt and its invoices paid ---------------------------
+-- The one place that makes invoices paid from a payment: DGFiP's verified result, or staff's
+-- confirmation of a reported one. An invoice that was no longer unpaid (moved to treasury, paid
+-- by another channel) is logged for staff: the money was taken all the same.
+create or replace function portal.mark_payment_attempt_paid(p_attempt_id uuid, p_resultrans text, p_numauto text,
+                                                           p_transaction_at timestamptz)
+returns void
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_attempt portal.payment_attempts;
+  v_lines integer;
+  v_marked integer;
+  v_not_unpaid jsonb;
+begin
+  -- The attempt first: the trigger on invoices (below) then sees that a portal payment paid them.
+  update portal.payment_attempts a
+  set status = 'paid', resultrans = p_resultrans, numauto = p_numauto,
+      transaction_at = coalesce(p_transaction_at, now())
+  where a.id = p_attempt_id
+  returning * into v_attempt;
+
+  select count(*) into v_lines from portal.payment_attempt_invoices ai where ai.attempt_id = v_attempt.id;
+  with marked as (
+    update portal.invoices i
+    set status = 'paid', paid_at = v_attempt.transaction_at
+    from portal.payment_attempt_invoices ai
+    where ai.attempt_id = v_attempt.id and ai.invoice_id = i.id and i.status = 'unpaid'
+    returning i.id
+  )
+  select count(*) into v_marked from marked;
+  if v_marked < v_lines then
+    select jsonb_agg(jsonb_build_object('invoice_id', i.id, 'number', i.number, 'status', i.status))
+    into v_not_unpaid
+    from portal.payment_attempt_invoices ai
+    join portal.invoices i on i.id = ai.invoice_id
+    where ai.attempt_id = v_attempt.id and (i.status <> 'paid' or i.paid_at is distinct from v_attempt.transaction_at);
+    perform portal.log_payment_event(v_attempt.id, 'paid_invoice_not_unpaid', jsonb_build_object('invoices', v_not_unpaid));
+  end if;
+end
+$$;
+revoke execute on function portal.mark_payment_attempt_paid(uuid, text, text, timestamptz) from public, anon, authenticated;
+
+/**
+ * -------------------------------------------------------
+ * The resident
+ * -------------------------------------------------------
+ */
+
+-- public.my_payable_invoices(): the "Sélection des factures pour le règlement" list -------------
+-- The resident's unpaid and treasury invoices with their service's payment settings and, when
+-- one cannot be paid online, why (block). SECURITY DEFINER because "already being paid" must see
+-- every pending attempt on the invoice, not only the caller's; rows are filtered on the caller.
+create or replace function public.my_payable_invoices()
+returns table (
+  id uuid,
+  number text,
+  issued_on date,
+  due_on date,
+  amount_cents bigint,
+  object text,
+  status portal.invoice_status,
+  service_id uuid,
+  service_name text,
+  numcli text,
+  payment_provider portal.payment_provider,
+  allow_multiple_invoices boolean,
+  block text
+)
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select i.id, i.number, i.issued_on, i.due_on, i.amount_cents, i.object, i.status,
+         s.id, s.name, s.numcli, s.payment_provider, s.allow_multiple_invoices,
+         portal.invoice_payment_block(i.id)
+  from portal.customers c
+  join portal.invoices i on i.customer_id = c.id
+  join portal.services s on s.id = i.service_id
+  where c.account_id = (select auth.uid())
+    and i.status in ('unpaid', 'treasury')
+  order by s.name, i.issued_on desc, i.id desc
+  limit 200
+$$;
+revoke execute on function public.my_payable_invoices() from public, anon, authenticated, service_role;
+grant execute on function public.my_payable_invoices() to authenticated;
+
+-- public.my_invoice_payment(invoice id): the invoice page's payment state --------------------------
+-- For the caller's invoice (no row otherwise): why it cannot be paid now (as on the selection
+-- screen), when an attempt under way stops holding it (null for a reported payment: staff decide),
+-- and the caller's attempt that holds it, if any. SECURITY DEFINER like my_payable_invoices: an
+-- attempt holds the invoice whoever started it; rows are filtered on the caller.
+create or replace function public.my_invoice_payment(p_invoice_id uuid)
+returns table (
+  block text,
+  retry_after timestamptz,
+  attempt_id uuid
+)
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select portal.invoice_payment_block(i.id),
+         (select max(a.expires_at)
+          from portal.payment_attempt_invoices ai
+          join portal.payment_attempts a on a.id = ai.attempt_id
+          where ai.invoice_id = i.id and portal.payment_attempt_holds(a.status, a.expires_at)
+          having bool_and(a.status::text <> 'reported')),
+         (select a.id
+          from portal.payment_attempt_invoices ai
+          join portal.payment_attempts a on a.id = ai.attempt_id
+          where ai.invoice_id = i.id and portal.payment_attempt_holds(a.status, a.expires_at)
+            and a.account_id = (select auth.uid())
+          order by a.created_at desc
+          limit 1)
+  from portal.invoices i
+  join portal.customers c on c.id = i.customer_id
+  where i.id = p_invoice_id and c.account_id = (select auth.uid())
+$$;
+revoke execute on function public.my_invoice_payment(uuid) from public, anon, authenticated, service_role;
+grant execute on function public.my_invoice_payment(uuid) to authenticated;
+
+-- public.my_payment_attempt(attempt id or idop): the return page's view of the caller's attempt --
+-- SECURITY INVOKER: the residents' RLS on payment_attempts / payment_attempt_invoices decides;
+-- the explicit filter on the caller lets the index on account_id find the row.
+create or replace function public.my_payment_attempt(p_attempt_id uuid default null, p_idop text default null)
+returns table (
+  id uuid,
+  status portal.payment_status,
+  provider portal.payment_provider,
+  numcli text,
+  refdet text,
+  idop text,
+  amount_cents bigint,
+  invoice_ids uuid[],
+  invoice_numbers text[],
+  numauto text,
+  transaction_at timestamptz,
+  created_at timestamptz,
+  expires_at timestamptz
+)
+language sql
+stable
+security invoker
+set search_path = ''
+as $$
+  select a.id, a.status, a.provider, a.numcli, a.refdet, a.idop, a.amount_cents,
+         array(select ai.invoice_id from portal.payment_attempt_invoices ai
+               join portal.invoices i on i.id = ai.invoice_id
+               where ai.attempt_id = a.id order by i.issued_on, i.number),
+         array(select i.number from portal.payment_attempt_invoices ai
+               join portal.invoices i on i.id = ai.invoice_id
+               where ai.attempt_id = a.id order by i.issued_on, i.number),
+         a.numauto, a.transaction_at, a.created_at, a.expires_at
+  from portal.payment_attempts a
+  where ((p_attempt_id is not null and a.id = p_attempt_id)
+         or (p_attempt_id is null and p_idop is not null and a.idop = p_idop))
+    and a.account_id = (select auth.uid())
+  limit 1
+$$;
+revoke execute on function public.my_payment_attempt(uuid, text) from public, anon, authenticated, service_role;
+grant execute on function public.my_payment_attempt(uuid, text) to authenticated;
+
+-- The resident's writes: each body is portal.<name>_unchecked (not reachable through PostgREST,
+-- which exposes `public` only, and executable by no API role); public.<name> is a thin wrapper
+-- with the same signature that checks the session (portal.require_live_session), then calls it.
+-- To change a write's rules, replace portal.<name>_unchecked, not the wrapper.
+
+-- start_payment(invoice ids): creates the payment attempt, atomically ---------------------------
+-- Answers {"status":"refused","reason":…} or {"status":"created", attempt_id, refdet,
+-- amount_cents, provider, numcli, saisie, exer, mel, objet, tipi_token, invoice_numbers,
+-- expires_at}. Reasons: empty, too_many, not_found, not_unpaid, several_services, suspended,
+-- multiple_not_allowed, pending (any attempt holding an invoice: portal.payment_attempt_holds),
+-- amount_out_of_limits, invalid_email.
+-- The invoices are locked (FOR UPDATE, in id order) before the checks, so two concurrent starts on
+-- the same invoice are serialised and the second sees the first one's pending attempt.
+-- refdet: 6 to 30 of [A-Za-z0-9]. One invoice: its number without separators, so the service
+-- recognises it on DGFiP's statement; several: GRP<count>F<first number>. Then "P" and six
+-- random digits, since a retry after a refusal needs a new refdet. objet: at most 100 characters
+-- of [A-Za-z0-9 ] (what PayFiP accepts everywhere).
+create function portal.start_payment_unchecked(p_invoice_ids uuid[])
 returns jsonb
 language plpgsql
 volatile
@@ -272,53 +566,115 @@ begin
   );
 end
 $$;
-revoke execute on function public.start_payment(uuid[]) from public, anon, authenticated, service_role;
-grant execute on function public.start_payment(uuid[]) to authenticated;
+revoke execute on function portal.start_payment_unchecked(uuid[]) from public, anon, authenticated, service_role;
 
--- portal.mark_payment_attempt_paid(...): the attempt and its invoices paid ---------------------------
--- The one place that makes invoices paid from a payment: DGFiP's verified result, or staff's
--- confirmation of a reported one. An invoice that was no longer unpaid (moved to treasury, paid
--- by another channel) is logged for staff: the money was taken all the same.
-create or replace function portal.mark_payment_attempt_paid(p_attempt_id uuid, p_resultrans text, p_numauto text,
-                                                           p_transaction_at timestamptz)
-returns void
+-- set_payment_idop(attempt, idop): records PayFiP's idOp on the caller's pending attempt ------
+create function portal.set_payment_idop_unchecked(p_attempt_id uuid, p_idop text)
+returns boolean
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare
-  v_attempt portal.payment_attempts;
-  v_lines integer;
-  v_marked integer;
-  v_not_unpaid jsonb;
+  v_id uuid;
 begin
-  -- The attempt first: the trigger on invoices (below) then sees that a portal payment paid them.
-  update portal.payment_attempts a
-  set status = 'paid', resultrans = p_resultrans, numauto = p_numauto,
-      transaction_at = coalesce(p_transaction_at, now())
-  where a.id = p_attempt_id
-  returning * into v_attempt;
-
-  select count(*) into v_lines from portal.payment_attempt_invoices ai where ai.attempt_id = v_attempt.id;
-  with marked as (
-    update portal.invoices i
-    set status = 'paid', paid_at = v_attempt.transaction_at
-    from portal.payment_attempt_invoices ai
-    where ai.attempt_id = v_attempt.id and ai.invoice_id = i.id and i.status = 'unpaid'
-    returning i.id
-  )
-  select count(*) into v_marked from marked;
-  if v_marked < v_lines then
-    select jsonb_agg(jsonb_build_object('invoice_id', i.id, 'number', i.number, 'status', i.status))
-    into v_not_unpaid
-    from portal.payment_attempt_invoices ai
-    join portal.invoices i on i.id = ai.invoice_id
-    where ai.attempt_id = v_attempt.id and (i.status <> 'paid' or i.paid_at is distinct from v_attempt.transaction_at);
-    perform portal.log_payment_event(v_attempt.id, 'paid_invoice_not_unpaid', jsonb_build_object('invoices', v_not_unpaid));
+  if p_idop is null or p_idop !~ '^[A-Za-z0-9-]{1,64}$' then
+    return false;
   end if;
+  update portal.payment_attempts a
+  set idop = p_idop
+  where a.id = p_attempt_id
+    and a.account_id = (select auth.uid())
+    and a.status = 'pending'
+    and a.provider = 'payfip_ws'
+    and a.idop is null
+  returning a.id into v_id;
+  if v_id is null then
+    return false;
+  end if;
+  perform portal.log_payment_event(v_id, 'idop_recorded', jsonb_build_object('idop', p_idop));
+  return true;
 end
 $$;
-revoke execute on function portal.mark_payment_attempt_paid(uuid, text, text, timestamptz) from public, anon, authenticated;
+revoke execute on function portal.set_payment_idop_unchecked(uuid, text) from public, anon, authenticated, service_role;
+
+-- fail_payment_start(attempt, reason): the provider could not be reached or refused to open the
+-- payment (e.g. SOAP fault on creerPaiementSecurise). Only before any idOp exists, so no payment
+-- can have happened; the invoices are released at once.
+create function portal.fail_payment_start_unchecked(p_attempt_id uuid, p_reason text)
+returns boolean
+language plpgsql
+volatile
+security definer
+set search_path = ''
+as $$
+declare
+  v_id uuid;
+begin
+  update portal.payment_attempts a
+  set status = 'error'
+  where a.id = p_attempt_id
+    and a.account_id = (select auth.uid())
+    and a.status = 'pending'
+    and a.provider = 'payfip_ws'
+    and a.idop is null
+  returning a.id into v_id;
+  if v_id is null then
+    return false;
+  end if;
+  perform portal.log_payment_event(v_id, 'start_failed', jsonb_build_object('reason', left(coalesce(p_reason, ''), 500)));
+  return true;
+end
+$$;
+revoke execute on function portal.fail_payment_start_unchecked(uuid, text) from public, anon, authenticated, service_role;
+
+-- The wrappers are security definer like the writes they wrap (so they may call them); auth.uid()
+-- and the claims are the caller's either way.
+create function public.start_payment(p_invoice_ids uuid[])
+returns jsonb
+language sql
+volatile
+security definer
+set search_path = ''
+as $$
+  select portal.require_live_session();
+  select portal.start_payment_unchecked(p_invoice_ids);
+$$;
+revoke execute on function public.start_payment(uuid[]) from public, anon, authenticated, service_role;
+grant execute on function public.start_payment(uuid[]) to authenticated;
+
+create function public.set_payment_idop(p_attempt_id uuid, p_idop text)
+returns boolean
+language sql
+volatile
+security definer
+set search_path = ''
+as $$
+  select portal.require_live_session();
+  select portal.set_payment_idop_unchecked(p_attempt_id, p_idop);
+$$;
+revoke execute on function public.set_payment_idop(uuid, text) from public, anon, authenticated, service_role;
+grant execute on function public.set_payment_idop(uuid, text) to authenticated;
+
+create function public.fail_payment_start(p_attempt_id uuid, p_reason text)
+returns boolean
+language sql
+volatile
+security definer
+set search_path = ''
+as $$
+  select portal.require_live_session();
+  select portal.fail_payment_start_unchecked(p_attempt_id, p_reason);
+$$;
+revoke execute on function public.fail_payment_start(uuid, text) from public, anon, authenticated, service_role;
+grant execute on function public.fail_payment_start(uuid, text) to authenticated;
+
+/**
+ * -------------------------------------------------------
+ * The server: results and reconciliation
+ * -------------------------------------------------------
+ */
 
 -- public.apply_payment_result(..., p_source_verified): the one place a provider's result lands ----
 -- Finds the attempt by idOp (PayFiP) or by the classic TIPI token (hash compared here), rejects
@@ -335,7 +691,6 @@ revoke execute on function portal.mark_payment_attempt_paid(uuid, text, text, ti
 -- p_source_verified: the caller vouches that the result comes from DGFiP (the server's own SOAP
 -- answer for PayFiP; a post from an allow-listed DGFiP address for classic TIPI). Default: not.
 -- Answers {"outcome": applied|duplicate|ignored|rejected|unknown, "status", "attempt_id"}.
-drop function if exists public.apply_payment_result(text, text, text, text, text, bigint, text, text, timestamptz, jsonb);
 create or replace function public.apply_payment_result(
   p_source text,
   p_idop text,
@@ -482,10 +837,35 @@ revoke execute on function public.apply_payment_result(text, text, text, text, t
 grant execute on function public.apply_payment_result(text, text, text, text, text, bigint, text, text, timestamptz, jsonb, boolean)
   to service_role;
 
+-- public.expire_payment_attempt(attempt, reason): the reconciliation job's last word -------------
+-- Only a pending attempt past its window (expires_at) expires; its invoices are free again.
+create or replace function public.expire_payment_attempt(p_attempt_id uuid, p_reason text)
+returns boolean
+language plpgsql
+volatile
+security definer
+set search_path = ''
+as $$
+declare
+  v_id uuid;
+begin
+  update portal.payment_attempts a
+  set status = 'expired'
+  where a.id = p_attempt_id and a.status = 'pending' and a.expires_at <= now()
+  returning a.id into v_id;
+  if v_id is null then
+    return false;
+  end if;
+  perform portal.log_payment_event(v_id, 'attempt_expired', jsonb_build_object('reason', left(coalesce(p_reason, ''), 500)));
+  return true;
+end
+$$;
+revoke execute on function public.expire_payment_attempt(uuid, text) from public, anon, authenticated, service_role;
+grant execute on function public.expire_payment_attempt(uuid, text) to service_role;
+
 -- public.payments_to_reconcile(limit): what the job asks PayFiP about, oldest first ---------------
 -- Pending attempts, and PayFiP attempts abandoned within their window (a payment may still come
 -- on the idOp: the job asks until the window ends). `status` says which.
-drop function if exists public.payments_to_reconcile(integer);
 create or replace function public.payments_to_reconcile(p_limit integer)
 returns table (
   id uuid,
@@ -513,44 +893,13 @@ $$;
 revoke execute on function public.payments_to_reconcile(integer) from public, anon, authenticated, service_role;
 grant execute on function public.payments_to_reconcile(integer) to service_role;
 
--- public.my_invoice_payment(invoice id): the invoice page's payment state --------------------------
--- For the caller's invoice (no row otherwise): why it cannot be paid now (as on the selection
--- screen), when an attempt under way stops holding it (null for a reported payment: staff decide),
--- and the caller's attempt that holds it, if any. SECURITY DEFINER like my_payable_invoices: an
--- attempt holds the invoice whoever started it; rows are filtered on the caller.
-create or replace function public.my_invoice_payment(p_invoice_id uuid)
-returns table (
-  block text,
-  retry_after timestamptz,
-  attempt_id uuid
-)
-language sql
-stable
-security definer
-set search_path = ''
-as $$
-  select portal.invoice_payment_block(i.id),
-         (select max(a.expires_at)
-          from portal.payment_attempt_invoices ai
-          join portal.payment_attempts a on a.id = ai.attempt_id
-          where ai.invoice_id = i.id and portal.payment_attempt_holds(a.status, a.expires_at)
-          having bool_and(a.status::text <> 'reported')),
-         (select a.id
-          from portal.payment_attempt_invoices ai
-          join portal.payment_attempts a on a.id = ai.attempt_id
-          where ai.invoice_id = i.id and portal.payment_attempt_holds(a.status, a.expires_at)
-            and a.account_id = (select auth.uid())
-          order by a.created_at desc
-          limit 1)
-  from portal.invoices i
-  join portal.customers c on c.id = i.customer_id
-  where i.id = p_invoice_id and c.account_id = (select auth.uid())
-$$;
-revoke execute on function public.my_invoice_payment(uuid) from public, anon, authenticated, service_role;
-grant execute on function public.my_invoice_payment(uuid) to authenticated;
+/**
+ * -------------------------------------------------------
+ * Staff: reported payments
+ * -------------------------------------------------------
+ */
 
--- Staff: reported payments to confirm or reject --------------------------------------------------
--- Supabase dashboard (schema `portal`) or `npm run admin -- paiements a-confirmer`. Check each on
+-- Reported payments to confirm or reject: Supabase dashboard (schema `portal`) or `npm run admin -- paiements a-confirmer`. Check each on
 -- DGFiP's statement (refdet, amount, numauto), then confirm or reject it.
 create or replace view portal.staff_payments_to_confirm with (security_invoker = true) as
   select a.id as attempt_id, a.reported_at, s.name as service_name, s.numcli, a.refdet, a.amount_cents,
@@ -573,6 +922,7 @@ create or replace view portal.staff_payments_to_confirm with (security_invoker =
 revoke all on portal.staff_payments_to_confirm from public, anon, authenticated;
 grant select on portal.staff_payments_to_confirm to service_role;
 
+-- Who settles a reported payment and why are required: recorded on the attempt for good.
 create or replace function portal.check_review(p_by text, p_reason text)
 returns void
 language plpgsql
@@ -702,7 +1052,6 @@ end
 $$;
 revoke execute on function portal.settle_reported_payments() from public, anon, authenticated;
 
-drop trigger if exists invoices_settle_reported_payments on portal.invoices;
 create trigger invoices_settle_reported_payments
   after update of status on portal.invoices
   for each row

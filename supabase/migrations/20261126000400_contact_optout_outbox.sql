@@ -1,37 +1,123 @@
--- Paper opt-out requests, contact messages (residents and visitors), and the
--- transactional outbox that e-mails them to the service.
---
--- Every request and the e-mail that reports it are written by ONE function, hence in one
--- transaction: either both exist or neither. A sender (app/.server/outbox.ts) then claims due
--- e-mails with a lease, hands them to Postmark and records the outcome through the
--- outbox_* functions below. See docs/decisions/0007-outbox-and-postmark.md.
+/**
+ * What residents send to their service — paper opt-out requests, contact messages (residents and
+ * visitors) — and the transactional outbox that e-mails them, retried until delivered.
+ *
+ * Every request and the e-mail that reports it are written by ONE function, hence in one
+ * transaction: either both exist or neither. A sender (app/.server/outbox.ts) then claims due
+ * e-mails with a lease, hands them to Postmark and records the outcome through the outbox_*
+ * functions below. See docs/decisions/0007-outbox-and-postmark.md.
+ */
 
--- Outbox: lease, provenance ------------------------------------------------------------------------
-alter table portal.email_outbox
+/**
+ * -------------------------------------------------------
+ * Types
+ * -------------------------------------------------------
+ */
+create type portal.email_status as enum ('pending', 'sent', 'failed');
+
+/**
+ * -------------------------------------------------------
+ * Tables
+ * -------------------------------------------------------
+ */
+create table portal.email_outbox (
+  id uuid primary key default gen_random_uuid(),
+  kind text not null check (length(kind) between 1 and 100),
+  to_address text not null check (to_address ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$'),
+  reply_to text,
+  subject text not null check (length(subject) between 1 and 500),
+  html_body text not null,
+  text_body text not null,
+  status portal.email_status not null default 'pending',
+  attempts integer not null default 0 check (attempts >= 0),
+  next_attempt_at timestamptz not null default now(),
+  last_error text,
+  provider_message_id text,
+  created_at timestamptz not null default now(),
+  sent_at timestamptz,
   -- A claimed row is not claimed again before its lease ends (a crashed sender's rows come back).
-  add column locked_until timestamptz,
+  locked_until timestamptz,
   -- Who holds the lease: only that claimer may reschedule or fail the row.
-  add column claim_token uuid,
-  add column last_attempt_at timestamptz;
+  claim_token uuid,
+  last_attempt_at timestamptz,
+  check ((status = 'sent') = (sent_at is not null))
+);
 
-alter table portal.paper_optout_requests
-  add column email_outbox_id uuid references portal.email_outbox (id) on delete set null;
-alter table portal.contact_messages
-  add column email_outbox_id uuid references portal.email_outbox (id) on delete set null,
+create table portal.contact_messages (
+  id uuid primary key default gen_random_uuid(),
+  -- Null for the public contact form (no account).
+  account_id uuid references auth.users (id) on delete set null,
+  service_id uuid not null references portal.services (id) on delete cascade,
+  sender_email text not null check (sender_email = lower(btrim(sender_email))
+                                    and length(sender_email) <= 254
+                                    and sender_email ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$'),
+  sender_name text not null default '' check (length(sender_name) <= 200),
+  subject text check (subject is null or length(subject) <= 200),
+  body text not null check (length(body) between 1 and 5000),
+  customer_numbers text[] not null default '{}',
+  created_at timestamptz not null default now(),
+  email_outbox_id uuid references portal.email_outbox (id) on delete set null,
   -- Where a public-form message came from (throttling key), never shown to residents.
-  add column client_key text check (client_key is null or length(client_key) <= 100);
+  client_key text check (client_key is null or length(client_key) <= 100)
+);
 
--- Throttle of the public contact form (its own table: login_throttle is for logins) -----------------
+create table portal.paper_optout_requests (
+  id uuid primary key default gen_random_uuid(),
+  account_id uuid references auth.users (id) on delete set null,
+  customer_id uuid not null unique references portal.customers (id) on delete cascade,
+  requested_at timestamptz not null default now(),
+  email_outbox_id uuid references portal.email_outbox (id) on delete set null
+);
+
+-- Throttle of the public contact form (its own table: login_throttle is for logins).
 create table portal.contact_throttle (
   key text primary key check (key ~ '^(email|ip):.+$' and length(key) <= 300),
   hits integer not null default 0 check (hits >= 0),
   window_start timestamptz not null default now()
 );
+
+/**
+ * -------------------------------------------------------
+ * Indexes
+ * -------------------------------------------------------
+ */
+create index email_outbox_due_idx on portal.email_outbox (next_attempt_at) where status = 'pending';
+create index contact_messages_account_idx on portal.contact_messages (account_id, created_at desc);
+create index contact_messages_service_idx on portal.contact_messages (service_id, created_at desc);
+create index paper_optout_requests_account_idx on portal.paper_optout_requests (account_id);
+
+/**
+ * -------------------------------------------------------
+ * Row level security
+ * -------------------------------------------------------
+ */
+alter table portal.contact_messages enable row level security;
+alter table portal.paper_optout_requests enable row level security;
+alter table portal.email_outbox enable row level security;
 alter table portal.contact_throttle enable row level security;
--- No policy, no grant to API roles: only the functions below (security definer) touch it.
+
+create policy "Residents can see the messages they sent"
+  on portal.contact_messages for select to authenticated
+  using (account_id = (select auth.uid()));
+
+create policy "Residents can see their own paper opt-out requests"
+  on portal.paper_optout_requests for select to authenticated
+  using (account_id = (select auth.uid()));
+
+-- email_outbox: no policy, no grant: only the service role (the sender) touches it.
+-- contact_throttle: no policy, no grant to API roles: only the functions below (security
+-- definer) touch it.
+
+grant select on portal.contact_messages, portal.paper_optout_requests to authenticated;
+grant all on portal.contact_messages, portal.paper_optout_requests, portal.email_outbox to service_role;
 grant all on portal.contact_throttle to service_role;
 
--- Rendering helpers (user input is escaped here, once) ---------------------------------------------
+/**
+ * -------------------------------------------------------
+ * Rendering helpers (user input is escaped here, once)
+ * -------------------------------------------------------
+ */
+
 create or replace function portal.html_escape(p_text text)
 returns text
 language sql
@@ -159,12 +245,22 @@ end
 $$;
 revoke execute on function portal.current_account_email() from public, anon, authenticated;
 
--- Paper opt-out -------------------------------------------------------------------------------------
+/**
+ * -------------------------------------------------------
+ * Paper opt-out
+ * -------------------------------------------------------
+ */
 
 -- public.my_paper_status(): each customer record of the signed-in account, whether it still gets
 -- paper invoices and when stopping them was requested (null: never).
 create or replace function public.my_paper_status()
-returns table (customer_id uuid, customer_number text, service_name text, paper_invoices boolean, requested_at timestamptz)
+returns table (
+  customer_id uuid,
+  customer_number text,
+  service_name text,
+  paper_invoices boolean,
+  requested_at timestamptz
+)
 language sql
 stable
 security definer
@@ -174,17 +270,19 @@ as $$
   from portal.customers c
   join portal.services s on s.id = c.service_id
   left join portal.paper_optout_requests r on r.customer_id = c.id
-  where c.account_id = auth.uid()
+  where c.account_id = (select auth.uid())
   order by s.name, c.customer_number
 $$;
 revoke execute on function public.my_paper_status() from public, anon, authenticated, service_role;
 grant execute on function public.my_paper_status() to authenticated;
 
--- public.request_paper_optout(): records a request for every customer record of the signed-in
--- account that still gets paper and has none yet, and in the same transaction writes one e-mail
--- per service saying who asks, for which customer numbers, and when. Asking again records and
--- sends nothing. Returns the customer records newly requested (none: nothing was sent).
-create or replace function public.request_paper_optout()
+-- request_paper_optout(): records a request for every customer record of the signed-in account
+-- that still gets paper and has none yet, and in the same transaction writes one e-mail per
+-- service saying who asks, for which customer numbers, and when. Asking again records and sends
+-- nothing. Returns the customer records newly requested (none: nothing was sent).
+-- portal.request_paper_optout_unchecked is the rule; public.request_paper_optout checks the
+-- session first, like every resident write (see the payments migration).
+create function portal.request_paper_optout_unchecked()
 returns table (customer_number text, service_name text, requested_at timestamptz)
 language plpgsql
 volatile
@@ -234,32 +332,53 @@ begin
   end loop;
 end
 $$;
+revoke execute on function portal.request_paper_optout_unchecked() from public, anon, authenticated, service_role;
+
+create function public.request_paper_optout()
+returns table (customer_number text, service_name text, requested_at timestamptz)
+language sql
+volatile
+security definer
+set search_path = ''
+as $$
+  select portal.require_live_session();
+  select * from portal.request_paper_optout_unchecked();
+$$;
 revoke execute on function public.request_paper_optout() from public, anon, authenticated, service_role;
 grant execute on function public.request_paper_optout() to authenticated;
 
--- Contact -------------------------------------------------------------------------------------------
+/**
+ * -------------------------------------------------------
+ * Contact
+ * -------------------------------------------------------
+ */
 
--- public.my_contact_services(): the services of the signed-in account, with their other contact means.
-create or replace function public.my_contact_services()
-returns table (service_id uuid, service_name text, general_info text)
+-- public.my_contact_services(): the services of the signed-in account, their other contact means,
+-- and whether each receives messages through the portal (it has a contact address): the contact
+-- page offers only those in its form, and shows the others' general information, instead of a
+-- form that could only fail.
+create function public.my_contact_services()
+returns table (service_id uuid, service_name text, general_info text, accepts_messages boolean)
 language sql
 stable
 security definer
 set search_path = ''
 as $$
-  select distinct s.id, s.name, s.general_info
+  select distinct s.id, s.name, s.general_info, s.contact_email is not null
   from portal.services s
   join portal.customers c on c.service_id = s.id
-  where c.account_id = auth.uid()
+  where c.account_id = (select auth.uid())
   order by s.name
 $$;
 revoke execute on function public.my_contact_services() from public, anon, authenticated, service_role;
 grant execute on function public.my_contact_services() to authenticated;
 
--- public.send_contact_message(service, subject, body): stores the signed-in resident's message with
--- their identity and customer numbers, and writes its e-mail (Reply-To: the resident) in the same
+-- send_contact_message(service, subject, body): stores the signed-in resident's message with their
+-- identity and customer numbers, and writes its e-mail (Reply-To: the resident) in the same
 -- transaction. The service must be one the resident is a customer of. Returns the message id.
-create or replace function public.send_contact_message(p_service_id uuid, p_subject text, p_body text)
+-- The rule is portal.send_contact_message_unchecked; public.send_contact_message checks the
+-- session first.
+create function portal.send_contact_message_unchecked(p_service_id uuid, p_subject text, p_body text)
 returns uuid
 language plpgsql
 volatile
@@ -302,6 +421,18 @@ begin
     returning id into v_id;
   return v_id;
 end
+$$;
+revoke execute on function portal.send_contact_message_unchecked(uuid, text, text) from public, anon, authenticated, service_role;
+
+create function public.send_contact_message(p_service_id uuid, p_subject text, p_body text)
+returns uuid
+language sql
+volatile
+security definer
+set search_path = ''
+as $$
+  select portal.require_live_session();
+  select portal.send_contact_message_unchecked(p_service_id, p_subject, p_body);
 $$;
 revoke execute on function public.send_contact_message(uuid, text, text) from public, anon, authenticated, service_role;
 grant execute on function public.send_contact_message(uuid, text, text) to authenticated;
@@ -393,7 +524,11 @@ $$;
 revoke execute on function public.send_public_contact_message(uuid, text, text, text, text, text, text) from public, anon, authenticated;
 grant execute on function public.send_public_contact_message(uuid, text, text, text, text, text, text) to service_role;
 
--- Outbox sender (service role only) ----------------------------------------------------------------
+/**
+ * -------------------------------------------------------
+ * Outbox sender (service role only)
+ * -------------------------------------------------------
+ */
 
 -- 30 s, 1 min, 2 min, 4 min… capped at 1 hour: retried until delivered, never dropped.
 create or replace function portal.outbox_backoff(p_attempts integer)
@@ -518,8 +653,13 @@ $$;
 revoke execute on function public.outbox_requeue(uuid) from public, anon, authenticated;
 grant execute on function public.outbox_requeue(uuid) to service_role;
 
--- Staff views (Supabase dashboard: Table editor / SQL editor, schema `portal`) -----------------------
--- security_invoker: they apply the reader's rights; only service_role and the dashboard's owner read them.
+/**
+ * -------------------------------------------------------
+ * Staff views (Supabase dashboard: Table editor / SQL editor, schema `portal`)
+ * -------------------------------------------------------
+ * security_invoker: they apply the reader's rights; only service_role and the dashboard's owner
+ * read them.
+ */
 create view portal.staff_paper_optout_requests with (security_invoker = true) as
   select r.requested_at, s.name as service_name, s.numcli, c.customer_number, c.display_name,
          c.email as customer_email, c.paper_invoices as still_paper_in_portal,

@@ -1,23 +1,48 @@
--- Staff import, faster: the same functions, the same signatures and the same rules as
--- 20261128130000_import.sql, each now one statement instead of a temporary table and six.
--- Measured on 100 000 invoices in docs/import.md (section 6); decision:
--- docs/decisions/0018-import-speed.md.
---
--- * Each line finds its customer and its invoice by an index lookup (a LATERAL subquery on the
---   unique key, `limit 1` so the planner cannot turn it into a join). Before, the planner joined
---   the batch to the whole service by hash: an embedded database is never analysed (no
---   autovacuum in PGlite), so it believed the tables nearly empty and read every invoice of the
---   service for every batch of 1 000 lines — an import got slower as the table grew.
---   The lookup's index is found from the schema (a unique key fully given: one row), not from
---   statistics, so the plan PL/pgSQL keeps for the session stays right as the tables grow.
---   (Planning every call afresh, plan_cache_mode = force_custom_plan, was measured: twice slower.)
--- * The plan is computed once, in a CTE, and written by data-modifying CTEs in the same
---   statement: no temporary table to create and drop per batch (catalog churn on Supabase, files
---   on PGlite), no `drop table if exists` notice. Every sub-statement sees the same snapshot,
---   taken before the writes: the outcomes describe the rows before the call, as before.
--- * `p_dry_run` only switches the writes off (`where not p_dry_run`): the dry run and the write
---   compute the very same plan.
+/**
+ * Staff import (docs/import.md): the rules that decide what a line of a billing-software export
+ * does to the portal's customers and invoices. The command (`npm run import`) parses and checks
+ * the files; these functions decide created / updated / unchanged, and which changes an export
+ * may never make. Called with the service role only: by `.rpc()` on Supabase, by the embedded
+ * adapter in one transaction per batch. `p_dry_run` computes the very same outcomes and writes
+ * nothing. Decisions: docs/decisions/0009-import.md, docs/decisions/0018-import-speed.md.
+ *
+ * Speed (measured on 100 000 invoices in docs/import.md, section 6):
+ * - Each line finds its customer and its invoice by an index lookup (a LATERAL subquery on the
+ *   unique key, `limit 1` so the planner cannot turn it into a join). A join would let the
+ *   planner hash the batch against the whole service: an embedded database is never analysed (no
+ *   autovacuum in PGlite), so it believes the tables nearly empty and would read every invoice
+ *   of the service for every batch of 1 000 lines — an import would get slower as the table
+ *   grows. The lookup's index is found from the schema (a unique key fully given: one row), not
+ *   from statistics, so the plan PL/pgSQL keeps for the session stays right as the tables grow.
+ *   (Planning every call afresh, plan_cache_mode = force_custom_plan, was measured: twice slower.)
+ * - The plan is computed once, in a CTE, and written by data-modifying CTEs in the same
+ *   statement: no temporary table to create and drop per batch (catalog churn on Supabase, files
+ *   on PGlite). Every sub-statement sees the same snapshot, taken before the writes: the outcomes
+ *   describe the rows before the call.
+ * - `p_dry_run` only switches the writes off (`where not p_dry_run`): the dry run and the write
+ *   compute the very same plan.
+ */
 
+-- public.import_services(): the services an import may target (`--service <numcli>`).
+create or replace function public.import_services()
+returns table (numcli text, name text)
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select s.numcli, s.name from portal.services s order by s.numcli
+$$;
+revoke execute on function public.import_services() from public, anon, authenticated, service_role;
+grant execute on function public.import_services() to service_role;
+
+-- public.import_customers(numcli, rows, dry_run) ----------------------------------------------------
+-- p_rows: [{line, number, name, email, paper}], customer numbers unique within the batch.
+--   email null: the export gives none → a new customer has none, an existing one keeps its own
+--   (an export never erases an address). paper null: new → true (paper), existing → kept.
+-- A new e-mail re-links the account through the customers_link_to_account trigger.
+-- Returns one row per input row: outcome created | updated | unchanged, and the changed fields
+-- (name, email, paper).
 create or replace function public.import_customers(p_numcli text, p_rows jsonb, p_dry_run boolean default false)
 returns table (line integer, customer_number text, outcome text, changed text[])
 language plpgsql
@@ -84,8 +109,22 @@ $$;
 revoke execute on function public.import_customers(text, jsonb, boolean) from public, anon, authenticated, service_role;
 grant execute on function public.import_customers(text, jsonb, boolean) to service_role;
 
--- public.import_invoices(numcli, rows, dry_run): rules, outcomes and answer exactly as described in
--- 20261128130000_import.sql.
+-- public.import_invoices(numcli, rows, dry_run) -----------------------------------------------------
+-- p_rows: [{line, customer, number, issued_on, due_on, amount_cents, object, status, pdf_key,
+--   pdf_sha256}], invoice numbers unique within the batch; pdf_key null: this import brings no PDF
+--   for the invoice (an existing one is kept).
+-- Rules, by the invoice's status in the portal:
+--   * unpaid: everything the export says is applied (status, amount, dates, object);
+--   * treasury: may only become paid; any other difference is kept as it is (reported);
+--   * paid (on the portal, or by an earlier export): never changed by an export (reported);
+--   * a PDF that differs (by SHA-256) is replaced whatever the status.
+-- Outcomes: created | updated | unchanged, or, with nothing written for the line:
+--   unknown_customer (no such customer number in the service), other_customer (the invoice number
+--   exists for another customer).
+-- `changed`: fields applied (status, amount, issued_on, due_on, object, pdf); `kept`: fields the
+-- export wanted to change but the rules above refused. `current_status`, `paid_on_portal` (a paid
+-- payment attempt covers it, or it carries the portal's payment time), `has_pdf`, `current_pdf_sha256`
+-- describe the invoice before the call.
 create or replace function public.import_invoices(p_numcli text, p_rows jsonb, p_dry_run boolean default false)
 returns table (
   line integer,
