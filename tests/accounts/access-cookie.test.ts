@@ -3,7 +3,7 @@ import { ACCESS_COOKIE, ACCESS_SECONDS, SESSION_COOKIE } from "~/.server/embedde
 import type { RequestAccounts } from "~/.server/ports/accounts";
 import type { Backend } from "~/.server/ports/backend";
 import type { Database } from "~/.server/embedded/database";
-import { Browser, ORIGIN, startPortal } from "./route-harness";
+import { Browser, ORIGIN, startPortal } from "../support/route-harness";
 
 /**
  * The embedded access cookie (pf_access, docs/decisions/0015-no-auth-round-trip.md): a page behind

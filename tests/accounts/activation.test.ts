@@ -4,7 +4,7 @@ import * as newPassword from "~/routes/nouveau-mot-de-passe/route";
 import * as login from "~/routes/connexion/route";
 import * as layout from "~/routes/_espace.accueil/route";
 import type { Database } from "~/.server/embedded/database";
-import { Browser, countEmails, followLink, lastEmailTo, startPortal } from "./route-harness";
+import { Browser, countEmails, followLink, lastEmailTo, startPortal } from "../support/route-harness";
 
 let db: Database;
 beforeAll(async () => {

@@ -4,7 +4,7 @@ import * as logout from "~/routes/deconnexion/route";
 import * as layout from "~/routes/_espace.accueil/route";
 import * as index from "~/routes/_index/route";
 import type { Database } from "~/.server/embedded/database";
-import { Browser, startPortal } from "./route-harness";
+import { Browser, startPortal } from "../support/route-harness";
 
 let db: Database;
 beforeAll(async () => {

@@ -7,7 +7,7 @@ import * as changePassword from "~/routes/_espace.mes-informations_.mot-de-passe
 import * as infos from "~/routes/_espace.mes-informations/route";
 import * as layout from "~/routes/_espace.accueil/route";
 import type { Database } from "~/.server/embedded/database";
-import { Browser, countEmails, followLink, lastEmailTo, startPortal } from "./route-harness";
+import { Browser, countEmails, followLink, lastEmailTo, startPortal } from "../support/route-harness";
 
 let db: Database;
 beforeAll(async () => {

@@ -8,7 +8,7 @@ import * as contact from "~/routes/_espace.contact/route";
 import * as publicContact from "~/routes/nous-contacter/route";
 import * as cron from "~/routes/taches.envoi-courriels/route";
 import * as courriels from "~/routes/dev.courriels/route";
-import { Browser, startPortal } from "../accounts/route-harness";
+import { Browser, startPortal } from "../support/route-harness";
 
 let db: Database;
 beforeAll(async () => {

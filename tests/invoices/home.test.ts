@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "~/.server/embedded/database";
 import * as home from "~/routes/_espace.accueil/route";
 import * as logout from "~/routes/deconnexion/route";
-import { Browser, startPortal } from "../accounts/route-harness";
-import { createOtherResident, DEMO, loggedIn } from "./helpers";
+import { Browser, startPortal } from "../support/route-harness";
+import { createOtherResident, DEMO, loggedIn } from "../support/residents";
 
 let db: Database;
 beforeAll(async () => {

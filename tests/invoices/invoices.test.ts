@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "~/.server/embedded/database";
 import * as list from "~/routes/_espace.factures/route";
 import * as detail from "~/routes/_espace.factures_.$id/route";
-import { Browser, startPortal } from "../accounts/route-harness";
-import { SEED } from "../db/helpers";
-import { createOtherResident, DEMO, loggedIn, plain } from "./helpers";
+import { Browser, startPortal } from "../support/route-harness";
+import { SEED } from "../support/database";
+import { createOtherResident, DEMO, loggedIn, plain } from "../support/residents";
 
 let db: Database;
 let demo: Browser;

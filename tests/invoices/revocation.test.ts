@@ -6,8 +6,8 @@ import * as logout from "~/routes/deconnexion/route";
 import * as factures from "~/routes/_espace.factures/route";
 import * as motDePasse from "~/routes/_espace.mes-informations_.mot-de-passe/route";
 import * as pdf from "~/routes/factures.$id.pdf/route";
-import { Browser, startPortal } from "../accounts/route-harness";
-import { DEMO, loggedIn } from "./helpers";
+import { Browser, startPortal } from "../support/route-harness";
+import { DEMO, loggedIn } from "../support/residents";
 
 /**
  * Revocation on the embedded default: SQL checks in every page's one call that the Auth session

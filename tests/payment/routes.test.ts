@@ -17,9 +17,9 @@ import * as tipiResult from "~/routes/paiement.resultat-tipi.$jeton/route";
 import * as soapEndpoint from "~/routes/simulateur-dgfip.tpa.services.securite/route";
 import * as payfipPage from "~/routes/simulateur-dgfip.tpa.paiementws[.]web/route";
 import * as tipiPage from "~/routes/simulateur-dgfip.tpa.paiement[.]web/route";
-import { Browser, ORIGIN, startPortal } from "../accounts/route-harness";
-import { SEED } from "../db/helpers";
-import { createOtherResident, DEMO, loggedIn, plain } from "../invoices/helpers";
+import { Browser, ORIGIN, startPortal } from "../support/route-harness";
+import { SEED } from "../support/database";
+import { createOtherResident, DEMO, loggedIn, plain } from "../support/residents";
 
 /**
  * The payment screens and endpoints, called as the server calls them, on a real embedded

@@ -18,8 +18,8 @@ import * as tipiResult from "~/routes/paiement.resultat-tipi.$jeton/route";
 import * as soapEndpoint from "~/routes/simulateur-dgfip.tpa.services.securite/route";
 import { HONEYPOT } from "~/routes/nous-contacter/route";
 import { CRON_PATHS, PAYMENT_CALLBACK_PATHS } from "../../server/payment.js";
-import { Browser, followLink, lastEmailTo, ORIGIN, startPortal } from "../accounts/route-harness";
-import { createAuthUser, SEED } from "../db/helpers";
+import { Browser, followLink, lastEmailTo, ORIGIN, startPortal } from "../support/route-harness";
+import { createAuthUser, SEED } from "../support/database";
 import {
   buildBody,
   buildQuery,

@@ -7,7 +7,7 @@ import * as changePassword from "~/routes/_espace.mes-informations_.mot-de-passe
 import { LINK_SESSION_SECONDS, passwordLinkSession } from "~/.server/accounts";
 import type { Database } from "~/.server/embedded/database";
 import type { LinkSession, RequestAccounts } from "~/.server/ports/accounts";
-import { Browser, followLink, lastEmailTo, startPortal } from "../accounts/route-harness";
+import { Browser, followLink, lastEmailTo, startPortal } from "../support/route-harness";
 
 /**
  * Only a session opened by an activation or recovery link, for a short while and once, may set

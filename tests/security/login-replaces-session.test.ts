@@ -6,7 +6,7 @@ import * as layout from "~/routes/_espace.accueil/route";
 import { useBackend } from "~/.server/backend";
 import type { Database } from "~/.server/embedded/database";
 import { createSupabaseBackend } from "~/.server/supabase/backend";
-import { Browser, startPortal } from "../accounts/route-harness";
+import { Browser, startPortal } from "../support/route-harness";
 import { AUTH_COOKIE, fakeSession, fakeUser, SUPABASE_URL, testEnv } from "../supabase/msw-supabase";
 import { es256Key, jwksHandler, signed } from "../supabase/signing-keys";
 

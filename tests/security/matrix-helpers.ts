@@ -7,7 +7,7 @@ import { expect } from "vitest";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/server-runtime";
 import type { Database } from "~/.server/embedded/database";
 import { formatEuros } from "~/utils/format";
-import { Browser, ORIGIN } from "../accounts/route-harness";
+import { Browser, ORIGIN } from "../support/route-harness";
 
 export type Handler = (args: LoaderFunctionArgs & ActionFunctionArgs) => unknown;
 

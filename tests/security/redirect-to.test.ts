@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as login from "~/routes/connexion/route";
 import type { Database } from "~/.server/embedded/database";
 import { safeRedirectPath } from "~/utils/safe-redirect";
-import { Browser, startPortal } from "../accounts/route-harness";
+import { Browser, startPortal } from "../support/route-harness";
 
 /**
  * `redirectTo` ends up in a Location header: anything outside printable ASCII must never reach

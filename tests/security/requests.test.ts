@@ -27,7 +27,7 @@ import * as soapEndpoint from "~/routes/simulateur-dgfip.tpa.services.securite/r
 import { ContactSchema, PublicContactSchema } from "~/.server/contact-form";
 import { emailField } from "~/utils/email-schema";
 import { newPasswordSchema } from "~/utils/password-policy";
-import { Browser, followLink, lastEmailTo, ORIGIN, startPortal } from "../accounts/route-harness";
+import { Browser, followLink, lastEmailTo, ORIGIN, startPortal } from "../support/route-harness";
 import { describeProbe, type Handler, type Probe } from "./matrix-helpers";
 
 /**

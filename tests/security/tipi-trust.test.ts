@@ -10,10 +10,10 @@ import * as demarrer from "~/routes/_espace.paiement_.demarrer/route";
 import * as retour from "~/routes/_espace.paiement_.retour/route";
 import * as tipiResult from "~/routes/paiement.resultat-tipi.$jeton/route";
 import * as tipiPage from "~/routes/simulateur-dgfip.tpa.paiement[.]web/route";
-import { Browser, ORIGIN, startPortal } from "../accounts/route-harness";
-import { SEED } from "../db/helpers";
+import { Browser, ORIGIN, startPortal } from "../support/route-harness";
+import { SEED } from "../support/database";
 import { importFiles, tempDataDir } from "../import/helpers";
-import { DEMO, loggedIn } from "../invoices/helpers";
+import { DEMO, loggedIn } from "../support/residents";
 
 /**
  * Regression: a resident could mark their own classic TIPI invoice paid without paying. The

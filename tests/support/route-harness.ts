@@ -8,7 +8,7 @@ import { createEmbeddedBackendFor } from "~/.server/embedded/backend";
 import type { Database } from "~/.server/embedded/database";
 import { parseEnv } from "~/.server/env";
 import * as confirm from "~/routes/auth.confirm/route";
-import { testDatabase } from "../db/helpers";
+import { testDatabase } from "./database";
 
 export const ORIGIN = "http://localhost:3000";
 
