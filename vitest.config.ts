@@ -10,5 +10,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: "forks",
     globalSetup: ["tests/server/global-build.ts"],
+    // Custom matchers (toRedirectTo, toHaveSessionCookie, toClearSessionCookie) for every file.
+    setupFiles: ["tests/support/matchers.ts"],
   },
 });

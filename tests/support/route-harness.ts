@@ -25,6 +25,8 @@ export interface Outcome {
   data: unknown;
   headers: Headers;
   location: string | null;
+  /** The request's URL (a relative Location resolves against it: tests/support/matchers.ts). */
+  url: string;
 }
 
 type Handler = (args: LoaderFunctionArgs & ActionFunctionArgs) => unknown;
@@ -79,12 +81,12 @@ export class Browser {
     let outcome: Outcome;
     if (result instanceof Response) {
       const body = result.headers.get("content-type")?.includes("json") ? await result.json() : await result.text();
-      outcome = { status: result.status, data: body, headers: result.headers, location: result.headers.get("location") };
+      outcome = { status: result.status, data: body, headers: result.headers, location: result.headers.get("location"), url: request.url };
     } else if (isDataWithInit(result)) {
       const headers = new Headers(result.init?.headers);
-      outcome = { status: result.init?.status ?? 200, data: result.data, headers, location: null };
+      outcome = { status: result.init?.status ?? 200, data: result.data, headers, location: null, url: request.url };
     } else {
-      outcome = { status: 200, data: result, headers: new Headers(), location: null };
+      outcome = { status: 200, data: result, headers: new Headers(), location: null, url: request.url };
     }
     this.absorb(outcome.headers);
     return outcome;
