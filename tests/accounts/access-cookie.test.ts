@@ -209,7 +209,7 @@ describe("operations on the account itself check the session row", () => {
     const thrown = await accounts.changePassword(DEMO.password, "jamais-enregistre-1").catch((e: unknown) => e);
 
     expect(thrown).toBeInstanceOf(Response);
-    expect((thrown as Response).headers.get("location")).toBe("/connexion");
+    expect(thrown).toRedirectTo("/connexion");
     expect(line(accounts.headers, SESSION_COOKIE)).toMatch(/Max-Age=0/);
     expect(line(accounts.headers, ACCESS_COOKIE)).toMatch(/Max-Age=0/);
     const login = backend.accounts.forRequest(new Request(`${ORIGIN}/connexion`, { method: "POST" }));

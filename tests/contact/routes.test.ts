@@ -46,14 +46,14 @@ describe("Ne pas recevoir les factures au format papier", () => {
     expect(confirmation.data).toMatchObject({ pending: ["SISTEC560"] });
     // "Annuler" is a link back to /mes-informations; a post without "confirmer" also records nothing.
     const cancelled = await browser.call(paper.action, "/mes-informations/papier", { intent: "annuler" });
-    expect(cancelled.location).toBe("/mes-informations");
+    expect(cancelled).toRedirectTo("/mes-informations");
     expect(await outboxOf("paper_optout")).toEqual([]);
   });
 
   it("Confirmer: records the request, e-mails the service (delivered by the embedded sender), and says so from then on", async () => {
     const browser = await demo();
     const confirmed = await browser.call(paper.action, "/mes-informations/papier", { intent: "confirmer" });
-    expect(confirmed.location).toBe("/mes-informations?papier=demande");
+    expect(confirmed).toRedirectTo("/mes-informations?papier=demande");
     await outboxIdle();
     const [email] = await outboxOf("paper_optout");
     expect(email).toMatchObject({ to_address: "contact@multiservices-demo.fr", reply_to: "demo@demo.fr", status: "sent" });
@@ -69,13 +69,13 @@ describe("Ne pas recevoir les factures au format papier", () => {
   it("asking twice sends once", async () => {
     const browser = await demo();
     const again = await browser.call(paper.action, "/mes-informations/papier", { intent: "confirmer" });
-    expect(again.location).toBe("/mes-informations?papier=deja-demande");
+    expect(again).toRedirectTo("/mes-informations?papier=deja-demande");
     expect(await outboxOf("paper_optout")).toHaveLength(1);
   });
 
   it("needs a signed-in resident", async () => {
     const result = await new Browser().call(paper.action, "/mes-informations/papier", { intent: "confirmer" });
-    expect(result.location).toBe("/connexion?redirectTo=%2Fmes-informations%2Fpapier");
+    expect(result).toRedirectTo("/connexion?redirectTo=%2Fmes-informations%2Fpapier");
   });
 });
 
@@ -120,14 +120,14 @@ describe("Contacter le service", () => {
 
   it("Effacer gives back an empty form without sending anything (no JavaScript needed)", async () => {
     const result = await (await demo()).call(contact.action, "/contact", { intent: "effacer", subject: "x", body: "brouillon" });
-    expect(result.location).toBe("/contact");
+    expect(result).toRedirectTo("/contact");
     expect(await outboxOf("contact_message")).toEqual([]);
   });
 
   it("Envoyer stores the message and e-mails the service with Reply-To the resident", async () => {
     const browser = await demo();
     const sent = await browser.call(contact.action, "/contact", { intent: "envoyer", subject: "Échéance", body: "Puis-je payer en deux fois ?" });
-    expect(sent.location).toBe("/contact?envoye=1");
+    expect(sent).toRedirectTo("/contact?envoye=1");
     await outboxIdle();
     const [email] = await outboxOf("contact_message");
     expect(email).toMatchObject({ to_address: "contact@multiservices-demo.fr", reply_to: "demo@demo.fr", subject: "Message d'un usager : Échéance", status: "sent" });
@@ -160,7 +160,7 @@ describe("Contacter le service, sans compte (/nous-contacter)", () => {
     browser.ip = "203.0.113.50";
     expect((await browser.call(publicContact.loader, "/nous-contacter")).data).toMatchObject({ services: [{ serviceName: "Service Multi Services de démonstration" }] });
     const sent = await browser.call(publicContact.action, "/nous-contacter", form());
-    expect(sent.location).toBe("/nous-contacter?envoye=1");
+    expect(sent).toRedirectTo("/nous-contacter?envoye=1");
     await outboxIdle();
     const [email] = await outboxOf("public_contact_message");
     expect(email).toMatchObject({ reply_to: "visiteur@exemple.fr", status: "sent" });
@@ -170,7 +170,7 @@ describe("Contacter le service, sans compte (/nous-contacter)", () => {
   it("honeypot filled: the same confirmation, nothing stored or sent", async () => {
     const before = (await outboxOf("public_contact_message")).length;
     const result = await new Browser().call(publicContact.action, "/nous-contacter", form({ site_web: "http://spam.example" }));
-    expect(result.location).toBe("/nous-contacter?envoye=1");
+    expect(result).toRedirectTo("/nous-contacter?envoye=1");
     expect(await outboxOf("public_contact_message")).toHaveLength(before);
   });
 
@@ -193,7 +193,7 @@ describe("Contacter le service, sans compte (/nous-contacter)", () => {
 
   it("a signed-in resident is sent to /contact", async () => {
     const result = await (await demo()).call(publicContact.loader, "/nous-contacter");
-    expect(result.location).toBe("/contact");
+    expect(result).toRedirectTo("/contact");
   });
 });
 

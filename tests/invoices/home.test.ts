@@ -30,8 +30,7 @@ describe("Accueil", () => {
   it("'Fermer' (a plain POST) hides the announcement for the rest of the browser session, and logout brings it back", async () => {
     const browser = await loggedIn(DEMO.email, DEMO.password);
     const closed = await browser.call(home.action, "/accueil", { intent: "fermer-annonce" });
-    expect(closed.status).toBe(302);
-    expect(closed.location).toBe("/accueil");
+    expect(closed).toRedirectTo("/accueil", { status: 302 });
     const cookie = closed.headers.getSetCookie().find((c) => c.startsWith("pf_annonce_fermee="));
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Lax/);
@@ -77,8 +76,7 @@ describe("Accueil", () => {
 
   it("sends an anonymous visitor to the login page", async () => {
     const page = await new Browser().call(home.loader, "/accueil");
-    expect(page.status).toBe(302);
-    expect(page.location).toBe("/connexion");
+    expect(page).toRedirectTo("/connexion", { status: 302 });
     const post = await new Browser().call(home.action, "/accueil", { intent: "fermer-annonce" });
     expect(post.location).toMatch(/^\/connexion/);
   });

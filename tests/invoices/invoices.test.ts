@@ -108,8 +108,7 @@ describe("Mes factures: tabs", () => {
 
   it("sends an anonymous visitor to the login page, coming back to the same tab", async () => {
     const page = await new Browser().call(list.loader, "/factures?onglet=reglees");
-    expect(page.status).toBe(302);
-    expect(page.location).toBe(`/connexion?redirectTo=${encodeURIComponent("/factures?onglet=reglees")}`);
+    expect(page).toRedirectTo(`/connexion?redirectTo=${encodeURIComponent("/factures?onglet=reglees")}`, { status: 302 });
   });
 });
 
@@ -241,7 +240,6 @@ describe("Invoice detail", () => {
 
   it("sends an anonymous visitor to the login page, coming back to the invoice", async () => {
     const page = await open(new Browser(), SEED.invoice2059Id);
-    expect(page.status).toBe(302);
-    expect(page.location).toBe(`/connexion?redirectTo=${encodeURIComponent(`/factures/${SEED.invoice2059Id}`)}`);
+    expect(page).toRedirectTo(`/connexion?redirectTo=${encodeURIComponent(`/factures/${SEED.invoice2059Id}`)}`, { status: 302 });
   });
 });

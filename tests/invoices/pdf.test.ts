@@ -79,8 +79,7 @@ describe("GET /factures/:id/pdf", () => {
 
   it("sends an anonymous visitor to the login page, coming back to the PDF", async () => {
     const { response } = await download(new Browser(), SEED.invoice2059Id);
-    expect(response.status).toBe(302);
-    expect(response.headers.get("location")).toBe(`/connexion?redirectTo=${encodeURIComponent(`/factures/${SEED.invoice2059Id}/pdf`)}`);
+    expect(response).toRedirectTo(`/connexion?redirectTo=${encodeURIComponent(`/factures/${SEED.invoice2059Id}/pdf`)}`, { status: 302 });
   });
 });
 

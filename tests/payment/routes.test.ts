@@ -133,7 +133,7 @@ describe("/paiement (selection)", () => {
     const r = await demo.call(selection.loader, `/paiement?facture=${INVOICE_2059}&facture=${INVOICE_2410}`);
     expect((r.data as SelectionData).selected).toEqual([INVOICE_2059]);
     const confirm = await demo.call(confirmation.loader, `/paiement/confirmation?facture=${INVOICE_2059}&facture=${INVOICE_2410}`);
-    expect(confirm.location).toBe(`/paiement?facture=${INVOICE_2059}&facture=${INVOICE_2410}&erreur=multiple_not_allowed`);
+    expect(confirm).toRedirectTo(`/paiement?facture=${INVOICE_2059}&facture=${INVOICE_2410}&erreur=multiple_not_allowed`);
     const message = await demo.call(selection.loader, confirm.location!);
     expect((message.data as SelectionData).error).toBe("Votre service ne permet de régler qu'une facture à la fois. Sélectionnez une seule facture.");
   });
@@ -156,7 +156,7 @@ describe("/paiement (selection)", () => {
     expect((await demo.call(confirmation.loader, `/paiement/confirmation?facture=${INVOICE_TREASURY}`)).location).toMatch(/erreur=blocked$/);
     const other = await createOtherResident(db);
     expect((await demo.call(confirmation.loader, `/paiement/confirmation?facture=${other.invoice_id}`)).location).toMatch(/erreur=not_found$/);
-    expect((await demo.call(confirmation.loader, "/paiement/confirmation")).location).toBe("/paiement?erreur=empty");
+    expect(await demo.call(confirmation.loader, "/paiement/confirmation")).toRedirectTo("/paiement?erreur=empty");
   });
 
   it("the confirmation shows numcli, amount and references, in PayFiP's or TIPI's words", async () => {
@@ -180,9 +180,9 @@ describe("PayFiP web service through the simulator", () => {
     expect(await status(INVOICE_2059)).toBe("paid");
     expect(await status(INVOICE_2410)).toBe("paid");
     // The simulator sends the browser to urlredirect, which goes on to the result page.
-    expect(outcome.location).toBe(`${ORIGIN}/paiement/retour-payfip?idop=${idop}`);
+    expect(outcome).toRedirectTo(`${ORIGIN}/paiement/retour-payfip?idop=${idop}`);
     const back = await demo.call(payfipReturn.loader, `/paiement/retour-payfip?idop=${idop}`);
-    expect([back.status, back.location]).toEqual([303, `/paiement/retour?idop=${idop}`]);
+    expect(back).toRedirectTo(`/paiement/retour?idop=${idop}`, { status: 303 });
     const page = await demo.call(retour.loader, back.location!);
     expect(page.data).toMatchObject({ status: "paid", numbers: ["2017-020-002059", "2017-020-002410"] });
   });
@@ -263,7 +263,7 @@ describe("PayFiP web service through the simulator", () => {
   it("PayFiP unreachable (HTTP 500): back to the selection with a French message, the invoice stays payable", async () => {
     server.use(http.post(`${ORIGIN}/simulateur-dgfip/tpa/services/securite`, () => new HttpResponse("oops", { status: 500 })));
     const started = (await startFor([INVOICE_2059])) as Response;
-    expect(started.headers.get("location")).toBe(`/paiement?facture=${INVOICE_2059}&erreur=unavailable`);
+    expect(started).toRedirectTo(`/paiement?facture=${INVOICE_2059}&erreur=unavailable`);
     const { rows } = await db.pg.query<{ status: string }>("select status::text as status from portal.payment_attempts");
     expect(rows).toEqual([{ status: "error" }]);
     expect((await demo.call(selection.loader, `/paiement?facture=${INVOICE_2059}`)).data).toMatchObject({ selected: [INVOICE_2059] });
@@ -286,7 +286,7 @@ describe("PayFiP web service through the simulator", () => {
       body: `idop=${idop}`,
     });
     const r = (await payfipReturn.action({ request: anonymous, params: {}, context: {} })) as Response;
-    expect(r.headers.get("location")).toBe(`/paiement/retour?idop=${idop}`);
+    expect(r).toRedirectTo(`/paiement/retour?idop=${idop}`);
     expect(await status(INVOICE_2059)).toBe("paid");
   });
 });
@@ -335,7 +335,7 @@ describe("classic TIPI through the simulator", () => {
     const forged = { numcli: "004200", exer: fields.exer!, refdet: fields.refdet!, montant: "24311", resultrans: "P", numauto: "FAUX01", dattrans: "28112026", heurtrans: "1000" };
     const bad = "0".repeat(64);
     const r = await demo.call(tipiResult.action, `/paiement/resultat-tipi/${bad}`, forged, { jeton: bad });
-    expect(r.location).toBe("/paiement/retour");
+    expect(r).toRedirectTo("/paiement/retour");
     await demo.call(tipiResult.action, "/paiement/resultat-tipi/x", forged, { jeton: "x" });
     expect(await status(INVOICE_2059)).toBe("unpaid");
     expect((await demo.call(retour.loader, "/paiement/retour")).data).toMatchObject({ status: "unknown" });

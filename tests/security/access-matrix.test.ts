@@ -113,7 +113,7 @@ const everyone = (check: Check): PerCaller => ({ anonymous: check, residentA: ch
 const residents = (anonymous: Check, resident: Check): PerCaller => ({ anonymous, residentA: resident, residentB: resident });
 
 const clearsSession: Check = (p) => {
-  expect(p.headers.getSetCookie().some((c) => c.startsWith("pf_session=") && /max-age=0/i.test(c)), describeProbe(p)).toBe(true);
+  expect(p, describeProbe(p)).toClearSessionCookie();
 };
 
 const loggedOut: Check = (p) => {

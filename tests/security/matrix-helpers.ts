@@ -138,7 +138,7 @@ export const status =
 export const redirectTo =
   (location: string, code = 302): Check =>
   (p) => {
-    expect({ status: p.status, location: p.location }, describeProbe(p)).toEqual({ status: code, location });
+    expect(p, describeProbe(p)).toRedirectTo(location, { status: code });
   };
 
 /** Where requireUser (app/.server/accounts.ts) sends a visitor without a session. */

@@ -57,8 +57,7 @@ describe("login with a non-ASCII redirectTo", () => {
       password: "demo-factures",
       redirectTo: "/€",
     });
-    expect(result.status).toBe(302);
-    expect(result.location).toBe("/%E2%82%AC");
+    expect(result).toRedirectTo("/%E2%82%AC", { status: 302 });
     expect(browser.cookies.has("pf_session")).toBe(true);
   });
 });

@@ -66,7 +66,7 @@ beforeAll(async () => {
   linkSession = browserFrom();
   await linkSession.call(forgotten.action, "/mot-de-passe-oublie", { email: "paiement@demo.fr" });
   const email = await lastEmailTo(db, "paiement@demo.fr");
-  expect((await followLink(linkSession, email!.path!)).location).toBe("/nouveau-mot-de-passe");
+  expect(await followLink(linkSession, email!.path!)).toRedirectTo("/nouveau-mot-de-passe");
 });
 afterAll(async () => {
   server.close();

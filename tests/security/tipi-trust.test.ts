@@ -87,7 +87,7 @@ describe("a classic TIPI 'paid' the portal cannot verify", () => {
   it("the resident's own post (right token, refdet, amount, numcli) does not make the invoice paid: reported, to be confirmed", async () => {
     const { fields, token, attemptId } = await startTipi();
     const posted = await demo.call(tipiResult.action, `/paiement/resultat-tipi/${token}`, forgedPaid(fields), { jeton: token });
-    expect(posted.location).toBe(`/paiement/retour?tentative=${attemptId}`);
+    expect(posted).toRedirectTo(`/paiement/retour?tentative=${attemptId}`);
     expect(await invoiceStatus(INVOICE_2059)).toBe("unpaid");
     expect((await attemptOf(attemptId)).status).toBe("reported");
 
