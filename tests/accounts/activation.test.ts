@@ -69,7 +69,7 @@ describe("J'active mon compte", () => {
     expect(followed).toRedirectTo("/nouveau-mot-de-passe", { status: 302 });
     const screen = await browser.call(newPassword.loader, "/nouveau-mot-de-passe");
     expect(screen.data).toMatchObject({ email: "nouveau@demo.fr" });
-    expect((screen.data as { rule: string }).rule).toContain("Au moins 8 caractères");
+    expect(screen.data.rule).toContain("Au moins 8 caractères");
 
     // The link is single-use.
     const reused = await followLink(new Browser(), second!.path!);

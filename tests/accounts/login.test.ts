@@ -42,8 +42,8 @@ describe("Connexion", () => {
     const wrong = await new Browser().call(login.action, "/connexion", { email: DEMO.email, password: "pas-le-bon-1" });
     const unknown = await new Browser().call(login.action, "/connexion", { email: "inconnu@exemple.fr", password: "pas-le-bon-1" });
     expect(wrong.status).toBe(401);
-    expect((wrong.data as { formError: string }).formError).toContain(GENERIC);
-    expect((unknown.data as { formError: string }).formError).toBe((wrong.data as { formError: string }).formError);
+    expect(wrong.data.formError).toContain(GENERIC);
+    expect(unknown.data.formError).toBe(wrong.data.formError);
     expect(wrong).not.toHaveSessionCookie();
   });
 
@@ -53,7 +53,7 @@ describe("Connexion", () => {
     const result = await new Browser().call(login.action, "/connexion", { email: "invite@exemple.fr", password: "" });
     expect(result.status).toBe(400); // empty password: a field error, not a login attempt
     const attempt = await new Browser().call(login.action, "/connexion", { email: "invite@exemple.fr", password: "nimporte-1" });
-    expect((attempt.data as { formError: string }).formError).toContain(GENERIC);
+    expect(attempt.data.formError).toContain(GENERIC);
   });
 
   it("redirects an anonymous visitor of a private page to /connexion?redirectTo=… and back after login", async () => {
@@ -136,7 +136,7 @@ describe("Throttling", () => {
     for (let i = 0; i < 5; i++) results.push(await client().call(login.action, "/connexion", { email, password: `faux-mot-${i}` }));
     expect(results.slice(0, 4).map((r) => r.status)).toEqual([401, 401, 401, 401]);
     expect(results[4]!.status).toBe(429);
-    const message = (results[4]!.data as { formError: string }).formError;
+    const message = results[4]!.data.formError;
     expect(message).toMatch(/^Trop de tentatives de connexion\. Par sécurité, réessayez à partir de \d\d h \d\d\./);
 
     const right = await client().call(login.action, "/connexion", DEMO);

@@ -61,7 +61,7 @@ describe("Ne pas recevoir les factures au format papier", () => {
     expect(email!.text_body).toContain("Numéro d'abonné : SISTEC560");
 
     const page = await browser.call(infos.loader, "/mes-informations");
-    const [customer] = (page.data as { customers: { paperStopRequestedAt: string | null }[] }).customers;
+    const [customer] = page.data.customers;
     expect(customer!.paperStopRequestedAt).not.toBeNull();
     expect((await browser.call(paper.loader, "/mes-informations/papier")).data).toMatchObject({ pending: [] });
   });
@@ -83,7 +83,7 @@ describe("Contacter le service", () => {
   it("shows the service's general information", async () => {
     const page = await (await demo()).call(contact.loader, "/contact");
     expect(page.data).toMatchObject({ email: "demo@demo.fr", services: [{ serviceName: "Service Multi Services de démonstration" }] });
-    expect((page.data as { services: { generalInfo: string }[] }).services[0]!.generalInfo).toContain("Téléphone : 01 23 45 67 89");
+    expect(page.data.services[0]!.generalInfo).toContain("Téléphone : 01 23 45 67 89");
   });
 
   it("offers only the services that receive messages; a service without a contact address is refused in French, nothing stored", async () => {
@@ -92,7 +92,7 @@ describe("Contacter le service", () => {
     browser.ip = "198.51.100.77";
     expect((await browser.call(login.action, "/connexion", { email: "paiement@demo.fr", password: "paiement-factures" })).status).toBe(302);
     const page = await browser.call(contact.loader, "/contact");
-    const services = (page.data as { services: { serviceName: string; acceptsMessages: boolean }[] }).services;
+    const services = page.data.services;
     expect(services.filter((s) => s.acceptsMessages)).toHaveLength(1);
     expect(services.filter((s) => !s.acceptsMessages)).toHaveLength(2);
 
@@ -138,7 +138,7 @@ describe("Contacter le service", () => {
 
   it("the e-mails appear in /dev/courriels with their Reply-To", async () => {
     const page = await new Browser().call(courriels.loader, "/dev/courriels");
-    const emails = (page.data as { emails: { subject: string; replyTo: string | null; status: string }[] }).emails;
+    const emails = page.data.emails;
     expect(emails).toContainEqual(expect.objectContaining({ subject: "Message d'un usager : Échéance", replyTo: "demo@demo.fr", status: "sent" }));
   });
 });

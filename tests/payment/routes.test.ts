@@ -70,13 +70,6 @@ const status = async (id: string) =>
   (await db.pg.query<{ status: string }>("select status::text as status from portal.invoices where id = $1", [id])).rows[0]!.status;
 const setService = (sql: string) => db.pg.query(`update portal.services set ${sql} where id = $1`, [SEED.serviceId]);
 
-interface SelectionData {
-  invoices: { id: string; number: string; amount: string; blockedBecause: string | null }[];
-  selected: string[];
-  error: string | null;
-  services: { allowMultiple: boolean }[];
-}
-
 /** Selection → confirmation → start; answers the action's outcome. */
 async function startFor(ids: string[]) {
   const query = ids.map((id) => `facture=${id}`).join("&");
@@ -121,7 +114,7 @@ describe("invoice page", () => {
 describe("/paiement (selection)", () => {
   it("preselects the invoice the resident came from and says why others cannot be paid", async () => {
     const r = await demo.call(selection.loader, `/paiement?facture=${INVOICE_2059}`);
-    const d = r.data as SelectionData;
+    const d = r.data;
     expect(d.selected).toEqual([INVOICE_2059]);
     expect(d.invoices.map((i) => i.number)).toEqual(["2017-020-002410", "2017-020-002059", "2016-020-003305", "2016-020-002118"]);
     expect(d.invoices.find((i) => i.id === INVOICE_TREASURY)!.blockedBecause).toMatch(/^Transmise en trésorerie/);
@@ -131,11 +124,11 @@ describe("/paiement (selection)", () => {
   it("keeps one invoice only when the service does not allow several", async () => {
     await setService("allow_multiple_invoices = false");
     const r = await demo.call(selection.loader, `/paiement?facture=${INVOICE_2059}&facture=${INVOICE_2410}`);
-    expect((r.data as SelectionData).selected).toEqual([INVOICE_2059]);
+    expect(r.data.selected).toEqual([INVOICE_2059]);
     const confirm = await demo.call(confirmation.loader, `/paiement/confirmation?facture=${INVOICE_2059}&facture=${INVOICE_2410}`);
     expect(confirm).toRedirectTo(`/paiement?facture=${INVOICE_2059}&facture=${INVOICE_2410}&erreur=multiple_not_allowed`);
     const message = await demo.call(selection.loader, confirm.location!);
-    expect((message.data as SelectionData).error).toBe("Votre service ne permet de régler qu'une facture à la fois. Sélectionnez une seule facture.");
+    expect(message.data.error).toBe("Votre service ne permet de régler qu'une facture à la fois. Sélectionnez une seule facture.");
   });
 
   it("refuses invoices of two services in one payment", async () => {
@@ -162,7 +155,7 @@ describe("/paiement (selection)", () => {
   it("the confirmation shows numcli, amount and references, in PayFiP's or TIPI's words", async () => {
     const r = await demo.call(confirmation.loader, `/paiement/confirmation?facture=${INVOICE_2059}&facture=${INVOICE_2410}`);
     expect(r.data).toMatchObject({ providerName: "PayFiP", numcli: "004200", numbers: ["2017-020-002059", "2017-020-002410"] });
-    expect(plain((r.data as { amount: string }).amount)).toBe("330,61 €");
+    expect(plain(r.data.amount)).toBe("330,61 €");
     await setService("payment_provider = 'tipi'");
     const tipi = await demo.call(confirmation.loader, `/paiement/confirmation?facture=${INVOICE_2059}`);
     expect(tipi.data).toMatchObject({ providerName: "TIPI" });
@@ -230,9 +223,9 @@ describe("PayFiP web service through the simulator", () => {
     expect(notifications).toBe(0);
     const waiting = await demo.call(retour.loader, `/paiement/retour?idop=${idop}`);
     expect(waiting.data).toMatchObject({ status: "pending" });
-    expect((waiting.data as { refreshHref: string }).refreshHref).toMatch(/^\/paiement\/retour\?tentative=/);
+    expect(waiting.data.refreshHref).toMatch(/^\/paiement\/retour\?tentative=/);
     clock += 3_601_000; // PayFiP knows now; the late notification has not come yet
-    const paid = await demo.call(retour.loader, (waiting.data as { refreshHref: string }).refreshHref);
+    const paid = await demo.call(retour.loader, waiting.data.refreshHref!);
     expect(paid.data).toMatchObject({ status: "paid" });
   });
 
@@ -251,13 +244,13 @@ describe("PayFiP web service through the simulator", () => {
     await db.pg.query("update portal.payment_attempts set expires_at = now() - interval '1 second'");
     expect(await runReconciliation(backend)).toMatchObject({ checked: 1, expired: 1 });
     const r = await demo.call(selection.loader, `/paiement?facture=${INVOICE_2059}`);
-    expect((r.data as SelectionData).selected).toEqual([INVOICE_2059]);
+    expect(r.data.selected).toEqual([INVOICE_2059]);
   });
 
   it("an invoice already being paid cannot be started again (and says why)", async () => {
     await startFor([INVOICE_2059]);
     const r = await demo.call(selection.loader, "/paiement");
-    expect((r.data as SelectionData).invoices.find((i) => i.id === INVOICE_2059)!.blockedBecause).toMatch(/Un paiement de cette facture est en cours/);
+    expect(r.data.invoices.find((i) => i.id === INVOICE_2059)!.blockedBecause).toMatch(/Un paiement de cette facture est en cours/);
   });
 
   it("PayFiP unreachable (HTTP 500): back to the selection with a French message, the invoice stays payable", async () => {
@@ -323,7 +316,7 @@ describe("classic TIPI through the simulator", () => {
     const { session } = await tipiStart();
     const decided = await demo.call(tipiPage.action, "/simulateur-dgfip/tpa/paiement.web", { session, decision: "P" });
     expect(await status(INVOICE_2059)).toBe("paid");
-    const back = (decided.data as { returnForm: { action: string; fields: [string, string][] } }).returnForm;
+    const back = decided.data.returnForm!;
     const token = back.action.split("/").pop()!;
     const browserReturn = await demo.call(tipiResult.action, `/paiement/resultat-tipi/${token}`, Object.fromEntries(back.fields), { jeton: token });
     expect(browserReturn.location).toMatch(/^\/paiement\/retour\?tentative=/);

@@ -69,7 +69,7 @@ describe("a login replaces the previous session", () => {
     const { browser, cookie: cookieA } = await signedInAs(A);
     const result = await browser.call(login.action, "/connexion", { email: B.email, password: "pas-le-bon-1" });
     expect(result.status).toBe(401);
-    expect((result.data as { formError: string }).formError).toContain("Adresse mail ou mot de passe incorrect.");
+    expect(result.data.formError).toContain("Adresse mail ou mot de passe incorrect.");
     expect(browser.cookies.has("pf_session")).toBe(false);
     expect(await browser.call(layout.loader, "/accueil")).toRedirectTo("/connexion");
     expect(await replay(cookieA)).toRedirectTo("/connexion");
