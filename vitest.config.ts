@@ -4,11 +4,13 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   resolve: { alias: { "~": new URL("./app", import.meta.url).pathname } },
   test: {
-    include: ["app/**/*.test.{ts,tsx}", "tests/**/*.test.ts"],
+    include: ["tests/**/*.test.ts"],
     environment: "node",
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
     globalSetup: ["tests/server/global-build.ts"],
+    // Custom matchers (toRedirectTo, toHaveSessionCookie, toClearSessionCookie) for every file.
+    setupFiles: ["tests/support/matchers.ts"],
   },
 });

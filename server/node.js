@@ -24,6 +24,10 @@ const mode = /** @type {"production" | "development" | "test"} */ (process.env.N
 const trustProxy = process.env.TRUST_PROXY === "1";
 
 const clientDir = fileURLToPath(new URL("../build/client/", import.meta.url));
+// build/server/index.js exists only after `npm run build`, and `tsc` checks this file before it
+// (an expect-error directive would then fail once the build exists).
+// eslint-disable-next-line @typescript-eslint/ban-ts-comment
+// @ts-ignore
 const build = await import("../build/server/index.js");
 const remixHandler = createRequestHandler(/** @type {any} */ (build), mode);
 
@@ -47,7 +51,7 @@ try {
 const clientFiles = new Set(
   (await readdir(clientDir, { recursive: true, withFileTypes: true }))
     .filter((entry) => entry.isFile())
-    .map((entry) => `${entry.parentPath ?? entry.path}/${entry.name}`.slice(clientDir.length).replace(/^\/+/, "")),
+    .map((/** @type {import("node:fs").Dirent & { path?: string }} */ entry) => `${entry.parentPath ?? entry.path}/${entry.name}`.slice(clientDir.length).replace(/^\/+/, "")),
 );
 
 /**

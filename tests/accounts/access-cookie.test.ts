@@ -3,7 +3,7 @@ import { ACCESS_COOKIE, ACCESS_SECONDS, SESSION_COOKIE } from "~/.server/embedde
 import type { RequestAccounts } from "~/.server/ports/accounts";
 import type { Backend } from "~/.server/ports/backend";
 import type { Database } from "~/.server/embedded/database";
-import { Browser, ORIGIN, startPortal } from "./route-harness";
+import { Browser, ORIGIN, startPortal } from "../support/route-harness";
 
 /**
  * The embedded access cookie (pf_access, docs/decisions/0015-no-auth-round-trip.md): a page behind
@@ -209,7 +209,7 @@ describe("operations on the account itself check the session row", () => {
     const thrown = await accounts.changePassword(DEMO.password, "jamais-enregistre-1").catch((e: unknown) => e);
 
     expect(thrown).toBeInstanceOf(Response);
-    expect((thrown as Response).headers.get("location")).toBe("/connexion");
+    expect(thrown).toRedirectTo("/connexion");
     expect(line(accounts.headers, SESSION_COOKIE)).toMatch(/Max-Age=0/);
     expect(line(accounts.headers, ACCESS_COOKIE)).toMatch(/Max-Age=0/);
     const login = backend.accounts.forRequest(new Request(`${ORIGIN}/connexion`, { method: "POST" }));

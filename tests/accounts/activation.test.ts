@@ -4,7 +4,7 @@ import * as newPassword from "~/routes/nouveau-mot-de-passe/route";
 import * as login from "~/routes/connexion/route";
 import * as layout from "~/routes/_espace.accueil/route";
 import type { Database } from "~/.server/embedded/database";
-import { Browser, countEmails, followLink, lastEmailTo, startPortal } from "./route-harness";
+import { Browser, countEmails, followLink, lastEmailTo, startPortal } from "../support/route-harness";
 
 let db: Database;
 beforeAll(async () => {
@@ -66,11 +66,10 @@ describe("J'active mon compte", () => {
 
     // Following the fresh link opens a session and leads to the new-password screen.
     const followed = await followLink(browser, second!.path!);
-    expect(followed.status).toBe(302);
-    expect(followed.location).toBe("/nouveau-mot-de-passe");
+    expect(followed).toRedirectTo("/nouveau-mot-de-passe", { status: 302 });
     const screen = await browser.call(newPassword.loader, "/nouveau-mot-de-passe");
     expect(screen.data).toMatchObject({ email: "nouveau@demo.fr" });
-    expect((screen.data as { rule: string }).rule).toContain("Au moins 8 caractères");
+    expect(screen.data.rule).toContain("Au moins 8 caractères");
 
     // The link is single-use.
     const reused = await followLink(new Browser(), second!.path!);
@@ -79,14 +78,14 @@ describe("J'active mon compte", () => {
     const weak = await browser.call(newPassword.action, "/nouveau-mot-de-passe", { password: "court" });
     expect(weak.status).toBe(400);
     const saved = await browser.call(newPassword.action, "/nouveau-mot-de-passe", { password: "Nouveau-2026" });
-    expect(saved.location).toBe("/nouveau-mot-de-passe?enregistre=1");
+    expect(saved).toRedirectTo("/nouveau-mot-de-passe?enregistre=1");
 
     // Now active: activation is refused, login works and the header shows the customer's name.
     const again = await new Browser().call(activation.action, "/activation", { email: "nouveau@demo.fr" });
     expect(again.data).toMatchObject({ outcome: "already_active" });
     const other = new Browser();
     const signedIn = await other.call(login.action, "/connexion", { email: "nouveau@demo.fr", password: "Nouveau-2026", redirectTo: "/accueil" });
-    expect(signedIn.location).toBe("/accueil");
+    expect(signedIn).toRedirectTo("/accueil");
     const home = await other.call(layout.loader, "/accueil");
     expect(home.data).toMatchObject({ frame: { displayName: "Famille Nouveau" } });
   });
@@ -130,6 +129,6 @@ describe("J'active mon compte", () => {
     const email = await lastEmailTo(db, "horssite@exemple.fr");
     const tampered = email!.path!.replace("next=/nouveau-mot-de-passe", "next=//evil.example/x");
     const result = await followLink(new Browser(), tampered);
-    expect(result.location).toBe("/nouveau-mot-de-passe");
+    expect(result).toRedirectTo("/nouveau-mot-de-passe");
   });
 });

@@ -4,7 +4,7 @@ import * as logout from "~/routes/deconnexion/route";
 import * as layout from "~/routes/_espace.accueil/route";
 import * as index from "~/routes/_index/route";
 import type { Database } from "~/.server/embedded/database";
-import { Browser, startPortal } from "./route-harness";
+import { Browser, startPortal } from "../support/route-harness";
 
 let db: Database;
 beforeAll(async () => {
@@ -21,8 +21,7 @@ describe("Connexion", () => {
   it("logs the demo resident in with 'Se souvenir de moi': a cookie that lasts 30 days", async () => {
     const browser = new Browser();
     const result = await browser.call(login.action, "/connexion", { ...DEMO, remember: "on", redirectTo: "/accueil" });
-    expect(result.status).toBe(302);
-    expect(result.location).toBe("/accueil");
+    expect(result).toRedirectTo("/accueil", { status: 302 });
     const cookie = result.headers.getSetCookie().find((c) => c.startsWith("pf_session="));
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Lax/);
@@ -43,9 +42,9 @@ describe("Connexion", () => {
     const wrong = await new Browser().call(login.action, "/connexion", { email: DEMO.email, password: "pas-le-bon-1" });
     const unknown = await new Browser().call(login.action, "/connexion", { email: "inconnu@exemple.fr", password: "pas-le-bon-1" });
     expect(wrong.status).toBe(401);
-    expect((wrong.data as { formError: string }).formError).toContain(GENERIC);
-    expect((unknown.data as { formError: string }).formError).toBe((wrong.data as { formError: string }).formError);
-    expect(wrong.headers.getSetCookie().some((c) => c.startsWith("pf_session=") && !c.includes("Max-Age=0"))).toBe(false);
+    expect(wrong.data.formError).toContain(GENERIC);
+    expect(unknown.data.formError).toBe(wrong.data.formError);
+    expect(wrong).not.toHaveSessionCookie();
   });
 
   it("refuses an account that was never activated (no password yet) with the same generic message", async () => {
@@ -54,21 +53,21 @@ describe("Connexion", () => {
     const result = await new Browser().call(login.action, "/connexion", { email: "invite@exemple.fr", password: "" });
     expect(result.status).toBe(400); // empty password: a field error, not a login attempt
     const attempt = await new Browser().call(login.action, "/connexion", { email: "invite@exemple.fr", password: "nimporte-1" });
-    expect((attempt.data as { formError: string }).formError).toContain(GENERIC);
+    expect(attempt.data.formError).toContain(GENERIC);
   });
 
   it("redirects an anonymous visitor of a private page to /connexion?redirectTo=… and back after login", async () => {
     const browser = new Browser();
     const blocked = await browser.call(layout.loader, "/mes-informations?x=1");
-    expect(blocked.location).toBe("/connexion?redirectTo=%2Fmes-informations%3Fx%3D1");
+    expect(blocked).toRedirectTo("/connexion?redirectTo=%2Fmes-informations%3Fx%3D1");
     const back = await browser.call(login.action, "/connexion", { ...DEMO, redirectTo: "/mes-informations?x=1" });
-    expect(back.location).toBe("/mes-informations?x=1");
+    expect(back).toRedirectTo("/mes-informations?x=1");
   });
 
   it("sends a resident back to an invoice's PDF with a document redirect (a resource route: JavaScript navigation cannot show it)", async () => {
     const target = "/factures/1a000000-0000-4000-8000-000000000001/pdf";
     const back = await new Browser().call(login.action, "/connexion", { ...DEMO, redirectTo: target });
-    expect(back.location).toBe(target);
+    expect(back).toRedirectTo(target);
     expect(back.headers.get("X-Remix-Reload-Document")).toBe("true");
     const page = await new Browser().call(login.action, "/connexion", { ...DEMO, redirectTo: "/factures/1a000000-0000-4000-8000-000000000001" });
     expect(page.headers.get("X-Remix-Reload-Document")).toBeNull();
@@ -77,16 +76,16 @@ describe("Connexion", () => {
   it("never redirects off-site after login", async () => {
     for (const target of ["//evil.example", "https://evil.example/", "/\\evil.example"]) {
       const result = await new Browser().call(login.action, "/connexion", { ...DEMO, redirectTo: target });
-      expect(result.location).toBe("/accueil");
+      expect(result).toRedirectTo("/accueil");
     }
   });
 
   it("sends / to /connexion for visitors and to /accueil for residents", async () => {
     const browser = new Browser();
-    expect((await browser.call(index.loader, "/")).location).toBe("/connexion");
+    expect(await browser.call(index.loader, "/")).toRedirectTo("/connexion");
     await browser.call(login.action, "/connexion", DEMO);
-    expect((await browser.call(index.loader, "/")).location).toBe("/accueil");
-    expect((await browser.call(login.loader, "/connexion")).location).toBe("/accueil");
+    expect(await browser.call(index.loader, "/")).toRedirectTo("/accueil");
+    expect(await browser.call(login.loader, "/connexion")).toRedirectTo("/accueil");
   });
 
   it("Déconnexion ends the session on the server: the old cookie no longer opens the space", async () => {
@@ -94,7 +93,7 @@ describe("Connexion", () => {
     await browser.call(login.action, "/connexion", { ...DEMO, remember: "on" });
     const stolen = { session: browser.cookies.get("pf_session")!.value, access: browser.cookies.get("pf_access")!.value };
     const out = await browser.call(logout.action, "/deconnexion", {});
-    expect(out.location).toBe("/connexion");
+    expect(out).toRedirectTo("/connexion");
     expect(browser.cookies.has("pf_session")).toBe(false);
     expect(browser.cookies.has("pf_access")).toBe(false);
     // Every old cookie replayed, the 5-minute access cookie included (still validly signed and
@@ -104,7 +103,7 @@ describe("Connexion", () => {
     replay.cookies.set("pf_session", { value: stolen.session, maxAge: null });
     replay.cookies.set("pf_access", { value: stolen.access, maxAge: null });
     const result = await replay.call(layout.loader, "/accueil");
-    expect(result.location).toBe("/connexion");
+    expect(result).toRedirectTo("/connexion");
     // Each cookie alone fares no better.
     for (const [name, value] of [["pf_session", stolen.session], ["pf_access", stolen.access]] as const) {
       const alone = new Browser();
@@ -121,7 +120,7 @@ describe("Connexion", () => {
     browser.cookies.set("pf_session", { value: `${id}.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`, maxAge: null });
     // Without a valid access cookie (expired, or never had one) the session row decides.
     browser.cookies.delete("pf_access");
-    expect((await browser.call(layout.loader, "/accueil")).location).toBe("/connexion");
+    expect(await browser.call(layout.loader, "/accueil")).toRedirectTo("/connexion");
   });
 });
 
@@ -137,12 +136,12 @@ describe("Throttling", () => {
     for (let i = 0; i < 5; i++) results.push(await client().call(login.action, "/connexion", { email, password: `faux-mot-${i}` }));
     expect(results.slice(0, 4).map((r) => r.status)).toEqual([401, 401, 401, 401]);
     expect(results[4]!.status).toBe(429);
-    const message = (results[4]!.data as { formError: string }).formError;
+    const message = results[4]!.data.formError;
     expect(message).toMatch(/^Trop de tentatives de connexion\. Par sécurité, réessayez à partir de \d\d h \d\d\./);
 
     const right = await client().call(login.action, "/connexion", DEMO);
     expect(right.status).toBe(429);
-    expect(right.headers.getSetCookie().some((c) => c.startsWith("pf_session=") && !c.includes("Max-Age=0"))).toBe(false);
+    expect(right).not.toHaveSessionCookie();
 
     // Another client is not held by these failures (tests/security/login-throttle.test.ts).
     expect((await new Browser().call(login.action, "/connexion", DEMO)).status).toBe(302);

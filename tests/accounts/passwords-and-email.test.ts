@@ -7,7 +7,7 @@ import * as changePassword from "~/routes/_espace.mes-informations_.mot-de-passe
 import * as infos from "~/routes/_espace.mes-informations/route";
 import * as layout from "~/routes/_espace.accueil/route";
 import type { Database } from "~/.server/embedded/database";
-import { Browser, countEmails, followLink, lastEmailTo, startPortal } from "./route-harness";
+import { Browser, countEmails, followLink, lastEmailTo, startPortal } from "../support/route-harness";
 
 let db: Database;
 beforeAll(async () => {
@@ -60,9 +60,9 @@ describe("Mot de passe oublié", () => {
 
     const browser = new Browser();
     const followed = await followLink(browser, email!.path!);
-    expect(followed.location).toBe("/nouveau-mot-de-passe");
+    expect(followed).toRedirectTo("/nouveau-mot-de-passe");
     const saved = await browser.call(newPassword.action, "/nouveau-mot-de-passe", { password: "Nouveau-mot-2" });
-    expect(saved.location).toBe("/nouveau-mot-de-passe?enregistre=1");
+    expect(saved).toRedirectTo("/nouveau-mot-de-passe?enregistre=1");
     expect((await browser.call(newPassword.loader, saved.location!)).data).toMatchObject({ saved: true, email: "oubli@exemple.fr" });
 
     expect((await new Browser().call(login.action, "/connexion", { email: "oubli@exemple.fr", password: "Ancien-mot-1" })).status).toBe(401);
@@ -72,7 +72,7 @@ describe("Mot de passe oublié", () => {
 
   it("the new-password screen without a session sends the visitor to ask for a link", async () => {
     const result = await new Browser().call(newPassword.loader, "/nouveau-mot-de-passe");
-    expect(result.location).toBe("/mot-de-passe-oublie");
+    expect(result).toRedirectTo("/mot-de-passe-oublie");
   });
 });
 
@@ -92,13 +92,13 @@ describe("Changer le mot de passe", () => {
     expect(weak.status).toBe(400);
 
     const done = await here.call(changePassword.action, "/mes-informations/mot-de-passe", { currentPassword: "Premier-mot-1", newPassword: "Second-mot-2" });
-    expect(done.location).toBe("/mes-informations?changement=mot-de-passe");
+    expect(done).toRedirectTo("/mes-informations?changement=mot-de-passe");
     expect((await here.call(layout.loader, "/accueil")).status).toBe(200);
     // The other session keeps its unexpired 5-minute access cookie, still believed without a
     // query: its next page is refused all the same, by the page's SQL check of its session
     // (docs/decisions/0015-no-auth-round-trip.md), and it is signed out.
     expect(elsewhere.cookies.has("pf_access")).toBe(true);
-    expect((await elsewhere.call(layout.loader, "/accueil")).location).toBe("/connexion");
+    expect(await elsewhere.call(layout.loader, "/accueil")).toRedirectTo("/connexion");
     expect(elsewhere.cookies.has("pf_session")).toBe(false);
     expect((await new Browser().call(login.action, "/connexion", { email: "change@exemple.fr", password: "Second-mot-2" })).status).toBe(302);
   });
@@ -127,7 +127,7 @@ describe("Changer l'adresse mail", () => {
     expect((await new Browser().call(login.action, "/connexion", { email: "demo@demo.fr", password: "demo-factures" })).status).toBe(302);
 
     const followed = await followLink(demo, email!.path!);
-    expect(followed.location).toBe("/mes-informations?courriel=modifie");
+    expect(followed).toRedirectTo("/mes-informations?courriel=modifie");
     const page = await demo.call(infos.loader, "/mes-informations?courriel=modifie");
     expect(page.data).toMatchObject({ email: "demo.nouvelle@exemple.fr", customers: [expect.objectContaining({ number: "SISTEC560" })] });
 

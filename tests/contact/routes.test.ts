@@ -8,7 +8,7 @@ import * as contact from "~/routes/_espace.contact/route";
 import * as publicContact from "~/routes/nous-contacter/route";
 import * as cron from "~/routes/taches.envoi-courriels/route";
 import * as courriels from "~/routes/dev.courriels/route";
-import { Browser, startPortal } from "../accounts/route-harness";
+import { Browser, startPortal } from "../support/route-harness";
 
 let db: Database;
 beforeAll(async () => {
@@ -46,14 +46,14 @@ describe("Ne pas recevoir les factures au format papier", () => {
     expect(confirmation.data).toMatchObject({ pending: ["SISTEC560"] });
     // "Annuler" is a link back to /mes-informations; a post without "confirmer" also records nothing.
     const cancelled = await browser.call(paper.action, "/mes-informations/papier", { intent: "annuler" });
-    expect(cancelled.location).toBe("/mes-informations");
+    expect(cancelled).toRedirectTo("/mes-informations");
     expect(await outboxOf("paper_optout")).toEqual([]);
   });
 
   it("Confirmer: records the request, e-mails the service (delivered by the embedded sender), and says so from then on", async () => {
     const browser = await demo();
     const confirmed = await browser.call(paper.action, "/mes-informations/papier", { intent: "confirmer" });
-    expect(confirmed.location).toBe("/mes-informations?papier=demande");
+    expect(confirmed).toRedirectTo("/mes-informations?papier=demande");
     await outboxIdle();
     const [email] = await outboxOf("paper_optout");
     expect(email).toMatchObject({ to_address: "contact@multiservices-demo.fr", reply_to: "demo@demo.fr", status: "sent" });
@@ -61,7 +61,7 @@ describe("Ne pas recevoir les factures au format papier", () => {
     expect(email!.text_body).toContain("Numéro d'abonné : SISTEC560");
 
     const page = await browser.call(infos.loader, "/mes-informations");
-    const [customer] = (page.data as { customers: { paperStopRequestedAt: string | null }[] }).customers;
+    const [customer] = page.data.customers;
     expect(customer!.paperStopRequestedAt).not.toBeNull();
     expect((await browser.call(paper.loader, "/mes-informations/papier")).data).toMatchObject({ pending: [] });
   });
@@ -69,13 +69,13 @@ describe("Ne pas recevoir les factures au format papier", () => {
   it("asking twice sends once", async () => {
     const browser = await demo();
     const again = await browser.call(paper.action, "/mes-informations/papier", { intent: "confirmer" });
-    expect(again.location).toBe("/mes-informations?papier=deja-demande");
+    expect(again).toRedirectTo("/mes-informations?papier=deja-demande");
     expect(await outboxOf("paper_optout")).toHaveLength(1);
   });
 
   it("needs a signed-in resident", async () => {
     const result = await new Browser().call(paper.action, "/mes-informations/papier", { intent: "confirmer" });
-    expect(result.location).toBe("/connexion?redirectTo=%2Fmes-informations%2Fpapier");
+    expect(result).toRedirectTo("/connexion?redirectTo=%2Fmes-informations%2Fpapier");
   });
 });
 
@@ -83,7 +83,7 @@ describe("Contacter le service", () => {
   it("shows the service's general information", async () => {
     const page = await (await demo()).call(contact.loader, "/contact");
     expect(page.data).toMatchObject({ email: "demo@demo.fr", services: [{ serviceName: "Service Multi Services de démonstration" }] });
-    expect((page.data as { services: { generalInfo: string }[] }).services[0]!.generalInfo).toContain("Téléphone : 01 23 45 67 89");
+    expect(page.data.services[0]!.generalInfo).toContain("Téléphone : 01 23 45 67 89");
   });
 
   it("offers only the services that receive messages; a service without a contact address is refused in French, nothing stored", async () => {
@@ -92,7 +92,7 @@ describe("Contacter le service", () => {
     browser.ip = "198.51.100.77";
     expect((await browser.call(login.action, "/connexion", { email: "paiement@demo.fr", password: "paiement-factures" })).status).toBe(302);
     const page = await browser.call(contact.loader, "/contact");
-    const services = (page.data as { services: { serviceName: string; acceptsMessages: boolean }[] }).services;
+    const services = page.data.services;
     expect(services.filter((s) => s.acceptsMessages)).toHaveLength(1);
     expect(services.filter((s) => !s.acceptsMessages)).toHaveLength(2);
 
@@ -120,14 +120,14 @@ describe("Contacter le service", () => {
 
   it("Effacer gives back an empty form without sending anything (no JavaScript needed)", async () => {
     const result = await (await demo()).call(contact.action, "/contact", { intent: "effacer", subject: "x", body: "brouillon" });
-    expect(result.location).toBe("/contact");
+    expect(result).toRedirectTo("/contact");
     expect(await outboxOf("contact_message")).toEqual([]);
   });
 
   it("Envoyer stores the message and e-mails the service with Reply-To the resident", async () => {
     const browser = await demo();
     const sent = await browser.call(contact.action, "/contact", { intent: "envoyer", subject: "Échéance", body: "Puis-je payer en deux fois ?" });
-    expect(sent.location).toBe("/contact?envoye=1");
+    expect(sent).toRedirectTo("/contact?envoye=1");
     await outboxIdle();
     const [email] = await outboxOf("contact_message");
     expect(email).toMatchObject({ to_address: "contact@multiservices-demo.fr", reply_to: "demo@demo.fr", subject: "Message d'un usager : Échéance", status: "sent" });
@@ -138,7 +138,7 @@ describe("Contacter le service", () => {
 
   it("the e-mails appear in /dev/courriels with their Reply-To", async () => {
     const page = await new Browser().call(courriels.loader, "/dev/courriels");
-    const emails = (page.data as { emails: { subject: string; replyTo: string | null; status: string }[] }).emails;
+    const emails = page.data.emails;
     expect(emails).toContainEqual(expect.objectContaining({ subject: "Message d'un usager : Échéance", replyTo: "demo@demo.fr", status: "sent" }));
   });
 });
@@ -160,7 +160,7 @@ describe("Contacter le service, sans compte (/nous-contacter)", () => {
     browser.ip = "203.0.113.50";
     expect((await browser.call(publicContact.loader, "/nous-contacter")).data).toMatchObject({ services: [{ serviceName: "Service Multi Services de démonstration" }] });
     const sent = await browser.call(publicContact.action, "/nous-contacter", form());
-    expect(sent.location).toBe("/nous-contacter?envoye=1");
+    expect(sent).toRedirectTo("/nous-contacter?envoye=1");
     await outboxIdle();
     const [email] = await outboxOf("public_contact_message");
     expect(email).toMatchObject({ reply_to: "visiteur@exemple.fr", status: "sent" });
@@ -170,7 +170,7 @@ describe("Contacter le service, sans compte (/nous-contacter)", () => {
   it("honeypot filled: the same confirmation, nothing stored or sent", async () => {
     const before = (await outboxOf("public_contact_message")).length;
     const result = await new Browser().call(publicContact.action, "/nous-contacter", form({ site_web: "http://spam.example" }));
-    expect(result.location).toBe("/nous-contacter?envoye=1");
+    expect(result).toRedirectTo("/nous-contacter?envoye=1");
     expect(await outboxOf("public_contact_message")).toHaveLength(before);
   });
 
@@ -193,7 +193,7 @@ describe("Contacter le service, sans compte (/nous-contacter)", () => {
 
   it("a signed-in resident is sent to /contact", async () => {
     const result = await (await demo()).call(publicContact.loader, "/nous-contacter");
-    expect(result.location).toBe("/contact");
+    expect(result).toRedirectTo("/contact");
   });
 });
 

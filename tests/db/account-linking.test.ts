@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createAuthUser, SEED, testDatabase } from "./helpers";
+import { createAuthUser, SEED, testDatabase } from "../support/database";
 import type { Database } from "~/.server/embedded/database";
 
 let db: Database;

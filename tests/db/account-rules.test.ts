@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { SEED, testDatabase } from "./helpers";
+import { SEED, testDatabase } from "../support/database";
 import type { Database } from "~/.server/embedded/database";
 
 let db: Database;

@@ -11,7 +11,7 @@ import type { Database } from "~/.server/database.types";
 import { bootstrap } from "~/.server/embedded/database";
 import type { PortalClient, RpcArgs, RpcName, RpcReturns, RpcRow } from "~/.server/data/db-types";
 import { generateDatabaseTypes } from "../../scripts/lib/database-types";
-import { testDatabase } from "./helpers";
+import { testDatabase } from "../support/database";
 
 const COMMITTED = new URL("../../app/.server/database.types.ts", import.meta.url);
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { as, createWorld, expectPermissionDenied, SEED, type Who, type World } from "./helpers";
+import { as, createWorld, expectPermissionDenied, type Who, type World } from "./helpers";
+import { SEED } from "../support/database";
 
 /**
  * The SQL functions behind /accueil, /factures, /factures/:id and the PDFs

@@ -5,7 +5,7 @@ import bcrypt from "bcryptjs";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createEmbeddedDataPort } from "~/.server/embedded/backend";
 import { migrations, openDatabase, type Database } from "~/.server/embedded/database";
-import { SEED, testDatabase } from "./helpers";
+import { SEED, testDatabase } from "../support/database";
 
 let db: Database;
 beforeAll(async () => {

@@ -3,7 +3,8 @@ import { createResidentData } from "~/.server/data/resident";
 import { SessionEndedError } from "~/.server/data/rpc";
 import type { Caller } from "~/.server/ports/accounts";
 import { createEmbeddedRpc } from "~/.server/embedded/rpc";
-import { as, createWorld, expectPermissionDenied, openAuthSession, SEED, type World } from "./helpers";
+import { as, createWorld, expectPermissionDenied, type World } from "./helpers";
+import { openAuthSession, SEED } from "../support/database";
 
 /**
  * One page, one call (supabase/migrations/20261126000600_pages.sql) on a real PGlite:

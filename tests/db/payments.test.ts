@@ -1,6 +1,7 @@
 import { afterAll, beforeEach, describe, expect, test } from "vitest";
 import type { Database } from "~/.server/embedded/database";
-import { asLiveUser, createAuthUser, expectPermissionDenied, SEED, testDatabase } from "./helpers";
+import { expectPermissionDenied } from "./helpers";
+import { asLiveUser, createAuthUser, SEED, testDatabase } from "../support/database";
 
 /**
  * The payment SQL (supabase/migrations/20261126000300_payments.sql) on a real PGlite: attempt

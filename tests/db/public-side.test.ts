@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createAccountRules, createDataPort } from "~/.server/data/public-side";
 import type { Database } from "~/.server/embedded/database";
 import { createEmbeddedRpc } from "~/.server/embedded/rpc";
-import { SEED, testDatabase } from "./helpers";
+import { SEED, testDatabase } from "../support/database";
 
 let db: Database;
 beforeAll(async () => {

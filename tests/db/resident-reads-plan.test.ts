@@ -22,7 +22,7 @@ import { auto_explain } from "@electric-sql/pglite/contrib/auto_explain";
 import { pgcrypto } from "@electric-sql/pglite/contrib/pgcrypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Database } from "~/.server/embedded/database";
-import { asLiveUser, SEED, testDatabase } from "./helpers";
+import { asLiveUser, SEED, testDatabase } from "../support/database";
 
 const INVOICES = 100_000;
 const CUSTOMERS = 25_000;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe } from "vitest";
-import { createWorld, SEED, tableRlsTests, type World } from "./helpers";
+import { createWorld, tableRlsTests, type World } from "./helpers";
+import { SEED } from "../support/database";
 
 let world: World;
 beforeAll(async () => {

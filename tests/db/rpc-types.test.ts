@@ -9,7 +9,7 @@ import type { Json, RpcCallArgs, RpcCallParams, RpcReturns, RpcRow, WithNull } f
 import { callJson, type Rpc } from "~/.server/data/rpc";
 import type { Database } from "~/.server/embedded/database";
 import { createEmbeddedRpc } from "~/.server/embedded/rpc";
-import { createAuthUser, openAuthSession, testDatabase } from "./helpers";
+import { createAuthUser, openAuthSession, testDatabase } from "../support/database";
 
 // Compile-time checks (npx tsc) -------------------------------------------------------------------
 

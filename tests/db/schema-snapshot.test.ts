@@ -10,7 +10,7 @@
  */
 import { expect, test } from "vitest";
 import { dumpCatalog } from "../../scripts/lib/schema-catalog";
-import { testDatabase } from "./helpers";
+import { testDatabase } from "../support/database";
 
 test("the migrations build the schema of tests/db/schema-snapshot.txt", async () => {
   const db = await testDatabase();

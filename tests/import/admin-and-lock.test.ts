@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addService, AdminError, readSettings, setAnnouncement, setPaymentSuspended, setWelcomeMessage } from "~/.server/embedded/admin";
 import { openDatabase, type Database } from "~/.server/embedded/database";
 import { acquireDataDirLock, DataDirLockedError } from "~/.server/embedded/lock";
-import { testDatabase } from "../db/helpers";
+import { testDatabase } from "../support/database";
 import { tempDataDir } from "./helpers";
 
 describe("npm run admin (embedded staff settings)", () => {

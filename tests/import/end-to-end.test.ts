@@ -6,8 +6,8 @@ import { createEmbeddedImportTarget } from "~/.server/embedded/import-target";
 import { runImport, type ImportReport } from "~/.server/import/run";
 import * as list from "~/routes/_espace.factures/route";
 import * as pdf from "~/routes/factures.$id.pdf/route";
-import { Browser, startPortal } from "../accounts/route-harness";
-import { createOtherResident, DEMO, loggedIn } from "../invoices/helpers";
+import { Browser, startPortal } from "../support/route-harness";
+import { createOtherResident, DEMO, loggedIn } from "../support/residents";
 import { collectInput } from "../../scripts/import/files";
 import { tempDataDir } from "./helpers";
 
@@ -87,7 +87,7 @@ describe("importing docs/import-sample into a fresh embedded database", () => {
   });
 
   it("lets a customer imported with a new e-mail see its invoices once the account exists", async () => {
-    const { createAuthUser } = await import("../db/helpers");
+    const { createAuthUser } = await import("../support/database");
     await createAuthUser(db, "helene.lefevre@exemple.fr", "mot-de-passe-helene");
     const helene = await loggedIn("helene.lefevre@exemple.fr", "mot-de-passe-helene");
     const treasury = (await helene.call(list.loader, "/factures?onglet=tresorerie")).data as ListData;

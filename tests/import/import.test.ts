@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Database } from "~/.server/embedded/database";
 import { formatReport } from "~/.server/import/run";
-import { createAuthUser, SEED, testDatabase } from "../db/helpers";
+import { createAuthUser, SEED, testDatabase } from "../support/database";
 import { importFiles, pdfOf, snapshotOf, tempDataDir, type Files } from "./helpers";
 
 let db: Database;

@@ -2,7 +2,7 @@ import { link, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises"
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Database } from "~/.server/embedded/database";
-import { asLiveUser, SEED, testDatabase } from "../db/helpers";
+import { asLiveUser, SEED, testDatabase } from "../support/database";
 import { importFiles, pdfOf, tempDataDir } from "./helpers";
 
 /**

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "~/.server/embedded/database";
 import * as list from "~/routes/_espace.factures/route";
 import * as detail from "~/routes/_espace.factures_.$id/route";
-import { Browser, startPortal } from "../accounts/route-harness";
-import { SEED } from "../db/helpers";
-import { createOtherResident, DEMO, loggedIn, plain } from "./helpers";
+import { Browser, startPortal, type RouteData } from "../support/route-harness";
+import { SEED } from "../support/database";
+import { createOtherResident, DEMO, loggedIn, plain } from "../support/residents";
 
 let db: Database;
 let demo: Browser;
@@ -16,35 +16,12 @@ afterAll(async () => {
   await db?.close();
 });
 
-interface ListData {
-  tab: string;
-  tabs: { slug: string; label: string; count: number; href: string }[];
-  showCustomer: boolean;
-  firstPage: boolean;
-  invoices: { id: string; number: string; issuedOn: string; dueOn: string; amount: string; object: string; customer: string }[];
-  nextPage: string | null;
-  firstPageUrl: string;
-}
-interface DetailData {
-  number: string;
-  issuedOn: string;
-  dueOn: string;
-  amount: string;
-  object: string;
-  status: string;
-  statusInWords: string;
-  paidOn: string | null;
-  customer: string;
-  serviceName: string;
-  paymentSuspended: boolean;
-  hasPdf: boolean;
-  backTo: string;
-}
+type ListData = RouteData<typeof list.loader>;
 
 const listOf = async (browser: Browser, path: string) => {
   const page = await browser.call(list.loader, path);
   expect(page.status).toBe(200);
-  return page.data as ListData;
+  return page.data;
 };
 const numbers = (data: ListData) => data.invoices.map((i) => i.number);
 
@@ -108,8 +85,7 @@ describe("Mes factures: tabs", () => {
 
   it("sends an anonymous visitor to the login page, coming back to the same tab", async () => {
     const page = await new Browser().call(list.loader, "/factures?onglet=reglees");
-    expect(page.status).toBe(302);
-    expect(page.location).toBe(`/connexion?redirectTo=${encodeURIComponent("/factures?onglet=reglees")}`);
+    expect(page).toRedirectTo(`/connexion?redirectTo=${encodeURIComponent("/factures?onglet=reglees")}`, { status: 302 });
   });
 });
 
@@ -180,7 +156,7 @@ describe("Invoice detail", () => {
   it("shows every field of an unpaid invoice, in French, and that online payment is not open yet", async () => {
     const page = await open(demo, SEED.invoice2059Id);
     expect(page.status).toBe(200);
-    const data = page.data as DetailData;
+    const data = page.data;
     expect({ ...data, amount: plain(data.amount) }).toMatchObject({
       number: "2017-020-002059",
       issuedOn: "10/07/2017",
@@ -199,12 +175,12 @@ describe("Invoice detail", () => {
   });
 
   it("says a paid invoice is paid, and when (day in France)", async () => {
-    const data = (await open(demo, "1a000000-0000-4000-8000-000000000003")).data as DetailData;
+    const data = (await open(demo, "1a000000-0000-4000-8000-000000000003")).data;
     expect(data).toMatchObject({ status: "paid", statusInWords: "Réglée", paidOn: "18/04/2017", backTo: "/factures?onglet=reglees" });
   });
 
   it("says a treasury invoice cannot be paid here", async () => {
-    const data = (await open(demo, "1a000000-0000-4000-8000-000000000005")).data as DetailData;
+    const data = (await open(demo, "1a000000-0000-4000-8000-000000000005")).data;
     expect(data).toMatchObject({ status: "treasury", backTo: "/factures?onglet=tresorerie" });
     expect(data.statusInWords).toMatch(/trésorerie/);
     const { TREASURY_EXPLANATION } = await import("~/utils/invoices");
@@ -215,7 +191,7 @@ describe("Invoice detail", () => {
   it("tells when the service suspended online payment", async () => {
     await db.pg.query("update portal.services set payment_suspended = true where id = $1", [SEED.serviceId]);
     try {
-      const data = (await open(demo, SEED.invoice2059Id)).data as DetailData;
+      const data = (await open(demo, SEED.invoice2059Id)).data;
       expect(data.paymentSuspended).toBe(true);
     } finally {
       await db.pg.query("update portal.services set payment_suspended = false where id = $1", [SEED.serviceId]);
@@ -241,7 +217,6 @@ describe("Invoice detail", () => {
 
   it("sends an anonymous visitor to the login page, coming back to the invoice", async () => {
     const page = await open(new Browser(), SEED.invoice2059Id);
-    expect(page.status).toBe(302);
-    expect(page.location).toBe(`/connexion?redirectTo=${encodeURIComponent(`/factures/${SEED.invoice2059Id}`)}`);
+    expect(page).toRedirectTo(`/connexion?redirectTo=${encodeURIComponent(`/factures/${SEED.invoice2059Id}`)}`, { status: 302 });
   });
 });

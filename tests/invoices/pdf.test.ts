@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { copySeedFiles, type Database } from "~/.server/embedded/database";
 import { openStoredFile } from "~/.server/embedded/files";
 import * as pdf from "~/routes/factures.$id.pdf/route";
-import { Browser, startPortal } from "../accounts/route-harness";
-import { SEED } from "../db/helpers";
-import { createOtherResident, DEMO, loggedIn } from "./helpers";
+import { Browser, startPortal } from "../support/route-harness";
+import { SEED } from "../support/database";
+import { createOtherResident, DEMO, loggedIn } from "../support/residents";
 
 let db: Database;
 let dataDir: string;
@@ -79,8 +79,7 @@ describe("GET /factures/:id/pdf", () => {
 
   it("sends an anonymous visitor to the login page, coming back to the PDF", async () => {
     const { response } = await download(new Browser(), SEED.invoice2059Id);
-    expect(response.status).toBe(302);
-    expect(response.headers.get("location")).toBe(`/connexion?redirectTo=${encodeURIComponent(`/factures/${SEED.invoice2059Id}/pdf`)}`);
+    expect(response).toRedirectTo(`/connexion?redirectTo=${encodeURIComponent(`/factures/${SEED.invoice2059Id}/pdf`)}`, { status: 302 });
   });
 });
 

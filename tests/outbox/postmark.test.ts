@@ -5,7 +5,7 @@ import { createEmbeddedOutbox } from "~/.server/embedded/backend";
 import type { Database } from "~/.server/embedded/database";
 import { deliverDueEmails } from "~/.server/outbox";
 import { createPostmarkTransport } from "~/.server/postmark/transport";
-import { asLiveUser, SEED, testDatabase } from "../db/helpers";
+import { asLiveUser, SEED, testDatabase } from "../support/database";
 
 /**
  * The Postmark adapter inside the real sender loop: a real outbox (PGlite, SQL functions) and

@@ -17,9 +17,9 @@ import * as tipiResult from "~/routes/paiement.resultat-tipi.$jeton/route";
 import * as soapEndpoint from "~/routes/simulateur-dgfip.tpa.services.securite/route";
 import * as payfipPage from "~/routes/simulateur-dgfip.tpa.paiementws[.]web/route";
 import * as tipiPage from "~/routes/simulateur-dgfip.tpa.paiement[.]web/route";
-import { Browser, ORIGIN, startPortal } from "../accounts/route-harness";
-import { SEED } from "../db/helpers";
-import { createOtherResident, DEMO, loggedIn, plain } from "../invoices/helpers";
+import { Browser, ORIGIN, startPortal } from "../support/route-harness";
+import { SEED } from "../support/database";
+import { createOtherResident, DEMO, loggedIn, plain } from "../support/residents";
 
 /**
  * The payment screens and endpoints, called as the server calls them, on a real embedded
@@ -70,13 +70,6 @@ const status = async (id: string) =>
   (await db.pg.query<{ status: string }>("select status::text as status from portal.invoices where id = $1", [id])).rows[0]!.status;
 const setService = (sql: string) => db.pg.query(`update portal.services set ${sql} where id = $1`, [SEED.serviceId]);
 
-interface SelectionData {
-  invoices: { id: string; number: string; amount: string; blockedBecause: string | null }[];
-  selected: string[];
-  error: string | null;
-  services: { allowMultiple: boolean }[];
-}
-
 /** Selection → confirmation → start; answers the action's outcome. */
 async function startFor(ids: string[]) {
   const query = ids.map((id) => `facture=${id}`).join("&");
@@ -121,7 +114,7 @@ describe("invoice page", () => {
 describe("/paiement (selection)", () => {
   it("preselects the invoice the resident came from and says why others cannot be paid", async () => {
     const r = await demo.call(selection.loader, `/paiement?facture=${INVOICE_2059}`);
-    const d = r.data as SelectionData;
+    const d = r.data;
     expect(d.selected).toEqual([INVOICE_2059]);
     expect(d.invoices.map((i) => i.number)).toEqual(["2017-020-002410", "2017-020-002059", "2016-020-003305", "2016-020-002118"]);
     expect(d.invoices.find((i) => i.id === INVOICE_TREASURY)!.blockedBecause).toMatch(/^Transmise en trésorerie/);
@@ -131,11 +124,11 @@ describe("/paiement (selection)", () => {
   it("keeps one invoice only when the service does not allow several", async () => {
     await setService("allow_multiple_invoices = false");
     const r = await demo.call(selection.loader, `/paiement?facture=${INVOICE_2059}&facture=${INVOICE_2410}`);
-    expect((r.data as SelectionData).selected).toEqual([INVOICE_2059]);
+    expect(r.data.selected).toEqual([INVOICE_2059]);
     const confirm = await demo.call(confirmation.loader, `/paiement/confirmation?facture=${INVOICE_2059}&facture=${INVOICE_2410}`);
-    expect(confirm.location).toBe(`/paiement?facture=${INVOICE_2059}&facture=${INVOICE_2410}&erreur=multiple_not_allowed`);
+    expect(confirm).toRedirectTo(`/paiement?facture=${INVOICE_2059}&facture=${INVOICE_2410}&erreur=multiple_not_allowed`);
     const message = await demo.call(selection.loader, confirm.location!);
-    expect((message.data as SelectionData).error).toBe("Votre service ne permet de régler qu'une facture à la fois. Sélectionnez une seule facture.");
+    expect(message.data.error).toBe("Votre service ne permet de régler qu'une facture à la fois. Sélectionnez une seule facture.");
   });
 
   it("refuses invoices of two services in one payment", async () => {
@@ -156,13 +149,13 @@ describe("/paiement (selection)", () => {
     expect((await demo.call(confirmation.loader, `/paiement/confirmation?facture=${INVOICE_TREASURY}`)).location).toMatch(/erreur=blocked$/);
     const other = await createOtherResident(db);
     expect((await demo.call(confirmation.loader, `/paiement/confirmation?facture=${other.invoice_id}`)).location).toMatch(/erreur=not_found$/);
-    expect((await demo.call(confirmation.loader, "/paiement/confirmation")).location).toBe("/paiement?erreur=empty");
+    expect(await demo.call(confirmation.loader, "/paiement/confirmation")).toRedirectTo("/paiement?erreur=empty");
   });
 
   it("the confirmation shows numcli, amount and references, in PayFiP's or TIPI's words", async () => {
     const r = await demo.call(confirmation.loader, `/paiement/confirmation?facture=${INVOICE_2059}&facture=${INVOICE_2410}`);
     expect(r.data).toMatchObject({ providerName: "PayFiP", numcli: "004200", numbers: ["2017-020-002059", "2017-020-002410"] });
-    expect(plain((r.data as { amount: string }).amount)).toBe("330,61 €");
+    expect(plain(r.data.amount)).toBe("330,61 €");
     await setService("payment_provider = 'tipi'");
     const tipi = await demo.call(confirmation.loader, `/paiement/confirmation?facture=${INVOICE_2059}`);
     expect(tipi.data).toMatchObject({ providerName: "TIPI" });
@@ -180,9 +173,9 @@ describe("PayFiP web service through the simulator", () => {
     expect(await status(INVOICE_2059)).toBe("paid");
     expect(await status(INVOICE_2410)).toBe("paid");
     // The simulator sends the browser to urlredirect, which goes on to the result page.
-    expect(outcome.location).toBe(`${ORIGIN}/paiement/retour-payfip?idop=${idop}`);
+    expect(outcome).toRedirectTo(`${ORIGIN}/paiement/retour-payfip?idop=${idop}`);
     const back = await demo.call(payfipReturn.loader, `/paiement/retour-payfip?idop=${idop}`);
-    expect([back.status, back.location]).toEqual([303, `/paiement/retour?idop=${idop}`]);
+    expect(back).toRedirectTo(`/paiement/retour?idop=${idop}`, { status: 303 });
     const page = await demo.call(retour.loader, back.location!);
     expect(page.data).toMatchObject({ status: "paid", numbers: ["2017-020-002059", "2017-020-002410"] });
   });
@@ -230,9 +223,9 @@ describe("PayFiP web service through the simulator", () => {
     expect(notifications).toBe(0);
     const waiting = await demo.call(retour.loader, `/paiement/retour?idop=${idop}`);
     expect(waiting.data).toMatchObject({ status: "pending" });
-    expect((waiting.data as { refreshHref: string }).refreshHref).toMatch(/^\/paiement\/retour\?tentative=/);
+    expect(waiting.data.refreshHref).toMatch(/^\/paiement\/retour\?tentative=/);
     clock += 3_601_000; // PayFiP knows now; the late notification has not come yet
-    const paid = await demo.call(retour.loader, (waiting.data as { refreshHref: string }).refreshHref);
+    const paid = await demo.call(retour.loader, waiting.data.refreshHref!);
     expect(paid.data).toMatchObject({ status: "paid" });
   });
 
@@ -251,19 +244,19 @@ describe("PayFiP web service through the simulator", () => {
     await db.pg.query("update portal.payment_attempts set expires_at = now() - interval '1 second'");
     expect(await runReconciliation(backend)).toMatchObject({ checked: 1, expired: 1 });
     const r = await demo.call(selection.loader, `/paiement?facture=${INVOICE_2059}`);
-    expect((r.data as SelectionData).selected).toEqual([INVOICE_2059]);
+    expect(r.data.selected).toEqual([INVOICE_2059]);
   });
 
   it("an invoice already being paid cannot be started again (and says why)", async () => {
     await startFor([INVOICE_2059]);
     const r = await demo.call(selection.loader, "/paiement");
-    expect((r.data as SelectionData).invoices.find((i) => i.id === INVOICE_2059)!.blockedBecause).toMatch(/Un paiement de cette facture est en cours/);
+    expect(r.data.invoices.find((i) => i.id === INVOICE_2059)!.blockedBecause).toMatch(/Un paiement de cette facture est en cours/);
   });
 
   it("PayFiP unreachable (HTTP 500): back to the selection with a French message, the invoice stays payable", async () => {
     server.use(http.post(`${ORIGIN}/simulateur-dgfip/tpa/services/securite`, () => new HttpResponse("oops", { status: 500 })));
     const started = (await startFor([INVOICE_2059])) as Response;
-    expect(started.headers.get("location")).toBe(`/paiement?facture=${INVOICE_2059}&erreur=unavailable`);
+    expect(started).toRedirectTo(`/paiement?facture=${INVOICE_2059}&erreur=unavailable`);
     const { rows } = await db.pg.query<{ status: string }>("select status::text as status from portal.payment_attempts");
     expect(rows).toEqual([{ status: "error" }]);
     expect((await demo.call(selection.loader, `/paiement?facture=${INVOICE_2059}`)).data).toMatchObject({ selected: [INVOICE_2059] });
@@ -286,7 +279,7 @@ describe("PayFiP web service through the simulator", () => {
       body: `idop=${idop}`,
     });
     const r = (await payfipReturn.action({ request: anonymous, params: {}, context: {} })) as Response;
-    expect(r.headers.get("location")).toBe(`/paiement/retour?idop=${idop}`);
+    expect(r).toRedirectTo(`/paiement/retour?idop=${idop}`);
     expect(await status(INVOICE_2059)).toBe("paid");
   });
 });
@@ -323,7 +316,7 @@ describe("classic TIPI through the simulator", () => {
     const { session } = await tipiStart();
     const decided = await demo.call(tipiPage.action, "/simulateur-dgfip/tpa/paiement.web", { session, decision: "P" });
     expect(await status(INVOICE_2059)).toBe("paid");
-    const back = (decided.data as { returnForm: { action: string; fields: [string, string][] } }).returnForm;
+    const back = decided.data.returnForm!;
     const token = back.action.split("/").pop()!;
     const browserReturn = await demo.call(tipiResult.action, `/paiement/resultat-tipi/${token}`, Object.fromEntries(back.fields), { jeton: token });
     expect(browserReturn.location).toMatch(/^\/paiement\/retour\?tentative=/);
@@ -335,7 +328,7 @@ describe("classic TIPI through the simulator", () => {
     const forged = { numcli: "004200", exer: fields.exer!, refdet: fields.refdet!, montant: "24311", resultrans: "P", numauto: "FAUX01", dattrans: "28112026", heurtrans: "1000" };
     const bad = "0".repeat(64);
     const r = await demo.call(tipiResult.action, `/paiement/resultat-tipi/${bad}`, forged, { jeton: bad });
-    expect(r.location).toBe("/paiement/retour");
+    expect(r).toRedirectTo("/paiement/retour");
     await demo.call(tipiResult.action, "/paiement/resultat-tipi/x", forged, { jeton: "x" });
     expect(await status(INVOICE_2059)).toBe("unpaid");
     expect((await demo.call(retour.loader, "/paiement/retour")).data).toMatchObject({ status: "unknown" });

@@ -14,8 +14,8 @@ import {
   type CreatePaymentRequest,
 } from "~/.server/payment/soap";
 import * as payfipPage from "~/routes/simulateur-dgfip.tpa.paiementws[.]web/route";
-import { ORIGIN } from "../accounts/route-harness";
-import { testDatabase } from "../db/helpers";
+import { ORIGIN } from "../support/route-harness";
+import { testDatabase } from "../support/database";
 
 /**
  * The local DGFiP simulator on its own: its SOAP faults as DGFiP answers them (code, wording and

@@ -31,8 +31,8 @@ import * as payfipPage from "~/routes/simulateur-dgfip.tpa.paiementws[.]web/rout
 import * as courriels from "~/routes/dev.courriels/route";
 import * as outboxJob from "~/routes/taches.envoi-courriels/route";
 import * as reconcileJob from "~/routes/taches.rapprochement-paiements/route";
-import { Browser, ORIGIN, startPortal } from "../accounts/route-harness";
-import { createAuthUser, SEED } from "../db/helpers";
+import { Browser, ORIGIN, startPortal } from "../support/route-harness";
+import { createAuthUser, SEED } from "../support/database";
 import { testEnv } from "../supabase/msw-supabase";
 import {
   anonymousBrowser,
@@ -113,7 +113,7 @@ const everyone = (check: Check): PerCaller => ({ anonymous: check, residentA: ch
 const residents = (anonymous: Check, resident: Check): PerCaller => ({ anonymous, residentA: resident, residentB: resident });
 
 const clearsSession: Check = (p) => {
-  expect(p.headers.getSetCookie().some((c) => c.startsWith("pf_session=") && /max-age=0/i.test(c)), describeProbe(p)).toBe(true);
+  expect(p, describeProbe(p)).toClearSessionCookie();
 };
 
 const loggedOut: Check = (p) => {

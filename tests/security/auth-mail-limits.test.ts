@@ -6,7 +6,7 @@ import { createEmbeddedBackendFor } from "~/.server/embedded/backend";
 import type { Database } from "~/.server/embedded/database";
 import { parseEnv } from "~/.server/env";
 import type { Backend } from "~/.server/ports/backend";
-import { Browser, ORIGIN, startPortal, type Outcome } from "../accounts/route-harness";
+import { Browser, ORIGIN, startPortal, type Outcome } from "../support/route-harness";
 
 /**
  * Activation and recovery e-mails are limited per address (3 e-mails an hour) and per client

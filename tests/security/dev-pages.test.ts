@@ -8,7 +8,7 @@ import * as mailbox from "~/routes/dev.courriels/route";
 import * as tipiPage from "~/routes/simulateur-dgfip.tpa.paiement[.]web/route";
 import * as payfipPage from "~/routes/simulateur-dgfip.tpa.paiementws[.]web/route";
 import * as soap from "~/routes/simulateur-dgfip.tpa.services.securite/route";
-import { startPortal } from "../accounts/route-harness";
+import { startPortal } from "../support/route-harness";
 
 /**
  * /dev/courriels (every activation and recovery link) and the DGFiP simulator exist in the

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "~/.server/embedded/database";
 import * as login from "~/routes/connexion/route";
 import * as forgotten from "~/routes/mot-de-passe-oublie/route";
-import { Browser, startPortal } from "../accounts/route-harness";
-import { createAuthUser, SEED } from "../db/helpers";
+import { Browser, startPortal } from "../support/route-harness";
+import { createAuthUser, SEED } from "../support/database";
 import { describeProbe, probe, type Handler, type Probe } from "./matrix-helpers";
 
 /**

@@ -18,8 +18,8 @@ import * as tipiResult from "~/routes/paiement.resultat-tipi.$jeton/route";
 import * as soapEndpoint from "~/routes/simulateur-dgfip.tpa.services.securite/route";
 import { HONEYPOT } from "~/routes/nous-contacter/route";
 import { CRON_PATHS, PAYMENT_CALLBACK_PATHS } from "../../server/payment.js";
-import { Browser, followLink, lastEmailTo, ORIGIN, startPortal } from "../accounts/route-harness";
-import { createAuthUser, SEED } from "../db/helpers";
+import { Browser, followLink, lastEmailTo, ORIGIN, startPortal } from "../support/route-harness";
+import { createAuthUser, SEED } from "../support/database";
 import {
   buildBody,
   buildQuery,
@@ -148,7 +148,7 @@ async function linkSession(): Promise<Browser> {
   const mail = await lastEmailTo(db, LINK_USER.email);
   const browser = visitor();
   const followed = await followLink(browser, mail!.path!);
-  expect(followed.location).toBe("/nouveau-mot-de-passe");
+  expect(followed).toRedirectTo("/nouveau-mot-de-passe");
   return browser;
 }
 
@@ -531,7 +531,7 @@ const TARGETS: Fuzz[] = [
     valid: async () => {
       const mod = await import("~/routes/_espace.mes-informations_.mot-de-passe/route");
       const p = await validCall("passwordUser", mod.action, "/mes-informations/mot-de-passe", { currentPassword: PASSWORD_USER.password, newPassword: "Nouveau-valide-42" });
-      expect(p.location).toBe("/mes-informations?changement=mot-de-passe");
+      expect(p).toRedirectTo("/mes-informations?changement=mot-de-passe");
     },
   }),
   formTarget({
@@ -553,7 +553,7 @@ const TARGETS: Fuzz[] = [
       const mod = await import("~/routes/nouveau-mot-de-passe/route");
       const p = await validCall("linkUser", mod.action, "/nouveau-mot-de-passe", { password: "Nouveau-valide-43" });
       linkSpent = true;
-      expect(p.location).toBe("/nouveau-mot-de-passe?enregistre=1");
+      expect(p).toRedirectTo("/nouveau-mot-de-passe?enregistre=1");
     },
   }),
   formTarget({
@@ -579,7 +579,7 @@ const TARGETS: Fuzz[] = [
       await clearThrottles(db);
       await visitor().call(forgotten.action, "/mot-de-passe-oublie", { email: LOGOUT_USER.email });
       const mail = await lastEmailTo(db, LOGOUT_USER.email);
-      expect((await followLink(visitor(), mail!.path!)).location).toBe("/nouveau-mot-de-passe");
+      expect(await followLink(visitor(), mail!.path!)).toRedirectTo("/nouveau-mot-de-passe");
     },
   }),
   formTarget({
@@ -590,7 +590,7 @@ const TARGETS: Fuzz[] = [
     shapes: [redirectTo("/connexion", "auth_sessions")],
     valid: async () => {
       const mod = await import("~/routes/deconnexion/route");
-      expect((await (await freshSession()).call(mod.action, "/deconnexion", {})).location).toBe("/connexion");
+      expect(await (await freshSession()).call(mod.action, "/deconnexion", {})).toRedirectTo("/connexion");
     },
   }),
   formTarget({
@@ -601,7 +601,7 @@ const TARGETS: Fuzz[] = [
     shapes: [redirectTo("/accueil")],
     valid: async () => {
       const mod = await import("~/routes/_espace.accueil/route");
-      expect((await validCall("residentA", mod.action, "/accueil", { intent: "fermer-annonce" })).location).toBe("/accueil");
+      expect(await validCall("residentA", mod.action, "/accueil", { intent: "fermer-annonce" })).toRedirectTo("/accueil");
     },
   }),
   formTarget({
@@ -623,7 +623,7 @@ const TARGETS: Fuzz[] = [
     valid: async () => {
       const mod = await import("~/routes/_espace.contact/route");
       const p = await validCall("residentB", mod.action, "/contact", { intent: "envoyer", serviceId: SERVICES.payfip, subject: "Essai", body: "Question valide." });
-      expect(p.location).toBe("/contact?envoye=1");
+      expect(p).toRedirectTo("/contact?envoye=1");
     },
   }),
   formTarget({
@@ -656,7 +656,7 @@ const TARGETS: Fuzz[] = [
       await clearThrottles(db);
       const mod = await import("~/routes/nous-contacter/route");
       const p = await visitor().call(mod.action, "/nous-contacter", { email: "visiteur@exemple.fr", body: "Question valide." });
-      expect(p.location).toBe("/nous-contacter?envoye=1");
+      expect(p).toRedirectTo("/nous-contacter?envoye=1");
     },
   }),
   formTarget({
@@ -705,7 +705,7 @@ const TARGETS: Fuzz[] = [
     shapes: [redirectTo(/^\/paiement\/retour(\?idop=[A-Za-z0-9-]{1,64})?$/)],
     valid: async () => {
       const mod = await import("~/routes/paiement.retour-payfip/route");
-      expect((await visitor().call(mod.action, "/paiement/retour-payfip", { idop: "idop-inconnu-1" })).location).toBe("/paiement/retour?idop=idop-inconnu-1");
+      expect(await visitor().call(mod.action, "/paiement/retour-payfip", { idop: "idop-inconnu-1" })).toRedirectTo("/paiement/retour?idop=idop-inconnu-1");
     },
   }),
   queryTarget({
@@ -716,7 +716,7 @@ const TARGETS: Fuzz[] = [
     shapes: [redirectTo(/^\/paiement\/retour(\?idop=[A-Za-z0-9-]{1,64})?$/)],
     valid: async () => {
       const mod = await import("~/routes/paiement.retour-payfip/route");
-      expect((await visitor().call(mod.loader, "/paiement/retour-payfip?idop=idop-inconnu-4")).location).toBe("/paiement/retour?idop=idop-inconnu-4");
+      expect(await visitor().call(mod.loader, "/paiement/retour-payfip?idop=idop-inconnu-4")).toRedirectTo("/paiement/retour?idop=idop-inconnu-4");
     },
   }),
   queryTarget({
@@ -902,7 +902,7 @@ function tipiTarget(handler: "action" | "loader"): Target<TipiInput> {
     },
     valid: async () => {
       const p = await visitor().call(tipiResult.loader, `/paiement/resultat-tipi/${NO_TOKEN}`, undefined, { jeton: NO_TOKEN });
-      expect(p.location).toBe("/paiement/retour");
+      expect(p).toRedirectTo("/paiement/retour");
     },
   };
 }

@@ -6,7 +6,7 @@
  */
 import fc from "fast-check";
 import type { Database } from "~/.server/embedded/database";
-import { Browser, ORIGIN } from "../accounts/route-harness";
+import { Browser, ORIGIN } from "../support/route-harness";
 import { run, type Handler, type Probe } from "./matrix-helpers";
 
 // The model -----------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import * as changePassword from "~/routes/_espace.mes-informations_.mot-de-passe
 import { LINK_SESSION_SECONDS, passwordLinkSession } from "~/.server/accounts";
 import type { Database } from "~/.server/embedded/database";
 import type { LinkSession, RequestAccounts } from "~/.server/ports/accounts";
-import { Browser, followLink, lastEmailTo, startPortal } from "../accounts/route-harness";
+import { Browser, followLink, lastEmailTo, startPortal } from "../support/route-harness";
 
 /**
  * Only a session opened by an activation or recovery link, for a short while and once, may set
@@ -50,7 +50,7 @@ async function recoverySession(email: string, ip: string) {
   const browser = new Browser();
   browser.ip = ip;
   const followed = await followLink(browser, mail!.path!);
-  expect(followed.location).toBe("/nouveau-mot-de-passe");
+  expect(followed).toRedirectTo("/nouveau-mot-de-passe");
   return browser;
 }
 
@@ -58,9 +58,9 @@ describe("/nouveau-mot-de-passe needs a fresh link session", () => {
   it("a session opened by a password login cannot set a password there: sent to « Changer le mot de passe », password unchanged", async () => {
     await resident("vol@exemple.fr", "Mot-de-passe-1");
     const thief = await loggedIn("vol@exemple.fr", "Mot-de-passe-1", "203.0.113.61");
-    expect((await thief.call(newPassword.loader, "/nouveau-mot-de-passe")).location).toBe(CHANGE_PASSWORD);
+    expect(await thief.call(newPassword.loader, "/nouveau-mot-de-passe")).toRedirectTo(CHANGE_PASSWORD);
     const attempt = await thief.call(newPassword.action, "/nouveau-mot-de-passe", { password: "Pris-par-moi-2" });
-    expect(attempt.location).toBe(CHANGE_PASSWORD);
+    expect(attempt).toRedirectTo(CHANGE_PASSWORD);
     // The owner's password still works, the attacker's does not; the owner's other sessions live.
     expect((await new Browser().call(login.action, "/connexion", { email: "vol@exemple.fr", password: "Pris-par-moi-2" })).status).toBe(401);
     await loggedIn("vol@exemple.fr", "Mot-de-passe-1", "203.0.113.62");
@@ -72,10 +72,10 @@ describe("/nouveau-mot-de-passe needs a fresh link session", () => {
     const browser = await recoverySession("une-fois@exemple.fr", "203.0.113.63");
     expect((await browser.call(newPassword.loader, "/nouveau-mot-de-passe")).status).toBe(200);
     const first = await browser.call(newPassword.action, "/nouveau-mot-de-passe", { password: "Nouveau-mot-2" });
-    expect(first.location).toBe("/nouveau-mot-de-passe?enregistre=1");
+    expect(first).toRedirectTo("/nouveau-mot-de-passe?enregistre=1");
     const second = await browser.call(newPassword.action, "/nouveau-mot-de-passe", { password: "Troisieme-mot-3" });
-    expect(second.location).toBe(CHANGE_PASSWORD);
-    expect((await browser.call(newPassword.loader, "/nouveau-mot-de-passe")).location).toBe(CHANGE_PASSWORD);
+    expect(second).toRedirectTo(CHANGE_PASSWORD);
+    expect(await browser.call(newPassword.loader, "/nouveau-mot-de-passe")).toRedirectTo(CHANGE_PASSWORD);
     // Still signed in, as an ordinary session.
     expect((await browser.call(layout.loader, "/accueil")).status).toBe(200);
     expect((await new Browser().call(login.action, "/connexion", { email: "une-fois@exemple.fr", password: "Nouveau-mot-2" })).status).toBe(302);
@@ -89,8 +89,8 @@ describe("/nouveau-mot-de-passe needs a fresh link session", () => {
        where user_id = (select id from auth.users where email = $1)`,
       ["tard@exemple.fr", LINK_SESSION_SECONDS],
     );
-    expect((await browser.call(newPassword.loader, "/nouveau-mot-de-passe")).location).toBe(CHANGE_PASSWORD);
-    expect((await browser.call(newPassword.action, "/nouveau-mot-de-passe", { password: "Nouveau-mot-2" })).location).toBe(CHANGE_PASSWORD);
+    expect(await browser.call(newPassword.loader, "/nouveau-mot-de-passe")).toRedirectTo(CHANGE_PASSWORD);
+    expect(await browser.call(newPassword.action, "/nouveau-mot-de-passe", { password: "Nouveau-mot-2" })).toRedirectTo(CHANGE_PASSWORD);
     // That page says why the current password is asked and how to get a new link.
     const explained = await browser.call(changePassword.loader, CHANGE_PASSWORD);
     expect(explained.data).toMatchObject({ fromLink: true });

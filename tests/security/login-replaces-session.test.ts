@@ -6,7 +6,7 @@ import * as layout from "~/routes/_espace.accueil/route";
 import { useBackend } from "~/.server/backend";
 import type { Database } from "~/.server/embedded/database";
 import { createSupabaseBackend } from "~/.server/supabase/backend";
-import { Browser, startPortal } from "../accounts/route-harness";
+import { Browser, startPortal } from "../support/route-harness";
 import { AUTH_COOKIE, fakeSession, fakeUser, SUPABASE_URL, testEnv } from "../supabase/msw-supabase";
 import { es256Key, jwksHandler, signed } from "../supabase/signing-keys";
 
@@ -56,13 +56,12 @@ describe("a login replaces the previous session", () => {
     const sessionsA = await sessionsOf(A.email);
 
     const result = await browser.call(login.action, "/connexion", { email: B.email, password: B.password, redirectTo: "/factures" });
-    expect(result.status).toBe(302);
-    expect(result.location).toBe("/factures");
+    expect(result).toRedirectTo("/factures", { status: 302 });
     expect(browser.cookies.get("pf_session")!.value).not.toBe(cookieA);
     expect((await browser.call(layout.loader, "/accueil")).data).toMatchObject({ frame: { displayName: B.name } });
 
     // A's cookie no longer opens anything: the session row is gone, not only the cookie.
-    expect((await replay(cookieA)).location).toBe("/connexion");
+    expect(await replay(cookieA)).toRedirectTo("/connexion");
     expect(await sessionsOf(A.email)).toBe(sessionsA - 1);
   });
 
@@ -70,17 +69,16 @@ describe("a login replaces the previous session", () => {
     const { browser, cookie: cookieA } = await signedInAs(A);
     const result = await browser.call(login.action, "/connexion", { email: B.email, password: "pas-le-bon-1" });
     expect(result.status).toBe(401);
-    expect((result.data as { formError: string }).formError).toContain("Adresse mail ou mot de passe incorrect.");
+    expect(result.data.formError).toContain("Adresse mail ou mot de passe incorrect.");
     expect(browser.cookies.has("pf_session")).toBe(false);
-    expect((await browser.call(layout.loader, "/accueil")).location).toBe("/connexion");
-    expect((await replay(cookieA)).location).toBe("/connexion");
+    expect(await browser.call(layout.loader, "/accueil")).toRedirectTo("/connexion");
+    expect(await replay(cookieA)).toRedirectTo("/connexion");
   });
 
   it("an incomplete form is no login attempt: A stays signed in and goes to /accueil, as on the page itself", async () => {
     const { browser, cookie: cookieA } = await signedInAs(A);
     const result = await browser.call(login.action, "/connexion", { email: B.email, password: "" });
-    expect(result.status).toBe(302);
-    expect(result.location).toBe("/accueil");
+    expect(result).toRedirectTo("/accueil", { status: 302 });
     expect(browser.cookies.get("pf_session")!.value).toBe(cookieA);
     expect((await replay(cookieA)).data).toMatchObject({ frame: { displayName: A.name } });
   });
@@ -91,13 +89,13 @@ describe("a login replaces the previous session", () => {
     expect(again.status).toBe(302);
     const second = browser.cookies.get("pf_session")!.value;
     expect(second).not.toBe(first);
-    expect((await replay(first)).location).toBe("/connexion");
+    expect(await replay(first)).toRedirectTo("/connexion");
     expect((await replay(second)).data).toMatchObject({ frame: { displayName: A.name } });
   });
 
   it("the login page itself still sends a signed-in resident to /accueil (GET)", async () => {
     const { browser } = await signedInAs(A);
-    expect((await browser.call(login.loader, "/connexion")).location).toBe("/accueil");
+    expect(await browser.call(login.loader, "/connexion")).toRedirectTo("/accueil");
   });
 });
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as login from "~/routes/connexion/route";
 import { formatRetryTime } from "~/.server/accounts";
 import type { Database } from "~/.server/embedded/database";
-import { Browser, startPortal, type Outcome } from "../accounts/route-harness";
+import { Browser, startPortal, type Outcome } from "../support/route-harness";
 
 /**
  * Login throttling must not let anyone lock a resident out (docs/decisions/0011-auth-throttling.md):

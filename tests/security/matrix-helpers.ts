@@ -7,7 +7,7 @@ import { expect } from "vitest";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/server-runtime";
 import type { Database } from "~/.server/embedded/database";
 import { formatEuros } from "~/utils/format";
-import { Browser, ORIGIN } from "../accounts/route-harness";
+import { Browser, ORIGIN } from "../support/route-harness";
 
 export type Handler = (args: LoaderFunctionArgs & ActionFunctionArgs) => unknown;
 
@@ -138,7 +138,7 @@ export const status =
 export const redirectTo =
   (location: string, code = 302): Check =>
   (p) => {
-    expect({ status: p.status, location: p.location }, describeProbe(p)).toEqual({ status: code, location });
+    expect(p, describeProbe(p)).toRedirectTo(location, { status: code });
   };
 
 /** Where requireUser (app/.server/accounts.ts) sends a visitor without a session. */

@@ -8,9 +8,9 @@ import * as confirmation from "~/routes/_espace.paiement_.confirmation/route";
 import * as demarrer from "~/routes/_espace.paiement_.demarrer/route";
 import { exposureWarning, isLoopback, listenHost } from "../../server/listen.js";
 import { wrapHandler } from "../../server/security.js";
-import { Browser, lastEmailTo, startPortal } from "../accounts/route-harness";
-import { SEED } from "../db/helpers";
-import { DEMO } from "../invoices/helpers";
+import { Browser, lastEmailTo, startPortal } from "../support/route-harness";
+import { SEED } from "../support/database";
+import { DEMO } from "../support/residents";
 
 /**
  * Links and server-side URLs come from configuration only (SITE_URL, else the address the

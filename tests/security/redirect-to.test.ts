@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as login from "~/routes/connexion/route";
 import type { Database } from "~/.server/embedded/database";
 import { safeRedirectPath } from "~/utils/safe-redirect";
-import { Browser, startPortal } from "../accounts/route-harness";
+import { Browser, startPortal } from "../support/route-harness";
 
 /**
  * `redirectTo` ends up in a Location header: anything outside printable ASCII must never reach
@@ -57,8 +57,7 @@ describe("login with a non-ASCII redirectTo", () => {
       password: "demo-factures",
       redirectTo: "/€",
     });
-    expect(result.status).toBe(302);
-    expect(result.location).toBe("/%E2%82%AC");
+    expect(result).toRedirectTo("/%E2%82%AC", { status: 302 });
     expect(browser.cookies.has("pf_session")).toBe(true);
   });
 });

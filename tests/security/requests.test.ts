@@ -27,7 +27,7 @@ import * as soapEndpoint from "~/routes/simulateur-dgfip.tpa.services.securite/r
 import { ContactSchema, PublicContactSchema } from "~/.server/contact-form";
 import { emailField } from "~/utils/email-schema";
 import { newPasswordSchema } from "~/utils/password-policy";
-import { Browser, followLink, lastEmailTo, ORIGIN, startPortal } from "../accounts/route-harness";
+import { Browser, followLink, lastEmailTo, ORIGIN, startPortal } from "../support/route-harness";
 import { describeProbe, type Handler, type Probe } from "./matrix-helpers";
 
 /**
@@ -66,7 +66,7 @@ beforeAll(async () => {
   linkSession = browserFrom();
   await linkSession.call(forgotten.action, "/mot-de-passe-oublie", { email: "paiement@demo.fr" });
   const email = await lastEmailTo(db, "paiement@demo.fr");
-  expect((await followLink(linkSession, email!.path!)).location).toBe("/nouveau-mot-de-passe");
+  expect(await followLink(linkSession, email!.path!)).toRedirectTo("/nouveau-mot-de-passe");
 });
 afterAll(async () => {
   server.close();

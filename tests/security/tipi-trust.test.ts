@@ -10,10 +10,10 @@ import * as demarrer from "~/routes/_espace.paiement_.demarrer/route";
 import * as retour from "~/routes/_espace.paiement_.retour/route";
 import * as tipiResult from "~/routes/paiement.resultat-tipi.$jeton/route";
 import * as tipiPage from "~/routes/simulateur-dgfip.tpa.paiement[.]web/route";
-import { Browser, ORIGIN, startPortal } from "../accounts/route-harness";
-import { SEED } from "../db/helpers";
+import { Browser, ORIGIN, startPortal } from "../support/route-harness";
+import { SEED } from "../support/database";
 import { importFiles, tempDataDir } from "../import/helpers";
-import { DEMO, loggedIn } from "../invoices/helpers";
+import { DEMO, loggedIn } from "../support/residents";
 
 /**
  * Regression: a resident could mark their own classic TIPI invoice paid without paying. The
@@ -69,7 +69,7 @@ async function startTipi() {
   const page = await demo.call(confirmation.loader, `/paiement/confirmation?facture=${INVOICE_2059}`);
   expect(page.status).toBe(200);
   const started = await demo.call(demarrer.action, "/paiement/demarrer", { facture: INVOICE_2059 });
-  const fields = Object.fromEntries((started.data as { tipiForm: { fields: [string, string][] } }).tipiForm.fields);
+  const fields = Object.fromEntries(started.data.tipiForm.fields);
   const token = fields.urlcl!.split("/").pop()!;
   const attemptId = (await db.pg.query<{ id: string }>("select id from portal.payment_attempts where status = 'pending'")).rows[0]!.id;
   return { fields, token, attemptId };
@@ -87,7 +87,7 @@ describe("a classic TIPI 'paid' the portal cannot verify", () => {
   it("the resident's own post (right token, refdet, amount, numcli) does not make the invoice paid: reported, to be confirmed", async () => {
     const { fields, token, attemptId } = await startTipi();
     const posted = await demo.call(tipiResult.action, `/paiement/resultat-tipi/${token}`, forgedPaid(fields), { jeton: token });
-    expect(posted.location).toBe(`/paiement/retour?tentative=${attemptId}`);
+    expect(posted).toRedirectTo(`/paiement/retour?tentative=${attemptId}`);
     expect(await invoiceStatus(INVOICE_2059)).toBe("unpaid");
     expect((await attemptOf(attemptId)).status).toBe("reported");
 
@@ -141,7 +141,7 @@ describe("a classic TIPI result from DGFiP's address", () => {
     const session = new URLSearchParams(opened.location!.split("?")[1]).get("session")!;
     const decided = await demo.call(tipiPage.action, "/simulateur-dgfip/tpa/paiement.web", { session, decision: "P" });
     expect(await invoiceStatus(INVOICE_2059)).toBe("paid");
-    const back = (decided.data as { returnForm: { action: string; fields: [string, string][] } }).returnForm;
+    const back = decided.data.returnForm!;
     const token = back.action.split("/").pop()!;
     await demo.call(tipiResult.action, `/paiement/resultat-tipi/${token}`, Object.fromEntries(back.fields), { jeton: token });
     expect((await attemptOf(attemptId)).status).toBe("paid");
@@ -182,7 +182,7 @@ describe("staff settle what was reported", () => {
     expect(await attemptOf(attemptId)).toMatchObject({ status: "rejected", reviewed_by: "M. Régisseur", review_reason: "Absent du relevé DGFiP" });
     expect(await invoiceStatus(INVOICE_2059)).toBe("unpaid");
     expect((await demo.call(retour.loader, `/paiement/retour?tentative=${attemptId}`)).data).toMatchObject({ status: "rejected" });
-    expect(((await demo.call(selection.loader, `/paiement?facture=${INVOICE_2059}`)).data as { selected: string[] }).selected).toEqual([INVOICE_2059]);
+    expect((await demo.call(selection.loader, `/paiement?facture=${INVOICE_2059}`)).data.selected).toEqual([INVOICE_2059]);
     // The same unverified report again does not reopen it.
     await demo.call(tipiResult.action, `/paiement/resultat-tipi/${token}`, forgedPaid(fields), { jeton: token });
     expect((await attemptOf(attemptId)).status).toBe("rejected");

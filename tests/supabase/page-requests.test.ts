@@ -213,7 +213,7 @@ describe("a 401 PT401 (the session ended): the session is ended and the resident
       const result = await run(page.loader, page.path, page.params);
       expect(result.status).toBe(302);
       const back = page.path === "/accueil" ? "/connexion" : `/connexion?redirectTo=${encodeURIComponent(page.path)}`;
-      expect(result.location).toBe(back);
+      expect(result).toRedirectTo(back);
       // The session cookie is cleared: /connexion then sees no user (no loop).
       const cleared = result.headers.getSetCookie().filter((c) => c.startsWith(`${AUTH_COOKIE}=`));
       expect(cleared.length).toBeGreaterThan(0);
@@ -228,8 +228,7 @@ describe("a 401 PT401 (the session ended): the session is ended and the resident
       http.post(`${SUPABASE_URL}/rest/v1/rpc/my_invoice_pdf_key`, () => HttpResponse.json({ code: "PT401", details: null, hint: null, message: "session_ended" }, { status: 401 })),
     );
     const result = await run(pdf.loader as Loader, `/factures/${INVOICE_ID}/pdf`, { id: INVOICE_ID });
-    expect(result.status).toBe(302);
-    expect(result.location).toBe(`/connexion?redirectTo=${encodeURIComponent(`/factures/${INVOICE_ID}/pdf`)}`);
+    expect(result).toRedirectTo(`/connexion?redirectTo=${encodeURIComponent(`/factures/${INVOICE_ID}/pdf`)}`, { status: 302 });
     expect(result.headers.getSetCookie().some((c) => c.startsWith(`${AUTH_COOKIE}=`) && /max-age=0/i.test(c))).toBe(true);
   });
 });

@@ -1,8 +1,8 @@
 import { expect } from "vitest";
 import type { Database } from "~/.server/embedded/database";
 import * as login from "~/routes/connexion/route";
-import { createAuthUser } from "../db/helpers";
-import { Browser } from "../accounts/route-harness";
+import { createAuthUser } from "./database";
+import { Browser } from "./route-harness";
 
 export const DEMO = { email: "demo@demo.fr", password: "demo-factures" };
 

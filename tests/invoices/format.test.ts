@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { formatDate, formatDayInFrance, formatEuros } from "./format";
+import { formatDate, formatDayInFrance, formatEuros } from "~/utils/format";
 
 describe("formatEuros", () => {
   test("formats cents the French way, with Intl's own spaces", () => {

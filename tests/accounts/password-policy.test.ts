@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { characterKinds, newPasswordSchema, passwordRuleText } from "./password-policy";
+import { characterKinds, newPasswordSchema, passwordRuleText } from "~/utils/password-policy";
 
 describe("password policy", () => {
   const schema = newPasswordSchema(8);

@@ -8,7 +8,7 @@ import { createEmbeddedBackendFor } from "~/.server/embedded/backend";
 import type { Database } from "~/.server/embedded/database";
 import { parseEnv } from "~/.server/env";
 import * as confirm from "~/routes/auth.confirm/route";
-import { testDatabase } from "../db/helpers";
+import { testDatabase } from "./database";
 
 export const ORIGIN = "http://localhost:3000";
 
@@ -20,14 +20,28 @@ export async function startPortal(env: Record<string, string> = {}) {
   return { db, backend };
 }
 
-export interface Outcome {
+/**
+ * What a loader or action gives when it does not throw, as the harness hands it over: its value
+ * with `data()` unwrapped, redirects and other Responses left out. Not `SerializeFrom` (what
+ * the browser receives): the harness calls the function, nothing is serialized.
+ */
+export type RouteData<H extends Handler> = Unwrapped<Exclude<Awaited<ReturnType<H>>, Response>>;
+type Unwrapped<T> = T extends { type: string; data: infer D; init: ResponseInit | null } ? D : T;
+
+export interface Outcome<T = unknown> {
   status: number;
-  data: unknown;
+  /**
+   * The route's data (`RouteData`) when it answered with a value or `data()`; the body of a
+   * Response it returned or threw otherwise (JSON parsed, else text): check `status` first.
+   */
+  data: T;
   headers: Headers;
   location: string | null;
+  /** The request's URL (a relative Location resolves against it: tests/support/matchers.ts). */
+  url: string;
 }
 
-type Handler = (args: LoaderFunctionArgs & ActionFunctionArgs) => unknown;
+export type Handler = (args: LoaderFunctionArgs & ActionFunctionArgs) => unknown;
 
 function isDataWithInit(value: unknown): value is { type: "DataWithResponseInit"; data: unknown; init: ResponseInit | null } {
   return typeof value === "object" && value !== null && (value as { type?: string }).type === "DataWithResponseInit";
@@ -68,7 +82,7 @@ export class Browser {
     });
   }
 
-  async call(handler: Handler, path: string, form?: Record<string, string>, params: Record<string, string> = {}): Promise<Outcome> {
+  async call<H extends Handler>(handler: H, path: string, form?: Record<string, string>, params: Record<string, string> = {}): Promise<Outcome<RouteData<H>>> {
     const request = this.request(path, { form });
     let result: unknown;
     try {
@@ -79,15 +93,15 @@ export class Browser {
     let outcome: Outcome;
     if (result instanceof Response) {
       const body = result.headers.get("content-type")?.includes("json") ? await result.json() : await result.text();
-      outcome = { status: result.status, data: body, headers: result.headers, location: result.headers.get("location") };
+      outcome = { status: result.status, data: body, headers: result.headers, location: result.headers.get("location"), url: request.url };
     } else if (isDataWithInit(result)) {
       const headers = new Headers(result.init?.headers);
-      outcome = { status: result.init?.status ?? 200, data: result.data, headers, location: null };
+      outcome = { status: result.init?.status ?? 200, data: result.data, headers, location: null, url: request.url };
     } else {
-      outcome = { status: 200, data: result, headers: new Headers(), location: null };
+      outcome = { status: 200, data: result, headers: new Headers(), location: null, url: request.url };
     }
     this.absorb(outcome.headers);
-    return outcome;
+    return outcome as Outcome<RouteData<H>>;
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { htmlToText, renderAuthEmail } from "./auth-mail";
+import { htmlToText, renderAuthEmail } from "~/.server/auth-mail";
 
 describe("account e-mails (rendered from supabase/templates)", () => {
   it("renders the activation e-mail with the seed's words, the link, and its validity, in HTML and text", () => {
