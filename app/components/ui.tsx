@@ -9,14 +9,16 @@ import { Link, type LinkProps } from "@remix-run/react";
  */
 
 const TEXT_LINK = "font-semibold text-brand-700 underline";
+/** Inside a notice the link keeps the notice's colour. */
+const NOTICE_LINK = "font-semibold underline";
 const PRIMARY = "rounded bg-brand-700 px-4 py-2 font-semibold text-white hover:bg-brand-800";
 const SECONDARY = "rounded border border-brand-700 px-4 py-2 font-semibold text-brand-700 hover:bg-brand-50";
 
 const classes = (own: string, extra?: string) => (extra ? `${extra} ${own}` : own);
 
-/** An in-portal link in running text ("Retour à la connexion", "Oublié ?"). */
-export function TextLink({ className, ...props }: LinkProps) {
-  return <Link className={classes(TEXT_LINK, className)} {...props} />;
+/** An in-portal link in running text ("Retour à la connexion", "Oublié ?"); `inNotice`: in a Notice's colour. */
+export function TextLink({ className, inNotice, ...props }: LinkProps & { inNotice?: boolean }) {
+  return <Link className={classes(inNotice ? NOTICE_LINK : TEXT_LINK, className)} {...props} />;
 }
 
 /** The same look for a plain anchor: a full page load (error pages, links to files, e-mail links). */
