@@ -1,26 +1,28 @@
 /**
- * Merging response headers and response inits (the model: the Epic Stack's app/utils/misc.tsx).
- * Every header of every source is kept, appended in order: several Set-Cookie lines (a refreshed
- * session and a page's own cookie) all reach the browser.
+ * Merging response headers and response inits (after the Epic Stack's combineHeaders and
+ * combineResponseInits, with one difference: a header set by a later source replaces the earlier
+ * value, as a route setting its own Cache-Control over the session's expects). Set-Cookie lines
+ * all add up: a refreshed session and a page's own cookie both reach the browser.
  */
 
-/** One Headers with every header of every source, in order; null and undefined are skipped. */
+/** One Headers from every source in order (null and undefined skipped): Set-Cookie appended, the rest replaced. */
 export function combineHeaders(...sources: Array<HeadersInit | null | undefined>): Headers {
   const combined = new Headers();
   for (const source of sources) {
     if (!source) continue;
-    new Headers(source).forEach((value, name) => {
-      // forEach joins repeated headers with ", ", which breaks Set-Cookie: read those one by one.
-      if (name !== "set-cookie") combined.append(name, value);
+    const headers = new Headers(source);
+    // forEach joins repeated headers with ", ", which would break Set-Cookie: those come one by one.
+    headers.forEach((value, name) => {
+      if (name !== "set-cookie") combined.set(name, value);
     });
-    for (const cookie of new Headers(source).getSetCookie()) combined.append("Set-Cookie", cookie);
+    for (const cookie of headers.getSetCookie()) combined.append("Set-Cookie", cookie);
   }
   return combined;
 }
 
 /**
- * One ResponseInit from several: the last status and statusText win, the headers are combined
- * (combineHeaders).
+ * One ResponseInit from several: the last status and statusText given win, the headers are
+ * combined (combineHeaders).
  */
 export function combineResponseInits(...inits: Array<ResponseInit | null | undefined>): ResponseInit {
   let combined: ResponseInit = {};
