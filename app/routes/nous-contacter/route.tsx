@@ -7,6 +7,7 @@ import { getBackend } from "~/.server/backend";
 import { contactAction, PublicContactForm } from "~/.server/contact-form";
 import { publicPage } from "~/.server/public-page";
 import { withSession } from "~/.server/session-response";
+import { AuthCard } from "~/components/auth-card";
 import { ContactForm } from "~/components/contact-form";
 import { Notice } from "~/components/form";
 import { GeneralInfo } from "~/components/general-info";
@@ -57,35 +58,26 @@ export default function NousContacter() {
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   return (
-    <main className="min-h-screen bg-brand-900 px-4 py-10">
-      <div className="mx-auto w-full max-w-2xl rounded-lg bg-white p-6 shadow-lg sm:p-8">
-        <p className="text-center text-xl font-bold tracking-wide text-brand-800" aria-hidden="true">
-          {portalName.toLocaleUpperCase("fr-FR")}
-        </p>
-        <h1 className="mt-2 text-center text-lg text-stone-800">
-          <span className="sr-only">{portalName} — </span>
-          Contacter le service
-        </h1>
-        <p className="mt-4 text-sm text-stone-700">
-          Vous ne pouvez pas vous connecter (adresse inconnue, compte pas encore activé…) ? Écrivez au service qui vous envoie vos
-          factures : il vous répondra à l&apos;adresse mail que vous indiquez.
-        </p>
-        {params.get("envoye") && !result ? (
-          <Notice tone="success">Votre message a bien été envoyé au service. Il vous répondra à l&apos;adresse mail indiquée.</Notice>
-        ) : null}
-        {result?.formError ? <Notice tone="error">{result.formError}</Notice> : null}
-        {services.length === 0 ? (
-          <p className="mt-6">Aucun service n&apos;accepte encore de message par ce portail.</p>
-        ) : (
-          <ContactForm visitor services={services} constraints={constraints} reply={result} />
-        )}
-        <div className="mt-6">
-          <GeneralInfo services={services} />
-        </div>
-        <p className="mt-6 text-center">
-          <TextLink to="/connexion">Retour à la connexion</TextLink>
-        </p>
+    <AuthCard portalName={portalName} subtitle="Contacter le service" wide>
+      <p className="mt-4 text-sm text-stone-700">
+        Vous ne pouvez pas vous connecter (adresse inconnue, compte pas encore activé…) ? Écrivez au service qui vous envoie vos
+        factures : il vous répondra à l&apos;adresse mail que vous indiquez.
+      </p>
+      {params.get("envoye") && !result ? (
+        <Notice tone="success">Votre message a bien été envoyé au service. Il vous répondra à l&apos;adresse mail indiquée.</Notice>
+      ) : null}
+      {result?.formError ? <Notice tone="error">{result.formError}</Notice> : null}
+      {services.length === 0 ? (
+        <p className="mt-6">Aucun service n&apos;accepte encore de message par ce portail.</p>
+      ) : (
+        <ContactForm visitor services={services} constraints={constraints} reply={result} />
+      )}
+      <div className="mt-6">
+        <GeneralInfo services={services} />
       </div>
-    </main>
+      <p className="mt-6 text-center">
+        <TextLink to="/connexion">Retour à la connexion</TextLink>
+      </p>
+    </AuthCard>
   );
 }
