@@ -185,3 +185,24 @@ describe("useForm and the field components: the page side", () => {
     expect(html.match(/autofocus/g)).toHaveLength(1);
   });
 });
+
+describe("ui.tsx: the links and buttons keep the portal's classes", () => {
+  it("renders each look with its classes, extra layout classes first", async () => {
+    const { ButtonAnchor, PrimaryButton, SecondaryButton, TextAnchor } = await import("~/components/ui");
+    const html = (element: ReactElement) => renderToStaticMarkup(element);
+    expect(html(createElement(TextAnchor, { href: "/" }, "Accueil"))).toBe('<a class="font-semibold text-brand-700 underline" href="/">Accueil</a>');
+    expect(html(createElement(TextAnchor, { href: "/", inNotice: true }, "x"))).toContain('class="font-semibold underline"');
+    expect(html(createElement(TextAnchor, { href: "/", inTable: true }, "x"))).toContain(
+      'class="font-semibold text-brand-700 underline underline-offset-2 hover:text-brand-900"',
+    );
+    expect(html(createElement(ButtonAnchor, { href: "/f.pdf", className: "inline-block" }, "PDF"))).toContain(
+      'class="inline-block rounded bg-brand-700 px-4 py-2 font-semibold text-white hover:bg-brand-800"',
+    );
+    expect(html(createElement(PrimaryButton, { children: "Envoyer" }))).toBe(
+      '<button type="submit" class="rounded bg-brand-700 px-4 py-2 font-semibold text-white hover:bg-brand-800">Envoyer</button>',
+    );
+    expect(html(createElement(SecondaryButton, { name: "intent", value: "effacer", children: "Effacer" }))).toContain(
+      'class="rounded border border-brand-700 px-4 py-2 font-semibold text-brand-700 hover:bg-brand-50" name="intent" value="effacer"',
+    );
+  });
+});

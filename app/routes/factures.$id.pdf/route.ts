@@ -15,16 +15,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { accounts, files } = await requireResident(request);
   const parsed = ParamsSchema.safeParse(params);
   const pdf = parsed.success ? await files.invoicePdf(parsed.data.id.toLowerCase()) : null;
-  if (!pdf) return new Response(NOT_FOUND_PAGE, withSession(accounts, { status: 404, headers: NOT_FOUND_HEADERS }));
-  const headers = {
-    "Content-Type": "application/pdf",
-    "Content-Length": String(pdf.size),
-    "Content-Disposition": `attachment; filename="${fileName(pdf.number)}"`,
-    // Personal data: never kept by a shared cache, nor sniffed as something else.
-    "Cache-Control": "private, no-store",
-    "X-Content-Type-Options": "nosniff",
-  };
-  return new Response(pdf.body, withSession(accounts, { status: 200, headers }));
+  if (!pdf) return notFound(withSession(accounts).headers);
+
+  const headers = new Headers(withSession(accounts).headers);
+  headers.set("Content-Type", "application/pdf");
+  headers.set("Content-Length", String(pdf.size));
+  headers.set("Content-Disposition", `attachment; filename="${fileName(pdf.number)}"`);
+  // Personal data: never kept by a shared cache, nor sniffed as something else.
+  headers.set("Cache-Control", "private, no-store");
+  headers.set("X-Content-Type-Options", "nosniff");
+  return new Response(pdf.body, { status: 200, headers });
 }
 
 /** "facture-2017-020-002059.pdf"; anything but letters, digits, dot and dash becomes "-". */
@@ -41,4 +41,10 @@ const NOT_FOUND_PAGE = `<!doctype html>
 <p>Cette facture n'existe pas ou n'est pas rattachée à votre compte.</p>
 <p><a href="/factures">Voir mes factures</a></p></main></body></html>
 `;
-const NOT_FOUND_HEADERS = { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "private, no-store" };
+
+function notFound(accountHeaders: HeadersInit | undefined): Response {
+  const headers = new Headers(accountHeaders);
+  headers.set("Content-Type", "text/html; charset=utf-8");
+  headers.set("Cache-Control", "private, no-store");
+  return new Response(NOT_FOUND_PAGE, { status: 404, headers });
+}
