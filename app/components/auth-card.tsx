@@ -1,12 +1,15 @@
 import type { ReactNode } from "react";
-import { Link } from "@remix-run/react";
 import { Notice } from "./form";
+import { TextLink } from "./ui";
 
-/** The centred card of the pages before login (connexion, activation, mot de passe). */
-export function AuthCard({ portalName, subtitle, children }: { portalName: string; subtitle: string; children: ReactNode }) {
+/**
+ * The card of the pages before login: centred and narrow (connexion, activation, mot de passe), or
+ * `wide` from the top (the public contact page).
+ */
+export function AuthCard({ portalName, subtitle, wide, children }: { portalName: string; subtitle: string; wide?: boolean; children: ReactNode }) {
   return (
-    <main className="flex min-h-screen items-center justify-center bg-brand-900 px-4 py-10">
-      <div className="w-full max-w-sm rounded-lg bg-white p-6 shadow-lg sm:p-8">
+    <main className={wide ? "min-h-screen bg-brand-900 px-4 py-10" : "flex min-h-screen items-center justify-center bg-brand-900 px-4 py-10"}>
+      <div className={`${wide ? "mx-auto max-w-2xl" : "max-w-sm"} w-full rounded-lg bg-white p-6 shadow-lg sm:p-8`}>
         <p className="text-center text-xl font-bold tracking-wide text-brand-800" aria-hidden="true">
           {portalName.toLocaleUpperCase("fr-FR")}
         </p>
@@ -30,9 +33,9 @@ export function MailRefusal({ message, offerContact }: { message: string; offerC
       <p>{message}</p>
       {offerContact ? (
         <p className="mt-1">
-          <Link to="/nous-contacter" className="font-semibold underline">
+          <TextLink to="/nous-contacter" inNotice>
             Contacter le service
-          </Link>
+          </TextLink>
         </p>
       ) : null}
     </Notice>

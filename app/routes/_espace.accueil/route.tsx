@@ -5,6 +5,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { announcementDigest, dismissAnnouncementCookie, readAnnouncementCookie } from "~/.server/announcement";
 import { readForm } from "~/.server/form";
 import { requireResident } from "~/.server/resident";
+import { withSession } from "~/.server/session-response";
 
 export const meta: MetaFunction = () => [{ title: "Accueil — Le Portail des Factures" }];
 
@@ -24,20 +25,20 @@ export async function loader({ request }: LoaderFunctionArgs) {
       announcement: dismissed ? null : home.announcement,
       welcomeParagraphs: paragraphs(home.welcomeMessage),
     },
-    { headers: accounts.headers },
+    withSession(accounts),
   );
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const { user, accounts, data: resident } = await requireResident(request);
   const form = await readForm(request);
-  const headers = new Headers(accounts.headers);
+  const cookies = new Headers();
   if (form.get("intent") === "fermer-annonce") {
     const { announcement } = await resident.homePage();
-    if (announcement !== null) headers.append("Set-Cookie", dismissAnnouncementCookie(request, await announcementDigest(user.id, announcement)));
+    if (announcement !== null) cookies.append("Set-Cookie", dismissAnnouncementCookie(request, await announcementDigest(user.id, announcement)));
   }
   // Post/Redirect/Get: a reload does not post again.
-  throw redirect("/accueil", { headers });
+  throw redirect("/accueil", withSession(accounts, { headers: cookies }));
 }
 
 /** The staff's text, one paragraph per line (no HTML: React escapes it). */

@@ -5,6 +5,7 @@ import { isRouteErrorResponse, Link, useLoaderData, useRouteError } from "@remix
 import { z } from "zod";
 import { formatRetryTime } from "~/.server/accounts";
 import { requireResident } from "~/.server/resident";
+import { withSession } from "~/.server/session-response";
 import { Notice } from "~/components/form";
 import { formatDate, formatDayInFrance, formatEuros } from "~/utils/format";
 import { STATUS_IN_WORDS, tabOfStatus, TREASURY_EXPLANATION } from "~/utils/invoices";
@@ -23,7 +24,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // nothing is shown).
   const page = parsed.success ? await resident.invoicePage(parsed.data.id.toLowerCase()) : null;
   const invoice = page?.invoice;
-  if (!page || !invoice) throw new Response("Facture introuvable", { status: 404, headers: accounts.headers });
+  if (!page || !invoice) throw new Response("Facture introuvable", withSession(accounts, 404));
   // An unpaid invoice may be held by a payment under way, or by a reported one waiting for staff
   // (SQL public.my_invoice_payment, in the same call): no « Payer la facture » then.
   const state = invoice.status === "unpaid" ? page.payment : null;
@@ -53,7 +54,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       payment,
       backTo: `/factures?onglet=${tabOfStatus(invoice.status).slug}`,
     },
-    { headers: accounts.headers },
+    withSession(accounts),
   );
 }
 

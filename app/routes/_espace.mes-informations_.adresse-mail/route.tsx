@@ -6,6 +6,7 @@ import { z } from "zod";
 import { requireUser } from "~/.server/accounts";
 import { readForm } from "~/.server/form";
 import { requireResident } from "~/.server/resident";
+import { withSession } from "~/.server/session-response";
 import { fieldErrors, Notice, PrimaryButton, TextField } from "~/components/form";
 import { LINK_VALIDITY_TEXT } from "~/utils/auth-links";
 import { emailField } from "~/utils/email-schema";
@@ -17,7 +18,7 @@ const EmailChangeSchema = z.object({ email: emailField });
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user, accounts, data: resident } = await requireResident(request);
   const { frame } = await resident.framePage();
-  return data({ frame, currentEmail: user.email }, { headers: accounts.headers });
+  return data({ frame, currentEmail: user.email }, withSession(accounts));
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -26,7 +27,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const parsed = EmailChangeSchema.safeParse(form);
   const typed = typeof form.email === "string" ? form.email.slice(0, 254) : "";
   if (!parsed.success) {
-    return data({ outcome: null, errors: fieldErrors(parsed.error.issues, ["email"] as const), email: typed }, { status: 400, headers: accounts.headers });
+    return data({ outcome: null, errors: fieldErrors(parsed.error.issues, ["email"] as const), email: typed }, withSession(accounts, 400));
   }
   const outcome = await accounts.requestEmailChange(parsed.data.email);
   const errors: { email?: string } =
@@ -35,7 +36,7 @@ export async function action({ request }: ActionFunctionArgs) {
       : outcome === "same_email"
         ? { email: "C'est déjà votre adresse mail de connexion. Saisissez la nouvelle adresse." }
         : {};
-  return data({ outcome, errors, email: parsed.data.email }, { status: outcome === "sent" ? 200 : 400, headers: accounts.headers });
+  return data({ outcome, errors, email: parsed.data.email }, withSession(accounts, outcome === "sent" ? 200 : 400));
 }
 
 export default function ChangerAdresseMail() {

@@ -6,6 +6,7 @@ import { readForm } from "~/.server/form";
 import { getBackend } from "~/.server/backend";
 import { kickOutbox } from "~/.server/outbox";
 import { requireResident } from "~/.server/resident";
+import { withSession } from "~/.server/session-response";
 import { Notice, PrimaryButton } from "~/components/form";
 
 export const meta: MetaFunction = () => [{ title: "Confirmation — Ne pas recevoir les factures au format papier — Le Portail des Factures" }];
@@ -18,17 +19,17 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { accounts, data: resident } = await requireResident(request);
   const { frame, paper } = await resident.infoPage();
   const pending = paper.filter((s) => s.paperInvoices && !s.requestedAt).map((s) => s.customerNumber);
-  return data({ frame, pending }, { headers: accounts.headers });
+  return data({ frame, pending }, withSession(accounts));
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const { accounts, data: resident } = await requireResident(request);
   const form = await readForm(request);
-  if (form.get("intent") !== "confirmer") throw redirect("/mes-informations", { headers: accounts.headers });
+  if (form.get("intent") !== "confirmer") throw redirect("/mes-informations", withSession(accounts));
   try {
     const requested = await resident.requestPaperOptout();
     if (requested.length > 0) void kickOutbox(getBackend());
-    throw redirect(`/mes-informations?papier=${requested.length > 0 ? "demande" : "deja-demande"}`, { headers: accounts.headers });
+    throw redirect(`/mes-informations?papier=${requested.length > 0 ? "demande" : "deja-demande"}`, withSession(accounts));
   } catch (thrown) {
     if (thrown instanceof Response) throw thrown;
     console.error("paper opt-out request failed", thrown);
@@ -37,7 +38,7 @@ export async function action({ request }: ActionFunctionArgs) {
         error:
           "Votre demande n'a pas pu être enregistrée. Réessayez dans quelques minutes ; si le problème continue, contactez le service (voir « Contact »).",
       },
-      { status: 503, headers: accounts.headers },
+      withSession(accounts, 503),
     );
   }
 }

@@ -11,6 +11,7 @@ import { fieldAnyCase } from "~/.server/payment/protocol";
 import { confirmPayfip, payfipClientFor } from "~/.server/payment/service";
 import { formatRetryTime } from "~/.server/accounts";
 import { requireResident } from "~/.server/resident";
+import { withSession } from "~/.server/session-response";
 import { formatEuros } from "~/utils/format";
 import { selectionHref } from "~/utils/payment";
 
@@ -25,11 +26,7 @@ import { selectionHref } from "~/utils/payment";
  */
 const IDOP = /^[A-Za-z0-9-]{1,64}$/;
 
-function noStore(from: Headers): Headers {
-  const headers = new Headers(from);
-  headers.set("Cache-Control", "no-store");
-  return headers;
-}
+const NO_STORE = { headers: { "Cache-Control": "no-store" } };
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { accounts, data: resident } = await requireResident(request);
@@ -54,7 +51,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (!attempt) {
     return data(
       { frame, status: "unknown" as const, amount: null, numbers: [] as string[], retryHref: "/paiement", refreshHref: null, numauto: null, retryAt: null },
-      { headers: noStore(accounts.headers) },
+      withSession(accounts, NO_STORE),
     );
   }
   // Abandoned within the idOp's window: the invoices stay held until expiresAt (SQL
@@ -71,7 +68,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       refreshHref: `/paiement/retour?tentative=${attempt.id}`,
       retryAt: held ? formatRetryTime(new Date(attempt.expiresAt)) : null,
     },
-    { headers: noStore(accounts.headers) },
+    withSession(accounts, NO_STORE),
   );
 }
 

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/server-runtime";
 import { z } from "zod";
 import { requireResident } from "~/.server/resident";
+import { withSession } from "~/.server/session-response";
 
 const ParamsSchema = z.object({ id: z.guid() });
 
@@ -14,9 +15,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { accounts, files } = await requireResident(request);
   const parsed = ParamsSchema.safeParse(params);
   const pdf = parsed.success ? await files.invoicePdf(parsed.data.id.toLowerCase()) : null;
-  if (!pdf) return notFound(accounts.headers);
+  if (!pdf) return notFound(withSession(accounts).headers);
 
-  const headers = new Headers(accounts.headers);
+  const headers = new Headers(withSession(accounts).headers);
   headers.set("Content-Type", "application/pdf");
   headers.set("Content-Length", String(pdf.size));
   headers.set("Content-Disposition", `attachment; filename="${fileName(pdf.number)}"`);
@@ -41,7 +42,7 @@ const NOT_FOUND_PAGE = `<!doctype html>
 <p><a href="/factures">Voir mes factures</a></p></main></body></html>
 `;
 
-function notFound(accountHeaders: Headers): Response {
+function notFound(accountHeaders: HeadersInit | undefined): Response {
   const headers = new Headers(accountHeaders);
   headers.set("Content-Type", "text/html; charset=utf-8");
   headers.set("Cache-Control", "private, no-store");
