@@ -136,6 +136,17 @@ async function applyMigrations(pg: PGlite): Promise<string[]> {
     "select version from supabase_migrations.schema_migrations",
   );
   const done = new Set(rows.map((r) => r.version));
+  // A database built from migrations that are no longer in the repository (they were squashed
+  // before anything was deployed: docs/decisions/0020-one-migration-per-domain-append-only.md)
+  // would fail half-way with "already exists"; say what to do instead.
+  const known = new Set(migrations.map((m) => m.version));
+  const unknown = [...done].filter((version) => !known.has(version)).sort();
+  if (unknown.length > 0) {
+    throw new Error(
+      `The embedded database was built from migrations that are not in supabase/migrations/ (${unknown.join(", ")}). ` +
+        "Rebuild it with `npm run db:reset` (its data is demo data), or point DATA_DIR at a new folder.",
+    );
+  }
   const applied: string[] = [];
   for (const migration of migrations) {
     if (done.has(migration.version)) continue;
