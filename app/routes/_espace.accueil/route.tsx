@@ -14,26 +14,26 @@ export const meta: MetaFunction = () => [{ title: "Accueil — Le Portail des Fa
  * welcome message. Both are set by staff in portal.portal_settings (docs/staff-settings.md).
  */
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { user, accounts, data: resident } = await requireResident(request);
-  const home = await resident.homePage();
+  const { user, accounts, home } = await requireResident(request, { home: true });
+  const page = await home.homePage();
   const dismissed =
-    home.announcement !== null && readAnnouncementCookie(request) === (await announcementDigest(user.id, home.announcement));
+    page.announcement !== null && readAnnouncementCookie(request) === (await announcementDigest(user.id, page.announcement));
   return data(
     {
-      frame: home.frame,
-      announcement: dismissed ? null : home.announcement,
-      welcomeParagraphs: paragraphs(home.welcomeMessage),
+      frame: page.frame,
+      announcement: dismissed ? null : page.announcement,
+      welcomeParagraphs: paragraphs(page.welcomeMessage),
     },
     { headers: accounts.headers },
   );
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const { user, accounts, data: resident } = await requireResident(request);
+  const { user, accounts, home } = await requireResident(request, { home: true });
   const form = await readForm(request);
   const headers = new Headers(accounts.headers);
   if (form.get("intent") === "fermer-annonce") {
-    const { announcement } = await resident.homePage();
+    const { announcement } = await home.homePage();
     if (announcement !== null) headers.append("Set-Cookie", dismissAnnouncementCookie(request, await announcementDigest(user.id, announcement)));
   }
   // Post/Redirect/Get: a reload does not post again.

@@ -20,8 +20,8 @@ export const meta: MetaFunction = () => [{ title: "Contacter le service — Le P
  * the action answers with an empty form: it works without JavaScript.
  */
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { user, accounts, data: resident } = await requireResident(request);
-  const { frame, services } = await resident.contactPage();
+  const { user, accounts, contact } = await requireResident(request, { contact: true });
+  const { frame, services } = await contact.contactPage();
   return data({ frame, email: user.email, services }, { headers: accounts.headers });
 }
 
@@ -29,11 +29,11 @@ const FIELDS = ["serviceId", "subject", "body"] as const;
 const NOT_ACCEPTED = "Ce service ne reçoit pas de messages par le portail : utilisez les moyens de contact indiqués dans « Informations générales ».";
 
 export async function action({ request }: ActionFunctionArgs) {
-  const { accounts, data: resident } = await requireResident(request);
+  const { accounts, contact } = await requireResident(request, { contact: true });
   const form = Object.fromEntries(await readForm(request, { freeText: ["subject", "body"] }));
   if (form.intent === "effacer") throw redirect("/contact", { headers: accounts.headers });
 
-  const services = (await resident.contactPage()).services.filter((s) => s.acceptsMessages);
+  const services = (await contact.contactPage()).services.filter((s) => s.acceptsMessages);
   if (services.length === 0) {
     return data({ errors: {}, formError: NOT_ACCEPTED, values: { serviceId: "", subject: "", body: "" } }, { status: 400, headers: accounts.headers });
   }
@@ -69,7 +69,7 @@ export async function action({ request }: ActionFunctionArgs) {
     );
   }
   try {
-    await resident.sendContactMessage(parsed.data);
+    await contact.sendContactMessage(parsed.data);
   } catch (error) {
     console.error("contact message failed", error);
     return data(

@@ -16,11 +16,11 @@ export const PAGE_SIZE = 20;
  * here, on the server, so the page reads the same without JavaScript and hydrates identically.
  */
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { accounts, data: resident } = await requireResident(request);
+  const { accounts, invoices } = await requireResident(request, { invoices: true });
   const { tab, after } = parseInvoicesQuery(new URL(request.url));
   // One call: the tab's rows (one more than a page, to know whether there is a next page), the
   // counts, the customer records' count and the layout's frame (public.invoices_page).
-  const { frame, invoices: rows, counts, customerCount } = await resident.invoicesPage({ status: tab.status, limit: PAGE_SIZE + 1, after });
+  const { frame, invoices: rows, counts, customerCount } = await invoices.invoicesPage({ status: tab.status, limit: PAGE_SIZE + 1, after });
   const page = rows.slice(0, PAGE_SIZE);
   const last = page[page.length - 1];
   return data(

@@ -17,11 +17,11 @@ const ParamsSchema = z.object({ id: z.guid() });
  * 404, so a URL never tells whether an invoice exists.
  */
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { accounts, data: resident } = await requireResident(request);
+  const { accounts, invoices } = await requireResident(request, { invoices: true });
   const parsed = ParamsSchema.safeParse(params);
   // A malformed id is the same 404 without asking SQL (then the session is not checked either:
   // nothing is shown).
-  const page = parsed.success ? await resident.invoicePage(parsed.data.id.toLowerCase()) : null;
+  const page = parsed.success ? await invoices.invoicePage(parsed.data.id.toLowerCase()) : null;
   const invoice = page?.invoice;
   if (!page || !invoice) throw new Response("Facture introuvable", { status: 404, headers: accounts.headers });
   // An unpaid invoice may be held by a payment under way, or by a reported one waiting for staff

@@ -8,8 +8,8 @@ import { Notice } from "~/components/form";
 export const meta: MetaFunction = () => [{ title: "Mes informations — Le Portail des Factures" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { user, accounts, data: resident } = await requireResident(request);
-  const { frame, customers, paper } = await resident.infoPage();
+  const { user, accounts, info } = await requireResident(request, { info: true });
+  const { frame, customers, paper } = await info.infoPage();
   const paperOf = new Map(paper.map((p) => [p.customerId, p]));
   return data(
     {

@@ -15,8 +15,8 @@ export const meta: MetaFunction = () => [{ title: "Changer l'adresse mail — Le
 const EmailChangeSchema = z.object({ email: emailField });
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { user, accounts, data: resident } = await requireResident(request);
-  const { frame } = await resident.framePage();
+  const { user, accounts, info } = await requireResident(request, { info: true });
+  const { frame } = await info.framePage();
   return data({ frame, currentEmail: user.email }, { headers: accounts.headers });
 }
 

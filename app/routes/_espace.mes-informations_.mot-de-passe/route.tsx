@@ -13,8 +13,8 @@ import { newPasswordSchema, passwordRuleText } from "~/utils/password-policy";
 export const meta: MetaFunction = () => [{ title: "Changer le mot de passe — Le Portail des Factures" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { user, accounts, data: resident } = await requireResident(request);
-  const { frame } = await resident.framePage();
+  const { user, accounts, info } = await requireResident(request, { info: true });
+  const { frame } = await info.framePage();
   // Sent here from /nouveau-mot-de-passe by a session that may not set a password without the
   // current one (its link is older than a few minutes, or already used, or it is a login).
   const fromLink = new URL(request.url).searchParams.get("lien") === "expire";

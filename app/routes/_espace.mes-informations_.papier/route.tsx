@@ -15,18 +15,18 @@ export const meta: MetaFunction = () => [{ title: "Confirmation — Ne pas recev
  * works without JavaScript. "Confirmer" posts; "Annuler" goes back without recording anything.
  */
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { accounts, data: resident } = await requireResident(request);
-  const { frame, paper } = await resident.infoPage();
+  const { accounts, info } = await requireResident(request, { info: true });
+  const { frame, paper } = await info.infoPage();
   const pending = paper.filter((s) => s.paperInvoices && !s.requestedAt).map((s) => s.customerNumber);
   return data({ frame, pending }, { headers: accounts.headers });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const { accounts, data: resident } = await requireResident(request);
+  const { accounts, info } = await requireResident(request, { info: true });
   const form = await readForm(request);
   if (form.get("intent") !== "confirmer") throw redirect("/mes-informations", { headers: accounts.headers });
   try {
-    const requested = await resident.requestPaperOptout();
+    const requested = await info.requestPaperOptout();
     if (requested.length > 0) void kickOutbox(getBackend());
     throw redirect(`/mes-informations?papier=${requested.length > 0 ? "demande" : "deja-demande"}`, { headers: accounts.headers });
   } catch (thrown) {

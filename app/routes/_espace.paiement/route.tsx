@@ -16,9 +16,9 @@ import { BLOCK_MESSAGES, ERROR_MESSAGES } from "~/utils/payment";
  * allows no more, one service per payment) are applied as the resident ticks.
  */
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { accounts, data: resident } = await requireResident(request);
+  const { accounts, payment } = await requireResident(request, { payment: true });
   const url = new URL(request.url);
-  const { frame, invoices } = await resident.paymentPage();
+  const { frame, invoices } = await payment.paymentPage();
   const payable = new Set(invoices.filter((i) => i.block === null).map((i) => i.id));
   let selected = selectedIds(url.searchParams).filter((id) => payable.has(id));
   // Preselection from an invoice's page: never more than the service allows.

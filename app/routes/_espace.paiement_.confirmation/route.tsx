@@ -14,9 +14,9 @@ import { ERROR_MESSAGES, PROVIDER_NAME, selectionHref } from "~/utils/payment";
  * (public.start_payment) and sends the resident to the provider in the same tab.
  */
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { accounts, data: resident } = await requireResident(request);
+  const { accounts, payment } = await requireResident(request, { payment: true });
   const ids = selectedIds(new URL(request.url).searchParams);
-  const { frame, invoices } = await resident.paymentPage();
+  const { frame, invoices } = await payment.paymentPage();
   const check = checkSelection(invoices, ids);
   if (!check.ok) throw redirect(selectionHref(ids, check.error), { headers: accounts.headers });
   const provider = check.invoices[0]!.provider;

@@ -23,11 +23,11 @@ import { ERROR_MESSAGES, selectionHref } from "~/utils/payment";
  * showing the TIPI form.
  */
 export async function action({ request }: ActionFunctionArgs) {
-  const { accounts, data: resident } = await requireResident(request);
+  const { accounts, payment } = await requireResident(request, { payment: true });
   const ids = selectedIds(await readForm(request));
   const config = env();
   const urls = paymentUrls(config, portalOrigin(config));
-  const outcome = await startPayment(resident, ids, urls, payfipClientFor(urls));
+  const outcome = await startPayment(payment, ids, urls, payfipClientFor(urls));
   switch (outcome.kind) {
     case "refused":
       return redirect(selectionHref(ids, outcome.reason), { status: 303, headers: accounts.headers });

@@ -32,7 +32,7 @@ function noStore(from: Headers): Headers {
 }
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { accounts, data: resident } = await requireResident(request);
+  const { accounts, payment } = await requireResident(request, { payment: true });
   const url = new URL(request.url);
   const idopParam = fieldAnyCase(url.searchParams, "idop");
   const idop = idopParam && IDOP.test(idopParam) ? idopParam : undefined;
@@ -41,14 +41,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
   // One call (public.payment_return_page); a second only after asking PayFiP for a pending
   // attempt's result, to show what it changed.
-  let page = await resident.paymentReturnPage(ref ?? {});
+  let page = await payment.paymentReturnPage(ref ?? {});
   const frame = page.frame;
   let attempt = ref ? page.attempt : null;
   if (attempt && attempt.status === "pending" && attempt.provider === "payfip_ws" && attempt.idop) {
     const config = env();
     const urls = paymentUrls(config, portalOrigin(config));
     await confirmPayfip((await getBackend()).paymentResults, payfipClientFor(urls), attempt.idop, "payfip_return");
-    page = await resident.paymentReturnPage({ attemptId: attempt.id });
+    page = await payment.paymentReturnPage({ attemptId: attempt.id });
     attempt = page.attempt;
   }
   if (!attempt) {
