@@ -1,15 +1,16 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/server-runtime";
 import type { MetaFunction } from "@remix-run/react";
 import { data, redirect } from "@remix-run/server-runtime";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData } from "@remix-run/react";
 import { announcementDigest, dismissAnnouncementCookie, readAnnouncementCookie } from "~/.server/announcement";
 import { readForm } from "~/.server/form";
 import { requireResident } from "~/.server/resident";
+import { LinkLine } from "~/components/espace-links";
 
 export const meta: MetaFunction = () => [{ title: "Accueil — Le Portail des Factures" }];
 
 /**
- * Home page of the resident's space (SPEC "Home"): the service's announcement, highlighted, with
+ * Home page of the resident's space (docs/e2e-invoices.md): the service's announcement, highlighted, with
  * "Fermer" (hidden for the rest of the browser session, see ~/.server/announcement.ts), then the
  * welcome message. Both are set by staff in portal.portal_settings (docs/staff-settings.md).
  */
@@ -84,11 +85,7 @@ export default function Accueil() {
           <p>Bienvenue sur votre espace.</p>
         )}
       </div>
-      <p>
-        <Link to="/factures" className="font-semibold text-brand-700 underline">
-          Voir mes factures
-        </Link>
-      </p>
+      <LinkLine to="/factures">Voir mes factures</LinkLine>
     </section>
   );
 }

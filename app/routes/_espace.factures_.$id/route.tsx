@@ -5,6 +5,7 @@ import { isRouteErrorResponse, Link, useLoaderData, useRouteError } from "@remix
 import { z } from "zod";
 import { formatRetryTime } from "~/.server/accounts";
 import { requireResident } from "~/.server/resident";
+import { TextLink } from "~/components/espace-links";
 import { Notice } from "~/components/form";
 import { formatDate, formatDayInFrance, formatEuros } from "~/utils/format";
 import { STATUS_IN_WORDS, tabOfStatus, TREASURY_EXPLANATION } from "~/utils/invoices";
@@ -12,7 +13,7 @@ import { STATUS_IN_WORDS, tabOfStatus, TREASURY_EXPLANATION } from "~/utils/invo
 const ParamsSchema = z.object({ id: z.guid() });
 
 /**
- * One invoice (SPEC "Mes factures": its details and the possible actions). public.my_invoice
+ * One invoice: its details and the possible actions (docs/e2e-invoices.md). public.my_invoice
  * answers no row for an unknown id and for another resident's invoice alike: both are the same
  * 404, so a URL never tells whether an invoice exists.
  */
@@ -61,8 +62,6 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Facture ${data.number} — Le Portail des Factures` : "Facture introuvable — Le Portail des Factures" },
 ];
 
-const linkClass = "font-semibold text-brand-700 underline underline-offset-2 hover:text-brand-900";
-
 export default function Facture() {
   const invoice = useLoaderData<typeof loader>();
   const fields: [string, string][] = [
@@ -79,9 +78,7 @@ export default function Facture() {
   return (
     <section aria-labelledby="facture-titre" className="flex flex-col gap-6">
       <p>
-        <Link to={invoice.backTo} className={linkClass}>
-          Retour à mes factures
-        </Link>
+        <TextLink to={invoice.backTo}>Retour à mes factures</TextLink>
       </p>
       <h1 id="facture-titre" className="text-2xl font-bold">
         Facture n° {invoice.number}
@@ -148,7 +145,7 @@ function PaymentAction({
     );
   }
   if (payment) return <PaymentInProgress payment={payment} />;
-  // Unpaid: the selection screen, with this invoice preselected (SPEC "Pay").
+  // Unpaid: the selection screen, with this invoice preselected (docs/payment.md).
   if (paymentSuspended) return <Notice tone="info">Le paiement a été temporairement suspendu.</Notice>;
   return (
     <p>
@@ -166,9 +163,7 @@ function PaymentAction({
 function PaymentInProgress({ payment }: { payment: PaymentUnderWay }) {
   const link = payment.attemptHref ? (
     <p className="mt-2">
-      <Link to={payment.attemptHref} className={linkClass}>
-        Voir ce paiement
-      </Link>
+      <TextLink to={payment.attemptHref}>Voir ce paiement</TextLink>
     </p>
   ) : null;
   if (payment.state === "reported") {
@@ -207,9 +202,7 @@ export function ErrorBoundary() {
         </h1>
         <p>Cette facture n&apos;existe pas ou n&apos;est pas rattachée à votre compte. Vérifiez l&apos;adresse, ou retrouvez-la dans vos factures.</p>
         <p>
-          <Link to="/factures" className={linkClass}>
-            Voir mes factures
-          </Link>
+          <TextLink to="/factures">Voir mes factures</TextLink>
         </p>
       </section>
     );

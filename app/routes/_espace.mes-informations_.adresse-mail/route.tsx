@@ -1,12 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/server-runtime";
 import type { MetaFunction } from "@remix-run/react";
 import { data } from "@remix-run/server-runtime";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireUser } from "~/.server/accounts";
 import { readForm } from "~/.server/form";
 import { requireResident } from "~/.server/resident";
-import { fieldErrors, Notice, PrimaryButton, TextField } from "~/components/form";
+import { SubmitOrCancel } from "~/components/espace-links";
+import { fieldErrors, Notice, TextField } from "~/components/form";
 import { LINK_VALIDITY_TEXT } from "~/utils/auth-links";
 import { emailField } from "~/utils/email-schema";
 
@@ -59,10 +60,7 @@ export default function ChangerAdresseMail() {
       <Form method="post" className="mt-6 flex flex-col gap-4" noValidate>
         <TextField id="email" label="Nouvelle adresse mail" type="email" autoComplete="email" inputMode="email" required defaultValue={result?.email} error={errors.email} />
         <div className="flex flex-wrap gap-3">
-          <PrimaryButton>Envoyer le lien de confirmation</PrimaryButton>
-          <Link to="/mes-informations" className="px-4 py-2 font-semibold text-brand-700 underline">
-            Annuler
-          </Link>
+          <SubmitOrCancel>Envoyer le lien de confirmation</SubmitOrCancel>
         </div>
       </Form>
     </section>

@@ -1,13 +1,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/server-runtime";
 import type { MetaFunction } from "@remix-run/react";
 import { data, redirect } from "@remix-run/server-runtime";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireUser } from "~/.server/accounts";
 import { env } from "~/.server/env";
 import { readForm } from "~/.server/form";
 import { requireResident } from "~/.server/resident";
-import { fieldErrors, Notice, PrimaryButton, TextField } from "~/components/form";
+import { SubmitOrCancel } from "~/components/espace-links";
+import { fieldErrors, Notice, TextField } from "~/components/form";
 import { newPasswordSchema, passwordRuleText } from "~/utils/password-policy";
 
 export const meta: MetaFunction = () => [{ title: "Changer le mot de passe — Le Portail des Factures" }];
@@ -67,10 +68,7 @@ export default function ChangerMotDePasse() {
         <TextField id="currentPassword" label="Mot de passe actuel" type="password" autoComplete="current-password" required error={errors.currentPassword} />
         <TextField id="newPassword" label="Nouveau mot de passe" type="password" autoComplete="new-password" required hint={rule} error={errors.newPassword} />
         <div className="flex flex-wrap gap-3">
-          <PrimaryButton>Enregistrer</PrimaryButton>
-          <Link to="/mes-informations" className="px-4 py-2 font-semibold text-brand-700 underline">
-            Annuler
-          </Link>
+          <SubmitOrCancel>Enregistrer</SubmitOrCancel>
         </div>
       </Form>
     </section>

@@ -1,12 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/server-runtime";
 import type { MetaFunction } from "@remix-run/react";
 import { data, redirect } from "@remix-run/server-runtime";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { readForm } from "~/.server/form";
 import { getBackend } from "~/.server/backend";
 import { kickOutbox } from "~/.server/outbox";
 import { requireResident } from "~/.server/resident";
-import { Notice, PrimaryButton } from "~/components/form";
+import { LinkLine, SubmitOrCancel } from "~/components/espace-links";
+import { Notice } from "~/components/form";
 
 export const meta: MetaFunction = () => [{ title: "Confirmation — Ne pas recevoir les factures au format papier — Le Portail des Factures" }];
 
@@ -57,11 +58,9 @@ export default function ConfirmationPapier() {
             Vous ne recevez plus les factures au format papier, ou vous avez déjà demandé à ne plus les recevoir : il n&apos;y a rien
             à confirmer.
           </p>
-          <p className="mt-6">
-            <Link to="/mes-informations" className="font-semibold text-brand-700 underline">
-              Retour à Mes informations
-            </Link>
-          </p>
+          <LinkLine to="/mes-informations" className="mt-6">
+            Retour à Mes informations
+          </LinkLine>
         </>
       ) : (
         <>
@@ -71,12 +70,9 @@ export default function ConfirmationPapier() {
             {pending.length > 1 ? "Abonnés concernés" : "Abonné concerné"} : n° {pending.join(", n° ")}
           </p>
           <Form method="post" className="mt-6 flex flex-wrap items-center gap-3">
-            <PrimaryButton name="intent" value="confirmer">
+            <SubmitOrCancel name="intent" value="confirmer">
               Confirmer
-            </PrimaryButton>
-            <Link to="/mes-informations" className="px-4 py-2 font-semibold text-brand-700 underline">
-              Annuler
-            </Link>
+            </SubmitOrCancel>
           </Form>
         </>
       )}

@@ -4,12 +4,12 @@ import { data, redirect } from "@remix-run/server-runtime";
 import { Link, useLoaderData } from "@remix-run/react";
 import { checkSelection, selectedIds } from "~/.server/payment/selection";
 import { requireResident } from "~/.server/resident";
-import { Notice } from "~/components/form";
+import { PaymentStartFailed } from "~/components/espace-links";
 import { formatEuros } from "~/utils/format";
-import { ERROR_MESSAGES, PROVIDER_NAME, selectionHref } from "~/utils/payment";
+import { PROVIDER_NAME, selectionHref } from "~/utils/payment";
 
 /**
- * "Informations pour le paiement TIPI" (SPEC "Pay"; "PayFiP" when the service uses the web
+ * "Informations pour le paiement TIPI" (docs/payment.md; "PayFiP" when the service uses the web
  * service): what will be paid. The button posts to /paiement/demarrer, which creates the attempt
  * (public.start_payment) and sends the resident to the provider in the same tab.
  */
@@ -76,15 +76,5 @@ export default function Confirmation() {
 }
 
 export function ErrorBoundary() {
-  return (
-    <section className="flex flex-col gap-4">
-      <h1 className="text-2xl font-bold">Le paiement n&apos;a pas pu commencer</h1>
-      <Notice tone="error">{ERROR_MESSAGES.unavailable}</Notice>
-      <p>
-        <Link to="/paiement" className="font-semibold text-brand-700 underline">
-          Revenir à la sélection des factures
-        </Link>
-      </p>
-    </section>
-  );
+  return <PaymentStartFailed />;
 }

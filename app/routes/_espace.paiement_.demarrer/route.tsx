@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/server-runtime";
 import type { MetaFunction } from "@remix-run/react";
 import { data, redirect } from "@remix-run/server-runtime";
-import { Link, useActionData } from "@remix-run/react";
+import { useActionData } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { env } from "~/.server/env";
 import { readForm } from "~/.server/form";
@@ -9,8 +9,8 @@ import { paymentUrls, portalOrigin } from "~/.server/payment/config";
 import { selectedIds } from "~/.server/payment/selection";
 import { payfipClientFor, startPayment } from "~/.server/payment/service";
 import { requireResident } from "~/.server/resident";
-import { Notice } from "~/components/form";
-import { ERROR_MESSAGES, selectionHref } from "~/utils/payment";
+import { LinkLine, PaymentStartFailed } from "~/components/espace-links";
+import { selectionHref } from "~/utils/payment";
 
 /**
  * `POST /paiement/demarrer`, from the confirmation's button: creates the attempt
@@ -43,7 +43,6 @@ export async function action({ request }: ActionFunctionArgs) {
 export const meta: MetaFunction = () => [{ title: "Redirection vers le portail de paiement — Le Portail des Factures" }];
 
 const buttonClass = "rounded bg-brand-700 px-4 py-2 font-semibold text-white hover:bg-brand-800";
-const linkClass = "font-semibold text-brand-700 underline";
 
 export default function Demarrer() {
   const result = useActionData<typeof action>();
@@ -54,11 +53,7 @@ export default function Demarrer() {
       <h1 id="demarrer-titre" className="text-2xl font-bold">
         Aucun paiement en cours
       </h1>
-      <p>
-        <Link to="/paiement" className={linkClass}>
-          Revenir à la sélection des factures
-        </Link>
-      </p>
+      <LinkLine to="/paiement">Revenir à la sélection des factures</LinkLine>
     </section>
   );
 }
@@ -88,15 +83,5 @@ function TipiForm({ action, fields }: { action: string; fields: [string, string]
 }
 
 export function ErrorBoundary() {
-  return (
-    <section className="flex flex-col gap-4">
-      <h1 className="text-2xl font-bold">Le paiement n&apos;a pas pu commencer</h1>
-      <Notice tone="error">{ERROR_MESSAGES.unavailable}</Notice>
-      <p>
-        <Link to="/paiement" className={linkClass}>
-          Revenir à la sélection des factures
-        </Link>
-      </p>
-    </section>
-  );
+  return <PaymentStartFailed />;
 }
