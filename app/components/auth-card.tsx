@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
-import { Link } from "@remix-run/react";
 import { Notice } from "./form";
+import { TextLink } from "./ui";
 
 /** The centred card of the pages before login (connexion, activation, mot de passe). */
 export function AuthCard({ portalName, subtitle, children }: { portalName: string; subtitle: string; children: ReactNode }) {
@@ -30,9 +30,9 @@ export function MailRefusal({ message, offerContact }: { message: string; offerC
       <p>{message}</p>
       {offerContact ? (
         <p className="mt-1">
-          <Link to="/nous-contacter" className="font-semibold underline">
+          <TextLink to="/nous-contacter" inNotice>
             Contacter le service
-          </Link>
+          </TextLink>
         </p>
       ) : null}
     </Notice>

@@ -11,6 +11,7 @@ export function ErrorPage({ title, code, children }: { title: string; code: numb
       <h1 className="text-2xl font-bold">{title}</h1>
       <p>{children}</p>
       <p>
+        {/* TextAnchor's classes written out: importing app/components/ui.tsx here would put it in every page's first load. */}
         <a className="font-semibold text-brand-700 underline" href="/">
           Retour à l&apos;accueil du portail
         </a>

@@ -1,6 +1,6 @@
 import { Link } from "@remix-run/react";
 import { TableHead, type Column } from "~/components/espace-table";
-import { TextLink } from "~/components/espace-links";
+import { SpaceLink } from "~/components/espace-links";
 
 /** An invoice of a "Mes factures" tab, formatted by the loader (dates, amount, customer). */
 export interface ListedInvoice {
@@ -54,7 +54,7 @@ export function InvoiceCards({ invoices, label, showCustomer }: { invoices: read
       {invoices.map((invoice) => (
         <li key={invoice.id} className="rounded bg-white p-4 shadow-sm">
           <p>
-            <TextLink to={`/factures/${invoice.id}`}>Facture n° {invoice.number}</TextLink>
+            <SpaceLink to={`/factures/${invoice.id}`}>Facture n° {invoice.number}</SpaceLink>
           </p>
           <dl className="mt-2 grid grid-cols-[max-content_1fr] gap-x-3 gap-y-1 text-sm">
             <dt className="font-semibold">Date</dt>
@@ -113,7 +113,7 @@ export function InvoiceTable({
               <td className="whitespace-nowrap px-3 py-2">{invoice.dueOn}</td>
               <td className="whitespace-nowrap px-3 py-2 text-right">{invoice.amount}</td>
               <td className="whitespace-nowrap px-3 py-2">
-                <TextLink to={`/factures/${invoice.id}`}>{invoice.number}</TextLink>
+                <SpaceLink to={`/factures/${invoice.id}`}>{invoice.number}</SpaceLink>
               </td>
               <td className="px-3 py-2">{invoice.object}</td>
               {showCustomer ? <td className="px-3 py-2">{invoice.customer}</td> : null}
@@ -133,14 +133,14 @@ export function InvoicePager({ firstPageUrl, nextPage }: { firstPageUrl: string 
       <ul className="flex flex-wrap gap-4">
         {firstPageUrl ? (
           <li>
-            <TextLink to={firstPageUrl}>Revenir aux factures les plus récentes</TextLink>
+            <SpaceLink to={firstPageUrl}>Revenir aux factures les plus récentes</SpaceLink>
           </li>
         ) : null}
         {nextPage ? (
           <li>
-            <TextLink to={nextPage} rel="next">
+            <SpaceLink to={nextPage} rel="next">
               Factures suivantes (plus anciennes)
-            </TextLink>
+            </SpaceLink>
           </li>
         ) : null}
       </ul>

@@ -1,26 +1,30 @@
-import { Link } from "@remix-run/react";
-import type { ReactNode } from "react";
-import { Notice, PrimaryButton } from "~/components/form";
+import type { LinkProps } from "@remix-run/react";
+import type { AnchorHTMLAttributes, ReactNode } from "react";
+import { Notice } from "~/components/form";
+import { PrimaryButton, TextAnchor, TextLink } from "~/components/ui";
 import { ERROR_MESSAGES } from "~/utils/payment";
 
-/** Links in running text of the resident's space (underlined, brand colour, hover). */
-export const TEXT_LINK_CLASS = "font-semibold text-brand-700 underline underline-offset-2 hover:text-brand-900";
+/**
+ * Links and buttons the pages of the resident's space share (the portal's own: app/components/ui.tsx).
+ */
 
-export function TextLink({ to, rel, children }: { to: string; rel?: string; children: ReactNode }) {
-  return (
-    <Link to={to} className={TEXT_LINK_CLASS} rel={rel}>
-      {children}
-    </Link>
-  );
+/** Lists, tables and back links of the resident's space: a TextLink whose underline stands off the text and darkens on hover. */
+const SPACE_LINK = "underline-offset-2 hover:text-brand-900";
+
+export function SpaceLink({ className, ...props }: LinkProps) {
+  return <TextLink className={className ? `${className} ${SPACE_LINK}` : SPACE_LINK} {...props} />;
+}
+
+/** The same look for a plain anchor: a full page load. */
+export function SpaceAnchor(props: Omit<AnchorHTMLAttributes<HTMLAnchorElement>, "className">) {
+  return <TextAnchor className={SPACE_LINK} {...props} />;
 }
 
 /** A link on a line of its own: « Voir mes factures », « Retour à Mes informations »… */
 export function LinkLine({ to, className, children }: { to: string; className?: string; children: ReactNode }) {
   return (
     <p className={className}>
-      <Link to={to} className="font-semibold text-brand-700 underline">
-        {children}
-      </Link>
+      <TextLink to={to}>{children}</TextLink>
     </p>
   );
 }
@@ -32,9 +36,9 @@ export function SubmitOrCancel({ children, name, value }: { children: ReactNode;
       <PrimaryButton name={name} value={value}>
         {children}
       </PrimaryButton>
-      <Link to="/mes-informations" className="px-4 py-2 font-semibold text-brand-700 underline">
+      <TextLink to="/mes-informations" className="px-4 py-2">
         Annuler
-      </Link>
+      </TextLink>
     </>
   );
 }

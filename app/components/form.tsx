@@ -1,13 +1,54 @@
-import type { ButtonHTMLAttributes, InputHTMLAttributes, ReactNode, TextareaHTMLAttributes } from "react";
+import { useEffect, useRef, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from "react";
+import type { FieldConstraint, FormConstraints, FormReply } from "~/utils/form";
 
-/** A labelled input with its error and hint wired for screen readers. */
-export function TextField({
-  id,
-  label,
-  error,
-  hint,
-  ...input
-}: { id: string; label: string; error?: string; hint?: ReactNode } & InputHTMLAttributes<HTMLInputElement>) {
+export { fieldErrors } from "~/utils/form";
+export { PrimaryButton, SecondaryButton } from "./ui";
+
+/**
+ * The page side of the form API (docs/decisions/0021-forms.md). The server declares a form once
+ * (app/.server/form.ts declareForm), its loader sends the constraint attributes and its action
+ * answers a FormReply; `useForm` turns both into the props of each field:
+ *
+ *   const { form, field } = useForm(constraints, reply);
+ *   <Form method="post" {...form}>
+ *     <TextField {...field("email")} label="Adresse mail" autoComplete="email" />
+ *
+ * Without JavaScript the page comes back from the server with the errors beside their fields
+ * (aria-describedby) and `autofocus` on the first invalid one; with JavaScript the first invalid
+ * field is focused after each failed submit. The form keeps `noValidate`: the French messages of
+ * the server are the ones people see.
+ */
+export function useForm<K extends string>(constraints: FormConstraints<K>, reply: FormReply<K> | null | undefined) {
+  const ref = useRef<HTMLFormElement>(null);
+  const firstInvalid = reply ? (Object.keys(constraints) as K[]).find((name) => reply.errors[name]) : undefined;
+  useEffect(() => {
+    if (!reply) return;
+    ref.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [reply]);
+  return {
+    form: { ref, noValidate: true },
+    field: (name: K): FieldProps => ({
+      id: name,
+      ...constraints[name],
+      defaultValue: reply?.values[name],
+      error: reply?.errors[name],
+      autoFocus: name === firstInvalid ? true : undefined,
+    }),
+  };
+}
+
+/** What `useForm().field(name)` gives a field component. */
+export type FieldProps = FieldConstraint & { id: string; defaultValue?: string; error?: string; autoFocus?: boolean };
+
+interface LabelledProps {
+  id: string;
+  label: string;
+  error?: string;
+  hint?: ReactNode;
+}
+
+/** The label, hint and error around a control, wired for screen readers. */
+function Labelled({ id, label, error, hint, control }: LabelledProps & { control: (wiring: object) => ReactNode }) {
   const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ");
   return (
     <div className="flex flex-col gap-1">
@@ -19,14 +60,7 @@ export function TextField({
           {hint}
         </p>
       ) : null}
-      <input
-        id={id}
-        name={id}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy || undefined}
-        className="rounded border border-stone-500 px-3 py-2 aria-[invalid]:border-brand-700"
-        {...input}
-      />
+      {control({ id, name: id, "aria-invalid": error ? true : undefined, "aria-describedby": describedBy || undefined })}
       {error ? (
         <p id={`${id}-error`} className="text-sm font-medium text-brand-700">
           {error}
@@ -34,6 +68,47 @@ export function TextField({
       ) : null}
     </div>
   );
+}
+
+const CONTROL = "rounded border border-stone-500 px-3 py-2";
+
+/** A labelled input with its error and hint wired for screen readers. */
+export function TextField({ id, label, error, hint, ...input }: LabelledProps & InputHTMLAttributes<HTMLInputElement>) {
+  return (
+    <Labelled
+      id={id}
+      label={label}
+      error={error}
+      hint={hint}
+      control={(wiring) => <input {...wiring} className={`${CONTROL} aria-[invalid]:border-brand-700`} {...input} />}
+    />
+  );
+}
+
+/** A labelled multi-line field, wired like TextField. */
+export function TextAreaField({ id, label, error, hint, ...textarea }: LabelledProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  return (
+    <Labelled
+      id={id}
+      label={label}
+      error={error}
+      hint={hint}
+      control={(wiring) => <textarea {...wiring} rows={8} className={`${CONTROL} aria-[invalid]:border-brand-700`} {...textarea} />}
+    />
+  );
+}
+
+/** A labelled drop-down list, wired like TextField. */
+export function SelectField({
+  id,
+  label,
+  error,
+  hint,
+  children,
+  ...select
+}: LabelledProps & Omit<SelectHTMLAttributes<HTMLSelectElement>, "minLength" | "maxLength" | "type"> & FieldConstraint) {
+  const { minLength: _min, maxLength: _max, type: _type, ...rest } = select;
+  return <Labelled id={id} label={label} error={error} hint={hint} control={(wiring) => <select {...wiring} className={CONTROL} {...rest}>{children}</select>} />;
 }
 
 export function Notice({ tone, children }: { tone: "error" | "success" | "info"; children: ReactNode }) {
@@ -46,75 +121,5 @@ export function Notice({ tone, children }: { tone: "error" | "success" | "info";
     <div role={tone === "error" ? "alert" : "status"} className={`mt-4 rounded border-l-4 p-3 text-sm ${styles}`}>
       {children}
     </div>
-  );
-}
-
-export function PrimaryButton({ children, ...props }: { children: ReactNode } & InputHTMLAttributes<HTMLButtonElement>) {
-  return (
-    <button
-      type="submit"
-      className="rounded bg-brand-700 px-4 py-2 font-semibold text-white hover:bg-brand-800"
-      {...(props as object)}
-    >
-      {children}
-    </button>
-  );
-}
-
-/** Collects the first zod issue per field, for forms rendered server-side without JavaScript. */
-export function fieldErrors<K extends string>(issues: { path: PropertyKey[]; message: string }[], fields: readonly K[]) {
-  const errors: Partial<Record<K, string>> = {};
-  for (const issue of issues) {
-    const field = issue.path[0];
-    if (typeof field === "string" && (fields as readonly string[]).includes(field) && !errors[field as K]) {
-      errors[field as K] = issue.message;
-    }
-  }
-  return errors;
-}
-
-/** A labelled multi-line field, wired like TextField. */
-export function TextAreaField({
-  id,
-  label,
-  error,
-  hint,
-  ...textarea
-}: { id: string; label: string; error?: string; hint?: ReactNode } & TextareaHTMLAttributes<HTMLTextAreaElement>) {
-  const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ");
-  return (
-    <div className="flex flex-col gap-1">
-      <label htmlFor={id} className="font-medium">
-        {label}
-      </label>
-      {hint ? (
-        <p id={`${id}-hint`} className="text-sm text-stone-600">
-          {hint}
-        </p>
-      ) : null}
-      <textarea
-        id={id}
-        name={id}
-        rows={8}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy || undefined}
-        className="rounded border border-stone-500 px-3 py-2 aria-[invalid]:border-brand-700"
-        {...textarea}
-      />
-      {error ? (
-        <p id={`${id}-error`} className="text-sm font-medium text-brand-700">
-          {error}
-        </p>
-      ) : null}
-    </div>
-  );
-}
-
-/** A secondary submit button (e.g. "Effacer"); placed after the primary one so Enter never triggers it. */
-export function SecondaryButton({ children, ...props }: { children: ReactNode } & ButtonHTMLAttributes<HTMLButtonElement>) {
-  return (
-    <button type="submit" className="rounded border border-brand-700 px-4 py-2 font-semibold text-brand-700 hover:bg-brand-50" {...props}>
-      {children}
-    </button>
   );
 }

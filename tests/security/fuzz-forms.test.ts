@@ -460,7 +460,7 @@ const TARGETS: Fuzz[] = [
       redirectTo: c("/factures", "//evil.example", "https://evil.example/", "/\\evil.example", "javascript:alert(1)", "/factures\u0000", "/%2F%2Fevil.example"),
     },
     shapes: [
-      frenchRefusal([400], ["fieldErrors", "formError"]),
+      frenchRefusal([400], ["errors", "formError"]),
       (p) => (p.status === 401 ? (String((p.data as { formError?: string }).formError).startsWith("Adresse mail ou mot de passe incorrect") ? ok("login_throttle") : bad("401 without the generic French message")) : null),
       frenchRefusal([429], ["formError"], ["login_throttle"]),
       (p) => (isRedirect(p) ? bad(`a generated password opened a session (→ ${p.location})`) : null),

@@ -165,7 +165,7 @@ describe("a body that is not a form: 400 with a French message, never a 5xx", ()
     expect([asMultipart.status, asMultipart.location], describeProbe(asMultipart)).toEqual([302, "/mes-informations"]);
     const withCharset = await post(browserFrom(), login.action, "/connexion", form({ email: "", password: "" }), `${URLENCODED}; charset=UTF-8`);
     expect(withCharset.status, describeProbe(withCharset)).toBe(400);
-    expect(withCharset.data, describeProbe(withCharset)).toMatchObject({ fieldErrors: { email: "Saisissez votre adresse mail." } });
+    expect(withCharset.data, describeProbe(withCharset)).toMatchObject({ errors: { email: "Saisissez votre adresse mail." } });
   });
 });
 

@@ -6,6 +6,7 @@ import { announcementDigest, dismissAnnouncementCookie, readAnnouncementCookie }
 import { readForm } from "~/.server/form";
 import { requireResident } from "~/.server/resident";
 import { LinkLine } from "~/components/espace-links";
+import { withSession } from "~/.server/session-response";
 
 export const meta: MetaFunction = () => [{ title: "Accueil — Le Portail des Factures" }];
 
@@ -25,20 +26,20 @@ export async function loader({ request }: LoaderFunctionArgs) {
       announcement: dismissed ? null : page.announcement,
       welcomeParagraphs: paragraphs(page.welcomeMessage),
     },
-    { headers: accounts.headers },
+    withSession(accounts),
   );
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const { user, accounts, home } = await requireResident(request, { home: true });
   const form = await readForm(request);
-  const headers = new Headers(accounts.headers);
+  const cookies = new Headers();
   if (form.get("intent") === "fermer-annonce") {
     const { announcement } = await home.homePage();
-    if (announcement !== null) headers.append("Set-Cookie", dismissAnnouncementCookie(request, await announcementDigest(user.id, announcement)));
+    if (announcement !== null) cookies.append("Set-Cookie", dismissAnnouncementCookie(request, await announcementDigest(user.id, announcement)));
   }
   // Post/Redirect/Get: a reload does not post again.
-  throw redirect("/accueil", { headers });
+  throw redirect("/accueil", withSession(accounts, { headers: cookies }));
 }
 
 /** The staff's text, one paragraph per line (no HTML: React escapes it). */

@@ -4,6 +4,7 @@ import { data } from "@remix-run/server-runtime";
 import { useLoaderData } from "@remix-run/react";
 import { requireResident } from "~/.server/resident";
 import { InvoiceCards, InvoicePager, InvoiceTable, InvoiceTabs } from "~/components/espace-invoice-list";
+import { withSession } from "~/.server/session-response";
 import { formatDate, formatEuros } from "~/utils/format";
 import { INVOICE_TABS, TREASURY_EXPLANATION } from "~/utils/invoices";
 import { invoicesUrl, parseInvoicesQuery } from "./query";
@@ -43,7 +44,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       nextPage: rows.length > PAGE_SIZE && last ? invoicesUrl(tab.slug, { issuedOn: last.issuedOn, id: last.id }) : null,
       firstPageUrl: invoicesUrl(tab.slug),
     },
-    { headers: accounts.headers },
+    withSession(accounts),
   );
 }
 

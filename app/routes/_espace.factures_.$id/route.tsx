@@ -5,7 +5,8 @@ import { isRouteErrorResponse, Link, useLoaderData, useRouteError } from "@remix
 import { z } from "zod";
 import { formatRetryTime } from "~/.server/accounts";
 import { requireResident } from "~/.server/resident";
-import { TextLink } from "~/components/espace-links";
+import { SpaceLink } from "~/components/espace-links";
+import { withSession } from "~/.server/session-response";
 import { Notice } from "~/components/form";
 import { formatDate, formatDayInFrance, formatEuros } from "~/utils/format";
 import { STATUS_IN_WORDS, tabOfStatus, TREASURY_EXPLANATION } from "~/utils/invoices";
@@ -24,7 +25,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // nothing is shown).
   const page = parsed.success ? await invoices.invoicePage(parsed.data.id.toLowerCase()) : null;
   const invoice = page?.invoice;
-  if (!page || !invoice) throw new Response("Facture introuvable", { status: 404, headers: accounts.headers });
+  if (!page || !invoice) throw new Response("Facture introuvable", withSession(accounts, 404));
   // An unpaid invoice may be held by a payment under way, or by a reported one waiting for staff
   // (SQL public.my_invoice_payment, in the same call): no « Payer la facture » then.
   const state = invoice.status === "unpaid" ? page.payment : null;
@@ -54,7 +55,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       payment,
       backTo: `/factures?onglet=${tabOfStatus(invoice.status).slug}`,
     },
-    { headers: accounts.headers },
+    withSession(accounts),
   );
 }
 
@@ -78,7 +79,7 @@ export default function Facture() {
   return (
     <section aria-labelledby="facture-titre" className="flex flex-col gap-6">
       <p>
-        <TextLink to={invoice.backTo}>Retour à mes factures</TextLink>
+        <SpaceLink to={invoice.backTo}>Retour à mes factures</SpaceLink>
       </p>
       <h1 id="facture-titre" className="text-2xl font-bold">
         Facture n° {invoice.number}
@@ -163,7 +164,7 @@ function PaymentAction({
 function PaymentInProgress({ payment }: { payment: PaymentUnderWay }) {
   const link = payment.attemptHref ? (
     <p className="mt-2">
-      <TextLink to={payment.attemptHref}>Voir ce paiement</TextLink>
+      <SpaceLink to={payment.attemptHref}>Voir ce paiement</SpaceLink>
     </p>
   ) : null;
   if (payment.state === "reported") {
@@ -202,7 +203,7 @@ export function ErrorBoundary() {
         </h1>
         <p>Cette facture n&apos;existe pas ou n&apos;est pas rattachée à votre compte. Vérifiez l&apos;adresse, ou retrouvez-la dans vos factures.</p>
         <p>
-          <TextLink to="/factures">Voir mes factures</TextLink>
+          <SpaceLink to="/factures">Voir mes factures</SpaceLink>
         </p>
       </section>
     );

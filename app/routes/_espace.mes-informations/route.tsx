@@ -3,6 +3,7 @@ import type { MetaFunction } from "@remix-run/react";
 import { data } from "@remix-run/server-runtime";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requireResident } from "~/.server/resident";
+import { withSession } from "~/.server/session-response";
 import { Notice } from "~/components/form";
 
 export const meta: MetaFunction = () => [{ title: "Mes informations — Le Portail des Factures" }];
@@ -24,7 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
         paperStopRequestedAt: paperOf.get(c.customerId)?.requestedAt ?? null,
       })),
     },
-    { headers: accounts.headers },
+    withSession(accounts),
   );
 }
 

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { requireUser } from "~/.server/accounts";
 import { readForm } from "~/.server/form";
 import { requireResident } from "~/.server/resident";
+import { withSession } from "~/.server/session-response";
 import { SubmitOrCancel } from "~/components/espace-links";
 import { fieldErrors, Notice, TextField } from "~/components/form";
 import { LINK_VALIDITY_TEXT } from "~/utils/auth-links";
@@ -18,7 +19,7 @@ const EmailChangeSchema = z.object({ email: emailField });
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user, accounts, info } = await requireResident(request, { info: true });
   const { frame } = await info.framePage();
-  return data({ frame, currentEmail: user.email }, { headers: accounts.headers });
+  return data({ frame, currentEmail: user.email }, withSession(accounts));
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -27,7 +28,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const parsed = EmailChangeSchema.safeParse(form);
   const typed = typeof form.email === "string" ? form.email.slice(0, 254) : "";
   if (!parsed.success) {
-    return data({ outcome: null, errors: fieldErrors(parsed.error.issues, ["email"] as const), email: typed }, { status: 400, headers: accounts.headers });
+    return data({ outcome: null, errors: fieldErrors(parsed.error.issues, ["email"] as const), email: typed }, withSession(accounts, 400));
   }
   const outcome = await accounts.requestEmailChange(parsed.data.email);
   const errors: { email?: string } =
@@ -36,7 +37,7 @@ export async function action({ request }: ActionFunctionArgs) {
       : outcome === "same_email"
         ? { email: "C'est déjà votre adresse mail de connexion. Saisissez la nouvelle adresse." }
         : {};
-  return data({ outcome, errors, email: parsed.data.email }, { status: outcome === "sent" ? 200 : 400, headers: accounts.headers });
+  return data({ outcome, errors, email: parsed.data.email }, withSession(accounts, outcome === "sent" ? 200 : 400));
 }
 
 export default function ChangerAdresseMail() {

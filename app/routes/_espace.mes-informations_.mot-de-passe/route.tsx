@@ -7,6 +7,7 @@ import { requireUser } from "~/.server/accounts";
 import { env } from "~/.server/env";
 import { readForm } from "~/.server/form";
 import { requireResident } from "~/.server/resident";
+import { withSession } from "~/.server/session-response";
 import { SubmitOrCancel } from "~/components/espace-links";
 import { fieldErrors, Notice, TextField } from "~/components/form";
 import { newPasswordSchema, passwordRuleText } from "~/utils/password-policy";
@@ -19,7 +20,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   // Sent here from /nouveau-mot-de-passe by a session that may not set a password without the
   // current one (its link is older than a few minutes, or already used, or it is a login).
   const fromLink = new URL(request.url).searchParams.get("lien") === "expire";
-  return data({ frame, email: user.email, rule: passwordRuleText(env().PASSWORD_MIN_LENGTH), fromLink }, { headers: accounts.headers });
+  return data({ frame, email: user.email, rule: passwordRuleText(env().PASSWORD_MIN_LENGTH), fromLink }, withSession(accounts));
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -33,16 +34,16 @@ export async function action({ request }: ActionFunctionArgs) {
   });
   const parsed = schema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) {
-    return data({ errors: fieldErrors(parsed.error.issues, ["currentPassword", "newPassword"] as const) }, { status: 400, headers: accounts.headers });
+    return data({ errors: fieldErrors(parsed.error.issues, ["currentPassword", "newPassword"] as const) }, withSession(accounts, 400));
   }
   const outcome = await accounts.changePassword(parsed.data.currentPassword, parsed.data.newPassword);
   if (outcome === "wrong_current_password") {
     return data(
       { errors: { currentPassword: "Ce n'est pas votre mot de passe actuel. Vérifiez votre saisie ; en cas d'oubli, déconnectez-vous et utilisez « Oublié ? »." } },
-      { status: 400, headers: accounts.headers },
+      withSession(accounts, 400),
     );
   }
-  throw redirect("/mes-informations?changement=mot-de-passe", { headers: accounts.headers });
+  throw redirect("/mes-informations?changement=mot-de-passe", withSession(accounts));
 }
 
 export default function ChangerMotDePasse() {

@@ -6,6 +6,7 @@ import { readForm } from "~/.server/form";
 import { getBackend } from "~/.server/backend";
 import { kickOutbox } from "~/.server/outbox";
 import { requireResident } from "~/.server/resident";
+import { withSession } from "~/.server/session-response";
 import { LinkLine, SubmitOrCancel } from "~/components/espace-links";
 import { Notice } from "~/components/form";
 
@@ -19,17 +20,17 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { accounts, info } = await requireResident(request, { info: true });
   const { frame, paper } = await info.infoPage();
   const pending = paper.filter((s) => s.paperInvoices && !s.requestedAt).map((s) => s.customerNumber);
-  return data({ frame, pending }, { headers: accounts.headers });
+  return data({ frame, pending }, withSession(accounts));
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const { accounts, info } = await requireResident(request, { info: true });
   const form = await readForm(request);
-  if (form.get("intent") !== "confirmer") throw redirect("/mes-informations", { headers: accounts.headers });
+  if (form.get("intent") !== "confirmer") throw redirect("/mes-informations", withSession(accounts));
   try {
     const requested = await info.requestPaperOptout();
     if (requested.length > 0) void kickOutbox(getBackend());
-    throw redirect(`/mes-informations?papier=${requested.length > 0 ? "demande" : "deja-demande"}`, { headers: accounts.headers });
+    throw redirect(`/mes-informations?papier=${requested.length > 0 ? "demande" : "deja-demande"}`, withSession(accounts));
   } catch (thrown) {
     if (thrown instanceof Response) throw thrown;
     console.error("paper opt-out request failed", thrown);
@@ -38,7 +39,7 @@ export async function action({ request }: ActionFunctionArgs) {
         error:
           "Votre demande n'a pas pu être enregistrée. Réessayez dans quelques minutes ; si le problème continue, contactez le service (voir « Contact »).",
       },
-      { status: 503, headers: accounts.headers },
+      withSession(accounts, 503),
     );
   }
 }

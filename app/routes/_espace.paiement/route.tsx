@@ -5,6 +5,7 @@ import { useLoaderData } from "@remix-run/react";
 import { requireResident } from "~/.server/resident";
 import { selectedIds } from "~/.server/payment/selection";
 import { SelectionSummary, ServiceInvoices, useSelection } from "~/components/espace-payment-selection";
+import { withSession } from "~/.server/session-response";
 import { Notice } from "~/components/form";
 import { formatDate, formatEuros } from "~/utils/format";
 import { BLOCK_MESSAGES, ERROR_MESSAGES } from "~/utils/payment";
@@ -48,7 +49,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       selected,
       error: error ? (ERROR_MESSAGES[error] ?? null) : null,
     },
-    { headers: accounts.headers },
+    withSession(accounts),
   );
 }
 

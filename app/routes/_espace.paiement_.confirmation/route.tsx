@@ -4,6 +4,7 @@ import { data, redirect } from "@remix-run/server-runtime";
 import { Link, useLoaderData } from "@remix-run/react";
 import { checkSelection, selectedIds } from "~/.server/payment/selection";
 import { requireResident } from "~/.server/resident";
+import { withSession } from "~/.server/session-response";
 import { PaymentStartFailed } from "~/components/espace-links";
 import { formatEuros } from "~/utils/format";
 import { PROVIDER_NAME, selectionHref } from "~/utils/payment";
@@ -18,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const ids = selectedIds(new URL(request.url).searchParams);
   const { frame, invoices } = await payment.paymentPage();
   const check = checkSelection(invoices, ids);
-  if (!check.ok) throw redirect(selectionHref(ids, check.error), { headers: accounts.headers });
+  if (!check.ok) throw redirect(selectionHref(ids, check.error), withSession(accounts));
   const provider = check.invoices[0]!.provider;
   return data(
     {
@@ -30,7 +31,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       amount: formatEuros(check.amountCents),
       numbers: check.invoices.map((i) => i.number),
     },
-    { headers: accounts.headers },
+    withSession(accounts),
   );
 }
 

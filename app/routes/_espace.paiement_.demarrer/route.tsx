@@ -9,6 +9,7 @@ import { paymentUrls, portalOrigin } from "~/.server/payment/config";
 import { selectedIds } from "~/.server/payment/selection";
 import { payfipClientFor, startPayment } from "~/.server/payment/service";
 import { requireResident } from "~/.server/resident";
+import { withSession } from "~/.server/session-response";
 import { LinkLine, PaymentStartFailed } from "~/components/espace-links";
 import { selectionHref } from "~/utils/payment";
 
@@ -30,13 +31,13 @@ export async function action({ request }: ActionFunctionArgs) {
   const outcome = await startPayment(payment, ids, urls, payfipClientFor(urls));
   switch (outcome.kind) {
     case "refused":
-      return redirect(selectionHref(ids, outcome.reason), { status: 303, headers: accounts.headers });
+      return redirect(selectionHref(ids, outcome.reason), withSession(accounts, 303));
     case "provider_unavailable":
-      return redirect(selectionHref(ids, "unavailable"), { status: 303, headers: accounts.headers });
+      return redirect(selectionHref(ids, "unavailable"), withSession(accounts, 303));
     case "redirect":
-      return redirect(outcome.url, { status: 303, headers: accounts.headers });
+      return redirect(outcome.url, withSession(accounts, 303));
     case "tipi_form":
-      return data({ tipiForm: { action: outcome.action, fields: outcome.fields } }, { headers: accounts.headers });
+      return data({ tipiForm: { action: outcome.action, fields: outcome.fields } }, withSession(accounts));
   }
 }
 

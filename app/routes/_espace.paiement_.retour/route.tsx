@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/server-runtime";
 import type { MetaFunction } from "@remix-run/react";
 import { data } from "@remix-run/server-runtime";
-import { Link, useLoaderData, useRevalidator } from "@remix-run/react";
+import { useLoaderData, useRevalidator } from "@remix-run/react";
 import { useEffect, useSyncExternalStore } from "react";
 import { z } from "zod";
 import { getBackend } from "~/.server/backend";
@@ -11,6 +11,8 @@ import { fieldAnyCase } from "~/.server/payment/protocol";
 import { confirmPayfip, payfipClientFor } from "~/.server/payment/service";
 import { formatRetryTime } from "~/.server/accounts";
 import { requireResident } from "~/.server/resident";
+import { withSession } from "~/.server/session-response";
+import { SpaceAnchor, SpaceLink } from "~/components/espace-links";
 import { formatEuros } from "~/utils/format";
 import { selectionHref } from "~/utils/payment";
 
@@ -25,11 +27,7 @@ import { selectionHref } from "~/utils/payment";
  */
 const IDOP = /^[A-Za-z0-9-]{1,64}$/;
 
-function noStore(from: Headers): Headers {
-  const headers = new Headers(from);
-  headers.set("Cache-Control", "no-store");
-  return headers;
-}
+const NO_STORE = { headers: { "Cache-Control": "no-store" } };
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { accounts, payment } = await requireResident(request, { payment: true });
@@ -54,7 +52,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (!attempt) {
     return data(
       { frame, status: "unknown" as const, amount: null, numbers: [] as string[], retryHref: "/paiement", refreshHref: null, numauto: null, retryAt: null },
-      { headers: noStore(accounts.headers) },
+      withSession(accounts, NO_STORE),
     );
   }
   // Abandoned within the idOp's window: the invoices stay held until expiresAt (SQL
@@ -71,7 +69,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       refreshHref: `/paiement/retour?tentative=${attempt.id}`,
       retryAt: held ? formatRetryTime(new Date(attempt.expiresAt)) : null,
     },
-    { headers: noStore(accounts.headers) },
+    withSession(accounts, NO_STORE),
   );
 }
 
@@ -114,8 +112,6 @@ const TITLES = {
   unknown: "Paiement introuvable",
 } as const;
 
-const linkClass = "font-semibold text-brand-700 underline underline-offset-2 hover:text-brand-900";
-
 export default function Retour() {
   const r = useLoaderData<typeof loader>();
   const refreshing = useRefreshWhilePending(r.status === "pending");
@@ -144,9 +140,9 @@ export default function Retour() {
               Ne payez pas une seconde fois.
             </p>
             <p>
-              <a href={r.refreshHref ?? "/paiement/retour"} className={linkClass}>
+              <SpaceAnchor href={r.refreshHref ?? "/paiement/retour"}>
                 Actualiser la page
-              </a>
+              </SpaceAnchor>
             </p>
           </>
         ) : null}
@@ -197,13 +193,11 @@ export default function Retour() {
       </div>
       <p className="flex flex-wrap gap-4">
         {r.status === "refused" || (r.status === "abandoned" && !r.retryAt) || r.status === "expired" || r.status === "error" || r.status === "rejected" ? (
-          <Link to={r.retryHref} className={linkClass}>
-            Payer à nouveau
-          </Link>
+          <SpaceLink to={r.retryHref}>Payer à nouveau</SpaceLink>
         ) : null}
-        <Link to={r.status === "paid" ? "/factures?onglet=reglees" : "/factures"} className={linkClass}>
+        <SpaceLink to={r.status === "paid" ? "/factures?onglet=reglees" : "/factures"}>
           {r.status === "paid" ? "Voir mes factures réglées" : "Voir mes factures"}
-        </Link>
+        </SpaceLink>
       </p>
     </section>
   );

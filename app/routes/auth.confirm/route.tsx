@@ -1,13 +1,15 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/server-runtime";
 import type { MetaFunction } from "@remix-run/react";
 import { data, redirect } from "@remix-run/server-runtime";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { accountsFor, safeRedirectPath } from "~/.server/accounts";
 import { getBackend } from "~/.server/backend";
-import { readForm } from "~/.server/form";
+import { declareForm, readSubmission } from "~/.server/form";
+import { withSession } from "~/.server/session-response";
 import { AuthCard } from "~/components/auth-card";
-import { Notice, PrimaryButton } from "~/components/form";
+import { Notice } from "~/components/form";
+import { PrimaryButton, TextLink } from "~/components/ui";
 import { AUTH_LINK_TYPES, nextPathFor } from "~/utils/auth-links";
 
 export const meta: MetaFunction = () => [{ title: "Lien du message — Le Portail des Factures" }];
@@ -17,6 +19,9 @@ const ConfirmSchema = z.object({
   type: z.enum(AUTH_LINK_TYPES),
   next: z.string().max(500).optional(),
 });
+
+/** The page's button posts the link's fields back (hidden inputs): no constraint attributes to send. */
+const ConfirmForm = declareForm(ConfirmSchema);
 
 type LinkType = (typeof AUTH_LINK_TYPES)[number];
 
@@ -50,17 +55,17 @@ function linkType(value: unknown): LinkType | null {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const form = Object.fromEntries(await readForm(request));
-  const parsed = ConfirmSchema.safeParse(form);
+  const submitted = await readSubmission(request, ConfirmForm);
+  const submission = submitted.parse();
   const accounts = await accountsFor(request);
-  if (parsed.success) {
-    const result = await accounts.verifyLink(parsed.data.type, parsed.data.token_hash);
+  if (submission.success) {
+    const result = await accounts.verifyLink(submission.value.type, submission.value.token_hash);
     if (result.ok) {
-      const next = safeRedirectPath(parsed.data.next, nextPathFor(result.type));
-      throw redirect(next, { headers: accounts.headers });
+      const next = safeRedirectPath(submission.value.next, nextPathFor(result.type));
+      throw redirect(next, withSession(accounts));
     }
   }
-  return data({ failedType: linkType(form.type) }, { status: 400, headers: accounts.headers });
+  return data({ failedType: linkType(submitted.fields.type) }, withSession(accounts, 400));
 }
 
 export default function ConfirmLink() {
@@ -98,22 +103,16 @@ export default function ConfirmLink() {
       <ul className="mt-2 list-disc pl-6">
         {type === "email_change" ? (
           <li>
-            <Link to="/mes-informations/adresse-mail" className="font-semibold text-brand-700 underline">
-              changer à nouveau l&apos;adresse mail
-            </Link>
+            <TextLink to="/mes-informations/adresse-mail">changer à nouveau l&apos;adresse mail</TextLink>
           </li>
         ) : (
           <>
             <li>
-              <Link to="/activation" className="font-semibold text-brand-700 underline">
-                J&apos;active mon compte
-              </Link>{" "}
+              <TextLink to="/activation">J&apos;active mon compte</TextLink>{" "}
               si votre compte n&apos;est pas encore activé ;
             </li>
             <li>
-              <Link to="/mot-de-passe-oublie" className="font-semibold text-brand-700 underline">
-                mot de passe oublié
-              </Link>{" "}
+              <TextLink to="/mot-de-passe-oublie">mot de passe oublié</TextLink>{" "}
               si vous aviez déjà un mot de passe.
             </li>
           </>

@@ -1,15 +1,11 @@
 import { z } from "zod";
+import { declareForm } from "~/.server/form";
+import { emailField } from "~/utils/email-schema";
 import { typedPasswordIsClean } from "~/utils/password-policy";
 
-/** The login form, used by the action (and by the client once it validates). */
+/** The login form (server-only: the page gets its constraint attributes from the loader). */
 export const LoginSchema = z.object({
-  email: z
-    .string({ error: "Saisissez votre adresse mail." })
-    .trim()
-    .toLowerCase()
-    .min(1, "Saisissez votre adresse mail.")
-    .max(254, "Cette adresse mail est trop longue.")
-    .pipe(z.email("Saisissez une adresse mail valide, par exemple prenom.nom@exemple.fr.")),
+  email: emailField,
   password: z
     .string({ error: "Saisissez votre mot de passe." })
     .min(1, "Saisissez votre mot de passe.")
@@ -21,3 +17,5 @@ export const LoginSchema = z.object({
     .optional()
     .transform((value) => value === "on"),
 });
+
+export const LoginForm = declareForm(LoginSchema, { secret: ["password"] });

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/server-runtime";
 import { z } from "zod";
 import { requireResident } from "~/.server/resident";
+import { withSession } from "~/.server/session-response";
 
 const ParamsSchema = z.object({ id: z.guid() });
 
@@ -14,16 +15,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { accounts, files } = await requireResident(request, { files: true });
   const parsed = ParamsSchema.safeParse(params);
   const pdf = parsed.success ? await files.invoicePdf(parsed.data.id.toLowerCase()) : null;
-  if (!pdf) return notFound(accounts.headers);
-
-  const headers = new Headers(accounts.headers);
-  headers.set("Content-Type", "application/pdf");
-  headers.set("Content-Length", String(pdf.size));
-  headers.set("Content-Disposition", `attachment; filename="${fileName(pdf.number)}"`);
-  // Personal data: never kept by a shared cache, nor sniffed as something else.
-  headers.set("Cache-Control", "private, no-store");
-  headers.set("X-Content-Type-Options", "nosniff");
-  return new Response(pdf.body, { status: 200, headers });
+  if (!pdf) return new Response(NOT_FOUND_PAGE, withSession(accounts, { status: 404, headers: NOT_FOUND_HEADERS }));
+  const headers = {
+    "Content-Type": "application/pdf",
+    "Content-Length": String(pdf.size),
+    "Content-Disposition": `attachment; filename="${fileName(pdf.number)}"`,
+    // Personal data: never kept by a shared cache, nor sniffed as something else.
+    "Cache-Control": "private, no-store",
+    "X-Content-Type-Options": "nosniff",
+  };
+  return new Response(pdf.body, withSession(accounts, { status: 200, headers }));
 }
 
 /** "facture-2017-020-002059.pdf"; anything but letters, digits, dot and dash becomes "-". */
@@ -40,10 +41,4 @@ const NOT_FOUND_PAGE = `<!doctype html>
 <p>Cette facture n'existe pas ou n'est pas rattachée à votre compte.</p>
 <p><a href="/factures">Voir mes factures</a></p></main></body></html>
 `;
-
-function notFound(accountHeaders: Headers): Response {
-  const headers = new Headers(accountHeaders);
-  headers.set("Content-Type", "text/html; charset=utf-8");
-  headers.set("Cache-Control", "private, no-store");
-  return new Response(NOT_FOUND_PAGE, { status: 404, headers });
-}
+const NOT_FOUND_HEADERS = { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "private, no-store" };

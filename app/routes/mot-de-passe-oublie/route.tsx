@@ -1,61 +1,46 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/server-runtime";
 import type { MetaFunction } from "@remix-run/react";
 import { data } from "@remix-run/server-runtime";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
-import { clientKey, MAIL_UNAVAILABLE_MESSAGE, mailThrottledMessage, requestPasswordHelp, requireAnonymous } from "~/.server/accounts";
-import { getBackend } from "~/.server/backend";
-import { readForm } from "~/.server/form";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { EmailForm, mailRequestReply } from "~/.server/account-mail-form";
+import { clientKey, requestPasswordHelp, requireAnonymous } from "~/.server/accounts";
+import { parseSubmission } from "~/.server/form";
+import { anonymousPage } from "~/.server/public-page";
+import { withSession } from "~/.server/session-response";
 import { AuthCard, MailRefusal } from "~/components/auth-card";
-import { fieldErrors, Notice, PrimaryButton, TextField } from "~/components/form";
+import { Notice, TextField, useForm } from "~/components/form";
+import { ButtonLink, PrimaryButton } from "~/components/ui";
 import { LINK_VALIDITY_TEXT } from "~/utils/auth-links";
-import { emailField } from "~/utils/email-schema";
 
 export const meta: MetaFunction = () => [{ title: "Mot de passe oublié — Le Portail des Factures" }];
 
-const ForgottenSchema = z.object({ email: emailField });
-
 export async function loader({ request }: LoaderFunctionArgs) {
-  const accounts = await requireAnonymous(request);
-  const { data: dataPort } = await getBackend();
-  const info = await dataPort.portalPublicInfo();
-  return data({ portalName: info.portalName }, { headers: accounts.headers });
+  return anonymousPage(request, { constraints: EmailForm.constraints });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const accounts = await requireAnonymous(request);
-  const form = Object.fromEntries(await readForm(request));
-  const parsed = ForgottenSchema.safeParse(form);
-  if (!parsed.success) {
-    const email = typeof form.email === "string" ? form.email.slice(0, 254) : "";
-    return data(
-      { outcome: null, sent: false, message: null, errors: fieldErrors(parsed.error.issues, ["email"] as const), email },
-      { status: 400, headers: accounts.headers },
-    );
+  const submission = await parseSubmission(request, EmailForm);
+  if (!submission.success) {
+    return data({ ...submission.reply(), outcome: null, sent: false, message: null }, withSession(accounts, 400));
   }
   // Same answers for every address: the limit counts unknown addresses too, and "unavailable"
   // follows a real sending attempt only (docs/decisions/0011-auth-throttling.md).
-  const result = await requestPasswordHelp(accounts, parsed.data.email, clientKey(request));
-  const reply = { outcome: result.status, errors: {}, email: parsed.data.email };
-  if (result.status === "throttled") {
-    return data({ ...reply, sent: false, message: mailThrottledMessage(result.retryAt) }, { status: 429, headers: accounts.headers });
-  }
-  if (result.status === "mail_unavailable") {
-    return data({ ...reply, sent: false, message: MAIL_UNAVAILABLE_MESSAGE }, { status: 503, headers: accounts.headers });
-  }
-  return data({ ...reply, sent: true, message: null }, { headers: accounts.headers });
+  const outcome = await requestPasswordHelp(accounts, submission.value.email, clientKey(request));
+  const { reply, status } = mailRequestReply(submission, outcome);
+  return data({ ...reply, sent: outcome.status === "answered" }, withSession(accounts, status));
 }
 
 export default function MotDePasseOublie() {
-  const { portalName } = useLoaderData<typeof loader>();
+  const { portalName, constraints } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const errors: { email?: string } = result?.errors ?? {};
+  const { form, field } = useForm(constraints, result);
   return (
     <AuthCard portalName={portalName} subtitle="Mot de passe oublié">
       {result?.sent ? (
         <Notice tone="success">
           <p>
-            Si l&apos;adresse {result.email} correspond à un compte du portail, un message vient de lui être envoyé avec un lien pour
+            Si l&apos;adresse {result.values.email} correspond à un compte du portail, un message vient de lui être envoyé avec un lien pour
             choisir un nouveau mot de passe. {LINK_VALIDITY_TEXT}
           </p>
           <p className="mt-1">Pensez à regarder dans vos courriers indésirables.</p>
@@ -64,13 +49,11 @@ export default function MotDePasseOublie() {
         <p className="mt-4 text-sm text-stone-700">Saisissez l&apos;adresse mail de votre compte : vous recevrez un lien pour choisir un nouveau mot de passe.</p>
       )}
       {result?.message ? <MailRefusal message={result.message} offerContact={result.outcome === "mail_unavailable"} /> : null}
-      <Form method="post" className="mt-6 flex flex-col gap-4" noValidate>
-        <TextField id="email" label="Mail :" type="email" autoComplete="email" inputMode="email" required defaultValue={result?.email} error={errors.email} />
+      <Form method="post" className="mt-6 flex flex-col gap-4" {...form}>
+        <TextField {...field("email")} label="Mail :" type="email" autoComplete="email" inputMode="email" />
         <div className="flex gap-3">
           <PrimaryButton>Valider</PrimaryButton>
-          <Link to="/connexion" className="rounded bg-brand-700 px-4 py-2 font-semibold text-white hover:bg-brand-800">
-            Annuler
-          </Link>
+          <ButtonLink to="/connexion">Annuler</ButtonLink>
         </div>
       </Form>
     </AuthCard>
