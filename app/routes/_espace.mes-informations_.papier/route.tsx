@@ -2,7 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/server-r
 import type { MetaFunction } from "@remix-run/react";
 import { data, redirect } from "@remix-run/server-runtime";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { readForm } from "~/.server/form";
+import { z } from "zod";
+import { declareForm, parseSubmission } from "~/.server/form";
 import { getBackend } from "~/.server/backend";
 import { kickOutbox } from "~/.server/outbox";
 import { requireResident } from "~/.server/resident";
@@ -23,10 +24,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return data({ frame, pending }, withSession(accounts));
 }
 
+/** « Confirmer » is the only answer that records anything; any other post goes back without a word. */
+const ConfirmForm = declareForm(z.object({ intent: z.literal("confirmer") }));
+
+const UNAVAILABLE =
+  "Votre demande n'a pas pu être enregistrée. Réessayez dans quelques minutes ; si le problème continue, contactez le service (voir « Contact »).";
+
 export async function action({ request }: ActionFunctionArgs) {
   const { accounts, info } = await requireResident(request, { info: true });
-  const form = await readForm(request);
-  if (form.get("intent") !== "confirmer") throw redirect("/mes-informations", withSession(accounts));
+  const submission = await parseSubmission(request, ConfirmForm);
+  if (!submission.success) throw redirect("/mes-informations", withSession(accounts));
   try {
     const requested = await info.requestPaperOptout();
     if (requested.length > 0) void kickOutbox(getBackend());
@@ -34,13 +41,7 @@ export async function action({ request }: ActionFunctionArgs) {
   } catch (thrown) {
     if (thrown instanceof Response) throw thrown;
     console.error("paper opt-out request failed", thrown);
-    return data(
-      {
-        error:
-          "Votre demande n'a pas pu être enregistrée. Réessayez dans quelques minutes ; si le problème continue, contactez le service (voir « Contact »).",
-      },
-      withSession(accounts, 503),
-    );
+    return data(submission.reply({ formError: UNAVAILABLE }), withSession(accounts, 503));
   }
 }
 
@@ -52,7 +53,7 @@ export default function ConfirmationPapier() {
       <h1 id="titre" className="text-2xl font-bold">
         Confirmation
       </h1>
-      {result?.error ? <Notice tone="error">{result.error}</Notice> : null}
+      {result?.formError ? <Notice tone="error">{result.formError}</Notice> : null}
       {pending.length === 0 ? (
         <>
           <p className="mt-4">
