@@ -1,6 +1,7 @@
 import { Link } from "@remix-run/react";
 import { useMemo, useState } from "react";
 import { TableHead, type Column } from "~/components/espace-table";
+import { PrimaryButton, SecondaryButton } from "~/components/ui";
 import { formatEuros } from "~/utils/format";
 
 /** A service of the payment selection, and whether it takes several invoices at once. */
@@ -21,7 +22,6 @@ export interface SelectableInvoice {
   blockedBecause: string | null;
 }
 
-const BUTTON_CLASS = "rounded bg-brand-700 px-4 py-2 font-semibold text-white hover:bg-brand-800";
 const SECONDARY_CLASS = "rounded border border-brand-700 px-4 py-2 font-semibold text-brand-700 hover:bg-brand-50";
 
 /**
@@ -133,13 +133,9 @@ export function SelectionSummary({ count, totalCents }: { count: number; totalCe
         <p>Montant à régler : {formatEuros(totalCents)}</p>
       </div>
       <noscript>
-        <button type="submit" formAction="/paiement" className={SECONDARY_CLASS}>
-          Mettre à jour le total
-        </button>
+        <SecondaryButton formAction="/paiement">Mettre à jour le total</SecondaryButton>
       </noscript>
-      <button type="submit" className={BUTTON_CLASS}>
-        Payer la facture
-      </button>
+      <PrimaryButton>Payer la facture</PrimaryButton>
       <Link to="/factures" className={`${SECONDARY_CLASS} text-center`}>
         Fermer
       </Link>

@@ -1,13 +1,14 @@
 import type { LoaderFunctionArgs } from "@remix-run/server-runtime";
 import type { MetaFunction } from "@remix-run/react";
 import { data } from "@remix-run/server-runtime";
-import { isRouteErrorResponse, Link, useLoaderData, useRouteError } from "@remix-run/react";
+import { isRouteErrorResponse, useLoaderData, useRouteError } from "@remix-run/react";
 import { z } from "zod";
 import { formatRetryTime } from "~/.server/accounts";
 import { requireResident } from "~/.server/resident";
 import { SpaceLink } from "~/components/espace-links";
 import { withSession } from "~/.server/session-response";
 import { Notice } from "~/components/form";
+import { ButtonAnchor, ButtonLink } from "~/components/ui";
 import { formatDate, formatDayInFrance, formatEuros } from "~/utils/format";
 import { STATUS_IN_WORDS, tabOfStatus, TREASURY_EXPLANATION } from "~/utils/invoices";
 
@@ -101,13 +102,9 @@ export default function Facture() {
         {invoice.hasPdf ? (
           <p>
             {/* A plain link (no client-side navigation): the browser downloads the file. */}
-            <a
-              href={`/factures/${invoice.id}/pdf`}
-              download
-              className="inline-block rounded bg-brand-700 px-4 py-2 font-semibold text-white hover:bg-brand-800"
-            >
+            <ButtonAnchor href={`/factures/${invoice.id}/pdf`} download className="inline-block">
               Télécharger PDF
-            </a>
+            </ButtonAnchor>
           </p>
         ) : (
           <p>Le PDF de cette facture n&apos;est pas disponible. Si vous en avez besoin, écrivez au service depuis la rubrique « Contact ».</p>
@@ -150,12 +147,9 @@ function PaymentAction({
   if (paymentSuspended) return <Notice tone="info">Le paiement a été temporairement suspendu.</Notice>;
   return (
     <p>
-      <Link
-        to={`/paiement?facture=${id}`}
-        className="inline-block rounded bg-brand-700 px-4 py-2 font-semibold text-white hover:bg-brand-800"
-      >
+      <ButtonLink to={`/paiement?facture=${id}`} className="inline-block">
         Payer la facture
-      </Link>
+      </ButtonLink>
     </p>
   );
 }

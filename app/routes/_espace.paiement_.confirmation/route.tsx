@@ -6,6 +6,7 @@ import { checkSelection, selectedIds } from "~/.server/payment/selection";
 import { requireResident } from "~/.server/resident";
 import { withSession } from "~/.server/session-response";
 import { PaymentStartFailed } from "~/components/espace-links";
+import { PrimaryButton } from "~/components/ui";
 import { formatEuros } from "~/utils/format";
 import { PROVIDER_NAME, selectionHref } from "~/utils/payment";
 
@@ -39,7 +40,6 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `Informations pour le paiement ${data?.providerName ?? "TIPI"} — Le Portail des Factures` },
 ];
 
-const buttonClass = "rounded bg-brand-700 px-4 py-2 font-semibold text-white hover:bg-brand-800";
 const secondaryClass = "rounded border border-brand-700 px-4 py-2 font-semibold text-brand-700 hover:bg-brand-50 text-center";
 
 export default function Confirmation() {
@@ -65,9 +65,7 @@ export default function Confirmation() {
         {info.ids.map((id) => (
           <input key={id} type="hidden" name="facture" value={id} />
         ))}
-        <button type="submit" className={buttonClass}>
-          Payer la facture sur le portail {info.providerName}
-        </button>
+        <PrimaryButton>Payer la facture sur le portail {info.providerName}</PrimaryButton>
         <Link to={selectionHref(info.ids)} className={secondaryClass}>
           Fermer
         </Link>

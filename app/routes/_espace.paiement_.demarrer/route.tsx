@@ -11,6 +11,7 @@ import { payfipClientFor, startPayment } from "~/.server/payment/service";
 import { requireResident } from "~/.server/resident";
 import { withSession } from "~/.server/session-response";
 import { LinkLine, PaymentStartFailed } from "~/components/espace-links";
+import { PrimaryButton } from "~/components/ui";
 import { selectionHref } from "~/utils/payment";
 
 /**
@@ -43,8 +44,6 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export const meta: MetaFunction = () => [{ title: "Redirection vers le portail de paiement — Le Portail des Factures" }];
 
-const buttonClass = "rounded bg-brand-700 px-4 py-2 font-semibold text-white hover:bg-brand-800";
-
 export default function Demarrer() {
   const result = useActionData<typeof action>();
   if (result && "tipiForm" in result) return <TipiForm {...result.tipiForm} />;
@@ -75,9 +74,7 @@ function TipiForm({ action, fields }: { action: string; fields: [string, string]
         {fields.map(([name, value]) => (
           <input key={name} type="hidden" name={name} value={value} />
         ))}
-        <button type="submit" className={buttonClass}>
-          Continuer vers le portail TIPI
-        </button>
+        <PrimaryButton>Continuer vers le portail TIPI</PrimaryButton>
       </form>
     </section>
   );
