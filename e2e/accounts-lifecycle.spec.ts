@@ -39,7 +39,7 @@ for (const javaScript of [true, false]) {
   /**
    * The first account of nouveau@demo.fr is linked to the customer record "Famille Nouveau" and
    * keeps it when it moves; the second one (run without JavaScript) gets no customer record: a
-   * new account never takes over a record another account holds (migration 20261126180000).
+   * new account never takes over a record another account holds (supabase/migrations/20261126000100_customers_and_accounts.sql).
    */
   const holdsCustomer = javaScript;
   /** axe needs JavaScript in the page: it runs in the journey with JavaScript. */

@@ -3,7 +3,7 @@ import { expect, test, type Page } from "@playwright/test";
 import { DEMO, emailsWithSubject, expectDelivered, expectNoAxeViolations, login, SERVICE_EMAIL } from "./helpers";
 
 /**
- * Issue 6, contact: "Contacter le service" (/contact, signed in) and the public page
+ * Contact: "Contacter le service" (/contact, signed in) and the public page
  * /nous-contacter. Runs in parallel with the other files: demo@demo.fr only sends messages here
  * (nothing another test reads), each to a subject unique to this run, and the e-mails go to the
  * service's address (contact@multiservices-demo.fr), which no other file looks for.

@@ -5,7 +5,7 @@ import { expect, test, type Locator, type Page } from "@playwright/test";
 import { DEMO, expectNoAxeViolations, login, logout, submitLogin } from "./helpers";
 
 /**
- * Issue 4: home, "Mes factures", an invoice, its PDF (labels: docs/e2e-invoices.md). demo@demo.fr
+ * Home, "Mes factures", an invoice, its PDF (labels: docs/e2e-invoices.md). demo@demo.fr
  * only READS here (the announcement's "Fermer" is a cookie of this browser context), so these
  * tests run in parallel with every other file. Each journey runs with and without JavaScript;
  * axe runs in the JavaScript runs (it needs scripts), on every screen and state.

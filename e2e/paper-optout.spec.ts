@@ -2,7 +2,7 @@ import { expect, test, type Page } from "@playwright/test";
 import { DEMO, emailsWithSubject, expectDelivered, expectNoAxeViolations, login, SERVICE_EMAIL } from "./helpers";
 
 /**
- * Issue 6, "Mes informations" and the paper opt-out of demo@demo.fr. Opting out is recorded once
+ * "Mes informations" and the paper opt-out of demo@demo.fr. Opting out is recorded once
  * per database (per project), so this is the ONLY file that confirms it, and its tests run in
  * order (serial): "Annuler" first (nothing recorded, nothing sent), with and without JavaScript;
  * then "Confirmer" from two browsers that both show the confirmation page — the first confirms

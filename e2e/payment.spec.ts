@@ -2,7 +2,7 @@ import { expect, test, type Page } from "@playwright/test";
 import { expectNoAxeViolations, login } from "./helpers";
 
 /**
- * Payment journeys of issue 5 through the local DGFiP simulator (docs/e2e-payment.md), on both
+ * Payment journeys through the local DGFiP simulator (docs/e2e-payment.md), on both
  * servers, with and without JavaScript. They change invoice states, so they use a resident of
  * their own that no other file reads: paiement@demo.fr (supabase/seed.sql), with one invoice per
  * journey, so the tests run in parallel without seeing each other's payments:

@@ -1,7 +1,7 @@
 /** Same values as the SQL enum portal.invoice_status (and InvoiceStatus of app/.server/ports/invoices.ts). */
 export type InvoiceStatus = "unpaid" | "paid" | "treasury";
 
-/** The three tabs of "Mes factures": URL value, status, label (SPEC "Mes factures"). */
+/** The three tabs of "Mes factures": URL value, status, label (docs/e2e-invoices.md). */
 export const INVOICE_TABS = [
   { slug: "non-reglees", status: "unpaid", label: "Factures non réglées", empty: "Vous n'avez aucune facture non réglée." },
   { slug: "reglees", status: "paid", label: "Factures réglées", empty: "Vous n'avez aucune facture réglée." },

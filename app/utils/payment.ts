@@ -1,5 +1,5 @@
 /**
- * French wording of the payment screens (SPEC "Pay"), shared by the selection, confirmation and
+ * French wording of the payment screens (docs/payment.md), shared by the selection, confirmation and
  * return pages. Codes come from SQL (start_payment's reasons, invoice_payment_block).
  */
 export type Provider = "payfip_ws" | "tipi";

@@ -32,16 +32,65 @@ function secondTab(browser: Browser): Browser {
   return tab;
 }
 
+describe("requireResident hands a route only the ports it asks for (app/.server/resident.ts)", () => {
+  it("nothing asked: the user and the accounts object only", async () => {
+    const browser = await loggedIn(DEMO.email, DEMO.password);
+    const resident = await requireResident(browser.request("/mes-informations/adresse-mail"));
+    expect(Object.keys(resident).sort()).toEqual(["accounts", "user"]);
+    expect(resident.user.email).toBe(DEMO.email);
+  });
+
+  it("each port carries its own methods and no other", async () => {
+    const browser = await loggedIn(DEMO.email, DEMO.password);
+    const all = await requireResident(browser.request("/accueil"), { home: true, invoices: true, info: true, payment: true, contact: true, files: true });
+    const methods = (port: object) => Object.keys(port).sort();
+    expect(methods(all.home)).toEqual(["homePage"]);
+    expect(methods(all.invoices)).toEqual(["invoicePage", "invoicesPage"]);
+    expect(methods(all.info)).toEqual(["framePage", "infoPage", "requestPaperOptout"]);
+    expect(methods(all.payment)).toEqual(["failPaymentStart", "paymentPage", "paymentReturnPage", "setPaymentIdop", "startPayment"]);
+    expect(methods(all.contact)).toEqual(["contactPage", "sendContactMessage"]);
+    expect(methods(all.files)).toEqual(["invoicePdf"]);
+
+    const { payment, ...rest } = await requireResident(browser.request("/paiement"), { payment: true });
+    expect(Object.keys(rest).sort()).toEqual(["accounts", "user"]);
+    const page = await payment.paymentPage();
+    expect(page.frame.displayName).toBe("Test SISTEC560");
+    expect(page.invoices.length).toBeGreaterThan(0);
+  });
+
+  it("a port of each domain ends a session found dead: sign-out and the login page", async () => {
+    const cases = [
+      ["/accueil", "home", "homePage"],
+      ["/mes-informations", "info", "infoPage"],
+      ["/paiement", "payment", "paymentPage"],
+      ["/contact", "contact", "contactPage"],
+    ] as const;
+    for (const [path, domain, method] of cases) {
+      const browser = await loggedIn(DEMO.email, DEMO.password);
+      // The request is past its cookie check when the session ends.
+      const resident = await requireResident(browser.request(path), { [domain]: true });
+      const port = (resident as unknown as Record<string, Record<string, () => Promise<unknown>>>)[domain]!;
+      expect((await browser.call(logout.action, "/deconnexion", {})).status).toBe(302);
+      const thrown = await port[method]!().catch((e: unknown) => e);
+      expect(thrown, path).toBeInstanceOf(Response);
+      const response = thrown as Response;
+      expect(response.status).toBe(302);
+      expect(response.headers.get("location")).toBe(path === "/accueil" ? "/connexion" : `/connexion?redirectTo=${encodeURIComponent(path)}`);
+      expect(response.headers.getSetCookie().some((c) => c.startsWith("pf_session=;") && /max-age=0/i.test(c))).toBe(true);
+    }
+  });
+});
+
 describe("a session ended elsewhere reads nothing more", () => {
   it("logout in one tab while the other's page is loading: that page's one call is refused, the tab goes to /connexion", async () => {
     const tabA = await loggedIn(DEMO.email, DEMO.password);
     const tabB = secondTab(tabA);
     // B's request is past its cookie check (getUser found the session live)…
-    const resident = await requireResident(tabB.request("/factures?onglet=reglees"));
+    const resident = await requireResident(tabB.request("/factures?onglet=reglees"), { invoices: true });
     // …when A logs out, which ends the session on the server.
     expect((await tabA.call(logout.action, "/deconnexion", {})).status).toBe(302);
 
-    const thrown = await resident.data.invoicesPage({ status: "paid", limit: 21 }).catch((e: unknown) => e);
+    const thrown = await resident.invoices.invoicesPage({ status: "paid", limit: 21 }).catch((e: unknown) => e);
     expect(thrown).toBeInstanceOf(Response);
     const response = thrown as Response;
     expect(response).toRedirectTo(`/connexion?redirectTo=${encodeURIComponent("/factures?onglet=reglees")}`, { status: 302 });
@@ -56,7 +105,7 @@ describe("a session ended elsewhere reads nothing more", () => {
 
   it("the PDF download too", async () => {
     const tabA = await loggedIn(DEMO.email, DEMO.password);
-    const resident = await requireResident(secondTab(tabA).request("/factures/1a000000-0000-4000-8000-000000000001/pdf"));
+    const resident = await requireResident(secondTab(tabA).request("/factures/1a000000-0000-4000-8000-000000000001/pdf"), { files: true });
     await tabA.call(logout.action, "/deconnexion", {});
     const thrown = await resident.files.invoicePdf("1a000000-0000-4000-8000-000000000001").catch((e: unknown) => e);
     expect(thrown).toBeInstanceOf(Response);

@@ -17,23 +17,7 @@ const SKIPPED_FILES = new Set(["app/.server/database.types.ts", "tests/server/ci
  * Files that still cite such documents, each with why it may for now. Every entry goes once its
  * file is clean: the last test fails on an entry whose file no longer needs it.
  */
-const ALLOWED = new Map<string, string>([
-  // Being rewritten on other branches of this round (the resident's pages and their helpers, the
-  // outbox decision): removed when merged.
-  ...[
-    "app/routes/_espace.accueil/route.tsx",
-    "app/routes/_espace.factures/route.tsx",
-    "app/routes/_espace.factures_.$id/route.tsx",
-    "app/routes/_espace.paiement/route.tsx",
-    "app/routes/_espace.paiement_.confirmation/route.tsx",
-    "app/utils/invoices.ts",
-    "app/utils/payment.ts",
-  ].map((path): [string, string] => [path, "removed when merged"]),
-  // The end-to-end suite is left untouched in this round; its header comments name issues.
-  ...["e2e/contact.spec.ts", "e2e/invoices.spec.ts", "e2e/paper-optout.spec.ts", "e2e/payment.spec.ts"].map(
-    (path): [string, string] => [path, "e2e/ untouched in this round"],
-  ),
-]);
+const ALLOWED = new Map<string, string>([]);
 const TEXT = /\.(ts|tsx|js|mjs|cjs|sql|md|css|sh|html|json|toml)$/;
 
 const RULES: { what: string; find: RegExp; allowed?: (match: string) => boolean }[] = [

@@ -1,36 +1,46 @@
-import type { ContactService } from "../ports/contact";
-import type { CustomerSummary, InvoiceCounts, InvoiceDetail, InvoiceRow, InvoiceStatus, PageFrame, PaperStatus, ResidentDataPort } from "../ports/invoices";
-import {
-  toInvoicePaymentState,
-  toPayableInvoice,
-  toPaymentAttempt,
-  toStartPaymentResult,
-  type InvoicePaymentRow,
-  type PayableInvoiceRow,
-  type PaymentAttemptRow,
-  type StartPaymentJson,
-} from "../payment/rows";
+import type { ContactService, ResidentContactPort } from "../ports/contact";
+import type {
+  CustomerSummary,
+  InvoiceCounts,
+  InvoiceDetail,
+  InvoiceFacts,
+  InvoicePaymentState,
+  InvoiceRow,
+  InvoiceStatus,
+  PageFrame,
+  PaperStatus,
+  ResidentHomePort,
+  ResidentInfoPort,
+  ResidentInvoicesPort,
+} from "../ports/invoices";
+import type { PayableInvoice, PaymentAttempt, ResidentPaymentPort, StartPaymentResult } from "../ports/payment";
+import type { ResidentDataPort } from "../ports/resident";
 import { callJson, type Rpc } from "./rpc";
 
 /**
- * The resident's data port, written once for both backends over `rpc` (the resident's own: the
+ * The resident's data ports, written once for both backends over `rpc` (the resident's own: the
  * Supabase request client with their access token, or the embedded database as them, session id
  * included). One page, one call: each page method is one SQL function returning everything the
- * page shows (docs/performance.md, "One page, one call"). The JSON is PostgreSQL's own (dates
+ * page shows (docs/decisions/0014-one-page-one-call.md). The JSON is PostgreSQL's own (dates
  * "YYYY-MM-DD", bigint as number, timestamptz ISO with offset); here only names and types change.
+ *
+ * One factory per port of app/.server/ports/resident.ts; an adapter's residentData is all of them.
  */
 export function createResidentData(rpc: Rpc): ResidentDataPort {
-  return {
-    async framePage() {
-      const page = await callJson<{ frame: FrameJson }>(rpc, "frame_page");
-      return { frame: toFrame(page.frame) };
-    },
+  return { ...residentHome(rpc), ...residentInvoices(rpc), ...residentInfo(rpc), ...residentPayment(rpc), ...residentContact(rpc) };
+}
 
+export function residentHome(rpc: Rpc): ResidentHomePort {
+  return {
     async homePage() {
       const page = await callJson<{ frame: FrameJson; announcement: string | null; welcome_message: string | null }>(rpc, "home_page");
       return { frame: toFrame(page.frame), announcement: page.announcement ?? null, welcomeMessage: page.welcome_message ?? "" };
     },
+  };
+}
 
+export function residentInvoices(rpc: Rpc): ResidentInvoicesPort {
+  return {
     async invoicesPage({ status, limit, after }) {
       const page = await callJson<{
         frame: FrameJson;
@@ -54,7 +64,7 @@ export function createResidentData(rpc: Rpc): ResidentDataPort {
     },
 
     async invoicePage(id) {
-      const page = await callJson<{ frame: FrameJson; invoice: InvoiceDetailJson | null; payment: InvoicePaymentRow | null }>(rpc, "invoice_page", {
+      const page = await callJson<{ frame: FrameJson; invoice: InvoiceDetailJson | null; payment: InvoicePaymentJson | null }>(rpc, "invoice_page", {
         p_id: id,
       });
       return {
@@ -63,43 +73,41 @@ export function createResidentData(rpc: Rpc): ResidentDataPort {
         payment: page.payment ? toInvoicePaymentState(page.payment) : null,
       };
     },
+  };
+}
+
+export function residentInfo(rpc: Rpc): ResidentInfoPort {
+  return {
+    async framePage() {
+      const page = await callJson<{ frame: FrameJson }>(rpc, "frame_page");
+      return { frame: toFrame(page.frame) };
+    },
 
     async infoPage() {
       const page = await callJson<{ frame: FrameJson; customers: CustomerJsonRow[]; paper: PaperJsonRow[] }>(rpc, "info_page");
       return { frame: toFrame(page.frame), customers: page.customers.map(toCustomer), paper: page.paper.map(toPaperStatus) };
     },
 
-    async contactPage() {
-      const page = await callJson<{ frame: FrameJson; services: ContactServiceJsonRow[] }>(rpc, "contact_page");
-      return { frame: toFrame(page.frame), services: page.services.map(toContactService) };
-    },
-
-    async paymentPage() {
-      const page = await callJson<{ frame: FrameJson; invoices: PayableInvoiceRow[] }>(rpc, "payment_page");
-      return { frame: toFrame(page.frame), invoices: page.invoices.map(toPayableInvoice) };
-    },
-
-    async paymentReturnPage({ attemptId, idop }) {
-      const page = await callJson<{ frame: FrameJson; attempt: PaymentAttemptRow | null }>(rpc, "payment_return_page", {
-        p_attempt_id: attemptId ?? null,
-        p_idop: idop ?? null,
-      });
-      return { frame: toFrame(page.frame), attempt: page.attempt ? toPaymentAttempt(page.attempt) : null };
-    },
-
     async requestPaperOptout() {
       const rows = await rpc.call("request_paper_optout");
       return rows.map((r) => ({ customerNumber: r.customer_number, serviceName: r.service_name }));
     },
+  };
+}
 
-    async sendContactMessage(input) {
-      const id: unknown = await rpc.call("send_contact_message", {
-        p_service_id: input.serviceId,
-        p_subject: input.subject,
-        p_body: input.body,
+export function residentPayment(rpc: Rpc): ResidentPaymentPort {
+  return {
+    async paymentPage() {
+      const page = await callJson<{ frame: FrameJson; invoices: PayableInvoiceJson[] }>(rpc, "payment_page");
+      return { frame: toFrame(page.frame), invoices: page.invoices.map(toPayableInvoice) };
+    },
+
+    async paymentReturnPage({ attemptId, idop }) {
+      const page = await callJson<{ frame: FrameJson; attempt: PaymentAttemptJson | null }>(rpc, "payment_return_page", {
+        p_attempt_id: attemptId ?? null,
+        p_idop: idop ?? null,
       });
-      if (typeof id !== "string") throw rpc.answerError("send_contact_message", `answered ${JSON.stringify(id)} instead of an id`);
-      return id;
+      return { frame: toFrame(page.frame), attempt: page.attempt ? toPaymentAttempt(page.attempt) : null };
     },
 
     async startPayment(invoiceIds) {
@@ -118,7 +126,30 @@ export function createResidentData(rpc: Rpc): ResidentDataPort {
   };
 }
 
+export function residentContact(rpc: Rpc): ResidentContactPort {
+  return {
+    async contactPage() {
+      const page = await callJson<{ frame: FrameJson; services: ContactServiceJsonRow[] }>(rpc, "contact_page");
+      return { frame: toFrame(page.frame), services: page.services.map(toContactService) };
+    },
+
+    async sendContactMessage(input) {
+      const id: unknown = await rpc.call("send_contact_message", {
+        p_service_id: input.serviceId,
+        p_subject: input.subject,
+        p_body: input.body,
+      });
+      if (typeof id !== "string") throw rpc.answerError("send_contact_message", `answered ${JSON.stringify(id)} instead of an id`);
+      return id;
+    },
+  };
+}
+
 // JSON rows as PostgreSQL serialises them, and their mapping to the ports' types ---------------------
+
+/** A timestamptz as JSON: ISO with offset. */
+const iso = (v: string) => new Date(v).toISOString();
+const isoOrNull = (v: string | null) => (v ? iso(v) : null);
 
 export interface FrameJson {
   portal_name: string;
@@ -127,8 +158,8 @@ export interface FrameJson {
 
 export const toFrame = (f: FrameJson): PageFrame => ({ portalName: f.portal_name, displayName: f.display_name ?? "" });
 
-/** A row of my_invoices / my_invoice (date: "YYYY-MM-DD", bigint: number). */
-export interface InvoiceJsonRow {
+/** What every invoice row carries (date: "YYYY-MM-DD", bigint: number). */
+export interface InvoiceFactsJson {
   id: string;
   number: string;
   issued_on: string;
@@ -136,6 +167,22 @@ export interface InvoiceJsonRow {
   amount_cents: number;
   object: string;
   status: InvoiceStatus;
+}
+
+function toInvoiceFacts(r: InvoiceFactsJson): InvoiceFacts {
+  return {
+    id: r.id,
+    number: r.number,
+    issuedOn: r.issued_on,
+    dueOn: r.due_on,
+    amountCents: Number(r.amount_cents),
+    object: r.object,
+    status: r.status,
+  };
+}
+
+/** A row of my_invoices / my_invoice. */
+export interface InvoiceJsonRow extends InvoiceFactsJson {
   customer_id: string;
   customer_number: string;
   customer_name: string;
@@ -151,13 +198,7 @@ export interface InvoiceDetailJson extends InvoiceJsonRow {
 
 export function toInvoiceRow(r: InvoiceJsonRow): InvoiceRow {
   return {
-    id: r.id,
-    number: r.number,
-    issuedOn: r.issued_on,
-    dueOn: r.due_on,
-    amountCents: Number(r.amount_cents),
-    object: r.object,
-    status: r.status,
+    ...toInvoiceFacts(r),
     customerId: r.customer_id,
     customerNumber: r.customer_number,
     customerName: r.customer_name,
@@ -168,12 +209,25 @@ export function toInvoiceRow(r: InvoiceJsonRow): InvoiceRow {
 export function toInvoiceDetail(r: InvoiceDetailJson): InvoiceDetail {
   return {
     ...toInvoiceRow(r),
-    paidAt: r.paid_at ? new Date(r.paid_at).toISOString() : null,
+    paidAt: isoOrNull(r.paid_at),
     serviceId: r.service_id,
     paymentSuspended: r.payment_suspended,
     hasPdf: r.has_pdf,
   };
 }
+
+/** A row of my_invoice_payment. */
+interface InvoicePaymentJson {
+  block: InvoicePaymentState["block"];
+  retry_after: string | null;
+  attempt_id: string | null;
+}
+
+const toInvoicePaymentState = (r: InvoicePaymentJson): InvoicePaymentState => ({
+  block: r.block,
+  retryAfter: isoOrNull(r.retry_after),
+  attemptId: r.attempt_id,
+});
 
 export interface CustomerJsonRow {
   customer_id: string;
@@ -208,8 +262,109 @@ export const toPaperStatus = (r: PaperJsonRow): PaperStatus => ({
   customerNumber: r.customer_number,
   serviceName: r.service_name,
   paperInvoices: r.paper_invoices,
-  requestedAt: r.requested_at ? new Date(r.requested_at).toISOString() : null,
+  requestedAt: isoOrNull(r.requested_at),
 });
+
+/** A row of my_payable_invoices (payment_page). */
+interface PayableInvoiceJson extends InvoiceFactsJson {
+  service_id: string;
+  service_name: string;
+  numcli: string;
+  payment_provider: PayableInvoice["provider"];
+  allow_multiple_invoices: boolean;
+  block: PayableInvoice["block"];
+}
+
+function toPayableInvoice(r: PayableInvoiceJson): PayableInvoice {
+  const { numcli, block } = r;
+  return {
+    ...toInvoiceFacts(r),
+    ...{ numcli, block },
+    serviceId: r.service_id,
+    serviceName: r.service_name,
+    provider: r.payment_provider,
+    allowMultiple: r.allow_multiple_invoices,
+  };
+}
+
+/** start_payment's answer. */
+interface StartPaymentJson {
+  status: "created" | "refused";
+  reason?: string;
+  min_cents?: number;
+  max_cents?: number;
+  attempt_id?: string;
+  refdet?: string;
+  amount_cents?: number;
+  provider?: "payfip_ws" | "tipi";
+  numcli?: string;
+  saisie?: string;
+  exer?: string;
+  mel?: string;
+  objet?: string;
+  tipi_token?: string | null;
+  invoice_numbers?: string[];
+}
+
+function toStartPaymentResult(j: StartPaymentJson): StartPaymentResult {
+  if (j.status === "refused") {
+    return {
+      status: "refused",
+      reason: j.reason as Extract<StartPaymentResult, { status: "refused" }>["reason"],
+      ...(j.min_cents !== undefined ? { minCents: Number(j.min_cents) } : {}),
+      ...(j.max_cents !== undefined ? { maxCents: Number(j.max_cents) } : {}),
+    };
+  }
+  if (j.status !== "created" || !j.attempt_id || !j.refdet || !j.provider || !j.numcli) {
+    throw new Error(`start_payment answered ${JSON.stringify(j)}`);
+  }
+  return {
+    status: "created",
+    payment: {
+      attemptId: j.attempt_id,
+      refdet: j.refdet,
+      amountCents: Number(j.amount_cents),
+      provider: j.provider,
+      numcli: j.numcli,
+      saisie: j.saisie ?? "T",
+      exer: j.exer ?? "",
+      mel: j.mel ?? "",
+      objet: j.objet ?? "",
+      tipiToken: j.tipi_token ?? null,
+      invoiceNumbers: j.invoice_numbers ?? [],
+    },
+  };
+}
+
+/** A payment attempt as payment_return_page answers it. */
+interface PaymentAttemptJson {
+  id: string;
+  status: PaymentAttempt["status"];
+  provider: PaymentAttempt["provider"];
+  numcli: string;
+  refdet: string;
+  idop: string | null;
+  amount_cents: number;
+  invoice_ids: string[] | null;
+  invoice_numbers: string[] | null;
+  numauto: string | null;
+  transaction_at: string | null;
+  created_at: string;
+  expires_at: string;
+}
+
+function toPaymentAttempt(r: PaymentAttemptJson): PaymentAttempt {
+  const { id, status, provider, numcli, refdet, idop, numauto } = r;
+  return {
+    ...{ id, status, provider, numcli, refdet, idop, numauto },
+    amountCents: Number(r.amount_cents),
+    invoiceIds: r.invoice_ids ?? [],
+    invoiceNumbers: r.invoice_numbers ?? [],
+    transactionAt: isoOrNull(r.transaction_at),
+    createdAt: iso(r.created_at),
+    expiresAt: iso(r.expires_at),
+  };
+}
 
 export interface ContactServiceJsonRow {
   service_id: string;

@@ -1,3 +1,5 @@
+import { z } from "zod";
+import { declareForm, parseFields } from "../form";
 import type { PayableInvoice } from "../ports/payment";
 
 /**
@@ -9,10 +11,23 @@ export type SelectionCheck =
   | { ok: true; invoices: PayableInvoice[]; amountCents: number }
   | { ok: false; error: "empty" | "not_found" | "blocked" | "several_services" | "multiple_not_allowed" };
 
+/**
+ * The payment forms (the selection's GET form, the confirmation's post to /paiement/demarrer):
+ * the `facture` fields, each an invoice id. Ids are trimmed and lower-cased; anything that is not
+ * exactly a UUID is left out (shaped like one, it would make the SQL cast fail: a 500), and so are
+ * repeats and any past the 50th. What is left is for SQL to judge.
+ */
+export const SelectionForm = declareForm(
+  z.object({
+    facture: z
+      .array(z.string().transform((id) => id.trim().toLowerCase()))
+      .transform((ids) => [...new Set(ids.filter((id) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)))].slice(0, 50)),
+  }),
+);
+
+/** The invoice ids of a payment form (a field may repeat, so read with getAll, then parsed by SelectionForm). */
 export function selectedIds(params: URLSearchParams | FormData): string[] {
-  const ids = params.getAll("facture").map((v) => String(v).trim().toLowerCase());
-  // Exactly a UUID: anything else shaped like one would make the SQL cast fail (a 500).
-  return [...new Set(ids.filter((id) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)))].slice(0, 50);
+  return parseFields(SelectionForm, { facture: params.getAll("facture").map(String) }).value?.facture ?? [];
 }
 
 export function checkSelection(all: PayableInvoice[], ids: string[]): SelectionCheck {

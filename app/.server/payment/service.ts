@@ -1,6 +1,5 @@
 import type { Backend } from "../ports/backend";
-import type { ResidentDataPort } from "../ports/invoices";
-import type { PaymentResultOutcome, PaymentResultsPort, StartRefusal } from "../ports/payment";
+import type { PaymentResultOutcome, PaymentResultsPort, ResidentPaymentPort, StartRefusal } from "../ports/payment";
 import { createPayfipClient, PayfipError, type PayfipClient } from "./client";
 import { CALLBACK_PATHS, type PaymentUrls } from "./config";
 import { montantOf, parseMontant, parseTipiResult, tipiFields, transactionInstant } from "./protocol";
@@ -26,7 +25,7 @@ export type StartOutcome =
   /** The provider could not open the payment: nothing was taken, the invoices are free again. */
   | { kind: "provider_unavailable"; error: string };
 
-export async function startPayment(resident: ResidentDataPort, invoiceIds: string[], urls: PaymentUrls, client: PayfipClient): Promise<StartOutcome> {
+export async function startPayment(resident: ResidentPaymentPort, invoiceIds: string[], urls: PaymentUrls, client: PayfipClient): Promise<StartOutcome> {
   const started = await resident.startPayment(invoiceIds);
   if (started.status === "refused") {
     return { kind: "refused", reason: started.reason, minCents: started.minCents, maxCents: started.maxCents };

@@ -1,7 +1,7 @@
 import type { AccountRulesPort, AccountsPort, RequestAccounts, SessionUser } from "./accounts";
 import type { DataPort } from "./contact";
 import type { InvoiceFilesPort } from "./files";
-import type { ResidentDataPort } from "./invoices";
+import type { ResidentDataPort } from "./resident";
 import type { MailTransport, OutboxPort } from "./outbox";
 import type { PaymentResultsPort } from "./payment";
 

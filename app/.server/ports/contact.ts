@@ -1,6 +1,9 @@
+import type { PageFrame } from "./invoices";
+
 /**
  * Public side and contact ports: what anyone may read (portal name, services one can write
- * to) and the visitor's contact message (SQL public.portal_public_info & co).
+ * to), the visitor's contact message (SQL public.portal_public_info & co), and the signed-in
+ * resident's contact page and message.
  */
 
 export interface PortalPublicInfo {
@@ -45,3 +48,19 @@ export interface PublicContactInput extends ContactInput {
 }
 
 export type PublicContactResult = { status: "sent" } | { status: "throttled"; retryAt: Date };
+
+export interface ContactPage {
+  frame: PageFrame;
+  services: ContactService[];
+}
+
+/**
+ * The signed-in resident's contact page and message (security invoker SQL, RLS; each call checks
+ * first that the Auth session is still live, else SessionEndedError).
+ */
+export interface ResidentContactPort {
+  /** public.contact_page() */
+  contactPage(): Promise<ContactPage>;
+  /** public.send_contact_message(): stores the message and its e-mail in one transaction; returns its id. */
+  sendContactMessage(input: ContactInput): Promise<string>;
+}

@@ -1,10 +1,19 @@
-import type { ContactInput, ContactService } from "./contact";
-import type { InvoicePaymentState, PayableInvoice, PaymentAttempt, StartPaymentResult } from "./payment";
-
 /**
- * Resident data ports: customers, invoices, paper invoices, the home page and the other pages
- * of the resident's space, one SQL function per page (docs/decisions/0014-one-page-one-call.md).
+ * The resident's space outside payment and contact: the layout's frame, the home page, the
+ * invoices, Mes informations and paper invoices. One SQL function per page
+ * (docs/decisions/0014-one-page-one-call.md); the ports are implemented once over Rpc
+ * (app/.server/data/resident.ts) and handed to a route by requireResident (app/.server/resident.ts),
+ * each only to the routes that ask for it.
+ *
+ * This module imports no other port: payment.ts and contact.ts build on its types.
  */
+
+/** What the layout of the resident's space shows (the header): every page carries it. */
+export interface PageFrame {
+  portalName: string;
+  /** The resident's names (their customer records'), or their e-mail when they have none. */
+  displayName: string;
+}
 
 /** A customer record (billing account) linked to the signed-in account. */
 export interface CustomerSummary {
@@ -29,8 +38,11 @@ export interface PaperStatus {
 
 export type InvoiceStatus = "unpaid" | "paid" | "treasury";
 
-/** One row of a "Mes factures" tab. Dates are SQL dates as `YYYY-MM-DD` (no time zone). */
-export interface InvoiceRow {
+/**
+ * What every view of an invoice shows, in a list, on its page or in the payment selection.
+ * Dates are SQL dates as `YYYY-MM-DD` (no time zone).
+ */
+export interface InvoiceFacts {
   id: string;
   number: string;
   issuedOn: string;
@@ -38,6 +50,10 @@ export interface InvoiceRow {
   amountCents: number;
   object: string;
   status: InvoiceStatus;
+}
+
+/** One row of a "Mes factures" tab. */
+export interface InvoiceRow extends InvoiceFacts {
   customerId: string;
   customerNumber: string;
   customerName: string;
@@ -60,11 +76,16 @@ export interface InvoiceDetail extends InvoiceRow {
 
 export type InvoiceCounts = Record<InvoiceStatus, number>;
 
-/** What the layout of the resident's space shows (the header): every page carries it. */
-export interface PageFrame {
-  portalName: string;
-  /** The resident's names (their customer records'), or their e-mail when they have none. */
-  displayName: string;
+/** Why an invoice cannot be paid online now (SQL portal.invoice_payment_block). */
+export type PaymentBlock = "paid" | "treasury" | "reported" | "suspended" | "pending" | "amount_too_low" | "amount_too_high";
+
+/** An invoice's payment state for its page (SQL public.my_invoice_payment). */
+export interface InvoicePaymentState {
+  block: PaymentBlock | null;
+  /** When the attempt under way stops holding the invoice (null: none, or reported: staff decide). */
+  retryAfter: string | null;
+  /** The caller's own attempt holding the invoice, if any. */
+  attemptId: string | null;
 }
 
 export interface HomePage {
@@ -97,57 +118,35 @@ export interface InfoPage {
   paper: PaperStatus[];
 }
 
-export interface ContactPage {
-  frame: PageFrame;
-  services: ContactService[];
-}
-
-export interface PaymentPage {
-  frame: PageFrame;
-  /** Unpaid and treasury invoices, with why one cannot be paid. */
-  invoices: PayableInvoice[];
-}
-
-export interface PaymentReturnPage {
-  frame: PageFrame;
-  /** The caller's attempt by id or idOp, or null. */
-  attempt: PaymentAttempt | null;
-}
-
-/**
- * What the signed-in resident reads and writes: one SQL function per page (security invoker: RLS
- * decides what comes back), each checking first that the Auth session is still live (else
- * SessionEndedError, app/.server/data/rpc.ts). Implemented once over Rpc
- * (app/.server/data/resident.ts); docs/decisions/0014-one-page-one-call.md.
+/*
+ * The resident's ports below read and write as the signed-in resident: security invoker SQL
+ * functions (RLS decides what comes back), each checking first that the Auth session is still
+ * live (else SessionEndedError, app/.server/data/rpc.ts).
  */
-export interface ResidentDataPort {
-  /** public.frame_page(): pages that show only the layout (e-mail and password change). */
-  framePage(): Promise<{ frame: PageFrame }>;
+
+/** The home page. */
+export interface ResidentHomePort {
   /** public.home_page() */
   homePage(): Promise<HomePage>;
+}
+
+/** Mes factures and an invoice's page. */
+export interface ResidentInvoicesPort {
   /** public.invoices_page(): at most `limit` (1..100) rows of a tab after `after`, the counts. */
   invoicesPage(input: { status: InvoiceStatus; limit: number; after?: InvoiceCursor | null }): Promise<InvoicesPage>;
   /** public.invoice_page(id) */
   invoicePage(id: string): Promise<InvoicePage>;
+}
+
+/** Mes informations: the account's pages and the paper opt-out. */
+export interface ResidentInfoPort {
+  /** public.frame_page(): pages that show only the layout (e-mail and password change). */
+  framePage(): Promise<{ frame: PageFrame }>;
   /** public.info_page(): Mes informations and the paper opt-out confirmation. */
   infoPage(): Promise<InfoPage>;
-  /** public.contact_page() */
-  contactPage(): Promise<ContactPage>;
-  /** public.payment_page(): the payment selection and confirmation. */
-  paymentPage(): Promise<PaymentPage>;
-  /** public.payment_return_page(): the caller's attempt by id or idOp. */
-  paymentReturnPage(ref: { attemptId?: string; idop?: string }): Promise<PaymentReturnPage>;
   /**
    * public.request_paper_optout(): records the request and its e-mail to the service in one
    * transaction; returns the customer numbers newly requested (empty: nothing new, nothing sent).
    */
   requestPaperOptout(): Promise<{ customerNumber: string; serviceName: string }[]>;
-  /** public.send_contact_message(): stores the message and its e-mail in one transaction; returns its id. */
-  sendContactMessage(input: ContactInput): Promise<string>;
-  /** public.start_payment(): creates the attempt atomically, or says why not. */
-  startPayment(invoiceIds: string[]): Promise<StartPaymentResult>;
-  /** public.set_payment_idop(): false when the attempt is not the caller's pending PayFiP one. */
-  setPaymentIdop(attemptId: string, idop: string): Promise<boolean>;
-  /** public.fail_payment_start(): the provider could not open the payment; frees the invoices. */
-  failPaymentStart(attemptId: string, reason: string): Promise<boolean>;
 }

@@ -1,7 +1,8 @@
-import type { InvoiceStatus } from "./invoices";
+import type { InvoiceFacts, PageFrame, PaymentBlock } from "./invoices";
 
 /**
- * Payment ports (docs/payment.md): attempts, provider results and reconciliation.
+ * Payment ports (docs/payment.md): the resident's payment pages and writes, attempts, provider
+ * results and reconciliation.
  */
 
 export type PaymentProvider = "payfip_ws" | "tipi";
@@ -11,26 +12,8 @@ export type PaymentProvider = "payfip_ws" | "tipi";
  * `abandoned` holds its invoices until `expiresAt` (20 minutes after the start).
  */
 export type PaymentStatus = "pending" | "paid" | "refused" | "abandoned" | "expired" | "error" | "reported" | "rejected";
-/** Why an invoice cannot be paid online now (SQL portal.invoice_payment_block). */
-export type PaymentBlock = "paid" | "treasury" | "reported" | "suspended" | "pending" | "amount_too_low" | "amount_too_high";
-
-/** An invoice's payment state for its page (SQL public.my_invoice_payment). */
-export interface InvoicePaymentState {
-  block: PaymentBlock | null;
-  /** When the attempt under way stops holding the invoice (null: none, or reported: staff decide). */
-  retryAfter: string | null;
-  /** The caller's own attempt holding the invoice, if any. */
-  attemptId: string | null;
-}
-
-export interface PayableInvoice {
-  id: string;
-  number: string;
-  issuedOn: string;
-  dueOn: string;
-  amountCents: number;
-  object: string;
-  status: InvoiceStatus;
+/** An unpaid or treasury invoice on the payment selection, with why it cannot be paid. */
+export interface PayableInvoice extends InvoiceFacts {
   serviceId: string;
   serviceName: string;
   numcli: string;
@@ -84,6 +67,36 @@ export interface PaymentAttempt {
   transactionAt: string | null;
   createdAt: string;
   expiresAt: string;
+}
+
+export interface PaymentPage {
+  frame: PageFrame;
+  /** Unpaid and treasury invoices, with why one cannot be paid. */
+  invoices: PayableInvoice[];
+}
+
+export interface PaymentReturnPage {
+  frame: PageFrame;
+  /** The caller's attempt by id or idOp, or null. */
+  attempt: PaymentAttempt | null;
+}
+
+/**
+ * The signed-in resident's payments (security invoker SQL, RLS; each call checks first that the
+ * Auth session is still live, else SessionEndedError): the selection, confirmation and return
+ * pages, and starting an attempt.
+ */
+export interface ResidentPaymentPort {
+  /** public.payment_page(): the payment selection and confirmation. */
+  paymentPage(): Promise<PaymentPage>;
+  /** public.payment_return_page(): the caller's attempt by id or idOp. */
+  paymentReturnPage(ref: { attemptId?: string; idop?: string }): Promise<PaymentReturnPage>;
+  /** public.start_payment(): creates the attempt atomically, or says why not. */
+  startPayment(invoiceIds: string[]): Promise<StartPaymentResult>;
+  /** public.set_payment_idop(): false when the attempt is not the caller's pending PayFiP one. */
+  setPaymentIdop(attemptId: string, idop: string): Promise<boolean>;
+  /** public.fail_payment_start(): the provider could not open the payment; frees the invoices. */
+  failPaymentStart(attemptId: string, reason: string): Promise<boolean>;
 }
 
 export interface PaymentResultInput {

@@ -1,40 +1,41 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/server-runtime";
 import type { MetaFunction } from "@remix-run/react";
 import { data, redirect } from "@remix-run/server-runtime";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData } from "@remix-run/react";
 import { announcementDigest, dismissAnnouncementCookie, readAnnouncementCookie } from "~/.server/announcement";
 import { readForm } from "~/.server/form";
 import { requireResident } from "~/.server/resident";
+import { LinkLine } from "~/components/espace-links";
 import { withSession } from "~/.server/session-response";
 
 export const meta: MetaFunction = () => [{ title: "Accueil — Le Portail des Factures" }];
 
 /**
- * Home page of the resident's space (SPEC "Home"): the service's announcement, highlighted, with
+ * Home page of the resident's space (docs/e2e-invoices.md): the service's announcement, highlighted, with
  * "Fermer" (hidden for the rest of the browser session, see ~/.server/announcement.ts), then the
  * welcome message. Both are set by staff in portal.portal_settings (docs/staff-settings.md).
  */
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { user, accounts, data: resident } = await requireResident(request);
-  const home = await resident.homePage();
+  const { user, accounts, home } = await requireResident(request, { home: true });
+  const page = await home.homePage();
   const dismissed =
-    home.announcement !== null && readAnnouncementCookie(request) === (await announcementDigest(user.id, home.announcement));
+    page.announcement !== null && readAnnouncementCookie(request) === (await announcementDigest(user.id, page.announcement));
   return data(
     {
-      frame: home.frame,
-      announcement: dismissed ? null : home.announcement,
-      welcomeParagraphs: paragraphs(home.welcomeMessage),
+      frame: page.frame,
+      announcement: dismissed ? null : page.announcement,
+      welcomeParagraphs: paragraphs(page.welcomeMessage),
     },
     withSession(accounts),
   );
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const { user, accounts, data: resident } = await requireResident(request);
+  const { user, accounts, home } = await requireResident(request, { home: true });
   const form = await readForm(request);
   const cookies = new Headers();
   if (form.get("intent") === "fermer-annonce") {
-    const { announcement } = await resident.homePage();
+    const { announcement } = await home.homePage();
     if (announcement !== null) cookies.append("Set-Cookie", dismissAnnouncementCookie(request, await announcementDigest(user.id, announcement)));
   }
   // Post/Redirect/Get: a reload does not post again.
@@ -85,11 +86,7 @@ export default function Accueil() {
           <p>Bienvenue sur votre espace.</p>
         )}
       </div>
-      <p>
-        <Link to="/factures" className="font-semibold text-brand-700 underline">
-          Voir mes factures
-        </Link>
-      </p>
+      <LinkLine to="/factures">Voir mes factures</LinkLine>
     </section>
   );
 }

@@ -18,20 +18,20 @@ export const meta: MetaFunction = () => [{ title: "Contacter le service — Le P
  * shared with /nous-contacter (app/components/contact-form.tsx, app/.server/contact-form.ts).
  */
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { user, accounts, data: resident } = await requireResident(request);
-  const { frame, services } = await resident.contactPage();
+  const { user, accounts, contact } = await requireResident(request, { contact: true });
+  const { frame, services } = await contact.contactPage();
   return data({ frame, email: user.email, services, constraints: ResidentContactForm.constraints }, withSession(accounts));
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const { accounts, data: resident } = await requireResident(request);
+  const { accounts, contact } = await requireResident(request, { contact: true });
   return contactAction(request, accounts, {
     form: ResidentContactForm,
     path: "/contact",
-    services: async () => (await resident.contactPage()).services.filter((s) => s.acceptsMessages),
+    services: async () => (await contact.contactPage()).services.filter((s) => s.acceptsMessages),
     noService: "Ce service ne reçoit pas de messages par le portail : utilisez les moyens de contact indiqués dans « Informations générales ».",
     send: async (value) => {
-      await resident.sendContactMessage(value);
+      await contact.sendContactMessage(value);
       return null;
     },
     unavailable:

@@ -1,28 +1,30 @@
 import type { LoaderFunctionArgs } from "@remix-run/server-runtime";
 import type { MetaFunction } from "@remix-run/react";
 import { data } from "@remix-run/server-runtime";
-import { isRouteErrorResponse, Link, useLoaderData, useRouteError } from "@remix-run/react";
+import { isRouteErrorResponse, useLoaderData, useRouteError } from "@remix-run/react";
 import { z } from "zod";
 import { formatRetryTime } from "~/.server/accounts";
 import { requireResident } from "~/.server/resident";
+import { SpaceLink } from "~/components/espace-links";
 import { withSession } from "~/.server/session-response";
 import { Notice } from "~/components/form";
+import { ButtonAnchor, ButtonLink } from "~/components/ui";
 import { formatDate, formatDayInFrance, formatEuros } from "~/utils/format";
 import { STATUS_IN_WORDS, tabOfStatus, TREASURY_EXPLANATION } from "~/utils/invoices";
 
 const ParamsSchema = z.object({ id: z.guid() });
 
 /**
- * One invoice (SPEC "Mes factures": its details and the possible actions). public.my_invoice
+ * One invoice: its details and the possible actions (docs/e2e-invoices.md). public.my_invoice
  * answers no row for an unknown id and for another resident's invoice alike: both are the same
  * 404, so a URL never tells whether an invoice exists.
  */
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { accounts, data: resident } = await requireResident(request);
+  const { accounts, invoices } = await requireResident(request, { invoices: true });
   const parsed = ParamsSchema.safeParse(params);
   // A malformed id is the same 404 without asking SQL (then the session is not checked either:
   // nothing is shown).
-  const page = parsed.success ? await resident.invoicePage(parsed.data.id.toLowerCase()) : null;
+  const page = parsed.success ? await invoices.invoicePage(parsed.data.id.toLowerCase()) : null;
   const invoice = page?.invoice;
   if (!page || !invoice) throw new Response("Facture introuvable", withSession(accounts, 404));
   // An unpaid invoice may be held by a payment under way, or by a reported one waiting for staff
@@ -62,8 +64,6 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Facture ${data.number} — Le Portail des Factures` : "Facture introuvable — Le Portail des Factures" },
 ];
 
-const linkClass = "font-semibold text-brand-700 underline underline-offset-2 hover:text-brand-900";
-
 export default function Facture() {
   const invoice = useLoaderData<typeof loader>();
   const fields: [string, string][] = [
@@ -80,9 +80,7 @@ export default function Facture() {
   return (
     <section aria-labelledby="facture-titre" className="flex flex-col gap-6">
       <p>
-        <Link to={invoice.backTo} className={linkClass}>
-          Retour à mes factures
-        </Link>
+        <SpaceLink to={invoice.backTo}>Retour à mes factures</SpaceLink>
       </p>
       <h1 id="facture-titre" className="text-2xl font-bold">
         Facture n° {invoice.number}
@@ -104,13 +102,9 @@ export default function Facture() {
         {invoice.hasPdf ? (
           <p>
             {/* A plain link (no client-side navigation): the browser downloads the file. */}
-            <a
-              href={`/factures/${invoice.id}/pdf`}
-              download
-              className="inline-block rounded bg-brand-700 px-4 py-2 font-semibold text-white hover:bg-brand-800"
-            >
+            <ButtonAnchor href={`/factures/${invoice.id}/pdf`} download className="inline-block">
               Télécharger PDF
-            </a>
+            </ButtonAnchor>
           </p>
         ) : (
           <p>Le PDF de cette facture n&apos;est pas disponible. Si vous en avez besoin, écrivez au service depuis la rubrique « Contact ».</p>
@@ -149,16 +143,13 @@ function PaymentAction({
     );
   }
   if (payment) return <PaymentInProgress payment={payment} />;
-  // Unpaid: the selection screen, with this invoice preselected (SPEC "Pay").
+  // Unpaid: the selection screen, with this invoice preselected (docs/payment.md).
   if (paymentSuspended) return <Notice tone="info">Le paiement a été temporairement suspendu.</Notice>;
   return (
     <p>
-      <Link
-        to={`/paiement?facture=${id}`}
-        className="inline-block rounded bg-brand-700 px-4 py-2 font-semibold text-white hover:bg-brand-800"
-      >
+      <ButtonLink to={`/paiement?facture=${id}`} className="inline-block">
         Payer la facture
-      </Link>
+      </ButtonLink>
     </p>
   );
 }
@@ -167,9 +158,7 @@ function PaymentAction({
 function PaymentInProgress({ payment }: { payment: PaymentUnderWay }) {
   const link = payment.attemptHref ? (
     <p className="mt-2">
-      <Link to={payment.attemptHref} className={linkClass}>
-        Voir ce paiement
-      </Link>
+      <SpaceLink to={payment.attemptHref}>Voir ce paiement</SpaceLink>
     </p>
   ) : null;
   if (payment.state === "reported") {
@@ -208,9 +197,7 @@ export function ErrorBoundary() {
         </h1>
         <p>Cette facture n&apos;existe pas ou n&apos;est pas rattachée à votre compte. Vérifiez l&apos;adresse, ou retrouvez-la dans vos factures.</p>
         <p>
-          <Link to="/factures" className={linkClass}>
-            Voir mes factures
-          </Link>
+          <SpaceLink to="/factures">Voir mes factures</SpaceLink>
         </p>
       </section>
     );

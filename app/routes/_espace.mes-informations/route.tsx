@@ -1,16 +1,17 @@
 import type { LoaderFunctionArgs } from "@remix-run/server-runtime";
 import type { MetaFunction } from "@remix-run/react";
 import { data } from "@remix-run/server-runtime";
-import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { useLoaderData, useSearchParams } from "@remix-run/react";
 import { requireResident } from "~/.server/resident";
 import { withSession } from "~/.server/session-response";
 import { Notice } from "~/components/form";
+import { TextLink } from "~/components/ui";
 
 export const meta: MetaFunction = () => [{ title: "Mes informations — Le Portail des Factures" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { user, accounts, data: resident } = await requireResident(request);
-  const { frame, customers, paper } = await resident.infoPage();
+  const { user, accounts, info } = await requireResident(request, { info: true });
+  const { frame, customers, paper } = await info.infoPage();
   const paperOf = new Map(paper.map((p) => [p.customerId, p]));
   return data(
     {
@@ -77,20 +78,20 @@ export default function MesInformations() {
       <ul className="flex flex-col gap-3">
         {paperStillSent ? (
           <li>
-            <Link to="/mes-informations/papier" className="font-semibold text-brand-700 underline">
+            <TextLink to="/mes-informations/papier">
               Ne pas recevoir les factures au format papier
-            </Link>
+            </TextLink>
           </li>
         ) : null}
         <li>
-          <Link to="/mes-informations/adresse-mail" className="font-semibold text-brand-700 underline">
+          <TextLink to="/mes-informations/adresse-mail">
             Changer l&apos;adresse mail
-          </Link>
+          </TextLink>
         </li>
         <li>
-          <Link to="/mes-informations/mot-de-passe" className="font-semibold text-brand-700 underline">
+          <TextLink to="/mes-informations/mot-de-passe">
             Changer le mot de passe
-          </Link>
+          </TextLink>
         </li>
       </ul>
       <p className="text-sm text-stone-700">

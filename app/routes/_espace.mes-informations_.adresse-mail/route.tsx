@@ -1,48 +1,46 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/server-runtime";
 import type { MetaFunction } from "@remix-run/react";
 import { data } from "@remix-run/server-runtime";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/.server/accounts";
-import { readForm } from "~/.server/form";
+import { EmailForm } from "~/.server/account-mail-form";
+import { parseSubmission } from "~/.server/form";
 import { requireResident } from "~/.server/resident";
 import { withSession } from "~/.server/session-response";
-import { fieldErrors, Notice, PrimaryButton, TextField } from "~/components/form";
+import type { EmailChangeResult } from "~/.server/ports/accounts";
+import { SubmitOrCancel } from "~/components/espace-links";
+import { Notice, TextField, useForm } from "~/components/form";
 import { LINK_VALIDITY_TEXT } from "~/utils/auth-links";
-import { emailField } from "~/utils/email-schema";
 
 export const meta: MetaFunction = () => [{ title: "Changer l'adresse mail — Le Portail des Factures" }];
 
-const EmailChangeSchema = z.object({ email: emailField });
+/** Why the link was not sent, beside the field. */
+const REFUSALS: Partial<Record<EmailChangeResult, string>> = {
+  email_taken: "Cette adresse mail est déjà celle d'un autre compte du portail. Choisissez une autre adresse.",
+  same_email: "C'est déjà votre adresse mail de connexion. Saisissez la nouvelle adresse.",
+};
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { user, accounts, data: resident } = await requireResident(request);
-  const { frame } = await resident.framePage();
-  return data({ frame, currentEmail: user.email }, withSession(accounts));
+  const { user, accounts, info } = await requireResident(request, { info: true });
+  const { frame } = await info.framePage();
+  return data({ frame, currentEmail: user.email, constraints: EmailForm.constraints }, withSession(accounts));
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const { accounts } = await requireUser(request);
-  const form = Object.fromEntries(await readForm(request));
-  const parsed = EmailChangeSchema.safeParse(form);
-  const typed = typeof form.email === "string" ? form.email.slice(0, 254) : "";
-  if (!parsed.success) {
-    return data({ outcome: null, errors: fieldErrors(parsed.error.issues, ["email"] as const), email: typed }, withSession(accounts, 400));
-  }
-  const outcome = await accounts.requestEmailChange(parsed.data.email);
-  const errors: { email?: string } =
-    outcome === "email_taken"
-      ? { email: "Cette adresse mail est déjà celle d'un autre compte du portail. Choisissez une autre adresse." }
-      : outcome === "same_email"
-        ? { email: "C'est déjà votre adresse mail de connexion. Saisissez la nouvelle adresse." }
-        : {};
-  return data({ outcome, errors, email: parsed.data.email }, withSession(accounts, outcome === "sent" ? 200 : 400));
+  const submission = await parseSubmission(request, EmailForm);
+  if (!submission.success) return data({ ...submission.reply(), outcome: null }, withSession(accounts, 400));
+  const outcome = await accounts.requestEmailChange(submission.value.email);
+  const refusal = REFUSALS[outcome];
+  // The address as understood (trimmed, lower-cased), in the notice and the field.
+  const reply = submission.reply({ errors: refusal ? { email: refusal } : {}, values: { email: submission.value.email } });
+  return data({ ...reply, outcome }, withSession(accounts, outcome === "sent" ? 200 : 400));
 }
 
 export default function ChangerAdresseMail() {
-  const { currentEmail } = useLoaderData<typeof loader>();
+  const { currentEmail, constraints } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const errors: { email?: string } = result?.errors ?? {};
+  const { form, field } = useForm(constraints, result);
   return (
     <section aria-labelledby="titre" className="max-w-lg">
       <h1 id="titre" className="text-2xl font-bold">
@@ -53,17 +51,14 @@ export default function ChangerAdresseMail() {
       </p>
       {result?.outcome === "sent" ? (
         <Notice tone="success">
-          Un message de confirmation a été envoyé à {result.email}. Cliquez sur le lien qu&apos;il contient : votre adresse ne changera
-          qu&apos;à ce moment-là. {LINK_VALIDITY_TEXT}
+          Un message de confirmation a été envoyé à {result.values.email}. Cliquez sur le lien qu&apos;il contient : votre adresse ne
+          changera qu&apos;à ce moment-là. {LINK_VALIDITY_TEXT}
         </Notice>
       ) : null}
-      <Form method="post" className="mt-6 flex flex-col gap-4" noValidate>
-        <TextField id="email" label="Nouvelle adresse mail" type="email" autoComplete="email" inputMode="email" required defaultValue={result?.email} error={errors.email} />
+      <Form method="post" className="mt-6 flex flex-col gap-4" {...form}>
+        <TextField {...field("email")} label="Nouvelle adresse mail" type="email" autoComplete="email" inputMode="email" />
         <div className="flex flex-wrap gap-3">
-          <PrimaryButton>Envoyer le lien de confirmation</PrimaryButton>
-          <Link to="/mes-informations" className="px-4 py-2 font-semibold text-brand-700 underline">
-            Annuler
-          </Link>
+          <SubmitOrCancel>Envoyer le lien de confirmation</SubmitOrCancel>
         </div>
       </Form>
     </section>

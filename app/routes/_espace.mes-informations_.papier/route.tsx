@@ -1,13 +1,15 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/server-runtime";
 import type { MetaFunction } from "@remix-run/react";
 import { data, redirect } from "@remix-run/server-runtime";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { readForm } from "~/.server/form";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { declareForm, parseSubmission } from "~/.server/form";
 import { getBackend } from "~/.server/backend";
 import { kickOutbox } from "~/.server/outbox";
 import { requireResident } from "~/.server/resident";
 import { withSession } from "~/.server/session-response";
-import { Notice, PrimaryButton } from "~/components/form";
+import { LinkLine, SubmitOrCancel } from "~/components/espace-links";
+import { Notice } from "~/components/form";
 
 export const meta: MetaFunction = () => [{ title: "Confirmation — Ne pas recevoir les factures au format papier — Le Portail des Factures" }];
 
@@ -16,30 +18,30 @@ export const meta: MetaFunction = () => [{ title: "Confirmation — Ne pas recev
  * works without JavaScript. "Confirmer" posts; "Annuler" goes back without recording anything.
  */
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { accounts, data: resident } = await requireResident(request);
-  const { frame, paper } = await resident.infoPage();
+  const { accounts, info } = await requireResident(request, { info: true });
+  const { frame, paper } = await info.infoPage();
   const pending = paper.filter((s) => s.paperInvoices && !s.requestedAt).map((s) => s.customerNumber);
   return data({ frame, pending }, withSession(accounts));
 }
 
+/** « Confirmer » is the only answer that records anything; any other post goes back without a word. */
+const ConfirmForm = declareForm(z.object({ intent: z.literal("confirmer") }));
+
+const UNAVAILABLE =
+  "Votre demande n'a pas pu être enregistrée. Réessayez dans quelques minutes ; si le problème continue, contactez le service (voir « Contact »).";
+
 export async function action({ request }: ActionFunctionArgs) {
-  const { accounts, data: resident } = await requireResident(request);
-  const form = await readForm(request);
-  if (form.get("intent") !== "confirmer") throw redirect("/mes-informations", withSession(accounts));
+  const { accounts, info } = await requireResident(request, { info: true });
+  const submission = await parseSubmission(request, ConfirmForm);
+  if (!submission.success) throw redirect("/mes-informations", withSession(accounts));
   try {
-    const requested = await resident.requestPaperOptout();
+    const requested = await info.requestPaperOptout();
     if (requested.length > 0) void kickOutbox(getBackend());
     throw redirect(`/mes-informations?papier=${requested.length > 0 ? "demande" : "deja-demande"}`, withSession(accounts));
   } catch (thrown) {
     if (thrown instanceof Response) throw thrown;
     console.error("paper opt-out request failed", thrown);
-    return data(
-      {
-        error:
-          "Votre demande n'a pas pu être enregistrée. Réessayez dans quelques minutes ; si le problème continue, contactez le service (voir « Contact »).",
-      },
-      withSession(accounts, 503),
-    );
+    return data(submission.reply({ formError: UNAVAILABLE }), withSession(accounts, 503));
   }
 }
 
@@ -51,18 +53,16 @@ export default function ConfirmationPapier() {
       <h1 id="titre" className="text-2xl font-bold">
         Confirmation
       </h1>
-      {result?.error ? <Notice tone="error">{result.error}</Notice> : null}
+      {result?.formError ? <Notice tone="error">{result.formError}</Notice> : null}
       {pending.length === 0 ? (
         <>
           <p className="mt-4">
             Vous ne recevez plus les factures au format papier, ou vous avez déjà demandé à ne plus les recevoir : il n&apos;y a rien
             à confirmer.
           </p>
-          <p className="mt-6">
-            <Link to="/mes-informations" className="font-semibold text-brand-700 underline">
-              Retour à Mes informations
-            </Link>
-          </p>
+          <LinkLine to="/mes-informations" className="mt-6">
+            Retour à Mes informations
+          </LinkLine>
         </>
       ) : (
         <>
@@ -72,12 +72,9 @@ export default function ConfirmationPapier() {
             {pending.length > 1 ? "Abonnés concernés" : "Abonné concerné"} : n° {pending.join(", n° ")}
           </p>
           <Form method="post" className="mt-6 flex flex-wrap items-center gap-3">
-            <PrimaryButton name="intent" value="confirmer">
+            <SubmitOrCancel name="intent" value="confirmer">
               Confirmer
-            </PrimaryButton>
-            <Link to="/mes-informations" className="px-4 py-2 font-semibold text-brand-700 underline">
-              Annuler
-            </Link>
+            </SubmitOrCancel>
           </Form>
         </>
       )}

@@ -5,19 +5,20 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { checkSelection, selectedIds } from "~/.server/payment/selection";
 import { requireResident } from "~/.server/resident";
 import { withSession } from "~/.server/session-response";
-import { Notice } from "~/components/form";
+import { PaymentStartFailed } from "~/components/espace-links";
+import { PrimaryButton } from "~/components/ui";
 import { formatEuros } from "~/utils/format";
-import { ERROR_MESSAGES, PROVIDER_NAME, selectionHref } from "~/utils/payment";
+import { PROVIDER_NAME, selectionHref } from "~/utils/payment";
 
 /**
- * "Informations pour le paiement TIPI" (SPEC "Pay"; "PayFiP" when the service uses the web
+ * "Informations pour le paiement TIPI" (docs/payment.md; "PayFiP" when the service uses the web
  * service): what will be paid. The button posts to /paiement/demarrer, which creates the attempt
  * (public.start_payment) and sends the resident to the provider in the same tab.
  */
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { accounts, data: resident } = await requireResident(request);
+  const { accounts, payment } = await requireResident(request, { payment: true });
   const ids = selectedIds(new URL(request.url).searchParams);
-  const { frame, invoices } = await resident.paymentPage();
+  const { frame, invoices } = await payment.paymentPage();
   const check = checkSelection(invoices, ids);
   if (!check.ok) throw redirect(selectionHref(ids, check.error), withSession(accounts));
   const provider = check.invoices[0]!.provider;
@@ -39,7 +40,6 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `Informations pour le paiement ${data?.providerName ?? "TIPI"} — Le Portail des Factures` },
 ];
 
-const buttonClass = "rounded bg-brand-700 px-4 py-2 font-semibold text-white hover:bg-brand-800";
 const secondaryClass = "rounded border border-brand-700 px-4 py-2 font-semibold text-brand-700 hover:bg-brand-50 text-center";
 
 export default function Confirmation() {
@@ -65,9 +65,7 @@ export default function Confirmation() {
         {info.ids.map((id) => (
           <input key={id} type="hidden" name="facture" value={id} />
         ))}
-        <button type="submit" className={buttonClass}>
-          Payer la facture sur le portail {info.providerName}
-        </button>
+        <PrimaryButton>Payer la facture sur le portail {info.providerName}</PrimaryButton>
         <Link to={selectionHref(info.ids)} className={secondaryClass}>
           Fermer
         </Link>
@@ -77,15 +75,5 @@ export default function Confirmation() {
 }
 
 export function ErrorBoundary() {
-  return (
-    <section className="flex flex-col gap-4">
-      <h1 className="text-2xl font-bold">Le paiement n&apos;a pas pu commencer</h1>
-      <Notice tone="error">{ERROR_MESSAGES.unavailable}</Notice>
-      <p>
-        <Link to="/paiement" className="font-semibold text-brand-700 underline">
-          Revenir à la sélection des factures
-        </Link>
-      </p>
-    </section>
-  );
+  return <PaymentStartFailed />;
 }

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/server-runtime";
 import type { MetaFunction } from "@remix-run/react";
 import { data, redirect } from "@remix-run/server-runtime";
-import { Link, useActionData } from "@remix-run/react";
+import { useActionData } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { env } from "~/.server/env";
 import { readForm } from "~/.server/form";
@@ -10,8 +10,9 @@ import { selectedIds } from "~/.server/payment/selection";
 import { payfipClientFor, startPayment } from "~/.server/payment/service";
 import { requireResident } from "~/.server/resident";
 import { withSession } from "~/.server/session-response";
-import { Notice } from "~/components/form";
-import { ERROR_MESSAGES, selectionHref } from "~/utils/payment";
+import { LinkLine, PaymentStartFailed } from "~/components/espace-links";
+import { PrimaryButton } from "~/components/ui";
+import { selectionHref } from "~/utils/payment";
 
 /**
  * `POST /paiement/demarrer`, from the confirmation's button: creates the attempt
@@ -24,11 +25,11 @@ import { ERROR_MESSAGES, selectionHref } from "~/utils/payment";
  * showing the TIPI form.
  */
 export async function action({ request }: ActionFunctionArgs) {
-  const { accounts, data: resident } = await requireResident(request);
+  const { accounts, payment } = await requireResident(request, { payment: true });
   const ids = selectedIds(await readForm(request));
   const config = env();
   const urls = paymentUrls(config, portalOrigin(config));
-  const outcome = await startPayment(resident, ids, urls, payfipClientFor(urls));
+  const outcome = await startPayment(payment, ids, urls, payfipClientFor(urls));
   switch (outcome.kind) {
     case "refused":
       return redirect(selectionHref(ids, outcome.reason), withSession(accounts, 303));
@@ -43,9 +44,6 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export const meta: MetaFunction = () => [{ title: "Redirection vers le portail de paiement — Le Portail des Factures" }];
 
-const buttonClass = "rounded bg-brand-700 px-4 py-2 font-semibold text-white hover:bg-brand-800";
-const linkClass = "font-semibold text-brand-700 underline";
-
 export default function Demarrer() {
   const result = useActionData<typeof action>();
   if (result && "tipiForm" in result) return <TipiForm {...result.tipiForm} />;
@@ -55,11 +53,7 @@ export default function Demarrer() {
       <h1 id="demarrer-titre" className="text-2xl font-bold">
         Aucun paiement en cours
       </h1>
-      <p>
-        <Link to="/paiement" className={linkClass}>
-          Revenir à la sélection des factures
-        </Link>
-      </p>
+      <LinkLine to="/paiement">Revenir à la sélection des factures</LinkLine>
     </section>
   );
 }
@@ -80,24 +74,12 @@ function TipiForm({ action, fields }: { action: string; fields: [string, string]
         {fields.map(([name, value]) => (
           <input key={name} type="hidden" name={name} value={value} />
         ))}
-        <button type="submit" className={buttonClass}>
-          Continuer vers le portail TIPI
-        </button>
+        <PrimaryButton>Continuer vers le portail TIPI</PrimaryButton>
       </form>
     </section>
   );
 }
 
 export function ErrorBoundary() {
-  return (
-    <section className="flex flex-col gap-4">
-      <h1 className="text-2xl font-bold">Le paiement n&apos;a pas pu commencer</h1>
-      <Notice tone="error">{ERROR_MESSAGES.unavailable}</Notice>
-      <p>
-        <Link to="/paiement" className={linkClass}>
-          Revenir à la sélection des factures
-        </Link>
-      </p>
-    </section>
-  );
+  return <PaymentStartFailed />;
 }

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/server-runtime";
 import type { MetaFunction } from "@remix-run/react";
 import { data } from "@remix-run/server-runtime";
-import { Link, useLoaderData, useRevalidator } from "@remix-run/react";
+import { useLoaderData, useRevalidator } from "@remix-run/react";
 import { useEffect, useSyncExternalStore } from "react";
 import { z } from "zod";
 import { getBackend } from "~/.server/backend";
@@ -12,6 +12,7 @@ import { confirmPayfip, payfipClientFor } from "~/.server/payment/service";
 import { formatRetryTime } from "~/.server/accounts";
 import { requireResident } from "~/.server/resident";
 import { withSession } from "~/.server/session-response";
+import { SpaceAnchor, SpaceLink } from "~/components/espace-links";
 import { formatEuros } from "~/utils/format";
 import { selectionHref } from "~/utils/payment";
 
@@ -29,7 +30,7 @@ const IDOP = /^[A-Za-z0-9-]{1,64}$/;
 const NO_STORE = { headers: { "Cache-Control": "no-store" } };
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { accounts, data: resident } = await requireResident(request);
+  const { accounts, payment } = await requireResident(request, { payment: true });
   const url = new URL(request.url);
   const idopParam = fieldAnyCase(url.searchParams, "idop");
   const idop = idopParam && IDOP.test(idopParam) ? idopParam : undefined;
@@ -38,14 +39,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
   // One call (public.payment_return_page); a second only after asking PayFiP for a pending
   // attempt's result, to show what it changed.
-  let page = await resident.paymentReturnPage(ref ?? {});
+  let page = await payment.paymentReturnPage(ref ?? {});
   const frame = page.frame;
   let attempt = ref ? page.attempt : null;
   if (attempt && attempt.status === "pending" && attempt.provider === "payfip_ws" && attempt.idop) {
     const config = env();
     const urls = paymentUrls(config, portalOrigin(config));
     await confirmPayfip((await getBackend()).paymentResults, payfipClientFor(urls), attempt.idop, "payfip_return");
-    page = await resident.paymentReturnPage({ attemptId: attempt.id });
+    page = await payment.paymentReturnPage({ attemptId: attempt.id });
     attempt = page.attempt;
   }
   if (!attempt) {
@@ -111,8 +112,6 @@ const TITLES = {
   unknown: "Paiement introuvable",
 } as const;
 
-const linkClass = "font-semibold text-brand-700 underline underline-offset-2 hover:text-brand-900";
-
 export default function Retour() {
   const r = useLoaderData<typeof loader>();
   const refreshing = useRefreshWhilePending(r.status === "pending");
@@ -141,9 +140,9 @@ export default function Retour() {
               Ne payez pas une seconde fois.
             </p>
             <p>
-              <a href={r.refreshHref ?? "/paiement/retour"} className={linkClass}>
+              <SpaceAnchor href={r.refreshHref ?? "/paiement/retour"}>
                 Actualiser la page
-              </a>
+              </SpaceAnchor>
             </p>
           </>
         ) : null}
@@ -194,13 +193,11 @@ export default function Retour() {
       </div>
       <p className="flex flex-wrap gap-4">
         {r.status === "refused" || (r.status === "abandoned" && !r.retryAt) || r.status === "expired" || r.status === "error" || r.status === "rejected" ? (
-          <Link to={r.retryHref} className={linkClass}>
-            Payer à nouveau
-          </Link>
+          <SpaceLink to={r.retryHref}>Payer à nouveau</SpaceLink>
         ) : null}
-        <Link to={r.status === "paid" ? "/factures?onglet=reglees" : "/factures"} className={linkClass}>
+        <SpaceLink to={r.status === "paid" ? "/factures?onglet=reglees" : "/factures"}>
           {r.status === "paid" ? "Voir mes factures réglées" : "Voir mes factures"}
-        </Link>
+        </SpaceLink>
       </p>
     </section>
   );

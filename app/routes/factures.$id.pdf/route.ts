@@ -12,7 +12,7 @@ const ParamsSchema = z.object({ id: z.guid() });
  * Ownership is SQL's (public.my_invoice_pdf_key under RLS; on Supabase the Storage policy too).
  */
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { accounts, files } = await requireResident(request);
+  const { accounts, files } = await requireResident(request, { files: true });
   const parsed = ParamsSchema.safeParse(params);
   const pdf = parsed.success ? await files.invoicePdf(parsed.data.id.toLowerCase()) : null;
   if (!pdf) return notFound(withSession(accounts).headers);
