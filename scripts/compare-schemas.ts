@@ -7,9 +7,9 @@
  * both and compares again. Prints the differences; exits 1 when there is any.
  * Decision: docs/decisions/0020-one-migration-per-domain-append-only.md.
  *
- *   npx vite-node scripts/compare-schemas.ts                       working tree against main
- *   npx vite-node scripts/compare-schemas.ts -- --base <rev>       … against another revision
- *   npx vite-node scripts/compare-schemas.ts -- --append-only      checks only that the migrations
+ *   npm run db:compare                       working tree against main
+ *   npm run db:compare -- --base <rev>       … against another revision
+ *   npm run db:compare -- --append-only      checks only that the migrations
  *       of <rev> are unchanged and that new ones sort after them (no database is built)
  */
 import { execFileSync } from "node:child_process";
@@ -27,7 +27,7 @@ const args = process.argv.slice(2).filter((a) => a !== "--");
 const baseAt = args.indexOf("--base");
 const base = baseAt >= 0 ? args[baseAt + 1] : "main";
 if (!base || args.some((a, i) => a.startsWith("--") && !["--base", "--append-only"].includes(a) && i !== baseAt + 1)) {
-  console.error("usage: npx vite-node scripts/compare-schemas.ts -- [--base <rev>] [--append-only]");
+  console.error("usage: npm run db:compare -- [--base <rev>] [--append-only]");
   process.exit(2);
 }
 
