@@ -43,7 +43,12 @@ export async function runImport(target: ImportTarget, input: ImportInput, option
   const errors = [...read.errors];
   // Invoice lines rejected so far: each phase's errors are on invoice lines.
   const rejected = new Set(read.invoices.rejected);
-  const reject = (list: LineError[]) => list.forEach((e) => (errors.push(e), rejected.add(lineKey(e))));
+  const reject = (list: LineError[]) => {
+    for (const e of list) {
+      errors.push(e);
+      rejected.add(lineKey(e));
+    }
+  };
   const isValid = (row: InvoiceRow) => !rejected.has(lineKey(row));
 
   const match = matchPdfs(input.pdfs, read.invoices.rows, read.invoices.mentioned);
