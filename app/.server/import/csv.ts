@@ -2,9 +2,8 @@
  * CSV as French spreadsheets and billing software write it: `;` separator (a tab or `,` is
  * accepted when the header uses it), fields quoted with `"` (doubled inside), CRLF or LF, UTF-8
  * with or without BOM, or Windows-1252 (detected: bytes that are not valid UTF-8). Web-standard
- * APIs only (see windows-1252.ts for why TextDecoder alone is not enough on Node 20).
+ * APIs only (TextDecoder; docs/decisions/0022-import-libraries.md).
  */
-import { decodeWindows1252 } from "./windows-1252";
 
 export type Encoding = "utf-8" | "utf-8 (BOM)" | "windows-1252" | "utf-16le";
 
@@ -23,7 +22,7 @@ export function decodeText(bytes: Uint8Array): DecodedText {
   try {
     return { text: new TextDecoder("utf-8", { fatal: true }).decode(bytes), encoding: "utf-8" };
   } catch {
-    return { text: decodeWindows1252(bytes), encoding: "windows-1252" };
+    return { text: new TextDecoder("windows-1252").decode(bytes), encoding: "windows-1252" };
   }
 }
 

@@ -322,18 +322,51 @@ function labelOf<K extends string>(table: Table<K>, specs: ColumnSpec<K>[], key:
   return table.columns[key]?.label ?? specs.find((s) => s.key === key)!.label;
 }
 
-export function parseCustomersFile(input: CsvInput): ParsedFile<CustomerRow> {
-  const table = readTable(input, CUSTOMER_COLUMNS);
-  const rows: CustomerRow[] = [];
+/** Reports a problem on the current line, in the named column (as the file's header writes it). */
+type ReportError<K extends string> = (key: K, message: string) => void;
+
+/**
+ * The skeleton of both file parsers: read the table, then — unless a required column is missing —
+ * turn each record into a row with `makeRowReader()`'s function (made once per file, so it may
+ * remember values across lines); a record with any error gives no row.
+ */
+function parseFile<K extends string, R>(
+  input: CsvInput,
+  kind: FileKind,
+  specs: ColumnSpec<K>[],
+  makeRowReader: () => (record: Table<K>["records"][number], err: ReportError<K>) => R | undefined,
+): ParsedFile<R> {
+  const table = readTable(input, specs);
+  const rows: R[] = [];
   const errors = [...table.errors];
   const fileUnusable = errors.some((e) => e.column !== undefined || e.line === 0);
-  const seen = new Map<string, number>();
-  const paperFlag = remembered(parsePaperFlag);
   if (!fileUnusable) {
+    const readRow = makeRowReader();
     for (const record of table.records) {
-      const err = (key: "number" | "name" | "email" | "paper", message: string) =>
-        errors.push({ file: table.file, line: record.line, column: labelOf(table, CUSTOMER_COLUMNS, key), message });
       const before = errors.length;
+      const row = readRow(record, (key, message) => errors.push({ file: table.file, line: record.line, column: labelOf(table, specs, key), message }));
+      if (row !== undefined && errors.length === before) rows.push(row);
+    }
+  }
+  return {
+    file: table.file,
+    kind,
+    encoding: table.encoding,
+    separator: table.separator,
+    rows,
+    lineCount: table.records.length,
+    unusable: fileUnusable,
+    // Both kinds of file have a "number" column (the customer's, the invoice's).
+    mentioned: table.records.map((r) => r.get("number" as K)),
+    errors,
+  };
+}
+
+export function parseCustomersFile(input: CsvInput): ParsedFile<CustomerRow> {
+  return parseFile(input, "customers", CUSTOMER_COLUMNS, () => {
+    const seen = new Map<string, number>();
+    const paperFlag = remembered(parsePaperFlag);
+    return (record, err) => {
       const number = record.get("number");
       if (number === "") err("number", "numéro d'abonné manquant");
       else if (number.length > 50) err("number", "numéro d'abonné trop long (50 caractères au plus)");
@@ -348,38 +381,18 @@ export function parseCustomersFile(input: CsvInput): ParsedFile<CustomerRow> {
       const paper = paperFlag(record.get("paper"));
       if (!paper.ok) err("paper", paper.reason);
       if (number !== "" && !seen.has(number)) seen.set(number, record.line);
-      if (errors.length === before && email.ok && paper.ok) {
-        rows.push({ file: table.file, line: record.line, number, name, email: email.email, paper: paper.paper });
-      }
-    }
-  }
-  return {
-    file: table.file,
-    kind: "customers",
-    encoding: table.encoding,
-    separator: table.separator,
-    rows,
-    lineCount: table.records.length,
-    unusable: fileUnusable,
-    mentioned: table.records.map((r) => r.get("number")),
-    errors,
-  };
+      if (!email.ok || !paper.ok) return undefined;
+      return { file: input.name, line: record.line, number, name, email: email.email, paper: paper.paper };
+    };
+  });
 }
 
 export function parseInvoicesFile(input: CsvInput): ParsedFile<InvoiceRow> {
-  const table = readTable(input, INVOICE_COLUMNS);
-  const rows: InvoiceRow[] = [];
-  const errors = [...table.errors];
-  const fileUnusable = errors.some((e) => e.column !== undefined || e.line === 0);
-  const seen = new Map<string, number>();
-  const date = remembered(parseFrenchDate);
-  const statusOf = remembered(parseStatus);
-  if (!fileUnusable) {
-    for (const record of table.records) {
-      type Key = (typeof INVOICE_COLUMNS)[number]["key"];
-      const err = (key: Key, message: string) =>
-        errors.push({ file: table.file, line: record.line, column: labelOf(table, INVOICE_COLUMNS, key), message });
-      const before = errors.length;
+  return parseFile(input, "invoices", INVOICE_COLUMNS, () => {
+    const seen = new Map<string, number>();
+    const date = remembered(parseFrenchDate);
+    const statusOf = remembered(parseStatus);
+    return (record, err) => {
       const customer = record.get("customer");
       if (customer === "") err("customer", "numéro d'abonné manquant : indiquez l'abonné à qui la facture est adressée");
       const number = checkInvoiceNumber(record.get("number"));
@@ -401,30 +414,18 @@ export function parseInvoicesFile(input: CsvInput): ParsedFile<InvoiceRow> {
       const status = statusOf(record.get("status"));
       if (!status.ok) err("status", status.reason);
       if (number.ok && !seen.has(number.number)) seen.set(number.number, record.line);
-      if (errors.length === before && number.ok && issued.ok && due.ok && amount.ok && status.ok) {
-        rows.push({
-          file: table.file,
-          line: record.line,
-          customer,
-          number: number.number,
-          issuedOn: issued.iso,
-          dueOn: due.iso,
-          amountCents: amount.cents,
-          object,
-          status: status.status,
-        });
-      }
-    }
-  }
-  return {
-    file: table.file,
-    kind: "invoices",
-    encoding: table.encoding,
-    separator: table.separator,
-    rows,
-    lineCount: table.records.length,
-    unusable: fileUnusable,
-    mentioned: table.records.map((r) => r.get("number")),
-    errors,
-  };
+      if (!number.ok || !issued.ok || !due.ok || !amount.ok || !status.ok) return undefined;
+      return {
+        file: input.name,
+        line: record.line,
+        customer,
+        number: number.number,
+        issuedOn: issued.iso,
+        dueOn: due.iso,
+        amountCents: amount.cents,
+        object,
+        status: status.status,
+      };
+    };
+  });
 }
