@@ -1,6 +1,7 @@
 import { redirect } from "@remix-run/server-runtime";
 import { getBackend } from "./backend";
 import type { AuthMailResult, LinkSession, RequestAccounts, SessionUser } from "./ports/accounts";
+import { withSession } from "./session-response";
 
 export { safeRedirectPath } from "../utils/safe-redirect";
 export { clientKey } from "./client-key";
@@ -24,7 +25,7 @@ export async function requireUser(request: Request): Promise<{ user: SessionUser
     const url = new URL(request.url);
     const back = `${url.pathname}${url.search}`;
     const target = back === "/" || back === "/accueil" ? "/connexion" : `/connexion?redirectTo=${encodeURIComponent(back)}`;
-    throw redirect(target, { headers: accounts.headers });
+    throw redirect(target, withSession(accounts));
   }
   return { user, accounts };
 }
@@ -50,7 +51,7 @@ export async function passwordLinkSession(accounts: RequestAccounts, now = new D
 /** Pages for visitors (login, activation…): a signed-in resident goes to the home page instead. */
 export async function requireAnonymous(request: Request): Promise<RequestAccounts> {
   const accounts = await accountsFor(request);
-  if (await accounts.getUser()) throw redirect("/accueil", { headers: accounts.headers });
+  if (await accounts.getUser()) throw redirect("/accueil", withSession(accounts));
   return accounts;
 }
 

@@ -4,6 +4,7 @@ import { getBackend } from "./backend";
 import { SessionEndedError } from "./data/rpc";
 import type { RequestAccounts, SessionUser } from "./ports/accounts";
 import type { ResidentDataDomain, ResidentDataPort, ResidentPorts } from "./ports/resident";
+import { withSession } from "./session-response";
 
 /** Which of the resident's ports a route asks for: `{ payment: true }`, `{ info: true, files: true }`… */
 export type ResidentWants = { [K in keyof ResidentPorts]?: true };
@@ -88,5 +89,5 @@ async function sessionEnded(request: Request, accounts: RequestAccounts): Promis
   const url = new URL(request.url);
   const back = `${url.pathname}${url.search}`;
   const target = back === "/" || back === "/accueil" ? "/connexion" : `/connexion?redirectTo=${encodeURIComponent(back)}`;
-  throw redirect(target, { headers: accounts.headers });
+  throw redirect(target, withSession(accounts));
 }
