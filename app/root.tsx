@@ -10,7 +10,7 @@ import {
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { RouteErrorPage } from "./components/error-page";
-import { RootFooter, SiteFooter } from "./components/site-footer";
+import { WithFooter } from "./components/site-footer";
 import { useNonce } from "./utils/nonce";
 import stylesheet from "./tailwind.css?url";
 
@@ -65,21 +65,17 @@ export function Layout({ children }: { children: ReactNode }) {
 
 export default function App() {
   return (
-    <>
+    <WithFooter>
       <Outlet />
-      <RootFooter />
-    </>
+    </WithFooter>
   );
 }
 
 export function ErrorBoundary() {
   // The pages for each kind of error (404, 4xx, 503 "portal busy", 500): components/error-page.tsx.
-  // Not knowing the visitor here, the footer's « Contact » goes to /nous-contacter (which sends a
-  // signed-in resident on to /contact).
   return (
-    <>
+    <WithFooter>
       <RouteErrorPage error={useRouteError()} />
-      <SiteFooter signedIn={false} />
-    </>
+    </WithFooter>
   );
 }

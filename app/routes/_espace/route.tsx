@@ -1,5 +1,4 @@
 import { Form, NavLink, Outlet, useMatches } from "@remix-run/react";
-import { SiteFooter } from "~/components/site-footer";
 
 /** What every page's loader returns as `frame` (PageFrame of app/.server/ports/invoices.ts). */
 interface PageFrame {
@@ -75,8 +74,6 @@ export default function EspaceLayout() {
       <main id="contenu" className="mx-auto w-full max-w-5xl flex-1 px-4 py-6">
         <Outlet />
       </main>
-      {/* Inside the full-height column, so it sits at the bottom of a short page; the root shows it on the other pages. */}
-      <SiteFooter signedIn />
     </div>
   );
 }
