@@ -12,45 +12,32 @@ export interface SiteMapPage {
   children?: readonly SiteMapPage[];
 }
 
+const page = (path: string, title: string, children?: readonly SiteMapPage[]): SiteMapPage => (children ? { path, title, children } : { path, title });
+
 /** Pages anyone may open, signed in or not. */
 export const PUBLIC_PAGES: readonly SiteMapPage[] = [
-  {
-    path: "/connexion",
-    title: "Connexion",
-    children: [
-      { path: "/activation", title: "J'active mon compte" },
-      { path: "/mot-de-passe-oublie", title: "Mot de passe oublié" },
-    ],
-  },
-  { path: "/nous-contacter", title: "Contacter le service" },
-  { path: "/aide", title: "Aide" },
-  { path: "/plan-du-site", title: "Plan du site" },
-  { path: "/accessibilite", title: "Accessibilité" },
-  { path: "/mentions-legales", title: "Mentions légales" },
-  { path: "/donnees-personnelles", title: "Données personnelles" },
+  page("/connexion", "Connexion", [page("/activation", "J'active mon compte"), page("/mot-de-passe-oublie", "Mot de passe oublié")]),
+  page("/nous-contacter", "Contacter le service"),
+  page("/aide", "Aide"),
+  page("/plan-du-site", "Plan du site"),
+  page("/accessibilite", "Accessibilité"),
+  page("/mentions-legales", "Mentions légales"),
+  page("/donnees-personnelles", "Données personnelles"),
 ];
 
 /** The resident's pages (« après connexion »): a visitor who is not signed in is sent to /connexion. */
 export const RESIDENT_PAGES: readonly SiteMapPage[] = [
-  { path: "/accueil", title: "Accueil" },
-  {
-    path: "/factures",
-    title: "Mes factures",
-    children: [
-      ...INVOICE_TABS.map((tab) => ({ path: `/factures?onglet=${tab.slug}`, title: tab.label })),
-      { path: "/paiement", title: "Sélection des factures pour le règlement" },
-    ],
-  },
-  {
-    path: "/mes-informations",
-    title: "Mes informations",
-    children: [
-      { path: "/mes-informations/papier", title: "Ne pas recevoir les factures au format papier" },
-      { path: "/mes-informations/adresse-mail", title: "Changer l'adresse mail" },
-      { path: "/mes-informations/mot-de-passe", title: "Changer le mot de passe" },
-    ],
-  },
-  { path: "/contact", title: "Contacter le service" },
+  page("/accueil", "Accueil"),
+  page("/factures", "Mes factures", [
+    ...INVOICE_TABS.map((tab) => page(`/factures?onglet=${tab.slug}`, tab.label)),
+    page("/paiement", "Sélection des factures pour le règlement"),
+  ]),
+  page("/mes-informations", "Mes informations", [
+    page("/mes-informations/papier", "Ne pas recevoir les factures au format papier"),
+    page("/mes-informations/adresse-mail", "Changer l'adresse mail"),
+    page("/mes-informations/mot-de-passe", "Changer le mot de passe"),
+  ]),
+  page("/contact", "Contacter le service"),
 ];
 
 /** Every page of a list and of its sub-lists. */

@@ -64,15 +64,14 @@ const NOT_LISTED: Record<string, string> = {
 const PUBLIC = allPages(PUBLIC_PAGES);
 const RESIDENT = allPages(RESIDENT_PAGES);
 
-let db: Database;
+// The seeded portal, and its demo resident signed in.
+let db: Database | undefined;
 let resident: Browser;
 beforeAll(async () => {
-  ({ db } = await startPortal());
+  db = (await startPortal()).db;
   resident = await loggedIn(DEMO.email, DEMO.password);
 });
-afterAll(async () => {
-  await db?.close();
-});
+afterAll(() => db?.close());
 
 describe("/plan-du-site and /aide", () => {
   for (const [name, route, path] of [
