@@ -60,8 +60,8 @@ export default function Aide() {
       <Question id="onglets" title="Que contiennent les trois onglets de « Mes factures » ?">
         <ul className="flex list-disc flex-col gap-2 pl-6">
           <li>
-            <strong>{UNPAID.label}</strong> : les factures à régler. Vous pouvez les payer en ligne avec « Payer la facture », sauf si le
-            service a suspendu le paiement.
+            <strong>{UNPAID.label}</strong> : les factures à régler. Ouvrez une facture pour la payer en ligne avec « Payer la
+            facture » ; quand le paiement en ligne n&apos;est pas possible, le portail indique pourquoi.
           </li>
           <li>
             <strong>{PAID.label}</strong> : les factures déjà réglées, que vous pouvez toujours consulter.
