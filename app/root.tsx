@@ -10,6 +10,7 @@ import {
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { RouteErrorPage } from "./components/error-page";
+import { WithFooter } from "./components/site-footer";
 import { useNonce } from "./utils/nonce";
 import stylesheet from "./tailwind.css?url";
 
@@ -63,10 +64,18 @@ export function Layout({ children }: { children: ReactNode }) {
 }
 
 export default function App() {
-  return <Outlet />;
+  return (
+    <WithFooter>
+      <Outlet />
+    </WithFooter>
+  );
 }
 
 export function ErrorBoundary() {
   // The pages for each kind of error (404, 4xx, 503 "portal busy", 500): components/error-page.tsx.
-  return <RouteErrorPage error={useRouteError()} />;
+  return (
+    <WithFooter>
+      <RouteErrorPage error={useRouteError()} />
+    </WithFooter>
+  );
 }

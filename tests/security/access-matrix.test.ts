@@ -248,6 +248,9 @@ const MATRIX: Record<string, Row> = {
     get: residents(ok("Service Multi Services de démonstration"), redirectTo("/contact")),
     post: { init: { form: { intent: "effacer" } }, expect: residents(redirectTo("/nous-contacter"), redirectTo("/contact")) },
   },
+  // Open to everyone, signed in or not (the footer's « Plan du site » and « Aide »); no action.
+  "plan-du-site": { kind: "public", path: "/plan-du-site", get: residents(ok('"signedIn":false', "Le Portail des Factures"), ok('"signedIn":true')) },
+  aide: { kind: "public", path: "/aide", get: residents(ok('"signedIn":false', "Le Portail des Factures"), ok('"signedIn":true')) },
   "nouveau-mot-de-passe": {
     // For a session opened by an activation or recovery link; nobody else may set a password here
     // (the password-login case is in "Holes this suite found" below).
