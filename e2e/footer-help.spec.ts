@@ -1,5 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { DEMO, expectNoAxeViolations, login } from "./helpers";
+import { accessibilityState } from "../app/utils/rgaa-audit";
 
 /**
  * The footer of every page (app/components/site-footer.tsx) on a public page and behind login,
@@ -10,7 +11,7 @@ import { DEMO, expectNoAxeViolations, login } from "./helpers";
 test.describe.configure({ timeout: 60_000 });
 
 const FOOTER_LINKS = [
-  ["Accessibilité : non conforme", "/accessibilite"],
+  [`Accessibilité : ${accessibilityState()}`, "/accessibilite"],
   ["Mentions légales", "/mentions-legales"],
   ["Données personnelles", "/donnees-personnelles"],
   ["Plan du site", "/plan-du-site"],

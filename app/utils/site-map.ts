@@ -20,7 +20,7 @@ export const PUBLIC_PAGES: readonly SiteMapPage[] = [
   page("/nous-contacter", "Contacter le service"),
   page("/aide", "Aide"),
   page("/plan-du-site", "Plan du site"),
-  page("/accessibilite", "Accessibilité"),
+  page("/accessibilite", "Déclaration d'accessibilité"),
   page("/mentions-legales", "Mentions légales"),
   page("/donnees-personnelles", "Données personnelles"),
 ];

@@ -276,6 +276,8 @@ const MATRIX: Record<string, Row> = {
     get: everyone(redirectTo("/accueil")),
     post: { init: { form: {} }, freshSession: true, expect: residents(redirectTo("/connexion"), loggedOut) },
   },
+  // The accessibility statement: the same page for everyone, from the audit grid (app/utils/rgaa-audit.ts).
+  accessibilite: { kind: "public", path: "/accessibilite", get: everyone(ok('"nonConformities":', "Le Portail des Factures")) },
   health: { kind: "public", path: "/health", get: everyone(ok('"status":"ok"')) },
   "paiement.notification": {
     kind: "callback",
