@@ -24,18 +24,18 @@ export function legalField(cli: string | undefined): LegalField {
 }
 
 /**
- * A SIRET: 14 digits whose Luhn key is right (INSEE's rule), except La Poste's establishments
- * (SIREN 356000000), whose digits add up to a multiple of 5.
+ * A SIRET: 14 digits whose Luhn key is right (INSEE's rule); La Poste's establishments (SIREN
+ * 356000000) may instead have digits that add up to a multiple of 5.
  */
 export function isSiret(value: string): boolean {
   if (!/^\d{14}$/.test(value)) return false;
   const digits = [...value].map(Number);
-  if (value.startsWith("356000000")) return digits.reduce((a, b) => a + b, 0) % 5 === 0;
-  const sum = digits.reduce((total, digit, i) => {
+  const luhn = digits.reduce((total, digit, i) => {
     const doubled = i % 2 === 0 ? digit * 2 : digit; // 14 digits: from the left, even positions are doubled
     return total + (doubled > 9 ? doubled - 9 : doubled);
   }, 0);
-  return sum % 10 === 0;
+  if (luhn % 10 === 0) return true;
+  return value.startsWith("356000000") && digits.reduce((a, b) => a + b, 0) % 5 === 0;
 }
 
 // Line breaks are allowed (an address on several lines); other control characters are not.
