@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { TextAnchor } from "./ui";
 
 /**
  * The values of the legal pages (/mentions-legales, /donnees-personnelles): a value the service
@@ -26,6 +27,11 @@ export function Entry({ label, value, what, children }: { label: string; value?:
       <dd className="mt-1 break-words text-stone-700 sm:mt-0">{children ?? <Value value={value ?? null} what={what ?? label.toLocaleLowerCase("fr-FR")} />}</dd>
     </div>
   );
+}
+
+/** An e-mail address as a mailto link, or the warning. */
+export function MailEntry({ label, address, what }: { label: string; address: string | null; what: string }) {
+  return <Entry label={label}>{address === null ? <Missing what={what} /> : <TextAnchor href={`mailto:${address}`}>{address}</TextAnchor>}</Entry>;
 }
 
 /** "90 jours", "12 mois", "120 mois (10 ans)". */

@@ -13,40 +13,46 @@
 
 /**
  * -------------------------------------------------------
+ * Types
+ * -------------------------------------------------------
+ */
+-- What the fields hold: a name or a sentence, an address (several lines), a telephone number, an
+-- e-mail address (lower case), a retention period in days or in months.
+create domain portal.legal_text as text check (length(btrim(value)) between 1 and 300);
+create domain portal.legal_address as text check (length(btrim(value)) between 1 and 500);
+create domain portal.legal_phone as text check (length(btrim(value)) between 1 and 50);
+create domain portal.legal_email as text
+  check (value = lower(btrim(value)) and value ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$');
+create domain portal.legal_days as integer check (value between 1 and 3650);
+create domain portal.legal_months as integer check (value between 1 and 600);
+
+/**
+ * -------------------------------------------------------
  * Tables
  * -------------------------------------------------------
  */
 create table portal.legal_identity (
   id boolean primary key default true check (id),
-  -- Éditeur (LCEN art. 6 III): the service or local authority that publishes the portal.
-  publisher_name text check (length(btrim(publisher_name)) between 1 and 300),
-  publisher_address text check (length(btrim(publisher_address)) between 1 and 500),
+  -- Éditeur (LCEN art. 6 III): the service or local authority that publishes the portal, its
+  -- SIRET (14 digits), legal representative, publication director and contact means.
+  publisher_name portal.legal_text, publisher_address portal.legal_address,
   publisher_siret text check (publisher_siret ~ '^[0-9]{14}$'),
-  legal_representative text check (length(btrim(legal_representative)) between 1 and 300),
-  publication_director text check (length(btrim(publication_director)) between 1 and 300),
-  contact_email text check (contact_email = lower(btrim(contact_email))
-                            and contact_email ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$'),
-  contact_phone text check (length(btrim(contact_phone)) between 1 and 50),
+  legal_representative portal.legal_text, publication_director portal.legal_text,
+  contact_email portal.legal_email, contact_phone portal.legal_phone,
   -- Hébergeur: name, address and telephone, as the LCEN requires.
-  host_name text check (length(btrim(host_name)) between 1 and 300),
-  host_address text check (length(btrim(host_address)) between 1 and 500),
-  host_phone text check (length(btrim(host_phone)) between 1 and 50),
-  -- RGPD: the controller, and the data protection officer (a name or a function).
-  controller text check (length(btrim(controller)) between 1 and 300),
-  dpo_contact text check (length(btrim(dpo_contact)) between 1 and 300),
-  dpo_email text check (dpo_email = lower(btrim(dpo_email))
-                        and dpo_email ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$'),
-  dpo_postal_address text check (length(btrim(dpo_postal_address)) between 1 and 500),
+  host_name portal.legal_text, host_address portal.legal_address, host_phone portal.legal_phone,
+  -- RGPD: the controller, and the data protection officer (a name or a function) with the
+  -- addresses where residents exercise their rights.
+  controller portal.legal_text,
+  dpo_contact portal.legal_text, dpo_email portal.legal_email, dpo_postal_address portal.legal_address,
   -- The safeguards of the transfer to the e-mail sub-processor, as the deployment signed them
   -- (e.g. standard contractual clauses): one sentence shown as is.
   mail_transfer_safeguards text check (length(btrim(mail_transfer_safeguards)) between 1 and 1000),
-  -- Retention periods.
-  login_throttle_days integer check (login_throttle_days between 1 and 3650),
-  auth_links_days integer check (auth_links_days between 1 and 3650),
-  sent_mail_bodies_days integer check (sent_mail_bodies_days between 1 and 3650),
-  contact_messages_months integer check (contact_messages_months between 1 and 600),
-  paper_optout_months integer check (paper_optout_months between 1 and 600),
-  payment_records_months integer check (payment_records_months between 1 and 600),
+  -- Retention periods: login throttle rows, used or expired e-mail links, bodies of sent
+  -- e-mails; contact messages, paper opt-out requests, payment records (public accounting).
+  login_throttle_days portal.legal_days, auth_links_days portal.legal_days, sent_mail_bodies_days portal.legal_days,
+  contact_messages_months portal.legal_months, paper_optout_months portal.legal_months,
+  payment_records_months portal.legal_months,
   updated_at timestamptz not null default now()
 );
 create trigger legal_identity_set_updated_at before update on portal.legal_identity
@@ -70,6 +76,8 @@ grant all on portal.legal_identity to service_role;
  */
 
 -- public.legal_info(): the legal notices and the personal data page, for anyone, in one call -----
+-- The portal's name and every column of the row but id and updated_at, null where not filled
+-- (all null if the row was deleted): a column a later migration adds is shown with no change here.
 create or replace function public.legal_info()
 returns jsonb
 language sql
@@ -78,31 +86,11 @@ security definer
 set search_path = ''
 as $$
   select jsonb_build_object(
-    'portal_name', coalesce((select s.portal_name from portal.portal_settings s where s.id), 'Le Portail des Factures'),
-    'publisher_name', l.publisher_name,
-    'publisher_address', l.publisher_address,
-    'publisher_siret', l.publisher_siret,
-    'legal_representative', l.legal_representative,
-    'publication_director', l.publication_director,
-    'contact_email', l.contact_email,
-    'contact_phone', l.contact_phone,
-    'host_name', l.host_name,
-    'host_address', l.host_address,
-    'host_phone', l.host_phone,
-    'controller', l.controller,
-    'dpo_contact', l.dpo_contact,
-    'dpo_email', l.dpo_email,
-    'dpo_postal_address', l.dpo_postal_address,
-    'mail_transfer_safeguards', l.mail_transfer_safeguards,
-    'login_throttle_days', l.login_throttle_days,
-    'auth_links_days', l.auth_links_days,
-    'sent_mail_bodies_days', l.sent_mail_bodies_days,
-    'contact_messages_months', l.contact_messages_months,
-    'paper_optout_months', l.paper_optout_months,
-    'payment_records_months', l.payment_records_months
-  )
-  from (select true as id) one
-  left join portal.legal_identity l on l.id
+           'portal_name',
+           coalesce((select s.portal_name from portal.portal_settings s where s.id), 'Le Portail des Factures')
+         )
+         || (to_jsonb(d) - 'id' - 'updated_at')
+  from (select (r.l).* from (select (select l from portal.legal_identity l where l.id) as l) r) d
 $$;
 revoke execute on function public.legal_info() from public, anon, authenticated;
 grant execute on function public.legal_info() to anon, authenticated, service_role;

@@ -1,22 +1,12 @@
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { as, createWorld, expectPermissionDenied, tableRlsTests, type World } from "./helpers";
+import { afterAll, describe, expect, test } from "vitest";
+import { as, createWorld, expectPermissionDenied, tableRlsTests } from "./helpers";
 
-let world: World;
-beforeAll(async () => {
-  world = await createWorld();
-});
-afterAll(async () => {
-  await world?.db.close();
-});
+/** The legal identity: a service-only table, read by anyone through public.legal_info() only. */
+const world = await createWorld();
+afterAll(() => world.db.close());
 
 describe("RLS on portal.legal_identity", () => {
-  tableRlsTests({
-    table: "legal_identity",
-    keySql: "id::text",
-    updateColumn: "publisher_name",
-    getWorld: () => world,
-    expected: null,
-  });
+  tableRlsTests({ table: "legal_identity", updateColumn: "publisher_name", getWorld: () => world, expected: null });
 });
 
 describe("public.legal_info()", () => {
@@ -47,13 +37,13 @@ describe("public.legal_info()", () => {
   });
 
   test("the table refuses a SIRET that is not 14 digits, a second row, a zero retention", async () => {
-    for (const sql of [
-      "update portal.legal_identity set publisher_siret = '1234' where id",
-      "update portal.legal_identity set publisher_siret = '0000000000001A' where id",
-      "insert into portal.legal_identity (id) values (false)",
-      "update portal.legal_identity set contact_messages_months = 0 where id",
-      "update portal.legal_identity set contact_email = 'Pas une adresse' where id",
-    ]) {
+    const refused = [
+      { set: "publisher_siret = '1234'" },
+      { set: "publisher_siret = '0000000000001A'" },
+      { set: "contact_messages_months = 0" },
+      { set: "contact_email = 'Pas une adresse'" },
+    ].map(({ set }) => `update portal.legal_identity set ${set} where id`);
+    for (const sql of [...refused, "insert into portal.legal_identity (id) values (false)"]) {
       await expect(as(world, "service", (tx) => tx.query(sql))).rejects.toThrow(/violates check constraint/);
     }
   });

@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { AdminError } from "~/.server/embedded/admin";
-import type { Database } from "~/.server/embedded/database";
 import { formatLegalInfo, isSiret, legalField, legalValue, readLegalInfo, setLegalField } from "../../scripts/lib/admin-legal";
 import { testDatabase } from "../support/database";
 
 /** `npm run admin -- legal …` (scripts/lib/admin-legal.ts) on a real embedded database. */
-let db: Database;
-beforeAll(async () => {
-  db = await testDatabase();
-});
-afterAll(async () => {
-  await db?.close();
-});
+const db = await testDatabase();
+afterAll(() => db.close());
 
 describe("checking what staff type", () => {
   it("knows a SIRET by its length and its key", () => {

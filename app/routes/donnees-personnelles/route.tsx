@@ -3,7 +3,7 @@ import type { MetaFunction } from "@remix-run/react";
 import { useLoaderData } from "@remix-run/react";
 import { legalPage } from "~/.server/legal-page";
 import { AuthCard } from "~/components/auth-card";
-import { Entry, LegalSection, Missing, Period, Value } from "~/components/legal-info";
+import { Entry, LegalSection, MailEntry, Period, Value } from "~/components/legal-info";
 import { TextAnchor, TextLink } from "~/components/ui";
 
 export const meta: MetaFunction = () => [{ title: "Données personnelles — Le Portail des Factures" }];
@@ -91,28 +91,25 @@ function Recipients({ info }: { info: Info }) {
   );
 }
 
+/** The retention periods the deployment declares, in the order of the page. */
+const PERIODS = {
+  loginThrottleDays: "Tentatives de connexion",
+  authLinksDays: "Liens d'activation et de mot de passe utilisés ou expirés",
+  sentMailBodiesDays: "Texte des courriels envoyés",
+  contactMessagesMonths: "Messages au service",
+  paperOptoutMonths: "Demandes d'arrêt de la facture papier",
+  paymentRecordsMonths: "Paiements (durée de la comptabilité publique)",
+} as const;
+
 function Retention({ info }: { info: Info }) {
   return (
     <LegalSection title="Combien de temps vos données sont conservées">
       <dl>
-        <Entry label="Tentatives de connexion">
-          <Period value={info.loginThrottleDays} unit="days" what="durée de conservation des tentatives de connexion" />
-        </Entry>
-        <Entry label="Liens d'activation et de mot de passe utilisés ou expirés">
-          <Period value={info.authLinksDays} unit="days" what="durée de conservation des liens utilisés ou expirés" />
-        </Entry>
-        <Entry label="Texte des courriels envoyés">
-          <Period value={info.sentMailBodiesDays} unit="days" what="durée de conservation du texte des courriels envoyés" />
-        </Entry>
-        <Entry label="Messages au service">
-          <Period value={info.contactMessagesMonths} unit="months" what="durée de conservation des messages au service" />
-        </Entry>
-        <Entry label="Demandes d'arrêt de la facture papier">
-          <Period value={info.paperOptoutMonths} unit="months" what="durée de conservation des demandes d'arrêt du papier" />
-        </Entry>
-        <Entry label="Paiements (durée de la comptabilité publique)">
-          <Period value={info.paymentRecordsMonths} unit="months" what="durée de conservation des paiements" />
-        </Entry>
+        {(Object.keys(PERIODS) as Array<keyof typeof PERIODS>).map((field) => (
+          <Entry key={field} label={PERIODS[field]}>
+            <Period value={info[field]} unit={field.endsWith("Days") ? "days" : "months"} what={`durée de conservation (${PERIODS[field].toLocaleLowerCase("fr-FR")})`} />
+          </Entry>
+        ))}
       </dl>
     </LegalSection>
   );
@@ -130,13 +127,7 @@ function Rights({ info }: { info: Info }) {
       <p>Pour exercer ces droits, écrivez au délégué à la protection des données :</p>
       <dl>
         <Entry label="Délégué" value={info.dpoContact} what="nom ou fonction du délégué à la protection des données" />
-        <Entry label="Adresse mail">
-          {info.dpoEmail === null ? (
-            <Missing what="adresse mail du délégué à la protection des données" />
-          ) : (
-            <TextAnchor href={`mailto:${info.dpoEmail}`}>{info.dpoEmail}</TextAnchor>
-          )}
-        </Entry>
+        <MailEntry label="Adresse mail" address={info.dpoEmail} what="adresse mail du délégué à la protection des données" />
         <Entry label="Adresse postale" value={info.dpoPostalAddress} what="adresse postale du délégué à la protection des données" />
       </dl>
       <p>
