@@ -107,7 +107,7 @@ function Retention({ info }: { info: Info }) {
       <dl>
         {(Object.keys(PERIODS) as Array<keyof typeof PERIODS>).map((field) => (
           <Entry key={field} label={PERIODS[field]}>
-            <Period value={info[field]} unit={field.endsWith("Days") ? "days" : "months"} what={`durée de conservation (${PERIODS[field].toLocaleLowerCase("fr-FR")})`} />
+            <Period value={info[field]} unit={field.endsWith("Days") ? "days" : "months"} what={`durée de conservation des données « ${PERIODS[field]} »`} />
           </Entry>
         ))}
       </dl>
