@@ -16,7 +16,7 @@ test.describe.configure({ timeout: 90_000 });
 const INVOICE_ID = "1a000000-0000-4000-8000-000000000001";
 
 /** The audited pages a visitor opens (the link pages need an e-mail: e2e/accounts-lifecycle.spec.ts). */
-const PUBLIC_PAGES = ["/connexion", "/activation", "/mot-de-passe-oublie", "/nous-contacter", "/accessibilite", "/plan-du-site", "/aide", "/auth/confirm", "/page-inconnue"];
+const PUBLIC_PAGES = ["/connexion", "/activation", "/mot-de-passe-oublie", "/nous-contacter", "/accessibilite", "/plan-du-site", "/aide", "/mentions-legales", "/donnees-personnelles", "/auth/confirm", "/page-inconnue"];
 /** The audited pages of the resident's space. */
 const RESIDENT_PAGES = [
   "/accueil",

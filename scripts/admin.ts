@@ -19,6 +19,7 @@ import {
   setWelcomeMessage,
 } from "../app/.server/embedded/admin";
 import { formatEuros } from "../app/utils/format";
+import { formatLegalInfo, legalField, legalValue, readLegalInfo, setLegalField } from "./lib/admin-legal";
 
 const USAGE = `Utilisation : npm run admin -- <commande>
   show                                 affiche l'annonce, le message d'accueil et les services
@@ -33,7 +34,11 @@ const USAGE = `Utilisation : npm run admin -- <commande>
   paiements confirmer <id|refdet> "<raison>" [--par "<nom>"]
                                        le paiement figure sur le relevé DGFiP : factures réglées
   paiements rejeter <id|refdet> "<raison>" [--par "<nom>"]
-                                       le paiement n'y figure pas : factures de nouveau payables`;
+                                       le paiement n'y figure pas : factures de nouveau payables
+  legal show                           mentions légales et données personnelles (éditeur,
+                                       hébergeur, délégué, durées de conservation)
+  legal set <champ> "<valeur>"         renseigne un champ (legal show donne leurs noms)
+  legal clear <champ>                  le vide : la page indique « non renseigné »`;
 
 /** `--par "<nom>"` (who decides), else the system user running the command. */
 function takeBy(args: string[]): { by: string; rest: string[] } {
@@ -128,6 +133,8 @@ async function main(argv: string[]): Promise<number> {
         const id = await rejectReportedPayment(db, ref, by, reason);
         console.log(`Paiement ${id} rejeté par ${by} : ses factures peuvent de nouveau être payées.`);
       }
+    } else if (group === "legal") {
+      return await legal(db, action, rest);
     } else if (group === "services" && action === "add" && rest[0] && rest[1]) {
       const done = await addService(db, rest[0], rest.slice(1).join(" "));
       console.log(done === "created" ? `Service ${rest[0]} ajouté.` : `Service ${rest[0]} renommé.`);
@@ -145,6 +152,25 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     await db.close();
   }
+}
+
+/** `legal show | set <champ> "<valeur>" | clear <champ>` (scripts/lib/admin-legal.ts). */
+async function legal(db: Parameters<typeof readLegalInfo>[0], action: string | undefined, rest: string[]): Promise<number> {
+  if (action === "show" && rest.length === 0) {
+    console.log(formatLegalInfo(await readLegalInfo(db)));
+  } else if (action === "set" && rest.length >= 2) {
+    const field = legalField(rest[0]);
+    const value = legalValue(field, rest.slice(1).join(" "));
+    await setLegalField(db, field, value);
+    console.log(`Enregistré (${rest[0]}) : ${String(value).replace(/\n/g, " / ")}. Les pages /mentions-legales et /donnees-personnelles l'affichent dès maintenant.`);
+  } else if (action === "clear" && rest.length === 1) {
+    await setLegalField(db, legalField(rest[0]), null);
+    console.log(`Champ ${rest[0]} vidé : les pages indiquent « Information non renseignée par le service ».`);
+  } else {
+    console.error(`Commande non comprise : legal ${[action, ...rest].join(" ")}\n\n${USAGE}`);
+    return 2;
+  }
+  return 0;
 }
 
 process.exit(await main(process.argv.slice(2)));

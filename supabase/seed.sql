@@ -180,3 +180,29 @@ values
    '2018-021-000205', '2018-04-16', '2018-04-27', 2101, 'Eau potable', 'unpaid', '004281/2018-021-000205.pdf', null),
   ('1a000000-0000-4000-8000-000000000301', '5e000000-0000-4000-8000-000000004282', 'c0000000-0000-4000-8000-000000000023',
    '2018-022-000301', '2018-04-23', '2018-05-04', 3990, 'Restauration scolaire', 'unpaid', '004282/2018-022-000301.pdf', null);
+
+-- Legal identity of the demo deployment (/mentions-legales, /donnees-personnelles): fictitious,
+-- marked « démonstration » (the SIRET is 14 digits with a valid key, and no real one).
+update portal.legal_identity
+set publisher_name = 'Commune de Démoville (démonstration)',
+    publisher_address = E'Hôtel de ville (démonstration)\n1 place de la Mairie\n00000 Démoville',
+    publisher_siret = '00000000000018',
+    legal_representative = 'Le maire de Démoville (démonstration)',
+    publication_director = 'Le maire de Démoville (démonstration)',
+    contact_email = 'mairie@demoville.example',
+    contact_phone = '00 00 00 00 00 (démonstration)',
+    host_name = 'Hébergeur de démonstration',
+    host_address = E'1 rue de l''Exemple\n00000 Démoville',
+    host_phone = '00 00 00 00 01 (démonstration)',
+    controller = 'Commune de Démoville (démonstration), représentée par son maire',
+    dpo_contact = 'Délégué à la protection des données de la commune (démonstration)',
+    dpo_email = 'dpo@demoville.example',
+    dpo_postal_address = E'Délégué à la protection des données\nHôtel de ville, 1 place de la Mairie\n00000 Démoville',
+    mail_transfer_safeguards = 'Démonstration : clauses contractuelles types de la Commission européenne signées avec le sous-traitant d''envoi des courriels.',
+    login_throttle_days = 1,
+    auth_links_days = 1,
+    sent_mail_bodies_days = 90,
+    contact_messages_months = 12,
+    paper_optout_months = 36,
+    payment_records_months = 120
+where id;

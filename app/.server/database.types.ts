@@ -93,6 +93,7 @@ export type Database = {
         }
         Returns: Json
       }
+      legal_info: { Args: never; Returns: Json }
       login_attempt_check: {
         Args: { p_client: string; p_email: string }
         Returns: string

@@ -70,6 +70,8 @@ export const AUDITED_PAGES: readonly { path: string; name: string }[] = Object.e
   "/accessibilite": "Déclaration d'accessibilité",
   "/plan-du-site": "Plan du site",
   "/aide": "Aide",
+  "/mentions-legales": "Mentions légales",
+  "/donnees-personnelles": "Données personnelles",
   "/accueil": "Accueil de l'espace personnel",
   "/factures": "Mes factures (factures non réglées, réglées, à régler auprès du Trésor public)",
   "/factures/<numéro>": "Détail d'une facture",

@@ -27,7 +27,7 @@ describe("row level security coverage", () => {
     const { rows: tables } = await db.pg.query<{ n: number }>(
       "select count(*)::int as n from pg_tables where schemaname = 'portal'",
     );
-    expect(tables[0]!.n).toBe(13);
+    expect(tables[0]!.n).toBe(14);
   });
 
   test("no table of the portal schema is granted to anon", async () => {
@@ -51,6 +51,7 @@ describe("public functions and their grants", () => {
   const intended: Record<string, string[]> = {
     "health_check()": ["postgres", "service_role"],
     "portal_public_info()": ["anon", "authenticated", "postgres", "service_role"],
+    "legal_info()": ["anon", "authenticated", "postgres", "service_role"],
     "account_activation_status(p_email text)": ["postgres", "service_role"],
     "login_attempt_check(p_email text, p_client text)": ["postgres", "service_role"],
     "login_attempt_failed(p_email text, p_client text)": ["postgres", "service_role"],

@@ -44,7 +44,7 @@ async function moduleOf(folder: string): Promise<RouteModule> {
 }
 
 /** Built on other branches at the same time as the site map: checked here as soon as their folder exists. */
-const BUILT_ELSEWHERE = new Set(["/accessibilite", "/mentions-legales", "/donnees-personnelles"]);
+const BUILT_ELSEWHERE = new Set<string>();
 
 /** Pages of app/routes/ the site map leaves out, and why. */
 const NOT_LISTED: Record<string, string> = {

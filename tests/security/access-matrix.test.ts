@@ -279,6 +279,9 @@ const MATRIX: Record<string, Row> = {
   // The accessibility statement: the same page for everyone, from the audit grid (app/utils/rgaa-audit.ts).
   accessibilite: { kind: "public", path: "/accessibilite", get: everyone(ok('"nonConformities":', "Le Portail des Factures")) },
   health: { kind: "public", path: "/health", get: everyone(ok('"status":"ok"')) },
+  // The legal notices and the personal data page: the same public information for anyone, signed in or not.
+  "mentions-legales": { kind: "public", path: "/mentions-legales", get: everyone(ok("Commune de Démoville (démonstration)", "Hébergeur de démonstration")) },
+  "donnees-personnelles": { kind: "public", path: "/donnees-personnelles", get: everyone(ok("dpo@demoville.example", '"paymentRecordsMonths":120')) },
   "paiement.notification": {
     kind: "callback",
     path: "/paiement/notification",

@@ -1,5 +1,6 @@
 import type { AccountRulesPort } from "../ports/accounts";
 import type { ContactService, DataPort, PublicContactResult } from "../ports/contact";
+import { LEGAL_FIELDS, type LegalField, type LegalInfo, type LegalPort } from "../ports/legal";
 import type { RpcName } from "./db-types";
 import { callJson, type Rpc } from "./rpc";
 
@@ -27,6 +28,8 @@ export function createDataPort(rpc: { anon: Rpc; service: Rpc }): DataPort {
       if (typeof portalName !== "string") throw rpc.anon.answerError("portal_public_info", "answered without a portal_name row");
       return { portalName };
     },
+
+    ...createLegalPort(rpc.anon),
 
     async publicContactServices() {
       const rows = await rpc.anon.call("public_contact_services");
@@ -58,6 +61,27 @@ export function createDataPort(rpc: { anon: Rpc; service: Rpc }): DataPort {
       throw rpc.service.answerError(fn, `answered ${JSON.stringify(result)}`);
     },
   };
+}
+
+/** LegalPort as anon: public.legal_info() (also what `npm run admin -- legal show` reads). */
+export function createLegalPort(anon: Rpc): LegalPort {
+  return { legalInfo: async () => legalInfoFrom(anon, await callJson<Record<string, unknown>>(anon, "legal_info")) };
+}
+
+/** public.legal_info()'s JSON as LegalInfo: each field a string (a whole number for periods) or null. */
+function legalInfoFrom(anon: Rpc, json: Record<string, unknown>): LegalInfo {
+  const portalName = json.portal_name;
+  if (typeof portalName !== "string") throw anon.answerError("legal_info", "answered without a portal_name");
+  const info: Record<string, string | number | null> = { portalName };
+  for (const [field, spec] of Object.entries(LEGAL_FIELDS) as Array<[LegalField, (typeof LEGAL_FIELDS)[LegalField]]>) {
+    const value = json[spec.column];
+    const numeric = spec.kind === "days" || spec.kind === "months";
+    if (value !== null && (numeric ? !Number.isInteger(value) : typeof value !== "string")) {
+      throw anon.answerError("legal_info", `answered ${JSON.stringify(value)} for ${spec.column}`);
+    }
+    info[field] = value as string | number | null;
+  }
+  return info as LegalInfo;
 }
 
 const ACTIVATION_STATUSES = ["unknown_email", "already_active", "eligible"] as const;

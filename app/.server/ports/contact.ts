@@ -1,4 +1,5 @@
 import type { PageFrame } from "./invoices";
+import type { LegalPort } from "./legal";
 
 /**
  * Public side and contact ports: what anyone may read (portal name, services one can write
@@ -10,7 +11,8 @@ export interface PortalPublicInfo {
   portalName: string;
 }
 
-export interface DataPort {
+/** LegalPort: the legal notices and personal data page (public.legal_info(), app/.server/ports/legal.ts). */
+export interface DataPort extends LegalPort {
   /** Asks the database something trivial; throws when it does not answer. */
   ping(): Promise<void>;
   /** What the login page may show to anyone (SQL: public.portal_public_info()). */

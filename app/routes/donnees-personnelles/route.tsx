@@ -1,0 +1,173 @@
+import type { LoaderFunctionArgs } from "@remix-run/server-runtime";
+import type { MetaFunction } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
+import { legalPage } from "~/.server/legal-page";
+import { AuthCard } from "~/components/auth-card";
+import { Entry, LegalSection, MailEntry, Period, Value } from "~/components/legal-info";
+import { TextAnchor, TextLink } from "~/components/ui";
+
+export const meta: MetaFunction = () => [{ title: "Données personnelles — Le Portail des Factures" }];
+
+/**
+ * `/donnees-personnelles`: the information the RGPD (art. 13 and 14) owes the residents — who is
+ * responsible, why and on what legal basis, which data, who receives them, how long they are
+ * kept, their rights — and the cookies the portal sets, read from app/.server/embedded/auth.ts,
+ * app/.server/supabase/accounts.ts and app/.server/announcement.ts. Identity and periods come
+ * from the deployment's settings (public.legal_info(); docs/staff-settings.md); what a
+ * deployment has not filled is shown as missing. Public, signed in or not.
+ */
+export async function loader({ request }: LoaderFunctionArgs) {
+  return legalPage(request);
+}
+
+type Info = ReturnType<typeof useLoaderData<typeof loader>>;
+
+export default function DonneesPersonnelles() {
+  const info = useLoaderData<typeof loader>();
+  return (
+    <AuthCard portalName={info.portalName} subtitle="Données personnelles" wide>
+      <LegalSection title="Responsable du traitement">
+        <dl>
+          <Entry label="Responsable du traitement" value={info.controller} />
+          <Entry label="Délégué à la protection des données" value={info.dpoContact} what="nom ou fonction du délégué à la protection des données" />
+        </dl>
+      </LegalSection>
+      <LegalSection title="Pourquoi vos données sont traitées">
+        <ul className="list-disc space-y-1 pl-5">
+          <li>vous permettre de consulter, de télécharger et de payer en ligne les factures du service ;</li>
+          <li>gérer votre compte (activation, connexion, mot de passe, adresse mail) et le protéger des essais de mot de passe ;</li>
+          <li>transmettre au service vos messages et vos demandes d&apos;arrêt de la facture papier.</li>
+        </ul>
+        <p>
+          Base légale : l&apos;exécution d&apos;une mission de service public dont est investi le responsable du traitement (RGPD,
+          article 6, paragraphe 1, point e).
+        </p>
+      </LegalSection>
+      <LegalSection title="Données traitées">
+        <ul className="list-disc space-y-1 pl-5">
+          <li>votre nom et votre numéro d&apos;abonné, tels que le service les connaît, et votre adresse mail ;</li>
+          <li>votre mot de passe, conservé seulement sous une forme qui ne permet pas de le retrouver ;</li>
+          <li>vos factures (numéro, dates, objet, montant, état) ;</li>
+          <li>
+            vos paiements en ligne (référence, montant, numéro d&apos;autorisation) : votre carte bancaire est saisie sur le site de la
+            DGFiP, jamais sur ce portail ;
+          </li>
+          <li>vos messages au service et vos demandes d&apos;arrêt de la facture papier ;</li>
+          <li>l&apos;adresse IP et l&apos;adresse mail des tentatives de connexion, pour limiter les essais de mot de passe.</li>
+        </ul>
+      </LegalSection>
+      <Recipients info={info} />
+      <Retention info={info} />
+      <Rights info={info} />
+      <Cookies backend={info.backend} />
+      <p className="mt-8 text-center">
+        <TextLink to="/mentions-legales">Mentions légales</TextLink>
+      </p>
+    </AuthCard>
+  );
+}
+
+function Recipients({ info }: { info: Info }) {
+  return (
+    <LegalSection title="Qui reçoit vos données">
+      <ul className="list-disc space-y-2 pl-5">
+        <li>
+          les agents habilités du service : <Value value={info.publisherName} what="nom du service ou de la collectivité" /> ;
+        </li>
+        <li>
+          la Direction générale des Finances publiques (DGFiP), pour les paiements en ligne par PayFiP ou TIPI : la référence de la
+          facture, son montant et votre adresse mail ;
+        </li>
+        <li>
+          Postmark (ActiveCampaign, États-Unis), le sous-traitant qui envoie les courriels du portail (activation, mot de passe, messages
+          au service). Ce transfert hors de l&apos;Union européenne est encadré ainsi :{" "}
+          <Value value={info.mailTransferSafeguards} what="garanties du transfert vers le sous-traitant d'envoi des courriels" />
+        </li>
+        <li>
+          l&apos;hébergeur du portail : <Value value={info.hostName} what="nom de l'hébergeur" />.
+        </li>
+      </ul>
+    </LegalSection>
+  );
+}
+
+/** The retention periods the deployment declares, in the order of the page. */
+const PERIODS = {
+  loginThrottleDays: "Tentatives de connexion",
+  authLinksDays: "Liens d'activation et de mot de passe utilisés ou expirés",
+  sentMailBodiesDays: "Texte des courriels envoyés",
+  contactMessagesMonths: "Messages au service",
+  paperOptoutMonths: "Demandes d'arrêt de la facture papier",
+  paymentRecordsMonths: "Paiements (durée de la comptabilité publique)",
+} as const;
+
+function Retention({ info }: { info: Info }) {
+  return (
+    <LegalSection title="Combien de temps vos données sont conservées">
+      <dl>
+        {(Object.keys(PERIODS) as Array<keyof typeof PERIODS>).map((field) => (
+          <Entry key={field} label={PERIODS[field]}>
+            <Period value={info[field]} unit={field.endsWith("Days") ? "days" : "months"} what={`durée de conservation des données « ${PERIODS[field]} »`} />
+          </Entry>
+        ))}
+      </dl>
+    </LegalSection>
+  );
+}
+
+function Rights({ info }: { info: Info }) {
+  return (
+    <LegalSection title="Vos droits">
+      <p>
+        Vous pouvez demander l&apos;accès à vos données, leur rectification et la limitation de leur traitement, et vous opposer à
+        celui-ci pour des raisons tenant à votre situation particulière. L&apos;effacement s&apos;applique lorsque les données ne sont plus
+        nécessaires à la mission de service public (le paiement des factures, la comptabilité publique) ; la portabilité ne
+        s&apos;applique pas à un traitement fondé sur une mission de service public.
+      </p>
+      <p>Pour exercer ces droits, écrivez au délégué à la protection des données :</p>
+      <dl>
+        <Entry label="Délégué" value={info.dpoContact} what="nom ou fonction du délégué à la protection des données" />
+        <MailEntry label="Adresse mail" address={info.dpoEmail} what="adresse mail du délégué à la protection des données" />
+        <Entry label="Adresse postale" value={info.dpoPostalAddress} what="adresse postale du délégué à la protection des données" />
+      </dl>
+      <p>
+        ou passez par le <TextLink to="/nous-contacter">formulaire de contact du service</TextLink>.
+      </p>
+      <p>
+        Si vous estimez que vos droits ne sont pas respectés, vous pouvez adresser une réclamation à la CNIL :{" "}
+        <TextAnchor href="https://www.cnil.fr/fr/plaintes">cnil.fr</TextAnchor>.
+      </p>
+    </LegalSection>
+  );
+}
+
+const COOKIES: Record<"embedded" | "supabase", Array<[name: string, why: string, lifetime: string]>> = {
+  embedded: [
+    ["pf_session", "garde votre session ouverte après la connexion", "30 jours avec « Se souvenir de moi », sinon jusqu'à la fermeture du navigateur (12 heures au plus)"],
+    ["pf_access", "prouve que vous êtes connecté sans relire la session à chaque page", "5 minutes"],
+  ],
+  supabase: [
+    ["sb-…-auth-token", "votre session de connexion (jetons de Supabase Auth)", "avec « Se souvenir de moi », jusqu'à la déconnexion (400 jours au plus), sinon jusqu'à la fermeture du navigateur"],
+    ["pf_remember", "retient que vous n'avez pas coché « Se souvenir de moi »", "jusqu'à la fermeture du navigateur"],
+    ["pf_link", "retient que la session vient d'un lien d'activation ou de mot de passe oublié, pour choisir un mot de passe une fois", "jusqu'au choix du mot de passe, ou la fermeture du navigateur"],
+  ],
+};
+
+function Cookies({ backend }: { backend: "embedded" | "supabase" }) {
+  const rows = [...COOKIES[backend], ["pf_annonce_fermee", "retient que vous avez fermé l'annonce de l'accueil", "jusqu'à la fermeture du navigateur"] as const];
+  return (
+    <LegalSection title="Cookies">
+      <p>
+        Le portail ne dépose que des cookies strictement nécessaires à son fonctionnement : ni mesure d&apos;audience, ni publicité, ni
+        réseau social. Ils sont dispensés de consentement, c&apos;est pourquoi aucun bandeau ne vous le demande.
+      </p>
+      <dl>
+        {rows.map(([name, why, lifetime]) => (
+          <Entry key={name} label={name}>
+            {why} ; durée : {lifetime}.
+          </Entry>
+        ))}
+      </dl>
+    </LegalSection>
+  );
+}
