@@ -10,6 +10,7 @@ import {
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { RouteErrorPage } from "./components/error-page";
+import { RouteFocus } from "./components/route-focus";
 import { useNonce } from "./utils/nonce";
 import stylesheet from "./tailwind.css?url";
 
@@ -55,6 +56,7 @@ export function Layout({ children }: { children: ReactNode }) {
       </head>
       <body className="min-h-full bg-stone-100 text-stone-900 antialiased">
         {children}
+        <RouteFocus />
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
       </body>
