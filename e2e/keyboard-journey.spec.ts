@@ -107,7 +107,7 @@ for (const javaScript of [true, false]) {
       await arrived(page, /\/contact$/, "Contacter le service");
       await tabAndPress(page, page.getByRole("button", { name: "Envoyer" }));
       const summary = page.getByRole("alert").filter({ hasText: "Le formulaire contient" });
-      await expect(summary.getByRole("link", { name: /^Message : / })).toHaveAttribute("href", "#body");
+      await expect(summary.getByRole("link", { name: "Message", exact: true })).toHaveAttribute("href", "#body");
       await expect(page.getByLabel("Message")).toBeFocused();
       await expectVisibleFocus(page);
 
