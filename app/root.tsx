@@ -10,9 +10,9 @@ import {
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { RouteErrorPage } from "./components/error-page";
-import { RouteFocus } from "./components/route-focus";
 import { useNonce } from "./utils/nonce";
 import stylesheet from "./tailwind.css?url";
+import { RouteFocus } from "./components/route-focus";
 
 /**
  * The tab icon, inline (a page with a folded corner, in the brand colour): no /favicon.ico
