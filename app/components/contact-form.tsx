@@ -2,7 +2,8 @@ import { Form, useLocation } from "@remix-run/react";
 import type { FormConstraints, FormReply } from "~/utils/form";
 import { MESSAGE_RULE } from "~/utils/contact-limits";
 import { HONEYPOT } from "~/utils/honeypot";
-import { ErrorSummary, SelectField, TextAreaField, TextField, useForm } from "./form";
+import { ErrorSummary } from "./error-summary";
+import { SelectField, TextAreaField, TextField, useForm } from "./form";
 import { PrimaryButton, SecondaryButton } from "./ui";
 
 type ContactField = "serviceId" | "subject" | "body";
