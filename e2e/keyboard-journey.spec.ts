@@ -38,7 +38,7 @@ for (const javaScript of [true, false]) {
     async function arrived(page: Page, url: RegExp, heading: string | RegExp, { fullLoad = false } = {}) {
       await expect(page).toHaveURL(url);
       await expect(page.getByRole("heading", { level: 1 })).toContainText(heading);
-      const announcer = page.getByTestId("route-announcer");
+      const announcer = page.locator('body > p[aria-live="polite"]');
       if (javaScript && !fullLoad) await expect(announcer).toHaveText(await page.title());
       else await expect(announcer).toBeEmpty();
     }
