@@ -12,10 +12,9 @@ import { useEffect, useRef } from "react";
 export function RouteFocus() {
   const { pathname, search } = useLocation();
   const region = useRef<HTMLParagraphElement>(null);
-  const first = useRef(true);
+  const renders = useRef(0);
   useEffect(() => {
-    if (first.current) first.current = false;
-    else if (region.current) region.current.textContent = document.title;
+    if (renders.current++ && region.current) region.current.textContent = document.title;
   }, [pathname, search]);
   // Kept to the bytes: it is in every page's first load (docs/performance.md).
   return <p ref={region} aria-live="polite" className="sr-only" />;
