@@ -13,6 +13,7 @@ import { RouteErrorPage } from "./components/error-page";
 import { WithFooter } from "./components/site-footer";
 import { useNonce } from "./utils/nonce";
 import stylesheet from "./tailwind.css?url";
+import { RouteFocus } from "./components/route-focus";
 
 /**
  * The tab icon, inline (a page with a folded corner, in the brand colour): no /favicon.ico
@@ -56,6 +57,7 @@ export function Layout({ children }: { children: ReactNode }) {
       </head>
       <body className="min-h-full bg-stone-100 text-stone-900 antialiased">
         {children}
+        <RouteFocus />
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
       </body>

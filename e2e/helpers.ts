@@ -118,3 +118,47 @@ export async function expectDelivered(page: Page, email: Locator) {
     await expect(email.getByText("envoyé", { exact: true })).toBeVisible({ timeout: 1_000 });
   }).toPass({ timeout: 15_000 });
 }
+
+/**
+ * Keyboard only (e2e/keyboard-journey.spec.ts): presses Tab (or Shift+Tab with `backwards`) until
+ * `target` has the focus, at most `max` times, then checks that the focus can be seen: the
+ * focused element shows an outline or a box-shadow and lies inside the viewport. Fails naming
+ * the element that had the focus last.
+ */
+export async function tabTo(page: Page, target: Locator, { backwards = false, max = 40 } = {}) {
+  const key = backwards ? "Shift+Tab" : "Tab";
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press(key);
+    if (await target.evaluate((el) => el === document.activeElement, undefined, { timeout: 5_000 }).catch(() => false)) {
+      await expectVisibleFocus(page);
+      return;
+    }
+  }
+  const last = await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 200) ?? "(none)");
+  throw new Error(`${target} not reached in ${max} × ${key}; focus on ${last}`);
+}
+
+/** The focused element shows a focus indicator (outline or box-shadow) and is inside the viewport. */
+export async function expectVisibleFocus(page: Page) {
+  const focus = await page.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null;
+    if (!el || el === document.body) return null;
+    const style = getComputedStyle(el);
+    const rect = el.getBoundingClientRect();
+    return {
+      element: el.outerHTML.slice(0, 120),
+      outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0,
+      shadow: style.boxShadow !== "none",
+      inViewport: rect.width > 0 && rect.height > 0 && rect.top >= 0 && rect.left >= 0 && rect.bottom <= innerHeight && rect.right <= innerWidth,
+    };
+  });
+  expect(focus, "an element has the focus").not.toBeNull();
+  expect(focus!.outline || focus!.shadow, `focus indicator on ${focus!.element}`).toBe(true);
+  expect(focus!.inViewport, `${focus!.element} inside the viewport`).toBe(true);
+}
+
+/** Presses Tab until `target` has the focus (tabTo), then activates it with `key`. */
+export async function tabAndPress(page: Page, target: Locator, key: "Enter" | "Space" = "Enter", options: { backwards?: boolean; max?: number } = {}) {
+  await tabTo(page, target, options);
+  await page.keyboard.press(key);
+}

@@ -2,6 +2,7 @@ import { Form, useLocation } from "@remix-run/react";
 import type { FormConstraints, FormReply } from "~/utils/form";
 import { MESSAGE_RULE } from "~/utils/contact-limits";
 import { HONEYPOT } from "~/utils/honeypot";
+import { ErrorSummary } from "./error-summary";
 import { SelectField, TextAreaField, TextField, useForm } from "./form";
 import { PrimaryButton, SecondaryButton } from "./ui";
 
@@ -24,6 +25,7 @@ export function ContactForm(
   const { form, field } = useForm<VisitorField>(props.constraints as FormConstraints<VisitorField>, props.reply as FormReply<VisitorField> | undefined);
   return (
     <Form method="post" className="mt-6 flex flex-col gap-4" {...form} key={location.key}>
+      <ErrorSummary reply={props.reply as FormReply<VisitorField> | undefined} labels={props.visitor ? VISITOR_LABELS : LABELS} />
       {props.services.length > 1 ? (
         <SelectField {...field("serviceId")} label="Service">
           <option value="">Choisissez le service</option>
@@ -59,6 +61,10 @@ export function ContactForm(
     </Form>
   );
 }
+
+/** The fields' names in the error summary, in the form's order (the same words as their labels). */
+const LABELS: Partial<Record<VisitorField, string>> = { serviceId: "Service", subject: "Objet", body: "Message" };
+const VISITOR_LABELS: Partial<Record<VisitorField, string>> = { serviceId: "Service", email: "Votre adresse mail", name: "Nom et prénom", customerNumber: "Numéro d'abonné", subject: "Objet", body: "Message" };
 
 /** A service offered in the form's choice. */
 export interface ServiceChoice {

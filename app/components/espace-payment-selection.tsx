@@ -47,7 +47,7 @@ export function useSelection(services: readonly SelectableService[], invoices: r
 }
 
 const COLUMNS: readonly Column[] = [
-  { label: "Sélection", className: "w-24 py-2" },
+  { label: "Sélection", className: "w-12 py-2 sm:w-24" },
   { label: "Date", className: "py-2" },
   { label: "Numéro", className: "py-2" },
   { label: "Montant à régler", className: "py-2 text-right" },
@@ -66,7 +66,7 @@ export function ServiceInvoices({
   onToggle: (id: string, checked: boolean) => void;
 }) {
   return (
-    <fieldset className="rounded bg-white p-4 shadow-sm">
+    <fieldset className="min-w-0 rounded bg-white p-4 shadow-sm">
       <legend className="px-1 font-semibold">{service.name}</legend>
       <p className="mb-3 text-sm text-stone-700">
         {service.allowMultiple
