@@ -115,6 +115,7 @@ const T = testRefs({
   footerLinks: ["e2e/footer-help.spec.ts", "the footer's links on /connexion, then on /accueil signed in; « Plan du site » and « Aide » open from it"],
   siteMapComplete: ["tests/pages/site-map.test.ts", "lists every page of app/routes/, or says why not"],
   siteMapPage: ["e2e/footer-help.spec.ts", "/plan-du-site lists the public pages and the resident's, marked « après connexion »; axe"],
+  reflowEverySetting: ["e2e/reflow.spec.ts", "every screen fits: no horizontal scrolling, no text cut off"],
   noShortcut: ["tests/accessibility/content-inventory.test.ts", "no keyboard shortcut, pointer gesture or device motion is listened to"],
 });
 
@@ -163,7 +164,7 @@ export const AUDIT: Readonly<Record<string, AuditResult>> = {
   // 3. Couleurs
   "3.1": { status: "C", note: "Relecture de chaque page : l'état d'une facture est écrit en toutes lettres, les erreurs sont des phrases placées à côté du champ, les liens dans le texte sont soulignés, la rubrique active du menu est soulignée, la facture cochée est marquée par sa case." },
   "3.2": { status: "C", note: "Contrastes du texte mesurés par axe-core (règle color-contrast, 4,5:1 et 3:1) sur chaque page.", tests: AXE_ALL },
-  "3.3": { status: "NC", note: "Le contour de prise de focus (bleu #1d4ed8) n'a qu'un contraste de 1,8:1 sur le menu principal et de 2,3:1 sur le bandeau (rouge foncé), en dessous de 3:1 ; il est suffisant (6,7:1) sur fond blanc." },
+  "3.3": { status: "NC", note: "Le contour de prise de focus est bleu (#1d4ed8, 6,7:1) sur fond blanc et blanc sur le bandeau et le menu rouge foncé ; ces contrastes n'ont pas encore été mesurés par un test sur chaque composant." },
   // 4. Multimédia
   ...Object.fromEntries(
     ["4.1", "4.2", "4.3", "4.4", "4.5", "4.6", "4.7", "4.8", "4.9", "4.10", "4.11", "4.12", "4.13"].map((n) => [n, { status: "NA" as const, note: NO_MEDIA_NOTE, tests: [T.noImage] }]),
@@ -213,8 +214,8 @@ export const AUDIT: Readonly<Record<string, AuditResult>> = {
   "10.8": { status: "C", note: "Les seuls contenus cachés sont le champ piège du formulaire public (aria-hidden, hors de la tabulation), la version tableau ou liste des factures selon la largeur (display: none) et des textes réservés aux lecteurs d'écran (classe sr-only), voulus.", tests: AXE_ALL },
   "10.9": { status: "C", note: "Relecture : aucune information n'est donnée par la seule forme, taille ou position (consignes écrites, état des factures en toutes lettres)." },
   "10.10": { status: "C", note: "Relecture : idem 10.9, les informations sont aussi données par le texte." },
-  "10.11": { status: "NC", note: "À 320 px de large, la page de choix des factures à payer (/paiement) déborde : son tableau oblige à faire défiler la page horizontalement. Les autres pages tiennent dans la largeur.", tests: [T.reflow] },
-  "10.12": { status: "NC", note: "Pas encore vérifié : l'espacement du texte redéfini (interlignage 1,5, espacement des paragraphes, des lettres et des mots) n'a pas encore été testé sur chaque page." },
+  "10.11": { status: "C", note: "Chaque écran tient à 320 px de large et à 200 % de zoom sans défilement horizontal ni texte coupé (le tableau de choix des factures à payer se resserre sur petit écran).", tests: [T.reflow, T.reflowEverySetting] },
+  "10.12": { status: "C", note: "Avec l'espacement du texte redéfini (interlignage 1,5, paragraphes 2 em, lettres 0,12 em, mots 0,16 em), chaque écran reste lisible : ni débordement, ni texte coupé.", tests: [T.reflowEverySetting] },
   "10.13": { status: "NA", note: "Aucun contenu additionnel n'apparaît au survol ou à la prise de focus (pas d'infobulle, pas de menu déroulant)." },
   "10.14": { status: "C", note: "Le seul contenu montré par CSS est le lien d'évitement « Aller au contenu », visible dès qu'il reçoit le focus clavier.", tests: [T.keyboard] },
   // 11. Formulaires

@@ -38,7 +38,7 @@ const NEW_WINDOW = /target=["'{]*_blank|window\.open\s*\(/;
 const CSS_CONTENT = /::?(before|after)\b|\b(before|after):[a-z[]|content-\[|animate-|@keyframes|<marquee|<blink/;
 const LISTENERS = /\bon(Key(Down|Up|Press)|Touch\w+|Pointer\w+|MouseDown|MouseUp|Wheel)\b|addEventListener\(\s*["'](key\w+|touch\w+|pointer\w+|mouse(down|up)|devicemotion|deviceorientation|wheel)/;
 
-/** The tab icon is an inline SVG in a data: URL of <link rel="icon">: not page content. */
+/** The tab icon (public/favicon.svg, <link rel="icon">) is not page content. */
 const tabIcon = (path: string, line: string) => path === "app/root.tsx" && line.includes('<svg xmlns="http://www.w3.org/2000/svg"');
 
 describe("content inventory of the pages", () => {

@@ -59,7 +59,7 @@ export default function DonneesPersonnelles() {
       <Recipients info={info} />
       <Retention info={info} />
       <Rights info={info} />
-      <Cookies backend={info.backend} />
+      <Cookies rows={info.cookies} />
       <p className="mt-8 text-center">
         <TextLink to="/mentions-legales">Mentions légales</TextLink>
       </p>
@@ -141,20 +141,7 @@ function Rights({ info }: { info: Info }) {
   );
 }
 
-const COOKIES: Record<"embedded" | "supabase", Array<[name: string, why: string, lifetime: string]>> = {
-  embedded: [
-    ["pf_session", "garde votre session ouverte après la connexion", "30 jours avec « Se souvenir de moi », sinon jusqu'à la fermeture du navigateur (12 heures au plus)"],
-    ["pf_access", "prouve que vous êtes connecté sans relire la session à chaque page", "5 minutes"],
-  ],
-  supabase: [
-    ["sb-…-auth-token", "votre session de connexion (jetons de Supabase Auth)", "avec « Se souvenir de moi », jusqu'à la déconnexion (400 jours au plus), sinon jusqu'à la fermeture du navigateur"],
-    ["pf_remember", "retient que vous n'avez pas coché « Se souvenir de moi »", "jusqu'à la fermeture du navigateur"],
-    ["pf_link", "retient que la session vient d'un lien d'activation ou de mot de passe oublié, pour choisir un mot de passe une fois", "jusqu'au choix du mot de passe, ou la fermeture du navigateur"],
-  ],
-};
-
-function Cookies({ backend }: { backend: "embedded" | "supabase" }) {
-  const rows = [...COOKIES[backend], ["pf_annonce_fermee", "retient que vous avez fermé l'annonce de l'accueil", "jusqu'à la fermeture du navigateur"] as const];
+function Cookies({ rows }: { rows: Info["cookies"] }) {
   return (
     <LegalSection title="Cookies">
       <p>

@@ -17,7 +17,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return legalPage(request);
 }
 
-type Field = Exclude<keyof ReturnType<typeof useLoaderData<typeof loader>>, "portalName" | "backend">;
+type Field = Exclude<keyof ReturnType<typeof useLoaderData<typeof loader>>, "portalName" | "backend" | "cookies">;
 
 /** What the LCEN asks a site to name, section by section: the label, the field, what is missing when it is empty. */
 const SECTIONS: Array<{ title: string; rows: Array<{ label: string; field: Field; what?: string; mail?: true }> }> = [
