@@ -42,11 +42,11 @@ for (const javaScript of [true, false]) {
       await page.goto("/mentions-legales");
       await expectMentions(page);
       if (javaScript) await expectNoAxeViolations(page);
-      await page.getByRole("link", { name: "Données personnelles" }).click();
+      await page.getByRole("main").getByRole("link", { name: "Données personnelles" }).click();
       await expect(page).toHaveURL(/\/donnees-personnelles$/);
       await expectDonnees(page);
       if (javaScript) await expectNoAxeViolations(page);
-      await page.getByRole("link", { name: "Mentions légales" }).click();
+      await page.getByRole("main").getByRole("link", { name: "Mentions légales" }).click();
       await expect(page).toHaveURL(/\/mentions-legales$/);
     });
 
