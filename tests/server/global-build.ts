@@ -17,7 +17,7 @@ function ensureEdgeBuild(): void {
   const inputs = ["app", "server", "vite.config.ts", "package-lock.json", "scripts/build-edge.js", "scripts/precompress.js"];
   const sources = Math.max(...inputs.map((input) => newestMtime(join(ROOT, input))));
   if (existsSync(EDGE_BUNDLE) && statSync(EDGE_BUNDLE).mtimeMs >= sources) return;
-  execFileSync(process.execPath, ["scripts/build-edge.js"], { cwd: ROOT, stdio: "pipe", env: { ...process.env, BUILD_EDGE_QUIET: "1" } });
+  execFileSync(process.execPath, ["scripts/build-edge.js"], { cwd: ROOT, stdio: "pipe", env: { ...process.env, NODE_ENV: "production", BUILD_EDGE_QUIET: "1" } }); // as `npm run build` has it (tests/server/built.ts)
 }
 
 /** Vitest globalSetup: the production build the server tests start, made once before any test file. */
