@@ -134,14 +134,15 @@ describe("refusals: nothing is closed", () => {
 
   it("malformed or huge input: a French 400, never a 5xx", async () => {
     const r = await resident();
-    for (const form of [
+    const forms: Record<string, string>[] = [
       {},
       { currentPassword: "", confirm: "on" },
       { currentPassword: "x".repeat(20_000), confirm: "on" },
       { currentPassword: r.password, confirm: "oui" },
       { currentPassword: r.password, confirm: "x".repeat(5000) },
       { currentPassword: "é€😀\u200b", confirm: "on" },
-    ]) {
+    ];
+    for (const form of forms) {
       const result = await r.browser.call(closure.action, PATH, form);
       expect(result.status, JSON.stringify(form).slice(0, 80)).toBe(400);
     }
