@@ -53,6 +53,14 @@ async function closureEmails(email: string): Promise<number> {
   return (await one<{ n: number }>("select count(*)::int as n from portal.email_outbox where kind = 'account_closed' and to_address = $1", [email])).n;
 }
 
+describe("the seed's resident for the browser journey (e2e/account-closure.spec.ts)", () => {
+  it("fermeture@demo.fr logs in with fermeture-factures and sees its two invoices", async () => {
+    const browser = await loggedIn("fermeture@demo.fr", "fermeture-factures");
+    expect(JSON.stringify((await browser.call(factures.loader, "/factures?onglet=non-reglees")).data)).toContain("2018-020-000401");
+    expect(JSON.stringify((await browser.call(factures.loader, "/factures?onglet=reglees")).data)).toContain("2018-020-000402");
+  });
+});
+
 describe("the page", () => {
   it("explains what closing does, asks the current password and a confirmation; a GET closes nothing", async () => {
     const r = await resident();
