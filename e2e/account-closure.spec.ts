@@ -21,8 +21,9 @@ const CLOSED_SUBJECT = "Portail des factures : votre compte a été fermé";
 const UNPAID = "2018-020-000401";
 
 async function activateAgain(page: Page, password: string) {
-  await page.goto("/connexion");
+  await page.goto("/connexion?compte=ferme");
   await page.getByRole("link", { name: "J'active mon compte" }).click();
+  await expect(page).toHaveURL(/\/activation$/);
   await page.getByLabel("Adresse mail").fill(EMAIL);
   await page.getByRole("button", { name: "Activation" }).click();
   await expect(page.getByRole("status")).toContainText("Un message d'activation du compte vous a été envoyé avec succès");

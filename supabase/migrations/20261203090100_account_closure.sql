@@ -36,19 +36,13 @@
 -- take the payment (portal.payment_attempt_holds without the staff-reported case, whose outcome
 -- no longer depends on the resident); null when the account may be closed.
 create or replace function public.account_closure_blocker(p_user_id uuid)
-returns text
-language sql
-stable
-security definer
-set search_path = ''
+returns text language sql stable security definer set search_path = ''
 as $$
-  select case
-    when exists (
-      select 1 from portal.payment_attempts a
-      where a.account_id = p_user_id
-        and (a.status::text = 'pending' or (a.status::text = 'abandoned' and a.expires_at > now()))
-    ) then 'payment_pending'
-  end
+  select 'payment_pending'
+  from portal.payment_attempts a
+  where a.account_id = p_user_id
+    and (a.status::text = 'pending' or (a.status::text = 'abandoned' and a.expires_at > now()))
+  limit 1
 $$;
 revoke execute on function public.account_closure_blocker(uuid) from public, anon, authenticated;
 grant execute on function public.account_closure_blocker(uuid) to service_role;
@@ -109,14 +103,12 @@ create trigger on_auth_user_deleted_closure_email
 -- only visitors' messages carry a client key (send_public_contact_message).
 create or replace view portal.staff_contact_messages with (security_invoker = true) as
   select m.created_at, s.name as service_name, s.numcli,
-         case
-           when m.account_id is not null then 'usager connecté'
-           when m.client_key is null then 'usager connecté (compte fermé depuis)'
-           else 'visiteur (non vérifié)'
-         end as sender_kind,
-         m.sender_email, m.sender_name, m.customer_numbers, m.subject, m.body,
-         o.status as email_status, o.sent_at as email_sent_at, o.attempts as email_attempts,
-         o.last_error as email_last_error, o.provider_message_id, m.id as message_id
+         case when m.account_id is not null then 'usager connecté'
+              when m.client_key is null then 'usager connecté (compte fermé depuis)'
+              else 'visiteur (non vérifié)' end as sender_kind,
+         m.sender_email, m.sender_name, m.customer_numbers, m.subject, m.body, o.status as email_status,
+         o.sent_at as email_sent_at, o.attempts as email_attempts, o.last_error as email_last_error,
+         o.provider_message_id, m.id as message_id
   from portal.contact_messages m
   join portal.services s on s.id = m.service_id
   left join portal.email_outbox o on o.id = m.email_outbox_id

@@ -21,13 +21,8 @@ import { createOtherResident, loggedIn } from "../support/residents";
 const PATH = "/mes-informations/fermer-mon-compte";
 
 let db: Database;
-beforeAll(async () => {
-  ({ db } = await startPortal());
-});
-afterAll(async () => {
-  await outboxIdle();
-  await db?.close();
-});
+beforeAll(async () => void ({ db } = await startPortal()));
+afterAll(() => outboxIdle().then(() => db?.close()));
 
 let residents = 0;
 /** A resident of their own (a service, a customer record, an invoice), signed in from a browser of their own. */

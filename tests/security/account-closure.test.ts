@@ -14,27 +14,23 @@ import { createOtherResident, loggedIn } from "../support/residents";
  */
 const PATH = "/mes-informations/fermer-mon-compte";
 
-let db: Database;
-beforeAll(async () => {
-  ({ db } = await startPortal());
-});
-afterAll(async () => {
-  await outboxIdle();
-  await db?.close();
-});
+const portal: { db?: Database } = {};
+beforeAll(async () => Object.assign(portal, await startPortal()));
+afterAll(() => outboxIdle().then(() => portal.db?.close()));
 
-let residents = 0;
+const SECURITY_PASSWORD = "mot-de-passe-secu";
+let count = 0;
+/** A resident of a service of their own, signed in. */
 async function resident() {
-  const email = `ferme-secu${++residents}@exemple.fr`;
-  const created = await createOtherResident(db, email, "mot-de-passe-secu");
-  const browser = await loggedIn(email, created.password);
-  return { ...created, browser };
+  count += 1;
+  const created = await createOtherResident(portal.db!, `ferme-secu${count}@exemple.fr`, SECURITY_PASSWORD);
+  return { ...created, browser: await loggedIn(created.email, SECURITY_PASSWORD) };
 }
 
 const sessionIdOf = (browser: Browser) => browser.cookies.get("pf_session")!.value.split(".")[0]!;
 
 const userCount = async (userId: string) =>
-  (await db.pg.query<{ n: number }>("select count(*)::int as n from auth.users where id = $1", [userId])).rows[0]!.n;
+  (await portal.db!.pg.query<{ n: number }>("select count(*)::int as n from auth.users where id = $1", [userId])).rows[0]!.n;
 
 /** The portal's server as the browser reaches it: the security wrapper, then the route's action. */
 const served = wrapHandler(
@@ -60,7 +56,7 @@ describe("after the closure, the old session's token reaches nothing", () => {
   it("page functions answer PT401 and every table reads empty for it (RLS on PGlite)", async () => {
     const r = await resident();
     const sessionId = sessionIdOf(r.browser);
-    await db.asService(async (tx) => {
+    await portal.db!.asService(async (tx) => {
       await tx.query(
         `insert into portal.contact_messages (account_id, service_id, sender_email, body) values ($1, $2, $3, 'Bonjour')`,
         [r.userId, r.service_id, r.email],
@@ -77,7 +73,7 @@ describe("after the closure, the old session's token reaches nothing", () => {
     const visible = async () => {
       const counts: Record<string, number> = {};
       for (const table of tables) {
-        counts[table] = (await db.run(caller, (tx) => tx.query<{ n: number }>(`select count(*)::int as n from portal.${table}`))).rows[0]!.n;
+        counts[table] = (await portal.db!.run(caller, (tx) => tx.query<{ n: number }>(`select count(*)::int as n from portal.${table}`))).rows[0]!.n;
       }
       return counts;
     };
@@ -87,13 +83,13 @@ describe("after the closure, the old session's token reaches nothing", () => {
     expect(await r.browser.call(closure.action, PATH, { currentPassword: r.password, confirm: "on" })).toRedirectTo("/connexion?compte=ferme");
 
     for (const fn of ["home_page", "info_page", "frame_page", "contact_page", "payment_page"]) {
-      await expect(db.run(caller, (tx) => tx.query(`select public.${fn}()`)), fn).rejects.toMatchObject({ code: "PT401", message: "session_ended" });
+      await expect(portal.db!.run(caller, (tx) => tx.query(`select public.${fn}()`)), fn).rejects.toMatchObject({ code: "PT401", message: "session_ended" });
     }
-    await expect(db.run(caller, (tx) => tx.query("select * from public.request_paper_optout()"))).rejects.toMatchObject({ code: "PT401" });
-    expect((await db.run(caller, (tx) => tx.query("select * from public.my_customers()"))).rows).toEqual([]);
+    await expect(portal.db!.run(caller, (tx) => tx.query("select * from public.request_paper_optout()"))).rejects.toMatchObject({ code: "PT401" });
+    expect((await portal.db!.run(caller, (tx) => tx.query("select * from public.my_customers()"))).rows).toEqual([]);
     expect(await visible()).toEqual({ customers: 0, invoices: 0, payment_attempts: 0, contact_messages: 0, paper_optout_requests: 0, services: 0 });
     // The rows themselves are still there, for the service.
-    const kept = await db.pg.query<{ n: number }>(
+    const kept = await portal.db!.pg.query<{ n: number }>(
       `select (select count(*) from portal.contact_messages where sender_email = $1)
             + (select count(*) from portal.paper_optout_requests where customer_id = $2)
             + (select count(*) from portal.payment_attempts where refdet = 'SECUFERMETURE0001')
@@ -102,7 +98,7 @@ describe("after the closure, the old session's token reaches nothing", () => {
     );
     expect(Number(kept.rows[0]!.n)).toBe(4);
     // Staff still tell a closed account's message from a visitor's.
-    const staff = await db.asService((tx) =>
+    const staff = await portal.db!.asService((tx) =>
       tx.query<{ sender_kind: string }>("select sender_kind from portal.staff_contact_messages where sender_email = $1", [r.email]),
     );
     expect(staff.rows).toEqual([{ sender_kind: "usager connecté (compte fermé depuis)" }]);
@@ -111,9 +107,9 @@ describe("after the closure, the old session's token reaches nothing", () => {
   it("the SQL rules are the server's only: residents and visitors cannot call account_closure_blocker", async () => {
     const r = await resident();
     const caller = { role: "authenticated" as const, userId: r.userId, email: r.email, sessionId: sessionIdOf(r.browser) };
-    await expect(db.run(caller, (tx) => tx.query("select public.account_closure_blocker($1)", [r.userId]))).rejects.toThrow(/permission denied/);
-    await expect(db.asAnon((tx) => tx.query("select public.account_closure_blocker($1)", [r.userId]))).rejects.toThrow(/permission denied/);
-    expect((await db.asService((tx) => tx.query<{ v: string | null }>("select public.account_closure_blocker($1) as v", [r.userId]))).rows).toEqual([{ v: null }]);
+    await expect(portal.db!.run(caller, (tx) => tx.query("select public.account_closure_blocker($1)", [r.userId]))).rejects.toThrow(/permission denied/);
+    await expect(portal.db!.asAnon((tx) => tx.query("select public.account_closure_blocker($1)", [r.userId]))).rejects.toThrow(/permission denied/);
+    expect((await portal.db!.asService((tx) => tx.query<{ v: string | null }>("select public.account_closure_blocker($1) as v", [r.userId]))).rows).toEqual([{ v: null }]);
   });
 });
 
