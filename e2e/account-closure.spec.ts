@@ -61,6 +61,11 @@ for (const { javaScript, password, next } of runs) {
       await expect(main).toContainText("« J'active mon compte »");
       await expect(page.getByLabel("Mot de passe actuel")).toHaveAttribute("autocomplete", "current-password");
       await axe(page);
+      // On a phone (320 CSS px): no horizontal scrolling (e2e/reflow.spec.ts checks the rest).
+      const viewport = page.viewportSize()!;
+      await page.setViewportSize({ width: 320, height: 640 });
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
+      await page.setViewportSize(viewport);
 
       // Not ticked: refused beside the box, nothing closed.
       await page.getByLabel("Mot de passe actuel").fill(password);
