@@ -31,6 +31,7 @@ const RESIDENT = [
   "/mes-informations/papier",
   "/mes-informations/adresse-mail",
   "/mes-informations/mot-de-passe",
+  "/mes-informations/fermer-mon-compte",
   "/contact",
 ];
 const LOCAL = ["/dev/courriels"];

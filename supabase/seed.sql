@@ -206,3 +206,36 @@ set publisher_name = 'Commune de Démoville (démonstration)',
     paper_optout_months = 36,
     payment_records_months = 120
 where id;
+
+-- For the account-closure journey of the browser tests (e2e/account-closure.spec.ts), which closes
+-- the account and activates it again, a resident of its own that no other test reads:
+--   account   d0000000-0000-4000-8000-000000000030  fermeture@demo.fr / fermeture-factures (active)
+--   customer  c0000000-0000-4000-8000-000000000031  "Famille Fermeture", service 004200
+--   invoices  1a000000-0000-4000-8000-00000000040N  (PDFs in supabase/storage/invoices/004200/)
+-- The account is the demo account's row with its own id, e-mail and password.
+insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at, confirmation_token,
+                        recovery_token, email_change_token_new, email_change, raw_app_meta_data, raw_user_meta_data, created_at, updated_at)
+select u.instance_id, a.id, u.aud, u.role, a.email, extensions.crypt(a.password, extensions.gen_salt('bf')), now(), '', '', '', '',
+       u.raw_app_meta_data, u.raw_user_meta_data, now(), now()
+from auth.users u,
+     (values ('d0000000-0000-4000-8000-000000000030'::uuid, 'fermeture@demo.fr', 'fermeture-factures')) as a (id, email, password)
+where u.id = 'd0000000-0000-4000-8000-000000000001';
+
+insert into auth.identities (id, user_id, provider_id, provider, identity_data, last_sign_in_at, created_at, updated_at)
+select 'd0000000-0000-4000-8000-0000000000c0', u.id, u.id::text, 'email',
+       jsonb_build_object('sub', u.id::text, 'email', u.email, 'email_verified', true, 'phone_verified', false), now(), now(), now()
+from auth.users u where u.email = 'fermeture@demo.fr';
+
+insert into portal.customers (id, service_id, customer_number, display_name, email, paper_invoices)
+select 'c0000000-0000-4000-8000-000000000031', s.id, 'FERM0001', 'Famille Fermeture', 'fermeture@demo.fr', true
+from portal.services s where s.numcli = '004200';
+
+-- One unpaid and one paid invoice (scripts/generate-demo-pdfs.ts writes their PDFs).
+insert into portal.invoices (id, service_id, customer_id, number, issued_on, due_on, amount_cents, object, status, pdf_object_key, paid_at)
+select ('1a000000-0000-4000-8000-00000000040' || v.n)::uuid, c.service_id, c.id, '2018-020-00040' || v.n, v.issued_on, v.due_on, v.cents,
+       v.object, v.status::portal.invoice_status, '004200/2018-020-00040' || v.n || '.pdf', v.paid_at
+from portal.customers c,
+     (values (1, date '2018-06-11', date '2018-06-22', 6480, 'Eau potable', 'unpaid', null::timestamptz),
+             (2, date '2018-03-12', date '2018-03-23', 5215, 'Assainissement', 'paid', timestamptz '2018-03-20 10:00:00+01'))
+       as v (n, issued_on, due_on, cents, object, status, paid_at)
+where c.id = 'c0000000-0000-4000-8000-000000000031';

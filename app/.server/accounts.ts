@@ -89,6 +89,31 @@ export async function signInWithThrottle(
   return result;
 }
 
+export type ClosureOutcome =
+  | { status: "closed" | "wrong_password" | "payment_pending" }
+  | { status: "throttled"; retryAt: Date };
+
+/**
+ * « Fermer mon compte » (docs/decisions/0032-account-closure.md): the current password, checked
+ * under the login throttle (same SQL rules and keys: a wrong password here counts as a failed
+ * login of this address from this client), then the SQL rule (no payment waiting for its
+ * outcome), then Auth deletes the user: every session ends, the customer records are unlinked,
+ * the confirmation e-mail is in the outbox. The adapter clears this browser's cookies.
+ */
+export async function closeAccount(accounts: RequestAccounts, user: SessionUser, input: { password: string; client: string }): Promise<ClosureOutcome> {
+  const { accountRules } = await getBackend();
+  const blockedUntil = await accountRules.loginCheck(user.email, input.client);
+  if (blockedUntil) return { status: "throttled", retryAt: blockedUntil };
+  if (!(await accounts.verifyPassword(input.password))) {
+    const next = await accountRules.loginFailed(user.email, input.client);
+    return next ? { status: "throttled", retryAt: next } : { status: "wrong_password" };
+  }
+  await accountRules.loginSucceeded(user.email, input.client);
+  if ((await accountRules.closureBlocker(user.id)) === "payment_pending") return { status: "payment_pending" };
+  await accounts.deleteAccount();
+  return { status: "closed" };
+}
+
 /** Asking for an activation or recovery e-mail too often (per address or per client). */
 export interface MailThrottled {
   status: "throttled";

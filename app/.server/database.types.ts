@@ -16,6 +16,7 @@ export type Database = {
     }
     Functions: {
       account_activation_status: { Args: { p_email: string }; Returns: string }
+      account_closure_blocker: { Args: { p_user_id: string }; Returns: string }
       apply_payment_result: {
         Args: {
           p_amount_cents: number

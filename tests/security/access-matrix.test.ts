@@ -174,6 +174,12 @@ const MATRIX: Record<string, Row> = {
     get: { anonymous: toLogin("/mes-informations/adresse-mail"), residentA: ok(A.email), residentB: ok(B.email) },
     post: { init: { form: { email: "pas-une-adresse" } }, expect: residents(toLogin("/mes-informations/adresse-mail"), status(400)) },
   },
+  "_espace.mes-informations_.fermer-mon-compte": {
+    kind: "private",
+    path: "/mes-informations/fermer-mon-compte",
+    get: { anonymous: toLogin("/mes-informations/fermer-mon-compte"), residentA: ok(A.email), residentB: ok(B.email) },
+    post: { init: { form: { currentPassword: "pas-le-bon" } }, expect: residents(toLogin("/mes-informations/fermer-mon-compte"), status(400)) },
+  },
   "_espace.mes-informations_.mot-de-passe": {
     kind: "private",
     path: "/mes-informations/mot-de-passe",

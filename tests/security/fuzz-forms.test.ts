@@ -93,8 +93,9 @@ const EMAIL_USER = { email: "fuzz-courriel@exemple.fr", password: "Fuzz-courriel
 const PASSWORD_USER = { email: "fuzz-mdp@exemple.fr", password: "Fuzz-mot-de-passe-7c1e9b" };
 const LINK_USER = { email: "fuzz-lien@exemple.fr", password: "Fuzz-lien-ancien-55" };
 const LOGOUT_USER = { email: "fuzz-sortie@exemple.fr", password: "Fuzz-sortie-9a" };
+const CLOSURE_USER = { email: "fuzz-fermeture@exemple.fr", password: "Fuzz-fermeture-3d" };
 
-type Caller = "anonymous" | "residentA" | "residentB" | "emailUser" | "passwordUser" | "linkUser" | "logoutUser";
+type Caller = "anonymous" | "residentA" | "residentB" | "emailUser" | "passwordUser" | "linkUser" | "logoutUser" | "closureUser";
 
 const SERVICES = {
   payfip: SEED.serviceId, // 004200, A's and B's, the only one with a contact address
@@ -532,6 +533,27 @@ const TARGETS: Fuzz[] = [
       const mod = await import("~/routes/_espace.mes-informations_.mot-de-passe/route");
       const p = await validCall("passwordUser", mod.action, "/mes-informations/mot-de-passe", { currentPassword: PASSWORD_USER.password, newPassword: "Nouveau-valide-42" });
       expect(p).toRedirectTo("/mes-informations?changement=mot-de-passe");
+    },
+  }),
+  formTarget({
+    route: "_espace.mes-informations_.fermer-mon-compte",
+    caller: "closureUser",
+    path: "/mes-informations/fermer-mon-compte",
+    resetThrottles: true,
+    spec: {
+      currentPassword: fc.oneof(wrongPassword, c(`${CLOSURE_USER.password} `, CLOSURE_USER.password.toUpperCase())),
+      confirm: c("on", "off", "", "ON", "1", "on\u0000"),
+    },
+    shapes: [
+      frenchRefusal([400], ["errors"], ["login_throttle"]),
+      frenchRefusal([429], ["errors"], ["login_throttle"]),
+      (p) => (isRedirect(p) ? bad(`account closed without the current password (→ ${p.location})`) : null),
+    ],
+    valid: async () => {
+      await clearThrottles(db);
+      const mod = await import("~/routes/_espace.mes-informations_.fermer-mon-compte/route");
+      const p = await validCall("closureUser", mod.action, "/mes-informations/fermer-mon-compte", { currentPassword: CLOSURE_USER.password, confirm: "on" });
+      expect(p).toRedirectTo("/connexion?compte=ferme");
     },
   }),
   formTarget({
@@ -1045,7 +1067,7 @@ beforeAll(async () => {
   server.listen({ onUnhandledRequest: "error" });
   await loadRouteModules();
   ({ db } = await startPortal());
-  for (const user of [EMAIL_USER, PASSWORD_USER, LINK_USER, LOGOUT_USER]) {
+  for (const user of [EMAIL_USER, PASSWORD_USER, LINK_USER, LOGOUT_USER, CLOSURE_USER]) {
     const id = await createAuthUser(db, user.email, user.password);
     if (user === LOGOUT_USER) logoutUserId = id;
   }
@@ -1054,6 +1076,7 @@ beforeAll(async () => {
   browsers.set("residentB", browserB);
   browsers.set("emailUser", await signIn(EMAIL_USER, "2001:db8:f022:c::1"));
   browsers.set("passwordUser", await signIn(PASSWORD_USER, "2001:db8:f022:d::1"));
+  browsers.set("closureUser", await signIn(CLOSURE_USER, "2001:db8:f022:e::1"));
   // B starts a classic TIPI payment: its urlcl token is tried with forged results.
   const started = await browserB.call(demarrer.action, "/paiement/demarrer", { facture: invoice(204) });
   const form = (started.data as { tipiForm: { fields: [string, string][] } }).tipiForm;

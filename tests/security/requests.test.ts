@@ -9,6 +9,7 @@ import * as accueil from "~/routes/_espace.accueil/route";
 import * as contact from "~/routes/_espace.contact/route";
 import * as emailChange from "~/routes/_espace.mes-informations_.adresse-mail/route";
 import * as passwordChange from "~/routes/_espace.mes-informations_.mot-de-passe/route";
+import * as closure from "~/routes/_espace.mes-informations_.fermer-mon-compte/route";
 import * as paper from "~/routes/_espace.mes-informations_.papier/route";
 import * as demarrer from "~/routes/_espace.paiement_.demarrer/route";
 import * as activation from "~/routes/activation/route";
@@ -124,6 +125,7 @@ const FORM_ACTIONS: FormAction[] = [
   { route: "_espace.contact", handler: contact.action, path: "/contact", who: "resident", field: "serviceId" },
   { route: "_espace.mes-informations_.adresse-mail", handler: emailChange.action, path: "/mes-informations/adresse-mail", who: "resident", field: "email" },
   { route: "_espace.mes-informations_.mot-de-passe", handler: passwordChange.action, path: "/mes-informations/mot-de-passe", who: "resident", field: "currentPassword" },
+  { route: "_espace.mes-informations_.fermer-mon-compte", handler: closure.action, path: "/mes-informations/fermer-mon-compte", who: "resident", field: "currentPassword" },
   { route: "_espace.mes-informations_.papier", handler: paper.action, path: "/mes-informations/papier", who: "resident", field: "intent" },
   { route: "_espace.paiement_.demarrer", handler: demarrer.action, path: "/paiement/demarrer", who: "resident", field: "facture" },
   { route: "simulateur-dgfip.tpa.paiement[.]web", handler: tipiPage.action, path: "/simulateur-dgfip/tpa/paiement.web", who: "anonymous", field: "numcli" },

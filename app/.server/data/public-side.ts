@@ -117,5 +117,10 @@ export function createAccountRules(service: Rpc): AccountRulesPort {
     },
     authMailRequest: async (email, client) =>
       timestamp("auth_mail_request", await service.call("auth_mail_request", { p_email: email, p_client: client })),
+    async closureBlocker(userId) {
+      const value: unknown = await service.call("account_closure_blocker", { p_user_id: userId });
+      if (value === null || value === "payment_pending") return value;
+      throw service.answerError("account_closure_blocker", `answered ${JSON.stringify(value)}`);
+    },
   };
 }

@@ -287,6 +287,8 @@ class EmbeddedRequestAccounts {
       setPassword: (password) => this.setPassword(password),
       changePassword: (currentPassword, newPassword) => this.changePassword(currentPassword, newPassword),
       requestEmailChange: (newEmail) => this.requestEmailChange(newEmail),
+      verifyPassword: (password) => this.verifyPassword(password),
+      deleteAccount: () => this.deleteAccount(),
     };
   }
 
@@ -529,17 +531,42 @@ class EmbeddedRequestAccounts {
     this.currentLink = null;
   }
 
+  /** Whether `password` is the stored one of this user (bcrypt, as GoTrue); nothing is written. */
+  private async passwordMatches(userId: string, password: string): Promise<boolean> {
+    const { rows } = await this.auth.db.pg.query<{ encrypted_password: string | null }>("select encrypted_password from auth.users where id = $1", [userId]);
+    const stored = rows[0]?.encrypted_password;
+    return Boolean(stored) && (await bcrypt.compare(password, stored!));
+  }
+
   async changePassword(currentPassword: string, newPassword: string): Promise<PasswordChangeResult> {
     const user = await this.requireLiveUser();
-    const { rows } = await this.auth.db.pg.query<{ encrypted_password: string | null }>("select encrypted_password from auth.users where id = $1", [user.id]);
-    const stored = rows[0]?.encrypted_password;
-    if (!stored || !(await bcrypt.compare(currentPassword, stored))) return "wrong_current_password";
+    if (!(await this.passwordMatches(user.id, currentPassword))) return "wrong_current_password";
     const hash = await bcrypt.hash(newPassword, BCRYPT_COST);
     await this.auth.asAuth(async (tx) => {
       await tx.query("update auth.users set encrypted_password = $2, updated_at = now() where id = $1", [user.id, hash]);
       await tx.query("delete from auth.sessions where user_id = $1 and id <> $2", [user.id, this.currentSessionId]);
     });
     return "changed";
+  }
+
+  async verifyPassword(password: string): Promise<boolean> {
+    const user = await this.requireLiveUser();
+    return this.passwordMatches(user.id, password);
+  }
+
+  /**
+   * GoTrue's DELETE /admin/users/{id} without should_soft_delete: one `delete from auth.users`
+   * in a transaction; sessions, identities and one-time tokens go by their `on delete cascade`
+   * (bootstrap.sql, as in GoTrue's schema), the portal's rows follow their own foreign keys and
+   * the closure e-mail is written by the trigger of
+   * supabase/migrations/20261203090100_account_closure.sql in the same transaction.
+   */
+  async deleteAccount(): Promise<void> {
+    const user = await this.requireLiveUser();
+    await this.auth.asAuth((tx) => tx.query("delete from auth.users where id = $1", [user.id]));
+    this.forgetSession();
+    this.setSessionCookie("", 0);
+    this.setCookie(ACCESS_COOKIE, "", 0);
   }
 
   async requestEmailChange(newEmail: string): Promise<EmailChangeResult> {

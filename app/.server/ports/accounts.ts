@@ -95,6 +95,19 @@ export interface RequestAccounts {
   setPassword(password: string): Promise<void>;
   changePassword(currentPassword: string, newPassword: string): Promise<PasswordChangeResult>;
   requestEmailChange(newEmail: string): Promise<EmailChangeResult>;
+  /**
+   * Whether `password` is the signed-in user's current password, checked by Auth without
+   * opening a session for this request (Supabase: a sign-in on a throwaway client whose session
+   * is revoked at once). Throttling is the caller's (app/.server/accounts.ts).
+   */
+  verifyPassword(password: string): Promise<boolean>;
+  /**
+   * Deletes the signed-in user from Auth as GoTrue's DELETE /admin/users/{id} does (a hard
+   * delete: every session, identity and link token goes with the user; the portal's rows follow
+   * their foreign keys, supabase/migrations/20261203090100_account_closure.sql), then clears this
+   * browser's session cookies. The checks (password, payment in progress) are the caller's.
+   */
+  deleteAccount(): Promise<void>;
 }
 
 export interface AccountsPort {
@@ -120,4 +133,6 @@ export interface AccountRulesPort {
    * counted; otherwise refused, and when a request will be accepted again.
    */
   authMailRequest(email: string | null, client: string | null): Promise<Date | null>;
+  /** public.account_closure_blocker(user): why the account may not be closed now, or null. */
+  closureBlocker(userId: string): Promise<"payment_pending" | null>;
 }

@@ -345,6 +345,8 @@ class SupabaseRequestAccounts {
       setPassword: (password) => this.withFlush(() => this.setPassword(password)),
       changePassword: (currentPassword, newPassword) => this.withFlush(() => this.changePassword(currentPassword, newPassword)),
       requestEmailChange: (newEmail) => this.withFlush(() => this.requestEmailChange(newEmail)),
+      verifyPassword: (password) => this.verifyPassword(password),
+      deleteAccount: () => this.withFlush(() => this.deleteAccount()),
     };
   }
 
@@ -609,19 +611,50 @@ class SupabaseRequestAccounts {
     await endOtherSessions(fresh);
   }
 
-  private async changePassword(currentPassword: string, newPassword: string): Promise<PasswordChangeResult> {
-    const user = await this.requireCurrentUser();
-    // The current password is checked by a sign-in on a throwaway client that keeps
-    // nothing: the request's cookies and session stay untouched.
+  /**
+   * Whether `password` is the user's current one: a sign-in on a throwaway client that keeps
+   * nothing (the request's cookies and session stay untouched), whose session is revoked at once.
+   */
+  private async passwordMatches(email: string, password: string): Promise<boolean> {
     const verifier = await createAnonClient(this.auth.settings, this.forResident);
-    const { error: wrong } = await verifier.auth.signInWithPassword({ email: user.email, password: currentPassword });
+    const { error: wrong } = await verifier.auth.signInWithPassword({ email, password });
     if (wrong) {
-      if (isAuthApiError(wrong) && wrong.code && INVALID_CREDENTIALS.has(wrong.code)) return "wrong_current_password";
+      if (isAuthApiError(wrong) && wrong.code && INVALID_CREDENTIALS.has(wrong.code)) return false;
       throw authFailure("signInWithPassword(current password check)", wrong);
     }
     // That check opened a GoTrue session: revoke it at once.
     const { error: revokeError } = await verifier.auth.signOut({ scope: "local" });
     if (revokeError && !isAuthSessionMissingError(revokeError)) throw authFailure("signOut(verification session)", revokeError);
+    return true;
+  }
+
+  private async verifyPassword(password: string): Promise<boolean> {
+    const user = await this.requireCurrentUser();
+    return this.passwordMatches(user.email, password);
+  }
+
+  /**
+   * DELETE /auth/v1/admin/users/{id} with the service-role client (a hard delete: GoTrue
+   * destroys the user, its sessions, identities and one-time tokens go by their foreign keys),
+   * then this browser's session is signed out locally: its cookies are removed (GoTrue's answer
+   * to the revocation, the session being gone already, is ignored as at any logout).
+   */
+  private async deleteAccount(): Promise<void> {
+    const user = await this.requireCurrentUser();
+    const { error } = await this.auth.serviceRole.auth.admin.deleteUser(user.id);
+    if (error) throw authFailure("admin.deleteUser", error);
+    const c = await this.client();
+    const { error: endError } = await c.auth.signOut({ scope: "local" });
+    if (endError && !isAuthSessionMissingError(endError)) console.warn(`Supabase Auth signOut(local) after deleteUser: ${endError.message}`);
+    this.cachedUser = Promise.resolve(null);
+    this.verified = null;
+    if (this.hasRequestCookie(REMEMBER_COOKIE)) this.setRememberCookie(true);
+    this.clearLinkCookie();
+  }
+
+  private async changePassword(currentPassword: string, newPassword: string): Promise<PasswordChangeResult> {
+    const user = await this.requireCurrentUser();
+    if (!(await this.passwordMatches(user.email, currentPassword))) return "wrong_current_password";
 
     const c = await this.client();
     await updatePassword(c, newPassword, "updateUser(password)");

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/server-r
 import type { MetaFunction } from "@remix-run/react";
 import { data, redirect, redirectDocument } from "@remix-run/server-runtime";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { ACCOUNT_CLOSED_NOTICE } from "~/.server/account-closure";
 import { accountsFor, clientKey, endSessionBeforeLogin, formatRetryTime, signInWithThrottle } from "~/.server/accounts";
 import { readSubmission } from "~/.server/form";
 import { anonymousPage } from "~/.server/public-page";
@@ -17,7 +18,9 @@ export const meta: MetaFunction = () => [{ title: "Connexion — Le Portail des 
 const GENERIC_ERROR = "Adresse mail ou mot de passe incorrect. Vérifiez votre saisie, ou utilisez « Oublié ? » pour choisir un nouveau mot de passe.";
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  return anonymousPage(request, { constraints: LoginForm.constraints });
+  // After « Fermer mon compte » (its words are the server's: app/.server/account-closure.ts).
+  const closed = new URL(request.url).searchParams.get("compte") === "ferme" ? ACCOUNT_CLOSED_NOTICE : null;
+  return anonymousPage(request, { constraints: LoginForm.constraints, closed });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -48,13 +51,14 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Connexion() {
-  const { portalName, constraints } = useLoaderData<typeof loader>();
+  const { portalName, constraints, closed } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const { form, field } = useForm(constraints, result);
   const [searchParams] = useSearchParams();
   const redirectTo = safeRedirectPath(searchParams.get("redirectTo"));
   return (
     <AuthCard portalName={portalName} subtitle="Veuillez vous connecter">
+      {closed && !result ? <Notice tone="success">{closed}</Notice> : null}
       {result?.formError ? <Notice tone="error">{result.formError}</Notice> : null}
       <Form method="post" className="mt-6 flex flex-col gap-4" {...form}>
         <input type="hidden" name="redirectTo" value={redirectTo} />
