@@ -3,6 +3,7 @@ import { cronRouteGet, requireCronSecret } from "~/.server/cron";
 import { every, startJobs } from "~/.server/jobs";
 import { outboxIdle } from "~/.server/outbox";
 import type { Backend } from "~/.server/ports/backend";
+import type { PurgeBatch, PurgeOptions } from "~/.server/ports/retention";
 import { ANON_KEY, SERVICE_ROLE_KEY, SUPABASE_URL } from "../supabase/msw-supabase";
 
 /**
@@ -130,11 +131,18 @@ describe("every(seconds, fn)", () => {
 describe("startJobs(backend, settings)", () => {
   function outboxStub() {
     const claims: number[] = [];
+    const purges: PurgeOptions[] = [];
     const backend = {
       outbox: { claim: async (n: number) => (claims.push(n), []) },
       mailTransport: { name: "stub", send: async () => ({ status: "accepted" }) },
+      retention: {
+        purgeExpired: async (options: PurgeOptions = {}): Promise<PurgeBatch> => {
+          purges.push(options);
+          return { now: new Date(0), batch: 1000, dryRun: false, periods: {} as PurgeBatch["periods"], deleted: { login_throttle: 0 }, unset: [], more: false };
+        },
+      },
     } as unknown as Backend;
-    return { backend, claims };
+    return { backend, claims, purges };
   }
 
   it("embedded defaults: the outbox is sent at once and then on its timer, the reconciliation on its own", async () => {
@@ -142,13 +150,43 @@ describe("startJobs(backend, settings)", () => {
     const jobs = startJobs(backend, { backend: "embedded" });
     await outboxIdle();
     expect(claims).toHaveLength(1); // what a previous process left behind
-    expect(vi.getTimerCount()).toBe(2);
+    expect(vi.getTimerCount()).toBe(3); // outbox, reconciliation, retention purge
     await vi.advanceTimersByTimeAsync(30_000);
     await outboxIdle();
     expect(claims).toHaveLength(2);
     expect(startJobs(backend, { backend: "embedded" })).toBe(jobs); // once per process
     jobs.stop();
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("embedded defaults: the retention purge runs at start, then daily", async () => {
+    const { backend, purges } = outboxStub();
+    const jobs = startJobs(backend, { backend: "embedded", OUTBOX_POLL_SECONDS: 0, PAYMENTS_RECONCILE_SECONDS: 0 });
+    await settle();
+    expect(purges).toHaveLength(1); // at start
+    expect(vi.getTimerCount()).toBe(1);
+    await vi.advanceTimersByTimeAsync(86_400_000 - 1);
+    expect(purges).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    await settle();
+    expect(purges).toHaveLength(2);
+    jobs.stop();
+  });
+
+  it("RETENTION_PURGE_SECONDS sets the purge's period, 0 turns it off, and Supabase may switch it on", async () => {
+    const { backend, purges } = outboxStub();
+    const off = startJobs(backend, { backend: "embedded", OUTBOX_POLL_SECONDS: 0, PAYMENTS_RECONCILE_SECONDS: 0, RETENTION_PURGE_SECONDS: 0 });
+    await settle();
+    expect(purges).toHaveLength(0);
+    expect(vi.getTimerCount()).toBe(0);
+    off.stop();
+    const hourly = startJobs(backend, { backend: "supabase", RETENTION_PURGE_SECONDS: 3600 });
+    await settle();
+    expect(purges).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(3_600_000);
+    await settle();
+    expect(purges).toHaveLength(2);
+    hourly.stop();
   });
 
   it("Supabase defaults: nothing (a cron calls the /taches/* routes)", async () => {
@@ -209,6 +247,7 @@ describe("the cron routes use it", () => {
   it.each([
     ["envoi-courriels", "OUTBOX_CRON_SECRET"],
     ["rapprochement-paiements", "PAYMENTS_CRON_SECRET"],
+    ["purge", "RETENTION_CRON_SECRET"],
   ])("POST /taches/%s with a wrong secret: 401, nothing run", async (name, variable) => {
     vi.stubEnv(variable, "le-bon-secret-de-cron-de-32-caracteres-au-moins");
     vi.resetModules();
