@@ -9,7 +9,8 @@ import type { PurgeBatch, PurgeOptions, RetentionPeriods, RetentionPort } from "
  * and `npm run admin -- purge`.
  */
 
-interface PurgeJson {
+/** public.purge_expired's answer, as SQL writes it. */
+export interface PurgeJson {
   now: string;
   batch: number;
   dry_run: boolean;

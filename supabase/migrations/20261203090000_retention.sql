@@ -64,6 +64,32 @@ as $$
 $$;
 revoke execute on function portal.retention_periods() from public, anon, authenticated;
 
+-- Deletes the oldest p_limit rows of p_table matching p_where ($1: the cut-off, $2: now), in
+-- p_order, and returns how many went; a dry run counts every matching row and deletes nothing.
+-- The keys are read first, through the index on p_order, into an array (an InitPlan), then
+-- deleted by primary key: no join the planner could turn into a scan of the table. Called by
+-- purge_expired only, with constant conditions of its own (never input).
+create or replace function portal.purge_oldest(
+  p_table regclass, p_key text, p_where text, p_order text,
+  p_cut timestamptz, p_now timestamptz, p_limit integer, p_dry_run boolean
+) returns integer language plpgsql volatile set search_path = '' as $$
+declare
+  v_n integer;
+begin
+  if p_dry_run then
+    execute format('select count(*)::int from %s t where %s', p_table, p_where) into v_n using p_cut, p_now;
+  else
+    execute format(
+      'with gone as (delete from %1$s d where d.%2$I = any (array(select t.%2$I from %1$s t where %3$s order by %4$s limit $3)) returning 1)
+       select count(*)::int from gone', p_table, p_key, p_where, p_order)
+      into v_n using p_cut, p_now, p_limit;
+  end if;
+  return v_n;
+end
+$$;
+revoke execute on function portal.purge_oldest(regclass, text, text, text, timestamptz, timestamptz, integer, boolean)
+  from public, anon, authenticated, service_role;
+
 -- public.purge_expired(now, batch, dry_run): deletes, in each category, at most p_batch rows
 -- older than its period at p_now (oldest first), and answers
 --   {"now": …, "batch": n, "dry_run": bool,
@@ -74,151 +100,100 @@ revoke execute on function portal.retention_periods() from public, anon, authent
 -- A row exactly at the boundary (its date = p_now - period) stays; one a moment older goes.
 -- Never deleted: a payment still pending or reported (awaiting DGFiP's result or staff's
 -- review), an e-mail not sent yet or failed (staff see those), a throttle row still blocking.
--- Each category first picks its rows' keys by the index on their date (limit: the batch), then
--- deletes by primary key: no join the planner could turn into a scan of the table.
 create or replace function public.purge_expired(
   p_now timestamptz default now(), p_batch integer default 1000, p_dry_run boolean default false
-) returns jsonb
-language plpgsql
-volatile
-security definer
-set search_path = ''
-as $$
+) returns jsonb language plpgsql volatile security definer set search_path = '' as $$
 declare
   p record;
+  c record;
   v_batch integer := least(greatest(coalesce(p_batch, 1000), 1), 10000);
-  -- A dry run counts every row past its period; a real run takes one batch per category.
-  v_limit integer := case when p_dry_run then null else least(greatest(coalesce(p_batch, 1000), 1), 10000) end;
   v_now timestamptz := coalesce(p_now, now());
-  v_embedded boolean := to_regclass('auth.embedded_signing_keys') is not null;
   v_cut timestamptz;
-  v_keys text[];
   v_ids uuid[];
-  v_nums bigint[];
   v_deleted jsonb := '{}';
   v_unset text[] := '{}';
 begin
   select * into p from portal.retention_periods();
 
   -- Throttles: login, activation/recovery e-mails, public contact form (login_throttle_days).
+  -- The auth_mail_throttle's latest request is the last of its array (-infinity: none).
   if p.login_throttle_days is null then
     v_unset := array_append(v_unset, 'login_throttle_days');
   else
     v_cut := v_now - make_interval(days => p.login_throttle_days);
-    select coalesce(array_agg(d.key), '{}') into v_keys from (
-      select t.key from portal.login_throttle t
-      where t.first_failure_at < v_cut and (t.blocked_until is null or t.blocked_until <= v_now)
-      order by t.first_failure_at limit v_limit
-    ) d;
-    if not p_dry_run then delete from portal.login_throttle t where t.key = any (v_keys); end if;
-    v_deleted := v_deleted || jsonb_build_object('login_throttle', cardinality(v_keys));
-
-    select coalesce(array_agg(d.key), '{}') into v_keys from (
-      select t.key from portal.auth_mail_throttle t
-      where coalesce(t.requested_at[cardinality(t.requested_at)], '-infinity'::timestamptz) < v_cut
-      order by coalesce(t.requested_at[cardinality(t.requested_at)], '-infinity'::timestamptz) limit v_limit
-    ) d;
-    if not p_dry_run then delete from portal.auth_mail_throttle t where t.key = any (v_keys); end if;
-    v_deleted := v_deleted || jsonb_build_object('auth_mail_throttle', cardinality(v_keys));
-
-    select coalesce(array_agg(d.key), '{}') into v_keys from (
-      select t.key from portal.contact_throttle t
-      where t.window_start < v_cut
-      order by t.window_start limit v_limit
-    ) d;
-    if not p_dry_run then delete from portal.contact_throttle t where t.key = any (v_keys); end if;
-    v_deleted := v_deleted || jsonb_build_object('contact_throttle', cardinality(v_keys));
+    v_deleted := v_deleted || jsonb_build_object(
+      'login_throttle', portal.purge_oldest('portal.login_throttle', 'key',
+        't.first_failure_at < $1 and (t.blocked_until is null or t.blocked_until <= $2)', 't.first_failure_at',
+        v_cut, v_now, v_batch, p_dry_run),
+      'auth_mail_throttle', portal.purge_oldest('portal.auth_mail_throttle', 'key',
+        'coalesce(t.requested_at[cardinality(t.requested_at)], ''-infinity''::timestamptz) < $1',
+        'coalesce(t.requested_at[cardinality(t.requested_at)], ''-infinity''::timestamptz)',
+        v_cut, v_now, v_batch, p_dry_run),
+      'contact_throttle', portal.purge_oldest('portal.contact_throttle', 'key', 't.window_start < $1', 't.window_start',
+        v_cut, v_now, v_batch, p_dry_run));
   end if;
 
   -- E-mail links and link sessions (auth_links_days): the embedded default's own auth tables
-  -- only. A link is deleted when used; what remains was never used (expired after an hour).
-  -- Sessions (link sessions included) go once ended. With Supabase, Auth owns these tables and
-  -- cleans its sessions itself (docs/decisions/0031-retention-purge.md). Dynamic SQL: the
-  -- function must compile where auth.one_time_tokens is not ours.
+  -- only (its auth.embedded_signing_keys tells it). A link is deleted when used; what remains
+  -- was never used (expired after an hour). Sessions, link sessions included, go once ended.
+  -- With Supabase, Auth owns these tables and cleans its sessions itself
+  -- (docs/decisions/0031-retention-purge.md). auth.one_time_tokens.created_at is a UTC timestamp
+  -- without time zone, as GoTrue writes it.
   if p.auth_links_days is null then
     v_unset := array_append(v_unset, 'auth_links_days');
-  elsif v_embedded then
+  elsif to_regclass('auth.embedded_signing_keys') is not null then
     v_cut := v_now - make_interval(days => p.auth_links_days);
-    -- auth.one_time_tokens.created_at is a UTC timestamp without time zone, as GoTrue writes it.
-    execute 'select coalesce(array_agg(d.id), ''{}'') from (
-               select t.id from auth.one_time_tokens t where t.created_at < ($1 at time zone ''utc'')
-               order by t.created_at limit $2) d'
-      into v_ids using v_cut, v_limit;
-    if not p_dry_run then execute 'delete from auth.one_time_tokens t where t.id = any ($1)' using v_ids; end if;
-    v_deleted := v_deleted || jsonb_build_object('auth_links', cardinality(v_ids));
-    execute 'select coalesce(array_agg(d.id), ''{}'') from (
-               select s.id from auth.sessions s where s.not_after < $1 order by s.not_after limit $2) d'
-      into v_ids using v_cut, v_limit;
-    if not p_dry_run then execute 'delete from auth.sessions s where s.id = any ($1)' using v_ids; end if;
-    v_deleted := v_deleted || jsonb_build_object('sessions', cardinality(v_ids));
+    v_deleted := v_deleted || jsonb_build_object(
+      'auth_links', portal.purge_oldest('auth.one_time_tokens', 'id', 't.created_at < ($1 at time zone ''utc'')', 't.created_at',
+        v_cut, v_now, v_batch, p_dry_run),
+      'sessions', portal.purge_oldest('auth.sessions', 'id', 't.not_after < $1', 't.not_after',
+        v_cut, v_now, v_batch, p_dry_run));
   end if;
 
-  -- Sent e-mails (sent_mail_bodies_days): the row goes, body, subject and addresses with it.
-  -- A contact message or opt-out request that pointed to it keeps its own record (its link is
-  -- set null). Pending and failed e-mails stay.
-  if p.sent_mail_bodies_days is null then
-    v_unset := array_append(v_unset, 'sent_mail_bodies_days');
-  else
-    v_cut := v_now - make_interval(days => p.sent_mail_bodies_days);
-    select coalesce(array_agg(d.id), '{}') into v_ids from (
-      select o.id from portal.email_outbox o
-      where o.status = 'sent' and o.sent_at < v_cut
-      order by o.sent_at limit v_limit
-    ) d;
-    if not p_dry_run then delete from portal.email_outbox o where o.id = any (v_ids); end if;
-    v_deleted := v_deleted || jsonb_build_object('sent_mails', cardinality(v_ids));
-  end if;
-
-  -- Contact messages (contact_messages_months).
-  if p.contact_messages_months is null then
-    v_unset := array_append(v_unset, 'contact_messages_months');
-  else
-    v_cut := v_now - make_interval(months => p.contact_messages_months);
-    select coalesce(array_agg(d.id), '{}') into v_ids from (
-      select m.id from portal.contact_messages m where m.created_at < v_cut order by m.created_at limit v_limit
-    ) d;
-    if not p_dry_run then delete from portal.contact_messages m where m.id = any (v_ids); end if;
-    v_deleted := v_deleted || jsonb_build_object('contact_messages', cardinality(v_ids));
-  end if;
-
-  -- Paper opt-out requests (paper_optout_months): the request record only; the customer's
-  -- paper_invoices flag is the service's and stays as it is.
-  if p.paper_optout_months is null then
-    v_unset := array_append(v_unset, 'paper_optout_months');
-  else
-    v_cut := v_now - make_interval(months => p.paper_optout_months);
-    select coalesce(array_agg(d.id), '{}') into v_ids from (
-      select r.id from portal.paper_optout_requests r where r.requested_at < v_cut order by r.requested_at limit v_limit
-    ) d;
-    if not p_dry_run then delete from portal.paper_optout_requests r where r.id = any (v_ids); end if;
-    v_deleted := v_deleted || jsonb_build_object('paper_optout_requests', cardinality(v_ids));
-  end if;
+  -- One table each, oldest first by its date:
+  --   sent e-mails (sent_mail_bodies_days): the row goes, body, subject and addresses with it; a
+  --     contact message or opt-out request that pointed to it keeps its own record (the link is
+  --     set null); pending and failed e-mails stay;
+  --   contact messages (contact_messages_months);
+  --   paper opt-out requests (paper_optout_months): the request record only; the customer's
+  --     paper_invoices flag is the service's and stays as it is.
+  for c in
+    select * from (values
+      ('sent_mails', 'sent_mail_bodies_days', p.sent_mail_bodies_days * interval '1 day',
+       'portal.email_outbox'::regclass, 't.status = ''sent'' and t.sent_at < $1', 't.sent_at'),
+      ('contact_messages', 'contact_messages_months', p.contact_messages_months * interval '1 month',
+       'portal.contact_messages'::regclass, 't.created_at < $1', 't.created_at'),
+      ('paper_optout_requests', 'paper_optout_months', p.paper_optout_months * interval '1 month',
+       'portal.paper_optout_requests'::regclass, 't.requested_at < $1', 't.requested_at')
+    ) v (category, period, keep, tbl, cond, ord)
+  loop
+    if c.keep is null then
+      v_unset := array_append(v_unset, c.period);
+    else
+      v_deleted := v_deleted || jsonb_build_object(c.category,
+        portal.purge_oldest(c.tbl, 'id', c.cond, c.ord, v_now - c.keep, v_now, v_batch, p_dry_run));
+    end if;
+  end loop;
 
   -- Payment records (payment_records_months), counted from the attempt's last change: settled
-  -- attempts only, with their lines (cascade) and their results log; then the results that
-  -- matched no attempt, by their own date.
+  -- attempts only, with their lines (cascade) and their results log (deleted first: the link
+  -- would otherwise be set null); then the results that matched no attempt, by their own date.
   if p.payment_records_months is null then
     v_unset := array_append(v_unset, 'payment_records_months');
   else
     v_cut := v_now - make_interval(months => p.payment_records_months);
-    select coalesce(array_agg(d.id), '{}') into v_ids from (
+    v_ids := array(
       select a.id from portal.payment_attempts a
       where a.updated_at < v_cut and a.status::text not in ('pending', 'reported')
-      order by a.updated_at limit v_limit
-    ) d;
+      order by a.updated_at limit case when p_dry_run then null else v_batch end);
     if not p_dry_run then
       delete from portal.payment_events e where e.attempt_id = any (v_ids);
       delete from portal.payment_attempts a where a.id = any (v_ids);
     end if;
-    v_deleted := v_deleted || jsonb_build_object('payment_attempts', cardinality(v_ids));
-
-    select coalesce(array_agg(d.id), '{}') into v_nums from (
-      select e.id from portal.payment_events e
-      where e.attempt_id is null and e.created_at < v_cut
-      order by e.created_at limit v_limit
-    ) d;
-    if not p_dry_run then delete from portal.payment_events e where e.id = any (v_nums); end if;
-    v_deleted := v_deleted || jsonb_build_object('unmatched_payment_events', cardinality(v_nums));
+    v_deleted := v_deleted || jsonb_build_object(
+      'payment_attempts', cardinality(v_ids),
+      'unmatched_payment_events', portal.purge_oldest('portal.payment_events', 'id',
+        't.attempt_id is null and t.created_at < $1', 't.created_at', v_cut, v_now, v_batch, p_dry_run));
   end if;
 
   return jsonb_build_object(

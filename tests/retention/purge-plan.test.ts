@@ -119,13 +119,8 @@ describe("public.purge_expired with a few hundred thousand rows", () => {
   });
 
   test("every statement of the purge reaches its rows through an index", async () => {
-    await big.exec(`
-      load 'auto_explain';
-      set auto_explain.log_min_duration = 0;
-      set auto_explain.log_nested_statements = on;
-      set auto_explain.log_format = json;
-      set auto_explain.log_level = notice;
-    `);
+    const settings = { log_min_duration: "0", log_nested_statements: "on", log_format: "json", log_level: "notice" };
+    await big.exec(["load 'auto_explain'", ...Object.entries(settings).map(([name, value]) => `set auto_explain.${name} = ${value}`)].join(";\n"));
     const notices: string[] = [];
     let answer: { deleted: Record<string, number>; more: boolean } | undefined;
     const started = performance.now();

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "~/.server/embedded/database";
+import type { PurgeJson } from "~/.server/retention";
 import { SEED, testDatabase } from "../support/database";
 
 /**
@@ -27,14 +28,7 @@ const PERIODS = { login: 1, links: 1, mails: 90, messages: 12, optout: 36, payme
 
 let db: Database;
 
-interface PurgeAnswer {
-  batch: number;
-  dry_run: boolean;
-  periods: Record<string, number | null>;
-  deleted: Record<string, number>;
-  unset: string[];
-  more: boolean;
-}
+type PurgeAnswer = PurgeJson;
 
 async function purge(options: { now?: Date; batch?: number; dryRun?: boolean } = {}): Promise<PurgeAnswer> {
   return db.asService(async (tx) => {

@@ -159,13 +159,15 @@ describe("startJobs(backend, settings)", () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
-  it("embedded defaults: the retention purge runs at start, then daily", async () => {
+  it.each([
+    ["embedded default: at start, then daily", { backend: "embedded", OUTBOX_POLL_SECONDS: 0, PAYMENTS_RECONCILE_SECONDS: 0 }, 86_400],
+    ["Supabase with RETENTION_PURGE_SECONDS=3600: at start, then hourly", { backend: "supabase", RETENTION_PURGE_SECONDS: 3600 }, 3600],
+  ] as const)("the retention purge, %s", async (_label, settings, seconds) => {
     const { backend, purges } = outboxStub();
-    const jobs = startJobs(backend, { backend: "embedded", OUTBOX_POLL_SECONDS: 0, PAYMENTS_RECONCILE_SECONDS: 0 });
+    const jobs = startJobs(backend, settings);
     await settle();
-    expect(purges).toHaveLength(1); // at start
-    expect(vi.getTimerCount()).toBe(1);
-    await vi.advanceTimersByTimeAsync(86_400_000 - 1);
+    expect([purges.length, vi.getTimerCount()]).toEqual([1, 1]); // the run at start, one timer
+    await vi.advanceTimersByTimeAsync(seconds * 1000 - 1);
     expect(purges).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(1);
     await settle();
@@ -173,20 +175,11 @@ describe("startJobs(backend, settings)", () => {
     jobs.stop();
   });
 
-  it("RETENTION_PURGE_SECONDS sets the purge's period, 0 turns it off, and Supabase may switch it on", async () => {
+  it("RETENTION_PURGE_SECONDS=0 turns the purge off", async () => {
     const { backend, purges } = outboxStub();
-    const off = startJobs(backend, { backend: "embedded", OUTBOX_POLL_SECONDS: 0, PAYMENTS_RECONCILE_SECONDS: 0, RETENTION_PURGE_SECONDS: 0 });
+    startJobs(backend, { backend: "embedded", OUTBOX_POLL_SECONDS: 0, PAYMENTS_RECONCILE_SECONDS: 0, RETENTION_PURGE_SECONDS: 0 }).stop();
     await settle();
-    expect(purges).toHaveLength(0);
-    expect(vi.getTimerCount()).toBe(0);
-    off.stop();
-    const hourly = startJobs(backend, { backend: "supabase", RETENTION_PURGE_SECONDS: 3600 });
-    await settle();
-    expect(purges).toHaveLength(1);
-    await vi.advanceTimersByTimeAsync(3_600_000);
-    await settle();
-    expect(purges).toHaveLength(2);
-    hourly.stop();
+    expect([purges.length, vi.getTimerCount()]).toEqual([0, 0]);
   });
 
   it("Supabase defaults: nothing (a cron calls the /taches/* routes)", async () => {

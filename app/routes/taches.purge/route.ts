@@ -6,18 +6,18 @@ import { runPurge } from "~/.server/retention";
 
 /**
  * `POST /taches/purge`: applies the retention periods now (deletes what is past its period, in
- * bounded batches). For Supabase pg_cron + pg_net, an edge cron, any cron with curl:
- * `Authorization: Bearer $RETENTION_CRON_SECRET`. Without RETENTION_CRON_SECRET the endpoint
+ * bounded batches, at most 20 calls). For Supabase pg_cron + pg_net, an edge cron, any cron with
+ * curl: `Authorization: Bearer $RETENTION_CRON_SECRET`, its own secret. Without it the endpoint
  * does not exist (404). Answers the run's counts as JSON (docs/staff-settings.md,
  * docs/decisions/0031-retention-purge.md).
  */
-export async function loader(_args: LoaderFunctionArgs) {
-  cronRouteGet(env().RETENTION_CRON_SECRET);
-}
+const secret = () => env().RETENTION_CRON_SECRET;
+
+export const loader = async (_args: LoaderFunctionArgs) => cronRouteGet(secret());
 
 export async function action({ request }: ActionFunctionArgs) {
-  const refused = await requireCronSecret(request, env().RETENTION_CRON_SECRET);
-  if (refused) return refused;
-  const summary = await runPurge(await getBackend(), { maxBatches: 20 });
-  return Response.json(summary, { headers: { "Cache-Control": "no-store" } });
+  return (
+    (await requireCronSecret(request, secret())) ??
+    Response.json(await runPurge(await getBackend(), { maxBatches: 20 }), { headers: { "Cache-Control": "no-store" } })
+  );
 }
