@@ -12,12 +12,15 @@ import {
   AdminError,
   confirmReportedPayment,
   listReportedPayments,
+  PURGE_CATEGORIES,
+  purgeNow,
   readSettings,
   rejectReportedPayment,
   setAnnouncement,
   setPaymentSuspended,
   setWelcomeMessage,
 } from "../app/.server/embedded/admin";
+import { LEGAL_FIELDS } from "../app/.server/ports/legal";
 import { formatEuros } from "../app/utils/format";
 import { formatLegalInfo, legalField, legalValue, readLegalInfo, setLegalField } from "./lib/admin-legal";
 
@@ -38,7 +41,10 @@ const USAGE = `Utilisation : npm run admin -- <commande>
   legal show                           mentions légales et données personnelles (éditeur,
                                        hébergeur, délégué, durées de conservation)
   legal set <champ> "<valeur>"         renseigne un champ (legal show donne leurs noms)
-  legal clear <champ>                  le vide : la page indique « non renseigné »`;
+  legal clear <champ>                  le vide : la page indique « non renseigné »
+  purge [--dry-run]                    applique les durées de conservation maintenant (le
+                                       portail le fait chaque jour) ; --dry-run : compte sans
+                                       rien supprimer`;
 
 /** `--par "<nom>"` (who decides), else the system user running the command. */
 function takeBy(args: string[]): { by: string; rest: string[] } {
@@ -133,6 +139,9 @@ async function main(argv: string[]): Promise<number> {
         const id = await rejectReportedPayment(db, ref, by, reason);
         console.log(`Paiement ${id} rejeté par ${by} : ses factures peuvent de nouveau être payées.`);
       }
+    } else if (group === "purge" && (action === undefined || (action === "--dry-run" && rest.length === 0))) {
+      const summary = await purgeNow(db, action === "--dry-run");
+      console.log(formatPurge(summary));
     } else if (group === "legal") {
       return await legal(db, action, rest);
     } else if (group === "services" && action === "add" && rest[0] && rest[1]) {
@@ -152,6 +161,20 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     await db.close();
   }
+}
+
+/** What `purge` did (or would do), in French. */
+function formatPurge(summary: Awaited<ReturnType<typeof purgeNow>>): string {
+  const lines = [summary.dryRun ? "Simulation : rien n'a été supprimé. Seraient supprimés :" : "Supprimés :"];
+  for (const [category, label] of Object.entries(PURGE_CATEGORIES)) {
+    if (category in summary.deleted) lines.push(`  ${label} : ${summary.deleted[category]}`);
+  }
+  if (summary.more) lines.push("Il en reste : relancez la commande (le portail continue à sa prochaine purge quotidienne).");
+  for (const column of summary.unset) {
+    const cli = Object.values(LEGAL_FIELDS).find((f) => f.column === column)?.cli ?? column;
+    lines.push(`Durée non renseignée (${cli}) : rien n'est supprimé dans cette catégorie. Renseignez-la : npm run admin -- legal set ${cli} <durée>.`);
+  }
+  return lines.join("\n");
 }
 
 /** `legal show | set <champ> "<valeur>" | clear <champ>` (scripts/lib/admin-legal.ts). */

@@ -323,6 +323,10 @@ export type Database = {
           service_name: string
         }[]
       }
+      purge_expired: {
+        Args: { p_batch?: number; p_dry_run?: boolean; p_now?: string }
+        Returns: Json
+      }
       reject_reported_payment: {
         Args: { p_attempt_id: string; p_by: string; p_reason: string }
         Returns: Json

@@ -55,6 +55,13 @@ const EnvSchema = z
     OUTBOX_CRON_SECRET: cronSecret("OUTBOX_CRON_SECRET"),
     /** In-process sender timer, in seconds (0: off). Default 30 in the embedded default, 0 with Supabase (cron). */
     OUTBOX_POLL_SECONDS: z.coerce.number().int().min(0).max(3600).optional(),
+    /**
+     * In-process retention purge timer, in seconds (0: off). Default 86400 (daily) in the embedded
+     * default, 0 with Supabase (a cron calls POST /taches/purge). docs/decisions/0031-retention-purge.md.
+     */
+    RETENTION_PURGE_SECONDS: z.coerce.number().int().min(0).max(604800).optional(),
+    /** Bearer secret of POST /taches/purge (the cron's call). Unset: the endpoint is off. */
+    RETENTION_CRON_SECRET: cronSecret("RETENTION_CRON_SECRET"),
     /** PayFiP SOAP endpoint. Default: the local simulator (embedded), DGFiP's production URL (Supabase). */
     PAYFIP_WS_URL: optionalUrl.optional(),
     /** PayFiP payment page (the browser goes to `<url>?idop=…`). Same defaults. */

@@ -2,9 +2,10 @@ import type { Env } from "./env";
 import { kickOutbox } from "./outbox";
 import { runReconciliation } from "./payment/reconcile";
 import type { Backend } from "./ports/backend";
+import { purgeJob } from "./retention";
 
 /**
- * The in-process background jobs (outbox sender, payment reconciliation). Started once, by the
+ * The in-process background jobs (outbox sender, payment reconciliation, retention purge). Started once, by the
  * servers' start-up path only (startBackend in ./backend.ts), never by importing a module: a
  * script or a test that opens the backend schedules nothing. The jobs get the backend as a
  * parameter, so this module and the jobs never import ./backend.
@@ -39,22 +40,32 @@ export function every(seconds: number, fn: () => unknown): Scheduled {
   return { stop: () => clearInterval(timer) };
 }
 
-export type JobSettings = Pick<Env, "backend" | "OUTBOX_POLL_SECONDS" | "PAYMENTS_RECONCILE_SECONDS">;
+export type JobSettings = Pick<Env, "backend" | "OUTBOX_POLL_SECONDS" | "PAYMENTS_RECONCILE_SECONDS" | "RETENTION_PURGE_SECONDS">;
 
 let started: Scheduled | undefined;
 
 /**
  * Starts the job timers of this process, once (a second call returns the first schedule).
- * Defaults: every 30 s (outbox) and 60 s (reconciliation) with the embedded default; off with
- * Supabase, where a cron calls the /taches/* routes (docs/mail.md, docs/payment.md).
+ * Defaults: every 30 s (outbox), 60 s (reconciliation) and daily (retention purge, also run once
+ * at start: a server restarted more often than daily still purges) with the embedded default; off
+ * with Supabase, where a cron calls the /taches/* routes (docs/mail.md, docs/payment.md,
+ * docs/staff-settings.md).
  */
 export function startJobs(backend: Backend, settings: JobSettings): Scheduled {
   if (started) return started;
   const embedded = settings.backend === "embedded";
   const outboxSeconds = settings.OUTBOX_POLL_SECONDS ?? (embedded ? 30 : 0);
   const reconcileSeconds = settings.PAYMENTS_RECONCILE_SECONDS ?? (embedded ? 60 : 0);
-  const jobs = [every(outboxSeconds, () => kickOutbox(backend)), every(reconcileSeconds, () => runReconciliation(backend))];
+  const purgeSeconds = settings.RETENTION_PURGE_SECONDS ?? (embedded ? 86_400 : 0);
+  const jobs = [
+    every(outboxSeconds, () => kickOutbox(backend)),
+    every(reconcileSeconds, () => runReconciliation(backend)),
+    every(purgeSeconds, () => purgeJob(backend)),
+  ];
   if (outboxSeconds > 0) void kickOutbox(backend); // what a previous process left behind
+  if (purgeSeconds > 0) {
+    void purgeJob(backend).catch((error: unknown) => console.error("jobs: the retention purge at start failed; the next one tries again", error));
+  }
   const schedule: Scheduled = {
     stop() {
       for (const job of jobs) job.stop();

@@ -21,6 +21,47 @@ const COOKIES: Record<"embedded" | "supabase", CookieRow[]> = {
   ],
 };
 
+/**
+ * The retention periods as the purge applies them (public.purge_expired,
+ * supabase/migrations/20261203090000_retention.sql; docs/decisions/0031-retention-purge.md):
+ * each period's field of the legal identity, its label, and what goes when it ends. Page data, not
+ * component text, for the same reason as the cookies. Links and sessions differ with Supabase,
+ * whose Auth service keeps them, not the portal.
+ */
+type RetentionRow = { field: "loginThrottleDays" | "authLinksDays" | "sentMailBodiesDays" | "contactMessagesMonths" | "paperOptoutMonths" | "paymentRecordsMonths"; label: string; goes: string };
+const AUTH_LINKS: Record<"embedded" | "supabase", string> = {
+  embedded:
+    "un lien est effacé dès qu'il sert ; un lien jamais utilisé (il n'est valable qu'une heure) et les sessions de connexion terminées sont supprimés après cette durée",
+  supabase:
+    "ils sont gérés par Supabase Auth, le service de connexion du portail : un lien est effacé dès qu'il sert et remplacé par le suivant, les sessions terminées sont supprimées par Supabase Auth ; le portail ne les supprime pas lui-même",
+};
+export function retentionRows(backend: "embedded" | "supabase"): RetentionRow[] {
+  return [
+    {
+      field: "loginThrottleDays",
+      label: "Tentatives de connexion",
+      goes: "l'adresse IP et l'adresse mail des tentatives de connexion, des demandes de lien et des messages envoyés sans compte ; une limitation encore en cours est gardée jusqu'à sa fin",
+    },
+    { field: "authLinksDays", label: "Liens d'activation et de mot de passe utilisés ou expirés", goes: AUTH_LINKS[backend] },
+    {
+      field: "sentMailBodiesDays",
+      label: "Texte des courriels envoyés",
+      goes: "le courriel entier (destinataire, objet, texte), compté depuis son envoi ; un courriel pas encore parti est gardé jusqu'à son envoi",
+    },
+    { field: "contactMessagesMonths", label: "Messages au service", goes: "vos messages au service, comptés depuis leur envoi" },
+    {
+      field: "paperOptoutMonths",
+      label: "Demandes d'arrêt de la facture papier",
+      goes: "la trace de la demande ; l'arrêt du papier, lui, reste enregistré dans votre dossier",
+    },
+    {
+      field: "paymentRecordsMonths",
+      label: "Paiements (durée de la comptabilité publique)",
+      goes: "le paiement, les factures qu'il réglait et le journal de ses résultats, comptés depuis sa dernière mise à jour ; un paiement en cours ou en attente de confirmation n'est jamais supprimé",
+    },
+  ];
+}
+
 const COMMON_COOKIES: CookieRow[] = [["pf_annonce_fermee", "retient que vous avez fermé l'annonce de l'accueil", "jusqu'à la fermeture du navigateur"]];
 
 /**
@@ -34,5 +75,5 @@ export async function legalPage(request: Request) {
   const backend = await getBackend();
   const info = await backend.data.legalInfo();
   const cookies = [...COOKIES[backend.kind], ...COMMON_COOKIES];
-  return data({ ...info, backend: backend.kind, cookies }, withSession(accounts));
+  return data({ ...info, backend: backend.kind, cookies, retention: retentionRows(backend.kind) }, withSession(accounts));
 }

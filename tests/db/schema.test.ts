@@ -75,6 +75,7 @@ describe("public functions and their grants", () => {
     "outbox_mark_retry(p_id uuid, p_claim_token uuid, p_error text)": ["postgres", "service_role"],
     "outbox_mark_failed(p_id uuid, p_claim_token uuid, p_error text)": ["postgres", "service_role"],
     "outbox_requeue(p_id uuid)": ["postgres", "service_role"],
+    "purge_expired(p_now timestamp with time zone, p_batch integer, p_dry_run boolean)": ["postgres", "service_role"],
     "my_payable_invoices()": ["authenticated", "postgres"],
     "start_payment(p_invoice_ids uuid[])": ["authenticated", "postgres"],
     "set_payment_idop(p_attempt_id uuid, p_idop text)": ["authenticated", "postgres"],

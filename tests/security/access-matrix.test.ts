@@ -31,6 +31,7 @@ import * as payfipPage from "~/routes/simulateur-dgfip.tpa.paiementws[.]web/rout
 import * as courriels from "~/routes/dev.courriels/route";
 import * as outboxJob from "~/routes/taches.envoi-courriels/route";
 import * as reconcileJob from "~/routes/taches.rapprochement-paiements/route";
+import * as purgeJob from "~/routes/taches.purge/route";
 import { Browser, ORIGIN, startPortal } from "../support/route-harness";
 import { createAuthUser, SEED } from "../support/database";
 import { testEnv } from "../supabase/msw-supabase";
@@ -72,6 +73,8 @@ const OUTBOX_SECRET = "secret-du-courrier-pour-les-tests-0123456789";
 const PAYMENTS_SECRET = "secret-des-paiements-pour-les-tests-0123456";
 vi.stubEnv("OUTBOX_CRON_SECRET", OUTBOX_SECRET);
 vi.stubEnv("PAYMENTS_CRON_SECRET", PAYMENTS_SECRET);
+const RETENTION_SECRET = "secret-de-la-purge-pour-les-tests-01234567";
+vi.stubEnv("RETENTION_CRON_SECRET", RETENTION_SECRET);
 
 const A = { email: "demo@demo.fr", password: "demo-factures", userId: SEED.demoUserId, name: "Test SISTEC560" };
 const B = { email: "paiement@demo.fr", password: "paiement-factures", userId: "d0000000-0000-4000-8000-000000000010", name: "Famille Paiement" };
@@ -343,6 +346,12 @@ const MATRIX: Record<string, Row> = {
   "taches.rapprochement-paiements": {
     kind: "job",
     path: "/taches/rapprochement-paiements",
+    get: everyone(status(405)),
+    post: { init: { form: {} }, expect: everyone(status(401, contains("unauthorized"))) },
+  },
+  "taches.purge": {
+    kind: "job",
+    path: "/taches/purge",
     get: everyone(status(405)),
     post: { init: { form: {} }, expect: everyone(status(401, contains("unauthorized"))) },
   },
@@ -828,6 +837,7 @@ describe("job endpoints (taches.*) refuse without their bearer secret", () => {
   const jobs = [
     { name: "taches.envoi-courriels", handler: outboxJob.action, path: "/taches/envoi-courriels", secret: OUTBOX_SECRET, other: PAYMENTS_SECRET },
     { name: "taches.rapprochement-paiements", handler: reconcileJob.action, path: "/taches/rapprochement-paiements", secret: PAYMENTS_SECRET, other: OUTBOX_SECRET },
+    { name: "taches.purge", handler: purgeJob.action, path: "/taches/purge", secret: RETENTION_SECRET, other: OUTBOX_SECRET },
   ];
   for (const job of jobs) {
     it(`${job.path}: 401 without, with a wrong or another job's secret, or with a session; 200 with its own`, async () => {

@@ -76,6 +76,8 @@ const OUTBOX_SECRET = "secret-du-courrier-pour-le-fuzz-0123456789";
 const PAYMENTS_SECRET = "secret-des-paiements-pour-le-fuzz-01234567";
 vi.stubEnv("OUTBOX_CRON_SECRET", OUTBOX_SECRET);
 vi.stubEnv("PAYMENTS_CRON_SECRET", PAYMENTS_SECRET);
+const RETENTION_SECRET = "secret-de-la-purge-pour-le-fuzz-0123456789";
+vi.stubEnv("RETENTION_CRON_SECRET", RETENTION_SECRET);
 
 // The portal's server-to-server calls (PayFiP SOAP, urlnotif, urlcl) reach its own route modules
 // through MSW, as in tests/security/access-matrix.test.ts.
@@ -843,7 +845,7 @@ const TARGETS: Fuzz[] = [
       });
     },
   }),
-  ...["taches.envoi-courriels", "taches.rapprochement-paiements"].map((route) =>
+  ...["taches.envoi-courriels", "taches.rapprochement-paiements", "taches.purge"].map((route) =>
     formTarget({
       route,
       caller: "anonymous",
@@ -858,7 +860,7 @@ const TARGETS: Fuzz[] = [
       shapes: [(p) => (p.status === 401 && p.headers.get("www-authenticate") === "Bearer" && (p.data as { error?: string }).error === "unauthorized" ? ok() : null)],
       valid: async () => {
         const mod = (await import(/* @vite-ignore */ new URL(`../../app/routes/${route}/route.ts`, import.meta.url).pathname)) as { action: Handler };
-        const secret = route === "taches.envoi-courriels" ? OUTBOX_SECRET : PAYMENTS_SECRET;
+        const secret = { "taches.envoi-courriels": OUTBOX_SECRET, "taches.rapprochement-paiements": PAYMENTS_SECRET }[route] ?? RETENTION_SECRET;
         const request = new Request(`${ORIGIN}/${route.replace(".", "/")}`, { method: "POST", headers: { authorization: `Bearer ${secret}` } });
         const answer = (await mod.action({ request, params: {}, context: {} })) as Response;
         expect(answer.status).toBe(200);

@@ -3,6 +3,7 @@ import { cronRouteGet, requireCronSecret } from "~/.server/cron";
 import { every, startJobs } from "~/.server/jobs";
 import { outboxIdle } from "~/.server/outbox";
 import type { Backend } from "~/.server/ports/backend";
+import type { PurgeBatch, PurgeOptions } from "~/.server/ports/retention";
 import { ANON_KEY, SERVICE_ROLE_KEY, SUPABASE_URL } from "../supabase/msw-supabase";
 
 /**
@@ -130,11 +131,18 @@ describe("every(seconds, fn)", () => {
 describe("startJobs(backend, settings)", () => {
   function outboxStub() {
     const claims: number[] = [];
+    const purges: PurgeOptions[] = [];
     const backend = {
       outbox: { claim: async (n: number) => (claims.push(n), []) },
       mailTransport: { name: "stub", send: async () => ({ status: "accepted" }) },
+      retention: {
+        purgeExpired: async (options: PurgeOptions = {}): Promise<PurgeBatch> => {
+          purges.push(options);
+          return { now: new Date(0), batch: 1000, dryRun: false, periods: {} as PurgeBatch["periods"], deleted: { login_throttle: 0 }, unset: [], more: false };
+        },
+      },
     } as unknown as Backend;
-    return { backend, claims };
+    return { backend, claims, purges };
   }
 
   it("embedded defaults: the outbox is sent at once and then on its timer, the reconciliation on its own", async () => {
@@ -142,13 +150,36 @@ describe("startJobs(backend, settings)", () => {
     const jobs = startJobs(backend, { backend: "embedded" });
     await outboxIdle();
     expect(claims).toHaveLength(1); // what a previous process left behind
-    expect(vi.getTimerCount()).toBe(2);
+    expect(vi.getTimerCount()).toBe(3); // outbox, reconciliation, retention purge
     await vi.advanceTimersByTimeAsync(30_000);
     await outboxIdle();
     expect(claims).toHaveLength(2);
     expect(startJobs(backend, { backend: "embedded" })).toBe(jobs); // once per process
     jobs.stop();
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it.each([
+    ["embedded default: at start, then daily", { backend: "embedded", OUTBOX_POLL_SECONDS: 0, PAYMENTS_RECONCILE_SECONDS: 0 }, 86_400],
+    ["Supabase with RETENTION_PURGE_SECONDS=3600: at start, then hourly", { backend: "supabase", RETENTION_PURGE_SECONDS: 3600 }, 3600],
+  ] as const)("the retention purge, %s", async (_label, settings, seconds) => {
+    const { backend, purges } = outboxStub();
+    const jobs = startJobs(backend, settings);
+    await settle();
+    expect([purges.length, vi.getTimerCount()]).toEqual([1, 1]); // the run at start, one timer
+    await vi.advanceTimersByTimeAsync(seconds * 1000 - 1);
+    expect(purges).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    await settle();
+    expect(purges).toHaveLength(2);
+    jobs.stop();
+  });
+
+  it("RETENTION_PURGE_SECONDS=0 turns the purge off", async () => {
+    const { backend, purges } = outboxStub();
+    startJobs(backend, { backend: "embedded", OUTBOX_POLL_SECONDS: 0, PAYMENTS_RECONCILE_SECONDS: 0, RETENTION_PURGE_SECONDS: 0 }).stop();
+    await settle();
+    expect([purges.length, vi.getTimerCount()]).toEqual([0, 0]);
   });
 
   it("Supabase defaults: nothing (a cron calls the /taches/* routes)", async () => {
@@ -209,6 +240,7 @@ describe("the cron routes use it", () => {
   it.each([
     ["envoi-courriels", "OUTBOX_CRON_SECRET"],
     ["rapprochement-paiements", "PAYMENTS_CRON_SECRET"],
+    ["purge", "RETENTION_CRON_SECRET"],
   ])("POST /taches/%s with a wrong secret: 401, nothing run", async (name, variable) => {
     vi.stubEnv(variable, "le-bon-secret-de-cron-de-32-caracteres-au-moins");
     vi.resetModules();

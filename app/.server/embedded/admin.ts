@@ -1,4 +1,6 @@
+import { createRetention, runPurge, type PurgeSummary } from "../retention";
 import type { Database } from "./database";
+import { createEmbeddedRpc } from "./rpc";
 
 /**
  * Staff settings of the embedded default (`npm run admin`), where there is no Supabase
@@ -141,3 +143,25 @@ export function confirmReportedPayment(db: Database, ref: string, by: string, re
 export function rejectReportedPayment(db: Database, ref: string, by: string, reason: string): Promise<string> {
   return review(db, "reject", ref, by, reason);
 }
+
+/**
+ * `npm run admin -- purge [--dry-run]`: the retention purge now, as the server's daily job runs
+ * it (app/.server/retention.ts), as the service role. A dry run counts and deletes nothing.
+ */
+export function purgeNow(db: Database, dryRun: boolean): Promise<PurgeSummary> {
+  return runPurge({ retention: createRetention(createEmbeddedRpc(db, { role: "service_role" })) }, { dryRun });
+}
+
+/** The purge's categories, in French, for staff (keys of public.purge_expired's "deleted"). */
+export const PURGE_CATEGORIES: Record<string, string> = {
+  login_throttle: "tentatives de connexion",
+  auth_mail_throttle: "limites d'envoi des liens (activation, mot de passe oublié)",
+  contact_throttle: "limites du formulaire de contact public",
+  auth_links: "liens d'activation et de mot de passe non utilisés",
+  sessions: "sessions terminées",
+  sent_mails: "courriels envoyés",
+  contact_messages: "messages au service",
+  paper_optout_requests: "demandes d'arrêt de la facture papier",
+  payment_attempts: "paiements (avec leurs lignes et leur journal)",
+  unmatched_payment_events: "résultats de paiement sans paiement connu",
+};

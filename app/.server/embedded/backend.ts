@@ -13,6 +13,7 @@ import { createResidentData } from "../data/resident";
 import type { Rpc } from "../data/rpc";
 import { DgfipSimulator } from "../payment/simulator";
 import { createOutbox, createPaymentResults, outboxMessage, type OutboxMessageRow } from "../data/server-side";
+import { createRetention } from "../retention";
 import { createAccountRules, createDataPort } from "../data/public-side";
 import type { PaymentResultsPort } from "../ports/payment";
 
@@ -56,6 +57,7 @@ export function createEmbeddedBackendFor(db: Database, config: Env): EmbeddedBac
     outbox: createEmbeddedOutbox(db),
     mailTransport: selectMailTransport(config),
     paymentResults: createEmbeddedPaymentResults(db),
+    retention: createRetention(serviceRpc(db)),
     extras: {
       devMailbox: createEmbeddedDevMailbox(db),
       // The simulator keeps its state in this database (its own schema, created on first use).

@@ -4,6 +4,7 @@ import type { InvoiceFilesPort } from "./files";
 import type { ResidentDataPort } from "./resident";
 import type { MailTransport, OutboxPort } from "./outbox";
 import type { PaymentResultsPort } from "./payment";
+import type { RetentionPort } from "./retention";
 
 /**
  * Ports: what the routes may ask of the outside world, one module per domain in this folder
@@ -29,4 +30,6 @@ export interface Backend {
   paymentResults: PaymentResultsPort;
   /** Where claimed e-mails go: Postmark, or the local capture of the embedded default. */
   mailTransport: MailTransport;
+  /** The retention purge (service role, SQL purge_expired). */
+  retention: RetentionPort;
 }

@@ -9,6 +9,7 @@ import { createResidentData } from "../data/resident";
 import { createOutbox, createPaymentResults } from "../data/server-side";
 import { createAccountRules, createDataPort } from "../data/public-side";
 import { supabaseSettings } from "./settings";
+import { createRetention } from "../retention";
 
 /**
  * The production adapters (Supabase). Loaded lazily by app/.server/backend.ts when SUPABASE_URL
@@ -36,5 +37,6 @@ export async function createSupabaseBackend(config: Env): Promise<Backend> {
     outbox: createOutbox(serviceRpc),
     paymentResults: createPaymentResults(serviceRpc),
     mailTransport: selectMailTransport(config),
+    retention: createRetention(serviceRpc),
   };
 }

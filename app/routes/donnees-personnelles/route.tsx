@@ -91,26 +91,28 @@ function Recipients({ info }: { info: Info }) {
   );
 }
 
-/** The retention periods the deployment declares, in the order of the page. */
-const PERIODS = {
-  loginThrottleDays: "Tentatives de connexion",
-  authLinksDays: "Liens d'activation et de mot de passe utilisés ou expirés",
-  sentMailBodiesDays: "Texte des courriels envoyés",
-  contactMessagesMonths: "Messages au service",
-  paperOptoutMonths: "Demandes d'arrêt de la facture papier",
-  paymentRecordsMonths: "Paiements (durée de la comptabilité publique)",
-} as const;
-
+/**
+ * The retention periods, as the daily purge applies them (rows and their wording from
+ * app/.server/legal-page.ts; docs/decisions/0031-retention-purge.md). A period left unset purges
+ * nothing, and the page says so beside the warning.
+ */
 function Retention({ info }: { info: Info }) {
+  const unset = info.retention.some(({ field }) => info[field] === null);
   return (
     <LegalSection title="Combien de temps vos données sont conservées">
+      <p>
+        Ces durées sont appliquées : chaque jour, le portail supprime automatiquement les données dont la durée de conservation est
+        écoulée.
+      </p>
       <dl>
-        {(Object.keys(PERIODS) as Array<keyof typeof PERIODS>).map((field) => (
-          <Entry key={field} label={PERIODS[field]}>
-            <Period value={info[field]} unit={field.endsWith("Days") ? "days" : "months"} what={`durée de conservation des données « ${PERIODS[field]} »`} />
+        {info.retention.map(({ field, label, goes }) => (
+          <Entry key={field} label={label}>
+            <Period value={info[field]} unit={field.endsWith("Days") ? "days" : "months"} what={`durée de conservation des données « ${label} »`} />
+            <span className="mt-1 block text-sm">Ce qui est supprimé : {goes}.</span>
           </Entry>
         ))}
       </dl>
+      {unset ? <p>Tant qu&apos;une durée n&apos;est pas renseignée, les données concernées ne sont pas supprimées automatiquement.</p> : null}
     </LegalSection>
   );
 }
