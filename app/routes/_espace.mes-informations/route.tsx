@@ -93,6 +93,9 @@ export default function MesInformations() {
             Changer le mot de passe
           </TextLink>
         </li>
+        <li>
+          <TextLink to="/mes-informations/mes-donnees">Télécharger mes données</TextLink>
+        </li>
       </ul>
       <p className="text-sm text-stone-700">
         Vous pouvez demander à ne plus recevoir les factures au format papier si vous préférez utiliser uniquement le portail. En
