@@ -211,7 +211,7 @@ describe("the port over the embedded Rpc", () => {
     sessionId: await openAuthSession(db, SEED.demoUserId),
   });
 
-  test("maps the answer: ISO timestamps, numbers, French-free English names", async () => {
+  test("maps the answer: ISO timestamps, numbers, the port's names", async () => {
     const data = await createResidentData(createEmbeddedRpc(db, await demoCaller())).personalData();
     expect(data.account).toEqual({ email: "demo@demo.fr", createdAt: expect.any(String), activatedAt: expect.any(String), lastSignInAt: DEMO_LAST_SIGN_IN });
     expect(data.generatedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
@@ -228,8 +228,9 @@ describe("the port over the embedded Rpc", () => {
   });
 
   test("a dead session is a SessionEndedError", async () => {
-    const caller = await demoCaller();
-    await db.pg.query("delete from auth.sessions where id = $1", [caller.sessionId]);
+    const sessionId = await openAuthSession(db, SEED.demoUserId);
+    const caller: Caller = { role: "authenticated", userId: SEED.demoUserId, email: SEED.demoEmail, sessionId };
+    await db.pg.query("delete from auth.sessions where id = $1", [sessionId]);
     await expect(createResidentData(createEmbeddedRpc(db, caller)).personalData()).rejects.toBeInstanceOf(SessionEndedError);
   });
 });
