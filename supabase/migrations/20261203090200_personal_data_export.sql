@@ -31,17 +31,10 @@
 -- activation link was followed (Supabase Auth's email_confirmed_at; the embedded adapter sets it
 -- the same way).
 create or replace function portal.my_account_facts()
-returns jsonb
-language sql
-stable
-security definer
-set search_path = ''
+  returns jsonb language sql stable security definer set search_path = ''
 as $$
-  select jsonb_build_object(
-    'email', u.email,
-    'created_at', u.created_at,
-    'activated_at', u.email_confirmed_at,
-    'last_sign_in_at', u.last_sign_in_at)
+  select jsonb_build_object('email', u.email, 'created_at', u.created_at,
+                            'activated_at', u.email_confirmed_at, 'last_sign_in_at', u.last_sign_in_at)
   from auth.users u
   where u.id = (select auth.uid())
 $$;
@@ -61,87 +54,56 @@ grant execute on function portal.my_account_facts() to authenticated;
 -- numbers, the opt-out's customer number): the caller's own request stays, the other account's
 -- data does not come with it.
 create or replace function public.my_personal_data()
-returns jsonb
-language plpgsql
-stable
-security invoker
-set search_path = ''
+  returns jsonb language plpgsql stable security invoker set search_path = ''
 as $$
+declare
+  v_export jsonb;
 begin
   perform portal.require_live_session();
-  return jsonb_build_object(
-    'generated_at', now(),
-    'portal_name', (select p.portal_name from public.portal_public_info() p),
-    'account', portal.my_account_facts(),
-    'customers', coalesce(
-      (select jsonb_agg(jsonb_build_object(
-                'customer_number', c.customer_number,
-                'display_name', c.display_name,
-                'email', c.email,
-                'paper_invoices', c.paper_invoices,
-                'service_name', c.service_name) order by c.ordinality)
-       from public.my_customers() with ordinality c),
-      '[]'::jsonb),
-    'invoices', coalesce(
-      (select jsonb_agg(jsonb_build_object(
-                'number', i.number,
-                'issued_on', i.issued_on,
-                'due_on', i.due_on,
-                'amount_cents', i.amount_cents,
-                'object', i.object,
-                'status', i.status,
-                'paid_at', i.paid_at,
-                'customer_number', c.customer_number,
-                'service_name', s.name) order by i.issued_on desc, i.number desc)
-       from portal.customers c
-       join portal.invoices i on i.customer_id = c.id
-       join portal.services s on s.id = i.service_id
-       where c.account_id = (select auth.uid())),
-      '[]'::jsonb),
-    'payments', coalesce(
-      (select jsonb_agg(jsonb_build_object(
-                'created_at', a.created_at,
-                'amount_cents', a.amount_cents,
-                'invoice_numbers', array(
-                  select i.number
-                  from portal.payment_attempt_invoices ai
-                  join portal.invoices i on i.id = ai.invoice_id
-                  where ai.attempt_id = a.id
-                  order by i.issued_on, i.number),
-                'provider', a.provider,
-                'service_name', s.name,
-                'refdet', a.refdet,
-                'idop', a.idop,
-                'numauto', a.numauto,
-                'status', a.status,
-                'transaction_at', a.transaction_at) order by a.created_at desc, a.refdet)
-       from portal.payment_attempts a
-       left join portal.services s on s.id = a.service_id
-       where a.account_id = (select auth.uid())),
-      '[]'::jsonb),
-    'messages', coalesce(
-      (select jsonb_agg(jsonb_build_object(
-                'created_at', m.created_at,
-                'service_name', s.name,
-                'sender_name', m.sender_name,
-                'sender_email', m.sender_email,
-                'customer_numbers', m.customer_numbers,
-                'subject', m.subject,
-                'body', m.body) order by m.created_at desc)
-       from portal.contact_messages m
-       left join portal.services s on s.id = m.service_id
-       where m.account_id = (select auth.uid())),
-      '[]'::jsonb),
-    'paper_optout_requests', coalesce(
-      (select jsonb_agg(jsonb_build_object(
-                'requested_at', r.requested_at,
-                'customer_number', c.customer_number,
-                'service_name', s.name) order by r.requested_at desc)
-       from portal.paper_optout_requests r
-       left join portal.customers c on c.id = r.customer_id
-       left join portal.services s on s.id = c.service_id
-       where r.account_id = (select auth.uid())),
-      '[]'::jsonb));
+  with
+    customers as (
+      select coalesce(jsonb_agg(to_jsonb(r) - 'pos' order by r.pos), '[]'::jsonb) as v
+      from (select c.customer_number, c.display_name, c.email, c.paper_invoices, c.service_name, c.pos
+            from public.my_customers() with ordinality as c (id, customer_number, display_name, email, paper_invoices,
+                                                             service_id, service_name, pos)) r),
+    invoices as (
+      select coalesce(jsonb_agg(to_jsonb(r) order by r.issued_on desc, r.number desc), '[]'::jsonb) as v
+      from (select i.number, i.issued_on, i.due_on, i.amount_cents, i.object, i.status, i.paid_at,
+                   c.customer_number, s.name as service_name
+            from portal.customers c
+            join portal.invoices i on i.customer_id = c.id
+            join portal.services s on s.id = i.service_id
+            where c.account_id = (select auth.uid())) r),
+    payments as (
+      -- The invoices' numbers through the attempt's lines, as far as RLS still shows them.
+      select coalesce(jsonb_agg(to_jsonb(r) order by r.created_at desc, r.refdet), '[]'::jsonb) as v
+      from (select a.created_at, a.amount_cents, a.provider, s.name as service_name, a.refdet, a.idop, a.numauto,
+                   a.status, a.transaction_at,
+                   array(select i.number from portal.payment_attempt_invoices ai
+                         join portal.invoices i on i.id = ai.invoice_id
+                         where ai.attempt_id = a.id order by i.issued_on, i.number) as invoice_numbers
+            from portal.payment_attempts a
+            left join portal.services s on s.id = a.service_id
+            where a.account_id = (select auth.uid())) r),
+    messages as (
+      select coalesce(jsonb_agg(to_jsonb(r) order by r.created_at desc), '[]'::jsonb) as v
+      from (select m.created_at, s.name as service_name, m.sender_name, m.sender_email, m.customer_numbers, m.subject, m.body
+            from portal.contact_messages m left join portal.services s on s.id = m.service_id
+            where m.account_id = (select auth.uid())) r),
+    optouts as (
+      select coalesce(jsonb_agg(to_jsonb(r) order by r.requested_at desc), '[]'::jsonb) as v
+      from (select o.requested_at, c.customer_number, s.name as service_name
+            from portal.paper_optout_requests o
+            left join portal.customers c on c.id = o.customer_id
+            left join portal.services s on s.id = c.service_id
+            where o.account_id = (select auth.uid())) r)
+  select jsonb_build_object(
+           'generated_at', now(), 'portal_name', (select p.portal_name from public.portal_public_info() p),
+           'account', portal.my_account_facts(), 'customers', (select v from customers),
+           'invoices', (select v from invoices), 'payments', (select v from payments),
+           'messages', (select v from messages), 'paper_optout_requests', (select v from optouts))
+  into v_export;
+  return v_export;
 end
 $$;
 revoke execute on function public.my_personal_data() from public, anon, authenticated, service_role;
