@@ -24,49 +24,38 @@ export const PERSONAL_DATA_VERSION = 1;
 
 // Words -------------------------------------------------------------------------------------------
 
-const INVOICE_STATUS_CODE: Record<InvoiceStatus, string> = { unpaid: "non_reglee", paid: "reglee", treasury: "tresorerie" };
-const INVOICE_STATUS_WORDS: Record<InvoiceStatus, string> = { unpaid: "Non réglée", paid: "Réglée", treasury: "En trésorerie" };
-
-const PAYMENT_STATUS_CODE: Record<PaymentStatus, string> = {
-  pending: "en_attente",
-  paid: "paye",
-  refused: "refuse",
-  abandoned: "abandonne",
-  expired: "expire",
-  error: "erreur",
-  reported: "signale",
-  rejected: "rejete",
+/** Each status: its code in the JSON file, its words in the CSV file. */
+const INVOICE_STATUS: Record<InvoiceStatus, [code: string, words: string]> = {
+  unpaid: ["non_reglee", "Non réglée"],
+  paid: ["reglee", "Réglée"],
+  treasury: ["tresorerie", "En trésorerie"],
 };
-const PAYMENT_STATUS_WORDS: Record<PaymentStatus, string> = {
-  pending: "En attente du résultat",
-  paid: "Payé",
-  refused: "Refusé",
-  abandoned: "Abandonné",
-  expired: "N'a pas abouti",
-  error: "N'a pas pu commencer",
-  reported: "Signalé, en attente de confirmation par le service",
-  rejected: "Non confirmé par le service",
+const PAYMENT_STATUS: Record<PaymentStatus, [code: string, words: string]> = {
+  pending: ["en_attente", "En attente du résultat"],
+  paid: ["paye", "Payé"],
+  refused: ["refuse", "Refusé"],
+  abandoned: ["abandonne", "Abandonné"],
+  expired: ["expire", "N'a pas abouti"],
+  error: ["erreur", "N'a pas pu commencer"],
+  reported: ["signale", "Signalé, en attente de confirmation par le service"],
+  rejected: ["rejete", "Non confirmé par le service"],
 };
 const PROVIDER_NAME: Record<PaymentProvider, string> = { payfip_ws: "PayFiP", tipi: "TIPI" };
 
-/** 24311 → 243.11 (a JSON number; the cents stay the exact value). */
-const euros = (cents: number) => Number((cents / 100).toFixed(2));
+/** An amount in the JSON file: the exact cents, and the euros as a number (24311 → 243.11). */
+const amount = (cents: number) => ({ montantCentimes: cents, montantEuros: Number((cents / 100).toFixed(2)) });
 
 // JSON --------------------------------------------------------------------------------------------
 
 /** The JSON file's object (docs/personal-data-export.md). */
 export function personalDataJson(d: PersonalData) {
+  const { email, createdAt, activatedAt, lastSignInAt } = d.account;
   return {
     format: PERSONAL_DATA_FORMAT,
     version: PERSONAL_DATA_VERSION,
     genereLe: d.generatedAt,
     portail: d.portalName,
-    compte: {
-      adresseMail: d.account.email,
-      creeLe: d.account.createdAt,
-      activeLe: d.account.activatedAt,
-      derniereConnexionLe: d.account.lastSignInAt,
-    },
+    compte: { adresseMail: email, creeLe: createdAt, activeLe: activatedAt, derniereConnexionLe: lastSignInAt },
     contrats: d.customers.map((c) => ({
       numeroAbonne: c.customerNumber,
       nom: c.displayName,
@@ -81,23 +70,21 @@ export function personalDataJson(d: PersonalData) {
       objet: i.object,
       emiseLe: i.issuedOn,
       echeanceLe: i.dueOn,
-      montantCentimes: i.amountCents,
-      montantEuros: euros(i.amountCents),
-      statut: INVOICE_STATUS_CODE[i.status],
+      ...amount(i.amountCents),
+      statut: INVOICE_STATUS[i.status][0],
       regleeLe: i.paidAt,
     })),
     paiementsEnLigne: d.payments.map((p) => ({
       creeLe: p.createdAt,
-      service: p.serviceName,
+      statut: PAYMENT_STATUS[p.status][0],
+      regleLe: p.transactionAt,
+      ...amount(p.amountCents),
       factures: p.invoiceNumbers,
-      montantCentimes: p.amountCents,
-      montantEuros: euros(p.amountCents),
+      service: p.serviceName,
       prestataire: PROVIDER_NAME[p.provider],
       referenceDette: p.refdet,
       identifiantOperation: p.idop,
       numeroAutorisation: p.numauto,
-      statut: PAYMENT_STATUS_CODE[p.status],
-      regleLe: p.transactionAt,
     })),
     messagesAuService: d.messages.map((m) => ({
       envoyeLe: m.createdAt,
@@ -108,11 +95,7 @@ export function personalDataJson(d: PersonalData) {
       objet: m.subject,
       message: m.body,
     })),
-    demandesArretPapier: d.paperOptoutRequests.map((r) => ({
-      demandeeLe: r.requestedAt,
-      numeroAbonne: r.customerNumber,
-      service: r.serviceName,
-    })),
+    demandesArretPapier: d.paperOptoutRequests.map((r) => ({ demandeeLe: r.requestedAt, numeroAbonne: r.customerNumber, service: r.serviceName })),
   };
 }
 
@@ -216,7 +199,7 @@ function csvRows(d: PersonalData): CsvRow[] {
       Échéance: day(i.dueOn),
       "Montant (euros)": csvEuros(i.amountCents),
       "Montant (centimes)": String(i.amountCents),
-      Statut: INVOICE_STATUS_WORDS[i.status],
+      Statut: INVOICE_STATUS[i.status][1],
       "Réglé le": i.paidAt ? (moment(i.paidAt).Date ?? "") : "",
     })),
     ...d.payments.map((p) => ({
@@ -226,7 +209,7 @@ function csvRows(d: PersonalData): CsvRow[] {
       "Numéro de facture": p.invoiceNumbers.join(", "),
       "Montant (euros)": csvEuros(p.amountCents),
       "Montant (centimes)": String(p.amountCents),
-      Statut: PAYMENT_STATUS_WORDS[p.status],
+      Statut: PAYMENT_STATUS[p.status][1],
       "Réglé le": p.transactionAt ? (moment(p.transactionAt).Date ?? "") : "",
       Prestataire: PROVIDER_NAME[p.provider],
       "Référence de la dette": p.refdet,

@@ -26,29 +26,10 @@ const SAMPLE: PersonalData = {
   account: { email: "demo@demo.fr", createdAt: "2026-01-05T08:00:00.000Z", activatedAt: "2026-01-05T08:10:00.000Z", lastSignInAt: null },
   customers: [{ customerNumber: "SISTEC560", displayName: "Test SISTEC560", email: "demo@demo.fr", paperInvoices: false, serviceName: "Service Multi Services" }],
   invoices: [
-    {
-      number: "2017-020-002059",
-      issuedOn: "2017-07-10",
-      dueOn: "2017-07-21",
-      amountCents: 24311,
-      object: "Multi Services",
-      status: "unpaid",
-      paidAt: null,
-      customerNumber: "SISTEC560",
-      serviceName: "Service Multi Services",
-    },
-    {
-      number: "2017-020-001512",
-      issuedOn: "2017-04-10",
-      dueOn: "2017-04-21",
-      amountCents: 123456705,
-      object: "-Assainissement",
-      status: "paid",
-      paidAt: "2017-04-18T08:32:00.000Z",
-      customerNumber: "SISTEC560",
-      serviceName: "Service Multi Services",
-    },
-  ],
+    // The second: a large amount, and an object a spreadsheet would take for a formula.
+    { number: "2017-020-002059", issuedOn: "2017-07-10", dueOn: "2017-07-21", amountCents: 24311, object: "Multi Services", status: "unpaid", paidAt: null },
+    { number: "2017-020-001512", issuedOn: "2017-04-10", dueOn: "2017-04-21", amountCents: 123456705, object: "-Assainissement", status: "paid", paidAt: "2017-04-18T08:32:00.000Z" },
+  ].map((i) => ({ ...i, status: i.status as "unpaid" | "paid", customerNumber: "SISTEC560", serviceName: "Service Multi Services" })),
   payments: [
     {
       createdAt: "2026-11-02T09:00:00.000Z",
@@ -176,14 +157,17 @@ describe("the JSON file", () => {
 
 describe("CSV cells", () => {
   it("defuses what a spreadsheet would run as a formula: = + - @ tab CR at the start", () => {
-    expect(csvCell("=1+1")).toBe("'=1+1");
-    expect(csvCell("+33 6")).toBe("'+33 6");
-    expect(csvCell("-2")).toBe("'-2");
-    expect(csvCell("@SUM(A1)")).toBe("'@SUM(A1)");
-    expect(csvCell("\tcmd")).toBe("'\tcmd");
-    expect(csvCell("\rcmd")).toBe(`"'\rcmd"`);
-    expect(csvCell("a=b")).toBe("a=b");
-    expect(csvCell("")).toBe("");
+    const cases: [string, string][] = [
+      ["=1+1", "'=1+1"],
+      ["+33 6", "'+33 6"],
+      ["-2", "'-2"],
+      ["@SUM(A1)", "'@SUM(A1)"],
+      ["\tcmd", "'\tcmd"],
+      ["\rcmd", `"'\rcmd"`],
+      ["a=b", "a=b"],
+      ["", ""],
+    ];
+    for (const [cell, written] of cases) expect(csvCell(cell), JSON.stringify(cell)).toBe(written);
   });
 
   it("quotes a cell with ; \" or a line break, doubling its quotes", () => {

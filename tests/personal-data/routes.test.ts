@@ -33,17 +33,19 @@ async function download(browser: Browser, route: typeof jsonRoute | typeof csvRo
   }
 }
 
-const FILE_NAME = /^attachment; filename="mes-donnees-portail-\d{4}-\d{2}-\d{2}\.(json|csv)"$/;
+/** A 200 with the file as an attachment named for today, of its type, never cached nor sniffed. */
+function expectAttachment(response: Response, ext: "json" | "csv", contentType: string) {
+  expect(response.status).toBe(200);
+  expect(response.headers.get("content-type")).toBe(contentType);
+  expect(response.headers.get("content-disposition")).toMatch(new RegExp(`^attachment; filename="mes-donnees-portail-\\d{4}-\\d{2}-\\d{2}\\.${ext}"$`));
+  expect(response.headers.get("cache-control")).toBe("no-store");
+  expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+}
 
 describe("GET /mes-donnees.json", () => {
   it("answers the resident's own data as an attachment, never cached", async () => {
     const response = await download(await loggedIn(DEMO.email, DEMO.password), jsonRoute, "/mes-donnees.json");
-    expect(response.status).toBe(200);
-    expect(response.headers.get("content-type")).toBe("application/json; charset=utf-8");
-    expect(response.headers.get("content-disposition")).toMatch(FILE_NAME);
-    expect(response.headers.get("content-disposition")).toContain(".json");
-    expect(response.headers.get("cache-control")).toBe("no-store");
-    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    expectAttachment(response, "json", "application/json; charset=utf-8");
     const file = (await response.json()) as Record<string, unknown> & { compte: { adresseMail: string }; factures: unknown[]; paiementsEnLigne: { referenceDette: string }[] };
     expect(file).toMatchObject({ format: PERSONAL_DATA_FORMAT, version: 1 });
     expect(file.compte.adresseMail).toBe(DEMO.email);
@@ -73,11 +75,7 @@ describe("GET /mes-donnees.json", () => {
 describe("GET /mes-donnees.csv", () => {
   it("answers a CSV for a French spreadsheet, as an attachment, never cached", async () => {
     const response = await download(await loggedIn(DEMO.email, DEMO.password), csvRoute, "/mes-donnees.csv");
-    expect(response.status).toBe(200);
-    expect(response.headers.get("content-type")).toBe("text/csv; charset=utf-8");
-    expect(response.headers.get("content-disposition")).toMatch(FILE_NAME);
-    expect(response.headers.get("content-disposition")).toContain(".csv");
-    expect(response.headers.get("cache-control")).toBe("no-store");
+    expectAttachment(response, "csv", "text/csv; charset=utf-8");
     const bytes = new Uint8Array(await response.arrayBuffer());
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const rows = parseCsv(new TextDecoder().decode(bytes.slice(3)));

@@ -42,18 +42,8 @@ const ANSWER = {
   account: { email: EMAIL, created_at: "2026-01-05T08:00:00+00:00", activated_at: "2026-01-05T08:10:00+00:00", last_sign_in_at: null },
   customers: [{ customer_number: "SISTEC560", display_name: "Test SISTEC560", email: EMAIL, paper_invoices: true, service_name: "Service Multi Services" }],
   invoices: [
-    {
-      number: "2017-020-002059",
-      issued_on: "2017-07-10",
-      due_on: "2017-07-21",
-      amount_cents: 24311,
-      object: "Multi Services",
-      status: "unpaid",
-      paid_at: null,
-      customer_number: "SISTEC560",
-      service_name: "Service Multi Services",
-    },
-  ],
+    { number: "2017-020-002059", issued_on: "2017-07-10", due_on: "2017-07-21", amount_cents: 24311, object: "Multi Services", status: "unpaid" },
+  ].map((i) => ({ ...i, paid_at: null, customer_number: "SISTEC560", service_name: "Service Multi Services" })),
   payments: [
     {
       created_at: "2026-11-02T09:00:00+00:00",

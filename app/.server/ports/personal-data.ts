@@ -1,4 +1,4 @@
-import type { InvoiceStatus } from "./invoices";
+import type { InvoiceFacts } from "./invoices";
 import type { PaymentProvider, PaymentStatus } from "./payment";
 
 /**
@@ -30,18 +30,8 @@ export interface PersonalData {
     paperInvoices: boolean;
     serviceName: string;
   }[];
-  /** Every invoice of those records (metadata only, not the PDF), newest first. */
-  invoices: {
-    number: string;
-    issuedOn: string;
-    dueOn: string;
-    amountCents: number;
-    object: string;
-    status: InvoiceStatus;
-    paidAt: string | null;
-    customerNumber: string;
-    serviceName: string;
-  }[];
+  /** Every invoice of those records (metadata only, not the PDF), newest first; no internal id. */
+  invoices: (Omit<InvoiceFacts, "id"> & { paidAt: string | null; customerNumber: string; serviceName: string })[];
   /** The account's online payments (one per trip to the provider), newest first. */
   payments: {
     createdAt: string;
