@@ -61,12 +61,12 @@ export default function MesDonnees() {
       <h2 className="text-xl font-semibold">Choisir le format</h2>
       <ul className="flex flex-wrap gap-3">
         <li>
-          <ButtonAnchor href="/mes-donnees.json" download className="inline-block">
+          <ButtonAnchor href="/mes-donnees.json" className="inline-block">
             Format JSON
           </ButtonAnchor>
         </li>
         <li>
-          <ButtonAnchor href="/mes-donnees.csv" download className="inline-block">
+          <ButtonAnchor href="/mes-donnees.csv" className="inline-block">
             Format CSV (tableur)
           </ButtonAnchor>
         </li>
