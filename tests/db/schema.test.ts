@@ -99,6 +99,8 @@ describe("public functions and their grants", () => {
     "contact_page()": ["authenticated", "postgres"],
     "payment_page()": ["authenticated", "postgres"],
     "payment_return_page(p_attempt_id uuid, p_idop text)": ["authenticated", "postgres"],
+    // « Télécharger mes données » (20261203090200_personal_data_export.sql).
+    "my_personal_data()": ["authenticated", "postgres"],
   };
 
   test("every public function has no EXECUTE for PUBLIC and only the intended grants", async () => {
