@@ -245,6 +245,7 @@ export type Database = {
           transaction_at: string
         }[]
       }
+      my_personal_data: { Args: never; Returns: Json }
       outbox_claim: {
         Args: { p_lease_seconds: number; p_limit: number }
         Returns: {

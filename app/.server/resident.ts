@@ -26,6 +26,7 @@ const METHODS = {
   info: ["framePage", "infoPage", "requestPaperOptout"],
   payment: ["paymentPage", "paymentReturnPage", "startPayment", "setPaymentIdop", "failPaymentStart"],
   contact: ["contactPage", "sendContactMessage"],
+  personalData: ["personalData"],
 } as const satisfies { [K in ResidentDataDomain]: readonly (keyof ResidentPorts[K])[] };
 
 // Every method of every port is listed above: a method added to a port fails `npx tsc` here until it is.

@@ -102,6 +102,8 @@ describe("public functions and their grants", () => {
     "payment_return_page(p_attempt_id uuid, p_idop text)": ["authenticated", "postgres"],
     // « Fermer mon compte » (20261203090100_account_closure.sql).
     "account_closure_blocker(p_user_id uuid)": ["postgres", "service_role"],
+    // « Télécharger mes données » (20261203090200_personal_data_export.sql).
+    "my_personal_data()": ["authenticated", "postgres"],
   };
 
   test("every public function has no EXECUTE for PUBLIC and only the intended grants", async () => {

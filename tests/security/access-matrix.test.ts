@@ -195,6 +195,11 @@ const MATRIX: Record<string, Row> = {
     get: { anonymous: toLogin("/mes-informations/papier"), residentA: ok("SISTEC560"), residentB: ok("PAIE0001") },
     post: { init: { form: { intent: "annuler" } }, expect: residents(toLogin("/mes-informations/papier"), redirectTo("/mes-informations")) },
   },
+  "_espace.mes-informations_.mes-donnees": {
+    kind: "private",
+    path: "/mes-informations/mes-donnees",
+    get: { anonymous: toLogin("/mes-informations/mes-donnees"), residentA: ok(A.name), residentB: ok(B.name) },
+  },
   "_espace.paiement": {
     kind: "private",
     path: `/paiement?facture=${INVOICE_A}`,
@@ -232,6 +237,17 @@ const MATRIX: Record<string, Row> = {
       residentA: status(200, (p) => expect(p.headers.get("content-type"), describeProbe(p)).toBe("application/pdf")),
       residentB: status(404, (p) => expect(p.headers.get("content-disposition"), describeProbe(p)).toBeNull()),
     },
+  },
+  // « Télécharger mes données »: the caller's own data only (tests/security/personal-data-download.test.ts).
+  "mes-donnees[.]json": {
+    kind: "private",
+    path: "/mes-donnees.json",
+    get: { anonymous: toLogin("/mes-donnees.json"), residentA: ok(A.email, "SISTEC560", "2017-020-002059"), residentB: ok(B.email, "PAIE0001", "2018-021-000201") },
+  },
+  "mes-donnees[.]csv": {
+    kind: "private",
+    path: "/mes-donnees.csv",
+    get: { anonymous: toLogin("/mes-donnees.csv"), residentA: ok(A.email, "SISTEC560", "2017-020-002059"), residentB: ok(B.email, "PAIE0001", "2018-021-000201") },
   },
   connexion: {
     kind: "visitors",

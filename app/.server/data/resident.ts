@@ -15,6 +15,7 @@ import type {
 } from "../ports/invoices";
 import type { PayableInvoice, PaymentAttempt, ResidentPaymentPort, StartPaymentResult } from "../ports/payment";
 import type { ResidentDataPort } from "../ports/resident";
+import { residentPersonalData } from "./personal-data";
 import { callJson, type Rpc } from "./rpc";
 
 /**
@@ -27,7 +28,14 @@ import { callJson, type Rpc } from "./rpc";
  * One factory per port of app/.server/ports/resident.ts; an adapter's residentData is all of them.
  */
 export function createResidentData(rpc: Rpc): ResidentDataPort {
-  return { ...residentHome(rpc), ...residentInvoices(rpc), ...residentInfo(rpc), ...residentPayment(rpc), ...residentContact(rpc) };
+  return {
+    ...residentHome(rpc),
+    ...residentInvoices(rpc),
+    ...residentInfo(rpc),
+    ...residentPayment(rpc),
+    ...residentContact(rpc),
+    ...residentPersonalData(rpc),
+  };
 }
 
 export function residentHome(rpc: Rpc): ResidentHomePort {

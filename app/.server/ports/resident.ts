@@ -2,6 +2,7 @@ import type { ResidentContactPort } from "./contact";
 import type { InvoiceFilesPort } from "./files";
 import type { ResidentHomePort, ResidentInfoPort, ResidentInvoicesPort } from "./invoices";
 import type { ResidentPaymentPort } from "./payment";
+import type { ResidentPersonalDataPort } from "./personal-data";
 
 /**
  * The signed-in resident's ports, by domain: what requireResident (app/.server/resident.ts) may
@@ -14,6 +15,7 @@ export interface ResidentPorts {
   payment: ResidentPaymentPort;
   contact: ResidentContactPort;
   files: InvoiceFilesPort;
+  personalData: ResidentPersonalDataPort;
 }
 
 /** The domains whose ports read and write through the resident's SQL functions (all but files). */
@@ -23,4 +25,9 @@ export type ResidentDataDomain = Exclude<keyof ResidentPorts, "files">;
  * Every SQL-backed port of the resident in one object, as an adapter builds it
  * (Backend.residentData; written once over Rpc in app/.server/data/resident.ts).
  */
-export type ResidentDataPort = ResidentHomePort & ResidentInvoicesPort & ResidentInfoPort & ResidentPaymentPort & ResidentContactPort;
+export type ResidentDataPort = ResidentHomePort &
+  ResidentInvoicesPort &
+  ResidentInfoPort &
+  ResidentPaymentPort &
+  ResidentContactPort &
+  ResidentPersonalDataPort;

@@ -94,6 +94,9 @@ export default function MesInformations() {
           </TextLink>
         </li>
         <li>
+          <TextLink to="/mes-informations/mes-donnees">Télécharger mes données</TextLink>
+        </li>
+        <li>
           <TextLink to="/mes-informations/fermer-mon-compte">
             Fermer mon compte
           </TextLink>

@@ -1,0 +1,11 @@
+import type { LoaderFunctionArgs } from "@remix-run/server-runtime";
+import { personalDataDownload } from "~/.server/personal-data";
+
+/**
+ * GET /mes-donnees.json — « Télécharger mes données », JSON format: the signed-in
+ * resident's own data as an attachment (resource route, no layout; app/.server/personal-data.ts,
+ * docs/personal-data-export.md). A visitor is sent to the login page, which comes back here.
+ */
+export async function loader({ request }: LoaderFunctionArgs) {
+  return personalDataDownload(request, "json");
+}
