@@ -116,6 +116,14 @@ export default function Aide() {
         </p>
       </Question>
 
+      <Question id="mes-donnees" title="Comment obtenir mes données ou fermer mon compte ?">
+        <p>
+          Dans « Mes informations », « Télécharger mes données » vous donne un fichier de ce que le portail conserve sur vous, et
+          « Fermer mon compte » supprime votre compte après votre mot de passe : vos factures restent suivies par le service, et vous
+          pourrez activer un compte à nouveau.
+        </p>
+      </Question>
+
       <Question id="contact" title="Comment joindre le service qui m'envoie mes factures ?">
         <p>Par la page {contact} : écrivez votre message, le service vous répondra à votre adresse mail.</p>
       </Question>

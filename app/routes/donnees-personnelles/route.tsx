@@ -126,6 +126,9 @@ function Rights({ info }: { info: Info }) {
         nécessaires à la mission de service public (le paiement des factures, la comptabilité publique) ; la portabilité ne
         s&apos;applique pas à un traitement fondé sur une mission de service public.
       </p>
+      <p>
+        Une fois connecté, « Mes informations » vous permet aussi de télécharger vos données et de fermer votre compte.
+      </p>
       <p>Pour exercer ces droits, écrivez au délégué à la protection des données :</p>
       <dl>
         <Entry label="Délégué" value={info.dpoContact} what="nom ou fonction du délégué à la protection des données" />
