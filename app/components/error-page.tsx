@@ -34,19 +34,31 @@ export function isPortalBusy(error: unknown): boolean {
   return typeof data === "object" && data !== null && (data as { reason?: unknown }).reason === PORTAL_BUSY;
 }
 
+/**
+ * What an error that reached the root boundary is, in words: the page's <h1> and the first part of
+ * its <title> (RGAA 8.6: an error page's title names the error). The root's `meta` and
+ * `RouteErrorPage` both read it, so the two always agree.
+ */
+export function errorTitle(error: unknown): { title: string; code: number } {
+  if (isPortalBusy(error)) return { title: "Le portail est très sollicité", code: 503 };
+  if (isRouteErrorResponse(error) && error.status === 404) return { title: "Page introuvable", code: 404 };
+  if (isRouteErrorResponse(error) && error.status < 500) return { title: "Demande impossible", code: error.status };
+  return { title: "Une erreur est survenue", code: 500 };
+}
+
 /** The page for an error that reached the root boundary (`useRouteError()`). */
 export function RouteErrorPage({ error }: { error: unknown }) {
   if (isPortalBusy(error)) {
     // The resident's session was kept: reloading in a moment shows the page they asked for.
     return (
-      <ErrorPage title="Le portail est très sollicité" code={503}>
+      <ErrorPage {...errorTitle(error)}>
         Réessayez dans un instant : vous restez connecté.
       </ErrorPage>
     );
   }
   if (isRouteErrorResponse(error) && error.status === 404) {
     return (
-      <ErrorPage title="Page introuvable" code={404}>
+      <ErrorPage {...errorTitle(error)}>
         La page demandée n&apos;existe pas ou n&apos;est plus disponible. Vérifiez l&apos;adresse, ou
         revenez à l&apos;accueil du portail.
       </ErrorPage>
@@ -54,14 +66,14 @@ export function RouteErrorPage({ error }: { error: unknown }) {
   }
   if (isRouteErrorResponse(error) && error.status < 500) {
     return (
-      <ErrorPage title="Demande impossible" code={error.status}>
+      <ErrorPage {...errorTitle(error)}>
         Votre demande n&apos;a pas pu être traitée. Revenez à l&apos;accueil du portail et
         recommencez.
       </ErrorPage>
     );
   }
   return (
-    <ErrorPage title="Une erreur est survenue" code={500}>
+    <ErrorPage {...errorTitle(error)}>
       Le portail n&apos;a pas pu afficher cette page. Réessayez dans quelques minutes ; si le
       problème continue, contactez le service qui vous envoie vos factures.
     </ErrorPage>

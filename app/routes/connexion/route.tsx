@@ -7,12 +7,15 @@ import { readSubmission } from "~/.server/form";
 import { anonymousPage } from "~/.server/public-page";
 import { withSession } from "~/.server/session-response";
 import { AuthCard } from "~/components/auth-card";
-import { Notice, TextField, useForm } from "~/components/form";
+import { EMAIL_FIELD_NAME, Notice, TextField, useForm } from "~/components/form";
 import { PrimaryButton, TextLink } from "~/components/ui";
 import { isResourcePath, safeRedirectPath } from "~/utils/safe-redirect";
 import { LoginForm } from "./schema";
 
 export const meta: MetaFunction = () => [{ title: "Connexion — Le Portail des Factures" }];
+
+/** The accessible name of the « Oublié ? » link: its visible text in it (tests/accessibility/form-names.test.ts). */
+const FORGOTTEN_LINK_NAME = "Mot de passe oublié ?";
 
 const GENERIC_ERROR = "Adresse mail ou mot de passe incorrect. Vérifiez votre saisie, ou utilisez « Oublié ? » pour choisir un nouveau mot de passe.";
 
@@ -58,14 +61,17 @@ export default function Connexion() {
       {result?.formError ? <Notice tone="error">{result.formError}</Notice> : null}
       <Form method="post" className="mt-6 flex flex-col gap-4" {...form}>
         <input type="hidden" name="redirectTo" value={redirectTo} />
-        <TextField {...field("email")} label="Adresse mail" type="email" autoComplete="username" inputMode="email" />
+        <TextField {...field("email")} label={EMAIL_FIELD_NAME} type="email" autoComplete="username" inputMode="email" />
         <TextField {...field("password")} label="Mot de passe" type="password" autoComplete="current-password" />
         <div className="flex items-center justify-between gap-2 text-sm">
           <label className="flex items-center gap-2">
             <input type="checkbox" name="remember" defaultChecked className="h-4 w-4" />
             Se souvenir de moi
           </label>
-          <TextLink to="/mot-de-passe-oublie">Oublié ?</TextLink>
+          {/* « Oublié ? » is the product's exact label; its name says what is forgotten and contains the visible words (RGAA 6.1, WCAG 2.5.3). */}
+          <TextLink to="/mot-de-passe-oublie" aria-label={FORGOTTEN_LINK_NAME}>
+            Oublié ?
+          </TextLink>
         </div>
         <PrimaryButton>Connexion</PrimaryButton>
       </Form>
