@@ -21,8 +21,17 @@ export interface TestRef {
   title: string;
 }
 
+/**
+ * Why an applicable-looking criterion is left out of the rate (status "NA"), as RGAA allows:
+ * one of the criterion's own special cases (« cas particulier »), or a dérogation pour charge
+ * disproportionnée. Both are stated on /accessibilite with their note, never hidden.
+ */
+export type Exemption = "cas particulier" | "dérogation";
+
 export interface AuditResult {
   status: AuditStatus;
+  /** Only with "NA": the criterion applies to some content, which RGAA lets the portal leave out (stated on /accessibilite). */
+  exemption?: Exemption;
   /** C: how it was verified; NC: what is wrong (shown under « Contenus non accessibles »); NA: why there is no such content. */
   note: string;
   tests?: readonly TestRef[];
@@ -117,6 +126,15 @@ const T = testRefs({
   siteMapPage: ["e2e/footer-help.spec.ts", "/plan-du-site lists the public pages and the resident's, marked « après connexion »; axe"],
   reflowEverySetting: ["e2e/reflow.spec.ts", "every screen fits: no horizontal scrolling, no text cut off"],
   noShortcut: ["tests/accessibility/content-inventory.test.ts", "no keyboard shortcut, pointer gesture or device motion is listened to"],
+  focusContrast: ["e2e/focus-contrast.spec.ts", "every focusable component shows an outline that contrasts 3:1 with its surroundings"],
+  forgottenLink: ["e2e/form-labels.spec.ts", "« Oublié ? » is named « Mot de passe oublié ? » and shows its product label"],
+  emailNames: ["e2e/form-labels.spec.ts", "the account's e-mail field has the same name on every page that asks for it"],
+  requiredMarks: ["e2e/form-labels.spec.ts", "every required field says « (obligatoire) » in its visible label before any submit, and no optional one does"],
+  htmlValid: ["tests/accessibility/html-validity.test.ts", "the public pages of the site map, the link page, and the 404 page"],
+  htmlValidResident: ["tests/accessibility/html-validity.test.ts", "the resident's pages of the site map, an invoice, an unknown invoice and the payment steps"],
+  htmlValidForms: ["tests/accessibility/html-validity.test.ts", "every form sent back with its errors"],
+  errorTitles: ["tests/pages/error-titles.test.ts", "each kind of error page is titled by its error, as its heading says"],
+  withoutStyles: ["e2e/without-styles.spec.ts", "the payment selection: the cross of a ticked invoice comes from the style sheet, and without it only the checkboxes remain"],
 });
 
 function testRefs<K extends string>(table: Record<K, readonly [file: string, title: string]>): Record<K, TestRef> {
@@ -164,7 +182,7 @@ export const AUDIT: Readonly<Record<string, AuditResult>> = {
   // 3. Couleurs
   "3.1": { status: "C", note: "Relecture de chaque page : l'état d'une facture est écrit en toutes lettres, les erreurs sont des phrases placées à côté du champ, les liens dans le texte sont soulignés, la rubrique active du menu est soulignée, la facture cochée est marquée par sa case." },
   "3.2": { status: "C", note: "Contrastes du texte mesurés par axe-core (règle color-contrast, 4,5:1 et 3:1) sur chaque page.", tests: AXE_ALL },
-  "3.3": { status: "NC", note: "Le contour de prise de focus est bleu (#1d4ed8, 6,7:1) sur fond blanc et blanc sur le bandeau et le menu rouge foncé ; ces contrastes n'ont pas encore été mesurés par un test sur chaque composant." },
+  "3.3": { status: "C", note: "Contour de prise de focus mesuré dans le navigateur sur chaque type de composant (liens, boutons, champs, zone de texte, cases à cocher, bandeau et menu rouge foncé, pied de page) : sa couleur contraste d'au moins 3:1 avec la couleur qui l'entoure (bleu #1d4ed8 sur les fonds clairs, blanc sur les fonds rouge foncé).", tests: [T.focusContrast] },
   // 4. Multimédia
   ...Object.fromEntries(
     ["4.1", "4.2", "4.3", "4.4", "4.5", "4.6", "4.7", "4.8", "4.9", "4.10", "4.11", "4.12", "4.13"].map((n) => [n, { status: "NA" as const, note: NO_MEDIA_NOTE, tests: [T.noImage] }]),
@@ -179,7 +197,7 @@ export const AUDIT: Readonly<Record<string, AuditResult>> = {
   "5.7": { status: "C", note: "Tableaux simples : l'attribut scope des en-têtes de colonnes suffit à relier chaque cellule à son en-tête.", tests: [T.axeInvoices, T.axePayment] },
   "5.8": { status: "NA", note: "Le portail n'utilise aucun tableau de mise en forme." },
   // 6. Liens
-  "6.1": { status: "NC", note: "Sur la page de connexion, le lien « Oublié ? » ne dit pas ce qui est oublié (le mot de passe), ni par son intitulé ni par son contexte." },
+  "6.1": { status: "C", note: "Chaque lien dit où il mène par son intitulé ; le lien « Oublié ? » de la page de connexion (libellé du produit) a pour intitulé « Mot de passe Oublié ? » (« Mot de passe » est lu par les lecteurs d'écran, sans être affiché), qui contient son texte visible.", tests: [T.forgottenLink, ...AXE_ALL] },
   "6.2": { status: "C", note: "Chaque lien a un intitulé (axe-core, règle link-name).", tests: AXE_ALL },
   // 7. Scripts
   "7.1": { status: "C", note: "Les scripts ne font qu'améliorer des pages qui fonctionnent sans eux ; les composants sont des éléments HTML natifs (liens, boutons, cases à cocher), sans composant ARIA fait main.", tests: [T.noJsLogin, T.noJsPayment] },
@@ -189,11 +207,11 @@ export const AUDIT: Readonly<Record<string, AuditResult>> = {
   "7.5": { status: "C", note: "Les messages de statut sont dans des zones role=\"status\" ou role=\"alert\" (confirmations, erreurs, résultat du paiement) ; le total des factures cochées est dans une zone aria-live.", tests: [T.paymentTotal, T.axePayment] },
   // 8. Éléments obligatoires
   "8.1": { status: "C", note: "Chaque page commence par <!DOCTYPE html>.", tests: [T.pageBasics] },
-  "8.2": { status: "NC", note: "Pas encore vérifié : le code source des pages n'a pas encore été passé au validateur HTML du W3C (axe-core ne vérifie pas la validité)." },
+  "8.2": { status: "C", note: "Le code HTML servi de chaque page du plan du site, des pages de lien, de facture et de paiement, des pages d'erreur et de chaque formulaire renvoyé avec ses erreurs est validé par html-validate (règles de conformité du standard HTML).", tests: [T.htmlValid, T.htmlValidForms, T.htmlValidResident] },
   "8.3": { status: "C", note: "Chaque page déclare lang=\"fr\" sur l'élément html (et axe-core, règle html-has-lang).", tests: [T.pageBasics, ...AXE_ALL] },
   "8.4": { status: "C", note: "Le code de langue fr est valide et pertinent (axe-core, règle html-lang-valid).", tests: [T.pageBasics, ...AXE_ALL] },
   "8.5": { status: "C", note: "Chaque page a un titre (axe-core, règle document-title).", tests: [T.pageBasics, ...AXE_ALL] },
-  "8.6": { status: "NC", note: "Les pages d'erreur (vérifié sur la page introuvable ; les autres suivent le même modèle) ont pour seul titre « Le Portail des Factures », sans dire de quelle erreur il s'agit ; les autres pages ont un titre qui les nomme, puis le portail.", tests: [T.pageBasics] },
+  "8.6": { status: "C", note: "Chaque page a un titre qui la nomme, suivi du nom du portail ; les pages d'erreur nomment l'erreur (« Page introuvable — Le Portail des Factures », « Facture introuvable », « Le paiement n'a pas pu commencer »…).", tests: [T.pageBasics, T.errorTitles] },
   "8.7": { status: "C", note: "Relecture : tout le texte est en français ; PayFiP et TIPI sont des noms propres." },
   "8.8": { status: "NA", note: "Aucun passage dans une autre langue que le français." },
   "8.9": { status: "C", note: "Relecture du code : les balises sont employées pour leur sens (titres, listes, tableaux de données, formulaires), la mise en forme est en CSS." },
@@ -205,8 +223,8 @@ export const AUDIT: Readonly<Record<string, AuditResult>> = {
   "9.4": { status: "NA", note: "Le portail ne contient aucune citation." },
   // 10. Présentation de l'information
   "10.1": { status: "C", note: "Toute la présentation est dans la feuille de styles (Tailwind CSS) ; aucun attribut de présentation dans le HTML." },
-  "10.2": { status: "C", note: "Aucun contenu n'est produit par la feuille de styles (ni ::before, ni ::after, ni image de fond) : tout est dans le HTML.", tests: [T.noCssContent] },
-  "10.3": { status: "NC", note: "Sans feuille de styles, la page de choix des factures à payer montre une marque « X » devant chaque facture, cochée ou non (la marque n'est masquée que par la feuille de styles) ; les cases à cocher restent justes." },
+  "10.2": { status: "C", note: "Aucune information n'est produite par la feuille de styles (ni image de fond, ni texte) ; elle ne dessine que la croix décorative devant une facture cochée, que la case à cocher dit déjà et qui est masquée aux lecteurs d'écran.", tests: [T.noCssContent, T.withoutStyles] },
+  "10.3": { status: "C", note: "Sans feuille de styles, l'information reste juste et compréhensible : la croix devant une facture cochée sur la page de paiement est dessinée par la feuille de styles seulement, il reste les cases à cocher et leur intitulé.", tests: [T.withoutStyles] },
   "10.4": { status: "C", note: "Texte agrandi à 200 % (taille de police de la page) : aucune page ne déborde en largeur.", tests: [T.reflow] },
   "10.5": { status: "C", note: "Couleur du texte et couleur de fond sont déclarées ensemble (page, bandeau, menu, boutons, encadrés)." },
   "10.6": { status: "C", note: "Les liens dans le texte sont soulignés et en gras (axe-core, règle link-in-text-block).", tests: AXE_ALL },
@@ -221,14 +239,14 @@ export const AUDIT: Readonly<Record<string, AuditResult>> = {
   // 11. Formulaires
   "11.1": { status: "C", note: "Chaque champ a une étiquette label reliée (axe-core, règle label) ; les erreurs sont reliées par aria-describedby.", tests: [...AXE_ALL, T.formErrors] },
   "11.2": { status: "C", note: "Relecture : chaque étiquette dit ce qu'il faut saisir ; les champs facultatifs le disent dans l'étiquette." },
-  "11.3": { status: "NC", note: "L'adresse mail s'appelle « Adresse mail » sur les pages de connexion et d'activation, mais « Mail : » sur la page « Mot de passe oublié » et « Votre adresse mail » sur la page « Contacter le service »." },
+  "11.3": { status: "C", note: "Le champ de l'adresse mail du compte a le même nom sur chaque page qui la demande : « Adresse mail » (la page « Mot de passe oublié » garde l'étiquette visible « Mail : » du produit, et le même nom accessible).", tests: [T.emailNames] },
   "11.4": { status: "C", note: "Chaque étiquette est placée juste au-dessus de son champ, la case « Se souvenir de moi » juste après sa case (composant commun des champs)." },
   "11.5": { status: "C", note: "Les factures à payer sont regroupées par service dans un fieldset ; les autres formulaires n'ont que quelques champs sans groupe." },
   "11.6": { status: "C", note: "Chaque fieldset a une légende (legend) : le nom du service.", tests: [T.axePayment] },
   "11.7": { status: "C", note: "Relecture : la légende nomme le service dont on paie les factures." },
   "11.8": { status: "C", note: "La seule liste de choix (le service à contacter) ne contient que des services, sans sous-groupe." },
   "11.9": { status: "C", note: "Chaque bouton dit ce qu'il fait (« Connexion », « Envoyer », « Payer la facture sur le portail PayFiP »…) ; axe-core, règle button-name.", tests: AXE_ALL },
-  "11.10": { status: "NC", note: "Les champs obligatoires ont l'attribut required, mais rien de visible ne les signale avant l'envoi sur les formulaires où tous les champs sont obligatoires (connexion, choix et changement de mot de passe) ; les messages d'erreur, eux, nomment le champ.", tests: [T.formErrors] },
+  "11.10": { status: "C", note: "Avant tout envoi, l'étiquette de chaque champ obligatoire se termine par « (obligatoire) » et celle de chaque champ facultatif par « (facultatif) », sur tous les formulaires (composant commun des champs) ; les champs obligatoires ont aussi l'attribut required.", tests: [T.requiredMarks, T.formErrors] },
   "11.11": { status: "C", note: "Chaque erreur est une phrase en français, à côté du champ, qui dit quoi corriger (format de l'adresse mail, longueur du mot de passe…).", tests: [T.formErrors] },
   "11.12": { status: "C", note: "Le paiement passe par une page de confirmation (montant, factures) avant la DGFiP ; la demande de factures par courriel seulement se confirme ou s'annule ; un changement d'adresse mail n'a lieu qu'après le lien reçu.", tests: [T.noJsPayment, T.paperCancel] },
   "11.13": { status: "C", note: "Les champs sur la personne ont leur attribut autocomplete : adresse mail (email, username), nom (name), mots de passe (current-password, new-password)." },
@@ -245,9 +263,9 @@ export const AUDIT: Readonly<Record<string, AuditResult>> = {
   "12.10": { status: "NA", note: "Le portail ne définit aucun raccourci clavier.", tests: [T.noShortcut] },
   "12.11": { status: "NA", note: "Aucun contenu additionnel n'apparaît au survol, au focus ou à l'activation d'un composant." },
   // 13. Consultation
-  "13.1": { status: "NC", note: "Le lien d'activation ou de mot de passe oublié ouvre une session de 15 minutes pour choisir le mot de passe, sans moyen de la prolonger ; passé ce délai, il faut demander un nouveau lien." },
+  "13.1": { status: "NA", exemption: "cas particulier", note: "Cas particulier du RGAA (limite de temps essentielle) : le lien d'activation ou de mot de passe oublié, à usage unique, ouvre une session de 15 minutes pour choisir le mot de passe. Cette limite protège le compte (un lien intercepté ou un appareil laissé ouvert ne doit pas permettre de choisir le mot de passe plus tard) et ne peut pas être prolongée sans affaiblir cette protection. La page annonce le délai, et un nouveau lien se demande à tout moment." },
   "13.2": { status: "C", note: "Aucun lien ni script n'ouvre de nouvelle fenêtre.", tests: [T.noNewWindow] },
-  "13.3": { status: "NC", note: "Les factures à télécharger sont les PDF produits par le logiciel de facturation de chaque service : leur accessibilité n'est pas garantie. Les informations principales de chaque facture (numéro, dates, montant, objet, état) sont données en HTML sur sa page." },
+  "13.3": { status: "NA", exemption: "dérogation", note: "Dérogation pour charge disproportionnée : les factures en PDF sont produites par le logiciel de facturation de chaque service, que le portail ne peut pas modifier ; leur accessibilité n'est pas garantie. Alternative : la page de chaque facture donne en HTML son numéro, ses dates, son montant, son objet, son état, l'abonné, le service et le moyen de la payer ; le détail des lignes (consommations, tarifs) n'y figure pas : le service l'envoie dans un format accessible sur demande (rubrique « Contact »)." },
   "13.4": { status: "NA", note: "Aucun document en téléchargement n'a de version accessible distincte." },
   "13.5": { status: "NA", note: "Aucun contenu cryptique (art ASCII, émoticône, abréviation cryptique)." },
   "13.6": { status: "NA", note: "Le portail ne contient aucun contenu cryptique." },
