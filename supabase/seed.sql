@@ -213,21 +213,20 @@ where id;
 -- activates its own account on a fresh database and no other test reads them.
 --   customers c0000000-0000-4000-8000-00000000003N  "Famille Clavier" (CLAV0001, CLAV0002)
 --   invoices  1a000000-0000-4000-8000-0000000004NN  (PDFs in supabase/storage/invoices/004200/)
+-- One row a line here; the service 004200 (PayFiP, several invoices at once) for all of them.
+with clavier (id, customer_number, email) as (
+  values ('c0000000-0000-4000-8000-000000000031'::uuid, 'CLAV0001', 'clavier@demo.fr'),
+         ('c0000000-0000-4000-8000-000000000032'::uuid, 'CLAV0002', 'clavier-sans-js@demo.fr')
+)
 insert into portal.customers (id, service_id, customer_number, display_name, email, paper_invoices)
-values
-  ('c0000000-0000-4000-8000-000000000031', '5e000000-0000-4000-8000-000000004200',
-   'CLAV0001', 'Famille Clavier', 'clavier@demo.fr', true),
-  ('c0000000-0000-4000-8000-000000000032', '5e000000-0000-4000-8000-000000004200',
-   'CLAV0002', 'Famille Clavier', 'clavier-sans-js@demo.fr', true);
+select id, '5e000000-0000-4000-8000-000000004200', customer_number, 'Famille Clavier', email, true from clavier;
 
-insert into portal.invoices (id, service_id, customer_id, number, issued_on, due_on, amount_cents,
-                             object, status, pdf_object_key, paid_at)
-values
-  ('1a000000-0000-4000-8000-000000000401', '5e000000-0000-4000-8000-000000004200', 'c0000000-0000-4000-8000-000000000031',
-   '2018-020-000401', '2018-05-07', '2018-05-18', 2480, 'Eau potable', 'unpaid', '004200/2018-020-000401.pdf', null),
-  ('1a000000-0000-4000-8000-000000000402', '5e000000-0000-4000-8000-000000004200', 'c0000000-0000-4000-8000-000000000031',
-   '2018-020-000402', '2018-06-04', '2018-06-15', 1615, 'Assainissement', 'unpaid', '004200/2018-020-000402.pdf', null),
-  ('1a000000-0000-4000-8000-000000000411', '5e000000-0000-4000-8000-000000004200', 'c0000000-0000-4000-8000-000000000032',
-   '2018-020-000411', '2018-05-07', '2018-05-18', 2730, 'Eau potable', 'unpaid', '004200/2018-020-000411.pdf', null),
-  ('1a000000-0000-4000-8000-000000000412', '5e000000-0000-4000-8000-000000004200', 'c0000000-0000-4000-8000-000000000032',
-   '2018-020-000412', '2018-06-04', '2018-06-15', 1760, 'Assainissement', 'unpaid', '004200/2018-020-000412.pdf', null);
+with clavier_invoices (id, customer_id, number, issued_on, due_on, amount_cents, object) as (
+  values ('1a000000-0000-4000-8000-000000000401'::uuid, 'c0000000-0000-4000-8000-000000000031'::uuid, '2018-020-000401', date '2018-05-07', date '2018-05-18', 2480, 'Eau potable'),
+         ('1a000000-0000-4000-8000-000000000402'::uuid, 'c0000000-0000-4000-8000-000000000031'::uuid, '2018-020-000402', date '2018-06-04', date '2018-06-15', 1615, 'Assainissement'),
+         ('1a000000-0000-4000-8000-000000000411'::uuid, 'c0000000-0000-4000-8000-000000000032'::uuid, '2018-020-000411', date '2018-05-07', date '2018-05-18', 2730, 'Eau potable'),
+         ('1a000000-0000-4000-8000-000000000412'::uuid, 'c0000000-0000-4000-8000-000000000032'::uuid, '2018-020-000412', date '2018-06-04', date '2018-06-15', 1760, 'Assainissement')
+)
+insert into portal.invoices (id, service_id, customer_id, number, issued_on, due_on, amount_cents, object, status, pdf_object_key, paid_at)
+select id, '5e000000-0000-4000-8000-000000004200', customer_id, number, issued_on, due_on, amount_cents, object, 'unpaid', '004200/' || number || '.pdf', null
+from clavier_invoices;
