@@ -34,7 +34,7 @@ export const headers: HeadersFunction = ({ errorHeaders }) => {
  * The portal's name; on an error page (the root ErrorBoundary, where `error` is set) the error's
  * name first, as every page names itself (RGAA 8.6): « Page introuvable — Le Portail des Factures ».
  */
-export const meta: MetaFunction = ({ error }) => [{ title: error === undefined ? "Le Portail des Factures" : `${errorTitle(error).title} — Le Portail des Factures` }];
+export const meta: MetaFunction = ({ error }) => [{ title: (error ? `${errorTitle(error).title} — ` : "") + "Le Portail des Factures" }];
 
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();

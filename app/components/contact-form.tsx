@@ -3,7 +3,7 @@ import type { FormConstraints, FormReply } from "~/utils/form";
 import { MESSAGE_RULE } from "~/utils/contact-limits";
 import { HONEYPOT } from "~/utils/honeypot";
 import { ErrorSummary } from "./error-summary";
-import { EMAIL_FIELD_NAME, SelectField, TextAreaField, TextField, useForm } from "./form";
+import { SelectField, TextAreaField, TextField, useForm } from "./form";
 import { PrimaryButton, SecondaryButton } from "./ui";
 
 type ContactField = "serviceId" | "subject" | "body";
@@ -38,7 +38,7 @@ export function ContactForm(
       ) : null}
       {props.visitor ? (
         <>
-          <TextField {...field("email")} label={EMAIL_FIELD_NAME} type="email" autoComplete="email" inputMode="email" />
+          <TextField {...field("email")} label="Adresse mail" type="email" autoComplete="email" inputMode="email" />
           <TextField {...field("name")} label="Nom et prénom (facultatif)" autoComplete="name" />
           <TextField {...field("customerNumber")} label="Numéro d'abonné (facultatif)" hint="Il figure sur vos factures." />
           {/* Honeypot: out of sight and out of the accessibility tree; people leave it empty. */}
@@ -64,7 +64,7 @@ export function ContactForm(
 
 /** The fields' names in the error summary, in the form's order (the same words as their labels). */
 const LABELS: Partial<Record<VisitorField, string>> = { serviceId: "Service", subject: "Objet", body: "Message" };
-const VISITOR_LABELS: Partial<Record<VisitorField, string>> = { serviceId: "Service", email: EMAIL_FIELD_NAME, name: "Nom et prénom", customerNumber: "Numéro d'abonné", subject: "Objet", body: "Message" };
+const VISITOR_LABELS: Partial<Record<VisitorField, string>> = { serviceId: "Service", email: "Adresse mail", name: "Nom et prénom", customerNumber: "Numéro d'abonné", subject: "Objet", body: "Message" };
 
 /** A service offered in the form's choice. */
 export interface ServiceChoice {

@@ -42,43 +42,30 @@ export type FieldProps = FieldConstraint & { id: string; defaultValue?: string; 
 
 interface LabelledProps {
   id: string;
-  /** The visible label. */
   label: string;
-  /**
-   * The accessible name when the visible label is a product's exact wording that says less
-   * (« Mail : »): it must contain the visible words (WCAG 2.5.3), and the same field keeps the same
-   * name on every page (RGAA 11.3: EMAIL_FIELD_NAME).
-   */
-  accessibleName?: string;
   error?: string;
   hint?: ReactNode;
 }
 
-/** The accessible name of the field that asks for the account's e-mail address, on every page (RGAA 11.3). */
-export const EMAIL_FIELD_NAME = "Adresse mail";
-
 /**
- * Shown after the label of every required field, before any submit (RGAA 11.10): the same words
- * on every form, from the `required` the server's schema gives (app/.server/form.ts).
+ * The label, hint and error around a control, wired for screen readers. After the label of every
+ * required field, before any submit, « (obligatoire) » (RGAA 11.10): the same words on every form,
+ * from the `required` the server's schema gives (app/.server/form.ts).
  */
-export const REQUIRED_MARK = "(obligatoire)";
-
-/** The label, hint and error around a control, wired for screen readers; « (obligatoire) » after a required field's label. */
-function Labelled({ id, label, accessibleName, required, error, hint, control }: LabelledProps & { required?: boolean; control: (wiring: object) => ReactNode }) {
-  const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ");
-  const ariaLabel = accessibleName ? (required ? `${accessibleName} ${REQUIRED_MARK}` : accessibleName) : undefined;
+function Labelled({ id, label, required, error, hint, control }: LabelledProps & { required?: boolean; control: (wiring: object) => ReactNode }) {
+  const describedBy = `${hint ? `${id}-hint ` : ""}${error ? `${id}-error` : ""}`.trim();
   return (
     <div className="flex flex-col gap-1">
       <label htmlFor={id} className="font-medium">
         {label}
-        {required ? <span className="font-normal"> {REQUIRED_MARK}</span> : null}
+        {required && " (obligatoire)"}
       </label>
       {hint ? (
         <p id={`${id}-hint`} className="text-sm text-stone-600">
           {hint}
         </p>
       ) : null}
-      {control({ id, name: id, "aria-label": ariaLabel, "aria-invalid": error ? true : undefined, "aria-describedby": describedBy || undefined })}
+      {control({ id, name: id, "aria-invalid": error ? true : undefined, "aria-describedby": describedBy || undefined })}
       {error ? (
         <p id={`${id}-error`} className="text-sm font-medium text-brand-700">
           {error}
@@ -91,12 +78,11 @@ function Labelled({ id, label, accessibleName, required, error, hint, control }:
 const CONTROL = "rounded border border-stone-500 px-3 py-2";
 
 /** A labelled input with its error and hint wired for screen readers. */
-export function TextField({ id, label, accessibleName, error, hint, ...input }: LabelledProps & InputHTMLAttributes<HTMLInputElement>) {
+export function TextField({ id, label, error, hint, ...input }: LabelledProps & InputHTMLAttributes<HTMLInputElement>) {
   return (
     <Labelled
       id={id}
       label={label}
-      accessibleName={accessibleName}
       required={input.required}
       error={error}
       hint={hint}
@@ -106,12 +92,11 @@ export function TextField({ id, label, accessibleName, error, hint, ...input }: 
 }
 
 /** A labelled multi-line field, wired like TextField. */
-export function TextAreaField({ id, label, accessibleName, error, hint, ...textarea }: LabelledProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+export function TextAreaField({ id, label, error, hint, ...textarea }: LabelledProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
   return (
     <Labelled
       id={id}
       label={label}
-      accessibleName={accessibleName}
       required={textarea.required}
       error={error}
       hint={hint}
@@ -124,7 +109,6 @@ export function TextAreaField({ id, label, accessibleName, error, hint, ...texta
 export function SelectField({
   id,
   label,
-  accessibleName,
   error,
   hint,
   children,
@@ -132,7 +116,7 @@ export function SelectField({
 }: LabelledProps & Omit<SelectHTMLAttributes<HTMLSelectElement>, "minLength" | "maxLength" | "type"> & FieldConstraint) {
   const { minLength: _min, maxLength: _max, type: _type, ...rest } = select;
   return (
-    <Labelled id={id} label={label} accessibleName={accessibleName} required={rest.required} error={error} hint={hint} control={(wiring) => <select {...wiring} className={CONTROL} {...rest}>{children}</select>} />
+    <Labelled id={id} label={label} required={rest.required} error={error} hint={hint} control={(wiring) => <select {...wiring} className={CONTROL} {...rest}>{children}</select>} />
   );
 }
 

@@ -8,7 +8,7 @@ import { parseSubmission } from "~/.server/form";
 import { anonymousPage } from "~/.server/public-page";
 import { withSession } from "~/.server/session-response";
 import { AuthCard, MailRefusal } from "~/components/auth-card";
-import { EMAIL_FIELD_NAME, Notice, TextField, useForm } from "~/components/form";
+import { Notice, TextField, useForm } from "~/components/form";
 import { PrimaryButton, TextLink } from "~/components/ui";
 import { LINK_VALIDITY_TEXT } from "~/utils/auth-links";
 
@@ -67,7 +67,7 @@ export default function Activation() {
       ) : null}
       {result?.message ? <MailRefusal message={result.message} offerContact={result.outcome === "mail_unavailable"} /> : null}
       <Form method="post" className="mt-6 flex flex-col gap-4" {...form}>
-        <TextField {...field("email")} label={EMAIL_FIELD_NAME} type="email" autoComplete="email" inputMode="email" />
+        <TextField {...field("email")} label="Adresse mail" type="email" autoComplete="email" inputMode="email" />
         <PrimaryButton>Activation</PrimaryButton>
       </Form>
       <p className="mt-6 text-center">

@@ -7,7 +7,7 @@ import { readSubmission } from "~/.server/form";
 import { anonymousPage } from "~/.server/public-page";
 import { withSession } from "~/.server/session-response";
 import { AuthCard } from "~/components/auth-card";
-import { EMAIL_FIELD_NAME, Notice, TextField, useForm } from "~/components/form";
+import { Notice, TextField, useForm } from "~/components/form";
 import { PrimaryButton, TextLink } from "~/components/ui";
 import { isResourcePath, safeRedirectPath } from "~/utils/safe-redirect";
 import { LoginForm } from "./schema";
@@ -58,7 +58,7 @@ export default function Connexion() {
       {result?.formError ? <Notice tone="error">{result.formError}</Notice> : null}
       <Form method="post" className="mt-6 flex flex-col gap-4" {...form}>
         <input type="hidden" name="redirectTo" value={redirectTo} />
-        <TextField {...field("email")} label={EMAIL_FIELD_NAME} type="email" autoComplete="username" inputMode="email" />
+        <TextField {...field("email")} label="Adresse mail" type="email" autoComplete="username" inputMode="email" />
         <TextField {...field("password")} label="Mot de passe" type="password" autoComplete="current-password" />
         <div className="flex items-center justify-between gap-2 text-sm">
           <label className="flex items-center gap-2">

@@ -8,7 +8,7 @@ import { parseSubmission } from "~/.server/form";
 import { anonymousPage } from "~/.server/public-page";
 import { withSession } from "~/.server/session-response";
 import { AuthCard, MailRefusal } from "~/components/auth-card";
-import { EMAIL_FIELD_NAME, Notice, TextField, useForm } from "~/components/form";
+import { Notice, TextField, useForm } from "~/components/form";
 import { ButtonLink, PrimaryButton } from "~/components/ui";
 import { LINK_VALIDITY_TEXT } from "~/utils/auth-links";
 
@@ -50,8 +50,8 @@ export default function MotDePasseOublie() {
       )}
       {result?.message ? <MailRefusal message={result.message} offerContact={result.outcome === "mail_unavailable"} /> : null}
       <Form method="post" className="mt-6 flex flex-col gap-4" {...form}>
-        {/* « Mail : » is the product's exact label; the field is named as on every other page (RGAA 11.3). */}
-        <TextField {...field("email")} label="Mail :" accessibleName={EMAIL_FIELD_NAME} type="email" autoComplete="email" inputMode="email" />
+        {/* « Mail : » is the product's exact label; the field is named « Adresse mail » as on every other page (RGAA 11.3, e2e/form-labels.spec.ts). */}
+        <TextField {...field("email")} label="Mail :" aria-label="Adresse mail (obligatoire)" type="email" autoComplete="email" inputMode="email" />
         <div className="flex gap-3">
           <PrimaryButton>Valider</PrimaryButton>
           <ButtonLink to="/connexion">Annuler</ButtonLink>
