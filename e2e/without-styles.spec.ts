@@ -1,23 +1,22 @@
 import { expect, test } from "@playwright/test";
-import { login } from "./helpers";
+import { DEMO, login } from "./helpers";
 
 /**
  * RGAA 10.3: without its style sheet, the payment selection still says the right thing. The cross
  * beside a ticked invoice is drawn by the style sheet only (app/components/espace-payment-selection.tsx):
  * with styles it follows the ticks, without them the page shows the checkboxes alone and no stray
- * « X ». Plays as paiement@demo.fr, reading only (nothing is paid).
+ * « X ». Plays as demo@demo.fr, whose two unpaid invoices no browser test pays (only read here).
  */
-const RESIDENT = { email: "paiement@demo.fr", password: "paiement-factures" } as const;
-const TICKED = { id: "1a000000-0000-4000-8000-000000000101", number: "2018-020-000101" } as const;
-/** Another unpaid invoice of the same service (several at once allowed), not ticked. */
-const OTHER = "2018-020-000102";
+const TICKED = { id: "1a000000-0000-4000-8000-000000000001", number: "2017-020-002059" } as const;
+/** The other unpaid invoice of the same service (several at once allowed), not ticked. */
+const OTHER = "2017-020-002410";
 
 for (const javaScript of [true, false]) {
   test.describe(javaScript ? "with JavaScript" : "without JavaScript", () => {
     test.use({ javaScriptEnabled: javaScript });
 
     test("the payment selection: the cross of a ticked invoice comes from the style sheet, and without it only the checkboxes remain", async ({ page }) => {
-      await login(page, RESIDENT.email, RESIDENT.password, { remember: false });
+      await login(page, DEMO.email, DEMO.password, { remember: false });
       await page.goto(`/paiement?facture=${TICKED.id}`);
       await expect(page.getByRole("heading", { level: 1 })).toHaveText("Sélection des factures pour le règlement");
       const rows = page.getByTestId("payment-row");
