@@ -28,7 +28,7 @@ async function fields(page: Page) {
   );
 }
 
-test("« Oublié ? » is named « Mot de passe oublié ? » and shows its product label", async ({ page }) => {
+test("« Oublié ? » is named « Mot de passe Oublié ? » and shows its product label", async ({ page }) => {
   await page.goto("/connexion");
   const link = page.getByRole("link", { name: "Mot de passe Oublié ?", exact: true });
   await expect(link).toHaveAccessibleName("Mot de passe Oublié ?");

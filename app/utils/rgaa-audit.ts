@@ -127,7 +127,7 @@ const T = testRefs({
   reflowEverySetting: ["e2e/reflow.spec.ts", "every screen fits: no horizontal scrolling, no text cut off"],
   noShortcut: ["tests/accessibility/content-inventory.test.ts", "no keyboard shortcut, pointer gesture or device motion is listened to"],
   focusContrast: ["e2e/focus-contrast.spec.ts", "every focusable component shows an outline that contrasts 3:1 with its surroundings"],
-  forgottenLink: ["e2e/form-labels.spec.ts", "« Oublié ? » is named « Mot de passe oublié ? » and shows its product label"],
+  forgottenLink: ["e2e/form-labels.spec.ts", "« Oublié ? » is named « Mot de passe Oublié ? » and shows its product label"],
   emailNames: ["e2e/form-labels.spec.ts", "the account's e-mail field has the same name on every page that asks for it"],
   requiredMarks: ["e2e/form-labels.spec.ts", "every required field says « (obligatoire) » in its visible label before any submit, and no optional one does"],
   htmlValid: ["tests/accessibility/html-validity.test.ts", "the public pages of the site map, the link page, and the 404 page"],
