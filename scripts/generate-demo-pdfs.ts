@@ -66,10 +66,10 @@ export const demoInvoices: DemoInvoice[] = [
   { ...PAIEMENT, service: SERVICES["004281"]!, customerNumber: customerNumber["004281"]!, number: "2018-021-000204", issuedOn: "2018-04-09", dueOn: "2018-04-20", amountCents: 1999, object: "Eau potable" },
   { ...PAIEMENT, service: SERVICES["004281"]!, customerNumber: customerNumber["004281"]!, number: "2018-021-000205", issuedOn: "2018-04-16", dueOn: "2018-04-27", amountCents: 2101, object: "Eau potable" },
   { ...PAIEMENT, service: SERVICES["004282"]!, customerNumber: customerNumber["004282"]!, number: "2018-022-000301", issuedOn: "2018-04-23", dueOn: "2018-05-04", amountCents: 3990, object: "Restauration scolaire" },
-  { ...CLAVIER, number: "2018-020-000401", issuedOn: "2018-05-07", dueOn: "2018-05-18", amountCents: 2480, object: "Eau potable" },
-  { ...CLAVIER, number: "2018-020-000402", issuedOn: "2018-06-04", dueOn: "2018-06-15", amountCents: 1615, object: "Assainissement" },
-  { ...CLAVIER_SANS_JS, number: "2018-020-000411", issuedOn: "2018-05-07", dueOn: "2018-05-18", amountCents: 2730, object: "Eau potable" },
-  { ...CLAVIER_SANS_JS, number: "2018-020-000412", issuedOn: "2018-06-04", dueOn: "2018-06-15", amountCents: 1760, object: "Assainissement" },
+  { ...CLAVIER, number: "2018-020-000501", issuedOn: "2018-05-07", dueOn: "2018-05-18", amountCents: 2480, object: "Eau potable" },
+  { ...CLAVIER, number: "2018-020-000502", issuedOn: "2018-06-04", dueOn: "2018-06-15", amountCents: 1615, object: "Assainissement" },
+  { ...CLAVIER_SANS_JS, number: "2018-020-000511", issuedOn: "2018-05-07", dueOn: "2018-05-18", amountCents: 2730, object: "Eau potable" },
+  { ...CLAVIER_SANS_JS, number: "2018-020-000512", issuedOn: "2018-06-04", dueOn: "2018-06-15", amountCents: 1760, object: "Assainissement" },
 ];
 
 export function objectKey(invoice: DemoInvoice): string {
