@@ -9,7 +9,7 @@ import {
   useRouteError,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
-import { RouteErrorPage } from "./components/error-page";
+import { errorTitle, RouteErrorPage } from "./components/error-page";
 import { WithFooter } from "./components/site-footer";
 import { useNonce } from "./utils/nonce";
 import stylesheet from "./tailwind.css?url";
@@ -30,7 +30,11 @@ export const headers: HeadersFunction = ({ errorHeaders }) => {
   return headers;
 };
 
-export const meta: MetaFunction = () => [{ title: "Le Portail des Factures" }];
+/**
+ * The portal's name; on an error page (the root ErrorBoundary, where `error` is set) the error's
+ * name first, as every page names itself (RGAA 8.6): « Page introuvable — Le Portail des Factures ».
+ */
+export const meta: MetaFunction = ({ error }) => [{ title: (error ? `${errorTitle(error).title} — ` : "") + "Le Portail des Factures" }];
 
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();

@@ -130,7 +130,7 @@ for (const javaScript of [true, false]) {
       await expect(page).toHaveURL(/\/mot-de-passe-oublie$/);
       await expect(page.getByRole("link", { name: "Annuler" })).toBeVisible();
       await axe(page);
-      await page.getByLabel("Mail :").fill(NOUVEAU);
+      await page.getByLabel("Adresse mail").fill(NOUVEAU);
       await page.getByRole("button", { name: "Valider" }).click();
       await expect(page.getByRole("status")).toContainText(`Si l'adresse ${NOUVEAU} correspond à un compte du portail`);
       await axe(page);

@@ -114,7 +114,7 @@ for (const javaScript of [true, false]) {
       await axe(page);
 
       const fields = {
-        email: page.getByLabel("Votre adresse mail"),
+        email: page.getByLabel("Adresse mail"),
         name: page.getByLabel("Nom et prénom (facultatif)"),
         number: page.getByLabel("Numéro d'abonné (facultatif)"),
         subject: page.getByLabel("Objet (facultatif)"),

@@ -38,6 +38,9 @@ const PAIEMENT = { customerName: "Famille Paiement" };
 const customerNumber = { "004200": "PAIE0001", "004281": "PAIE0002", "004282": "PAIE0003" } as Record<string, string>;
 // The account-closure e2e resident (fermeture@demo.fr).
 const FERMETURE = { service: SERVICES["004200"]!, customerName: "Famille Fermeture", customerNumber: "FERM0001" };
+// The keyboard journey's customers (e2e/keyboard-journey.spec.ts), one per run: with and without JavaScript.
+const CLAVIER = { service: SERVICES["004200"]!, customerName: "Famille Clavier", customerNumber: "CLAV0001" };
+const CLAVIER_SANS_JS = { service: SERVICES["004200"]!, customerName: "Famille Clavier", customerNumber: "CLAV0002" };
 
 export const demoInvoices: DemoInvoice[] = [
   { ...DEMO, number: "2017-020-002059", issuedOn: "2017-07-10", dueOn: "2017-07-21", amountCents: 24311, object: "Multi Services" },
@@ -67,6 +70,10 @@ export const demoInvoices: DemoInvoice[] = [
   { ...PAIEMENT, service: SERVICES["004282"]!, customerNumber: customerNumber["004282"]!, number: "2018-022-000301", issuedOn: "2018-04-23", dueOn: "2018-05-04", amountCents: 3990, object: "Restauration scolaire" },
   { ...FERMETURE, number: "2018-020-000401", issuedOn: "2018-06-11", dueOn: "2018-06-22", amountCents: 6480, object: "Eau potable" },
   { ...FERMETURE, number: "2018-020-000402", issuedOn: "2018-03-12", dueOn: "2018-03-23", amountCents: 5215, object: "Assainissement" },
+  { ...CLAVIER, number: "2018-020-000501", issuedOn: "2018-05-07", dueOn: "2018-05-18", amountCents: 2480, object: "Eau potable" },
+  { ...CLAVIER, number: "2018-020-000502", issuedOn: "2018-06-04", dueOn: "2018-06-15", amountCents: 1615, object: "Assainissement" },
+  { ...CLAVIER_SANS_JS, number: "2018-020-000511", issuedOn: "2018-05-07", dueOn: "2018-05-18", amountCents: 2730, object: "Eau potable" },
+  { ...CLAVIER_SANS_JS, number: "2018-020-000512", issuedOn: "2018-06-04", dueOn: "2018-06-15", amountCents: 1760, object: "Assainissement" },
 ];
 
 export function objectKey(invoice: DemoInvoice): string {

@@ -57,7 +57,7 @@ export function renderAuditMarkdown(): string {
     `- Taux de conformité (conformes / (conformes + non conformes)) : ${formatRate(summary.rate).replace("\u00a0", " ")}`,
     `- État de conformité : ${summary.state}`,
     "",
-    "Conforme : un test automatisé cité ou une vérification manuelle décrite le montre. Non conforme : un défaut connu, ou un critère pas encore vérifié. Non applicable : le portail n'a pas ce type de contenu.",
+    "Conforme : un test automatisé cité ou une vérification manuelle décrite le montre. Non conforme : un défaut connu, ou un critère pas encore vérifié. Non applicable : le portail n'a pas ce type de contenu, ou le RGAA permet de l'écarter (cas particulier du critère, dérogation pour charge disproportionnée : la note le dit et la déclaration d'accessibilité le publie).",
     "",
     "## Pages vérifiées",
     "",

@@ -239,3 +239,27 @@ from portal.customers c,
              (2, date '2018-03-12', date '2018-03-23', 5215, 'Assainissement', 'paid', timestamptz '2018-03-20 10:00:00+01'))
        as v (n, issued_on, due_on, cents, object, status, paid_at)
 where c.id = 'c0000000-0000-4000-8000-000000000031';
+
+-- The keyboard journey of the browser tests (e2e/keyboard-journey.spec.ts): customers known to the
+-- service, not activated, each with two unpaid invoices payable together by PayFiP (service 004200),
+-- one per run (with JavaScript: clavier@demo.fr; without: clavier-sans-js@demo.fr), so each run
+-- activates its own account on a fresh database and no other test reads them.
+--   customers c0000000-0000-4000-8000-00000000004N  "Famille Clavier" (CLAV0001, CLAV0002)
+--   invoices  1a000000-0000-4000-8000-0000000005NN  (PDFs in supabase/storage/invoices/004200/)
+-- One row a line here; the service 004200 (PayFiP, several invoices at once) for all of them.
+with clavier (id, customer_number, email) as (
+  values ('c0000000-0000-4000-8000-000000000041'::uuid, 'CLAV0001', 'clavier@demo.fr'),
+         ('c0000000-0000-4000-8000-000000000042'::uuid, 'CLAV0002', 'clavier-sans-js@demo.fr')
+)
+insert into portal.customers (id, service_id, customer_number, display_name, email, paper_invoices)
+select id, '5e000000-0000-4000-8000-000000004200', customer_number, 'Famille Clavier', email, true from clavier;
+
+with clavier_invoices (id, customer_id, number, issued_on, due_on, amount_cents, object) as (
+  values ('1a000000-0000-4000-8000-000000000501'::uuid, 'c0000000-0000-4000-8000-000000000041'::uuid, '2018-020-000501', date '2018-05-07', date '2018-05-18', 2480, 'Eau potable'),
+         ('1a000000-0000-4000-8000-000000000502'::uuid, 'c0000000-0000-4000-8000-000000000041'::uuid, '2018-020-000502', date '2018-06-04', date '2018-06-15', 1615, 'Assainissement'),
+         ('1a000000-0000-4000-8000-000000000511'::uuid, 'c0000000-0000-4000-8000-000000000042'::uuid, '2018-020-000511', date '2018-05-07', date '2018-05-18', 2730, 'Eau potable'),
+         ('1a000000-0000-4000-8000-000000000512'::uuid, 'c0000000-0000-4000-8000-000000000042'::uuid, '2018-020-000512', date '2018-06-04', date '2018-06-15', 1760, 'Assainissement')
+)
+insert into portal.invoices (id, service_id, customer_id, number, issued_on, due_on, amount_cents, object, status, pdf_object_key, paid_at)
+select id, '5e000000-0000-4000-8000-000000004200', customer_id, number, issued_on, due_on, amount_cents, object, 'unpaid', '004200/' || number || '.pdf', null
+from clavier_invoices;

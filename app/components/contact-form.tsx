@@ -38,7 +38,7 @@ export function ContactForm(
       ) : null}
       {props.visitor ? (
         <>
-          <TextField {...field("email")} label="Votre adresse mail" type="email" autoComplete="email" inputMode="email" />
+          <TextField {...field("email")} label="Adresse mail" type="email" autoComplete="email" inputMode="email" />
           <TextField {...field("name")} label="Nom et prénom (facultatif)" autoComplete="name" />
           <TextField {...field("customerNumber")} label="Numéro d'abonné (facultatif)" hint="Il figure sur vos factures." />
           {/* Honeypot: out of sight and out of the accessibility tree; people leave it empty. */}
@@ -64,7 +64,7 @@ export function ContactForm(
 
 /** The fields' names in the error summary, in the form's order (the same words as their labels). */
 const LABELS: Partial<Record<VisitorField, string>> = { serviceId: "Service", subject: "Objet", body: "Message" };
-const VISITOR_LABELS: Partial<Record<VisitorField, string>> = { serviceId: "Service", email: "Votre adresse mail", name: "Nom et prénom", customerNumber: "Numéro d'abonné", subject: "Objet", body: "Message" };
+const VISITOR_LABELS: Partial<Record<VisitorField, string>> = { serviceId: "Service", email: "Adresse mail", name: "Nom et prénom", customerNumber: "Numéro d'abonné", subject: "Objet", body: "Message" };
 
 /** A service offered in the form's choice. */
 export interface ServiceChoice {

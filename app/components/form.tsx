@@ -47,13 +47,18 @@ interface LabelledProps {
   hint?: ReactNode;
 }
 
-/** The label, hint and error around a control, wired for screen readers. */
-function Labelled({ id, label, error, hint, control }: LabelledProps & { control: (wiring: object) => ReactNode }) {
-  const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ");
+/**
+ * The label, hint and error around a control, wired for screen readers. After the label of every
+ * required field, before any submit, « (obligatoire) » (RGAA 11.10): the same words on every form,
+ * from the `required` the server's schema gives (app/.server/form.ts).
+ */
+function Labelled({ id, label, required, error, hint, control }: LabelledProps & { required?: boolean; control: (wiring: object) => ReactNode }) {
+  const describedBy = `${hint ? `${id}-hint ` : ""}${error ? `${id}-error` : ""}`.trim();
   return (
     <div className="flex flex-col gap-1">
       <label htmlFor={id} className="font-medium">
         {label}
+        {required && " (obligatoire)"}
       </label>
       {hint ? (
         <p id={`${id}-hint`} className="text-sm text-stone-600">
@@ -78,6 +83,7 @@ export function TextField({ id, label, error, hint, ...input }: LabelledProps & 
     <Labelled
       id={id}
       label={label}
+      required={input.required}
       error={error}
       hint={hint}
       control={(wiring) => <input {...wiring} className={`${CONTROL} aria-[invalid]:border-brand-700`} {...input} />}
@@ -91,6 +97,7 @@ export function TextAreaField({ id, label, error, hint, ...textarea }: LabelledP
     <Labelled
       id={id}
       label={label}
+      required={textarea.required}
       error={error}
       hint={hint}
       control={(wiring) => <textarea {...wiring} rows={8} className={`${CONTROL} aria-[invalid]:border-brand-700`} {...textarea} />}
@@ -108,7 +115,9 @@ export function SelectField({
   ...select
 }: LabelledProps & Omit<SelectHTMLAttributes<HTMLSelectElement>, "minLength" | "maxLength" | "type"> & FieldConstraint) {
   const { minLength: _min, maxLength: _max, type: _type, ...rest } = select;
-  return <Labelled id={id} label={label} error={error} hint={hint} control={(wiring) => <select {...wiring} className={CONTROL} {...rest}>{children}</select>} />;
+  return (
+    <Labelled id={id} label={label} required={rest.required} error={error} hint={hint} control={(wiring) => <select {...wiring} className={CONTROL} {...rest}>{children}</select>} />
+  );
 }
 
 export function Notice({ tone, children }: { tone: "error" | "success" | "info"; children: ReactNode }) {

@@ -6,7 +6,7 @@ import type { ReactNode } from "react";
  * the audit grid's (app/utils/rgaa-audit.ts), written here as text so the grid stays out of every
  * page's JavaScript; tests/pages/site-footer.test.ts fails when they differ.
  */
-export const ACCESSIBILITY_STATE = "partiellement conforme";
+export const ACCESSIBILITY_STATE = "totalement conforme";
 
 /**
  * The footer of every page: plain links (no client code; they work on an error page too) in a

@@ -54,6 +54,14 @@ describe("the audit grid", () => {
     }
   });
 
+  it("leaves a criterion out only as RGAA allows: an exemption is non applicable, says which one and why", () => {
+    for (const [number, result] of Object.entries(AUDIT)) {
+      if (!result.exemption) continue;
+      expect(result.status, number).toBe("NA");
+      expect(result.note, number).toMatch(result.exemption === "dérogation" ? /^Dérogation pour charge disproportionnée : .+Alternative : / : /^Cas particulier du RGAA \(/);
+    }
+  });
+
   it("cites only tests that exist: each file is in the repository and declares a test of that exact title", () => {
     const cited = Object.values(AUDIT).flatMap((r) => r.tests ?? []);
     expect(cited.length).toBeGreaterThan(20);
@@ -115,7 +123,8 @@ describe("docs/rgaa-audit.md", () => {
     for (const theme of RGAA_THEMES) expect(text).toContain(`## ${theme.number}. ${theme.name}\n`);
     const rows = text.split("\n").filter((line) => /^\| \d+\.\d+ \|/.test(line));
     expect(rows).toHaveLength(106);
-    expect(rows.find((r) => r.startsWith("| 3.3 |"))).toContain("**Non conforme**");
+    expect(rows.find((r) => r.startsWith("| 3.3 |"))).toContain("Conforme");
+    expect(rows.find((r) => r.startsWith("| 13.3 |"))).toContain("Dérogation pour charge disproportionnée");
     expect(rows.find((r) => r.startsWith("| 2.1 |"))).toContain("Non applicable");
     expect(text).toContain(`Taux de conformité (conformes / (conformes + non conformes)) : ${formatRate(portalConformity().rate).replace("\u00a0", " ")}`);
   });

@@ -41,8 +41,29 @@ describe("/accessibilite", () => {
     const listed = page.data.nonConformities.flatMap((theme) => theme.criteria);
     expect(listed.map((c) => c.number)).toEqual(NC.map(([number]) => number));
     for (const c of listed) expect(c.note).toBe(AUDIT[c.number]!.note);
-    expect(page.data.nonConformities.find((t) => t.criteria.some((c) => c.number === "3.3"))?.theme).toBe("3. Couleurs");
     expect(page.data.nonConformities.every((t) => t.criteria.length > 0)).toBe(true);
+  });
+
+  it("states every criterion left out as RGAA allows (dérogation, cas particulier), with its reason", async () => {
+    const page = await new Browser().call(statement.loader, "/accessibilite");
+    const exempt = Object.entries(AUDIT).filter(([, r]) => r.exemption);
+    expect(exempt.length).toBeGreaterThan(0);
+    expect(page.data.exemptions).toEqual(exempt.map(([number, r]) => expect.objectContaining({ number, kind: r.exemption, note: r.note })));
+    expect(page.data.exemptions.find((e) => e.number === "13.3")?.kind).toBe("dérogation");
+    expect(page.data.exemptions.find((e) => e.number === "13.1")?.kind).toBe("cas particulier");
+  });
+
+  it("names the publisher of the legal identity as the entity that commits, or null when the service has not filled it", async () => {
+    const filled = await new Browser().call(statement.loader, "/accessibilite");
+    expect(filled.data.publisher).toBe("Commune de Démoville (démonstration)");
+    await db.pg.query("update portal.legal_identity set publisher_name = null");
+    try {
+      const empty = await new Browser().call(statement.loader, "/accessibilite");
+      expect(empty.data.publisher).toBeNull();
+      expect(empty.data.portalName).toBe("Le Portail des Factures");
+    } finally {
+      await db.pg.query("update portal.legal_identity set publisher_name = 'Commune de Démoville (démonstration)'");
+    }
   });
 
   it("is public: a signed-in resident reads the same statement, and keeps their session", async () => {

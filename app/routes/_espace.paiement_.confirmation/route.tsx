@@ -36,8 +36,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   );
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: `Informations pour le paiement ${data?.providerName ?? "TIPI"} — Le Portail des Factures` },
+// On the error boundary's page (PaymentStartFailed), its heading: the title names the error (RGAA 8.6).
+export const meta: MetaFunction<typeof loader> = ({ data, error }) => [
+  { title: error ? "Le paiement n'a pas pu commencer — Le Portail des Factures" : `Informations pour le paiement ${data?.providerName ?? "TIPI"} — Le Portail des Factures` },
 ];
 
 const secondaryClass = "rounded border border-brand-700 px-4 py-2 font-semibold text-brand-700 hover:bg-brand-50 text-center";

@@ -42,7 +42,10 @@ export async function action({ request }: ActionFunctionArgs) {
   }
 }
 
-export const meta: MetaFunction = () => [{ title: "Redirection vers le portail de paiement — Le Portail des Factures" }];
+// On the error boundary's page (PaymentStartFailed), its heading: the title names the error (RGAA 8.6).
+export const meta: MetaFunction = ({ error }) => [
+  { title: error ? "Le paiement n'a pas pu commencer — Le Portail des Factures" : "Redirection vers le portail de paiement — Le Portail des Factures" },
+];
 
 export default function Demarrer() {
   const result = useActionData<typeof action>();

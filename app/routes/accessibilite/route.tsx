@@ -2,8 +2,10 @@ import type { LoaderFunctionArgs } from "@remix-run/server-runtime";
 import type { MetaFunction } from "@remix-run/react";
 import { useLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { data } from "@remix-run/server-runtime";
 import { accountsFor } from "~/.server/accounts";
-import { publicPage } from "~/.server/public-page";
+import { getBackend } from "~/.server/backend";
+import { withSession } from "~/.server/session-response";
 import { AuthCard } from "~/components/auth-card";
 import { TextLink } from "~/components/ui";
 import { AUDIT_DATE, AUDITED_PAGES, auditGrid, formatRate, RGAA_VERSION, summarize } from "~/utils/rgaa-audit";
@@ -34,13 +36,33 @@ function statement() {
         criteria: theme.criteria.filter((c) => c.status === "NC").map(({ number, title, note }) => ({ number, title, note })),
       }))
       .filter((theme) => theme.criteria.length > 0),
+    /** Criteria left out of the rate as RGAA allows (app/utils/rgaa-audit.ts `exemption`), with why. */
+    exemptions: themes.flatMap((theme) =>
+      theme.criteria.filter((c) => c.status === "NA" && c.exemption).map(({ number, title, note, exemption }) => ({ number, title, note, kind: exemption! })),
+    ),
     pages: AUDITED_PAGES,
+    /** The statement's longer fixed paragraphs: page data rather than component code, to keep them out of the page's JavaScript. */
+    texts: {
+      noPublisher: "Information non renseignée par le service : éditeur du portail (nom du service ou de la collectivité).",
+      method:
+        "Le taux est le nombre de critères conformes divisé par le nombre de critères applicables (conformes et non conformes). Chaque critère a été évalué sur toutes les pages du portail, par des tests automatisés (analyse axe-core de chaque page, validation du code HTML, pages utilisées sans JavaScript et sans feuille de styles, parcours au clavier, contraste du focus, affichage en largeur de téléphone) ou par une vérification manuelle décrite dans la grille d'audit. Un critère qui n'a pas encore été vérifié est compté comme non conforme. Les contenus qui font l'objet d'une dérogation ou d'un cas particulier prévu par le RGAA, présentés ci-dessous, ne sont pas comptés.",
+      notSubject:
+        "Les pages de paiement en ligne de la DGFiP (PayFiP, TIPI), service de l'État vers lequel le portail vous dirige pour payer, ne font pas partie du portail : leur accessibilité relève de la DGFiP.",
+      contact:
+        "Si vous n'arrivez pas à accéder à un contenu ou à un service, vous pouvez contacter le service qui vous envoie vos factures pour être orienté vers une alternative accessible ou obtenir le contenu sous une autre forme :",
+    },
   };
 }
 
+/**
+ * The entity that commits to accessibility is the deployment's publisher (its legal identity,
+ * public.legal_info(), as /mentions-legales: docs/decisions/0027-legal-identity-settings.md), null
+ * when the service has not filled it; one SQL call, which carries the portal's name too.
+ */
 export async function loader({ request }: LoaderFunctionArgs) {
-  // The entity named in the statement: the portal's name for now (legal identity wired at merge).
-  return publicPage(await accountsFor(request), statement());
+  const accounts = await accountsFor(request);
+  const info = await (await getBackend()).data.legalInfo();
+  return data({ ...statement(), portalName: info.portalName, publisher: info.publisherName }, withSession(accounts));
 }
 
 function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
@@ -92,6 +114,26 @@ function Establishment({ date, pages }: { date: string; pages: readonly { path: 
   );
 }
 
+/** Criteria left out of the rate as RGAA allows, each with its reason and the alternative offered. */
+function Exemptions({ title, none, list, testId }: { title: string; none: string; list: readonly { number: string; title: string; note: string }[]; testId: string }) {
+  return (
+    <>
+      <h3 className="font-semibold">{title}</h3>
+      {list.length === 0 ? (
+        <p>{none}</p>
+      ) : (
+        <ul className="list-disc pl-6" data-testid={testId}>
+          {list.map((c) => (
+            <li key={c.number} className="mt-1">
+              Critère {c.number} ({c.title}) : {c.note}
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}
+
 /** Voies de recours: the Défenseur des droits, by its three ways (the RGAA model's wording). */
 function Recourse() {
   return (
@@ -128,12 +170,13 @@ function Recourse() {
 }
 
 export default function Accessibilite() {
-  const { portalName, ...s } = useLoaderData<typeof loader>();
+  const { portalName, publisher, ...s } = useLoaderData<typeof loader>();
   return (
     <AuthCard portalName={portalName} subtitle="Déclaration d'accessibilité" wide>
       <div className="mt-6 flex flex-col gap-3 text-stone-800">
-        <p>
-          {portalName} s&apos;engage à rendre son service en ligne accessible, conformément à l&apos;article 47 de la loi n° 2005-102 du
+        <p data-testid="engagement">
+          {/* The legal pages' warning (app/components/legal-info.tsx), written out: importing it would add it to this page's first load. */}
+          {publisher ?? <strong className="inline-block rounded border-l-4 border-brand-700 bg-brand-50 px-2 py-1 font-semibold text-brand-900">{s.texts.noPublisher}</strong>} s&apos;engage à rendre son service en ligne accessible, conformément à l&apos;article 47 de la loi n° 2005-102 du
           11 février 2005.
         </p>
         <p>Cette déclaration d&apos;accessibilité s&apos;applique à l&apos;ensemble du portail {portalName}.</p>
@@ -159,12 +202,7 @@ export default function Accessibilite() {
             {s.nonApplicables} critères non applicables (le portail n&apos;a ni image, ni cadre, ni vidéo, ni son…), sur {s.total} critères.
           </li>
         </ul>
-        <p>
-          Le taux est le nombre de critères conformes divisé par le nombre de critères applicables (conformes et non conformes). Chaque
-          critère a été évalué sur toutes les pages du portail, par des tests automatisés (analyse axe-core de chaque page, pages
-          utilisées sans JavaScript, parcours au clavier, affichage en largeur de téléphone) ou par une vérification manuelle décrite
-          dans la grille d&apos;audit. Un critère qui n&apos;a pas encore été vérifié est compté comme non conforme.
-        </p>
+        <p>{s.texts.method}</p>
       </Section>
 
       <Section id="non-accessibles" title="Contenus non accessibles">
@@ -185,21 +223,17 @@ export default function Accessibilite() {
             </div>
           ))
         )}
-        <h3 className="font-semibold">Dérogations pour charge disproportionnée</h3>
-        <p>Aucune.</p>
+        <Exemptions title="Dérogations pour charge disproportionnée" none="Aucune." list={s.exemptions.filter((e) => e.kind === "dérogation")} testId="derogations" />
+        <Exemptions title="Cas particuliers prévus par le RGAA" none="Aucun." list={s.exemptions.filter((e) => e.kind === "cas particulier")} testId="cas-particuliers" />
         <h3 className="font-semibold">Contenus non soumis à l&apos;obligation d&apos;accessibilité</h3>
-        <p>
-          Les pages de paiement en ligne de la DGFiP (PayFiP, TIPI), service de l&apos;État vers lequel le portail vous dirige pour payer,
-          ne font pas partie du portail : leur accessibilité relève de la DGFiP.
-        </p>
+        <p>{s.texts.notSubject}</p>
       </Section>
 
       <Establishment date={s.date} pages={s.pages} />
 
       <Section id="contact" title="Retour d'information et contact">
         <p>
-          Si vous n&apos;arrivez pas à accéder à un contenu ou à un service, vous pouvez contacter le service qui vous envoie vos factures
-          pour être orienté vers une alternative accessible ou obtenir le contenu sous une autre forme :{" "}
+          {s.texts.contact}{" "}
           <TextLink to="/nous-contacter">Contacter le service</TextLink>.
         </p>
       </Section>

@@ -69,7 +69,10 @@ export default function Connexion() {
             <input type="checkbox" name="remember" defaultChecked className="h-4 w-4" />
             Se souvenir de moi
           </label>
-          <TextLink to="/mot-de-passe-oublie">Oublié ?</TextLink>
+          {/* « Oublié ? » is the product's exact label; the link's name says what is forgotten and ends with the visible words (RGAA 6.1, WCAG 2.5.3). */}
+          <TextLink to="/mot-de-passe-oublie">
+            <span className="sr-only">Mot de passe </span>Oublié ?
+          </TextLink>
         </div>
         <PrimaryButton>Connexion</PrimaryButton>
       </Form>

@@ -50,7 +50,8 @@ export default function MotDePasseOublie() {
       )}
       {result?.message ? <MailRefusal message={result.message} offerContact={result.outcome === "mail_unavailable"} /> : null}
       <Form method="post" className="mt-6 flex flex-col gap-4" {...form}>
-        <TextField {...field("email")} label="Mail :" type="email" autoComplete="email" inputMode="email" />
+        {/* « Mail : » is the product's exact label; the field is named « Adresse mail » as on every other page (RGAA 11.3, e2e/form-labels.spec.ts). */}
+        <TextField {...field("email")} label="Mail :" aria-label="Adresse mail (obligatoire)" type="email" autoComplete="email" inputMode="email" />
         <div className="flex gap-3">
           <PrimaryButton>Valider</PrimaryButton>
           <ButtonLink to="/connexion">Annuler</ButtonLink>

@@ -3,7 +3,7 @@ import type { MetaFunction } from "@remix-run/react";
 import { data, redirect } from "@remix-run/server-runtime";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { accountsFor, passwordLinkSession } from "~/.server/accounts";
+import { accountsFor, LINK_SESSION_SECONDS, passwordLinkSession } from "~/.server/accounts";
 import { env } from "~/.server/env";
 import { declareForm, parseSubmission } from "~/.server/form";
 import { publicPage } from "~/.server/public-page";
@@ -34,7 +34,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (!user) throw redirect("/mot-de-passe-oublie", withSession(accounts));
   const saved = new URL(request.url).searchParams.get("enregistre") === "1";
   if (!saved && !(await passwordLinkSession(accounts))) throw redirect(CHANGE_PASSWORD, withSession(accounts));
-  return publicPage(accounts, { email: user.email, rule: passwordRuleText(env().PASSWORD_MIN_LENGTH), saved, constraints: passwordForm().constraints });
+  // The time limit said before it applies (RGAA 13.1, a special case: docs/decisions/0034-rgaa-full-conformity.md).
+  const timeLimit = `Pour protéger votre compte, vous disposez de ${LINK_SESSION_SECONDS / 60} minutes après l'ouverture du lien pour enregistrer votre mot de passe. Passé ce délai, demandez un nouveau lien :`;
+  return publicPage(accounts, { email: user.email, rule: passwordRuleText(env().PASSWORD_MIN_LENGTH), saved, timeLimit, constraints: passwordForm().constraints });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -51,7 +53,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function NouveauMotDePasse() {
-  const { portalName, email, rule, saved, constraints } = useLoaderData<typeof loader>();
+  const { portalName, email, rule, saved, timeLimit, constraints } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const { form, field } = useForm(constraints, result);
   if (saved) {
@@ -68,6 +70,9 @@ export default function NouveauMotDePasse() {
     <AuthCard portalName={portalName} subtitle="Saisissez votre nouveau mot de passe">
       <p className="mt-4 text-center font-medium" data-testid="account-email">
         {email}
+      </p>
+      <p className="mt-4 text-sm text-stone-700" data-testid="time-limit">
+        {timeLimit} <TextLink to="/mot-de-passe-oublie">Mot de passe oublié</TextLink>.
       </p>
       <Form method="post" className="mt-6 flex flex-col gap-4" {...form}>
         <input type="hidden" name="username" value={email} autoComplete="username" />
