@@ -28,6 +28,8 @@ const RESIDENT_PAGES = [
   "/mes-informations/adresse-mail",
   "/mes-informations/mot-de-passe",
   "/mes-informations/papier",
+  "/mes-informations/mes-donnees",
+  "/mes-informations/fermer-mon-compte",
   "/contact",
   "/paiement",
   `/paiement/confirmation?facture=${INVOICE_ID}`,

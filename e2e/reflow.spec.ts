@@ -32,6 +32,7 @@ const RESIDENT = [
   "/mes-informations/adresse-mail",
   "/mes-informations/mot-de-passe",
   "/mes-informations/fermer-mon-compte",
+  "/mes-informations/mes-donnees",
   "/contact",
 ];
 const LOCAL = ["/dev/courriels"];

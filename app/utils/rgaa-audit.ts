@@ -88,6 +88,8 @@ export const AUDITED_PAGES: readonly { path: string; name: string }[] = Object.e
   "/mes-informations/adresse-mail": "Changement d'adresse mail",
   "/mes-informations/mot-de-passe": "Changement de mot de passe",
   "/mes-informations/papier": "Renoncer aux factures papier",
+  "/mes-informations/mes-donnees": "Télécharger mes données",
+  "/mes-informations/fermer-mon-compte": "Fermer mon compte",
   "/contact": "Contacter le service (connecté)",
   "/paiement": "Paiement : choix des factures",
   "/paiement/confirmation": "Paiement : confirmation",
