@@ -131,7 +131,27 @@ describe("Supabase ResidentDataPort: one PostgREST request per page (app/.server
   it("homePage, framePage, infoPage and contactPage map their page", async () => {
     server.use(
       userHandler(),
-      rpc("home_page", () => HttpResponse.json({ frame: frameJson, announcement: null, welcome_message: "Bienvenue." })),
+      rpc("home_page", () =>
+        HttpResponse.json({
+          frame: frameJson,
+          announcement: null,
+          welcome_message: "Bienvenue.",
+          due: {
+            services: [
+              {
+                numcli: "004281",
+                service_name: "Eau",
+                allow_multiple_invoices: false,
+                payment_suspended: false,
+                invoice_count: 2,
+                total_cents: 33061,
+                next_due_on: "2017-07-21",
+              },
+            ],
+            treasury_count: 1,
+          },
+        }),
+      ),
       rpc("frame_page", () => HttpResponse.json({ frame: { portal_name: "Régie", display_name: "demo@demo.fr" } })),
       rpc("info_page", () =>
         HttpResponse.json({
@@ -147,7 +167,15 @@ describe("Supabase ResidentDataPort: one PostgREST request per page (app/.server
       ),
     );
     const { data } = await resident();
-    await expect(data.homePage()).resolves.toEqual({ frame, announcement: null, welcomeMessage: "Bienvenue." });
+    await expect(data.homePage()).resolves.toEqual({
+      frame,
+      announcement: null,
+      welcomeMessage: "Bienvenue.",
+      due: {
+        services: [{ numcli: "004281", serviceName: "Eau", allowMultiple: false, paymentSuspended: false, invoiceCount: 2, totalCents: 33061, nextDueOn: "2017-07-21" }],
+        treasuryCount: 1,
+      },
+    });
     await expect(data.framePage()).resolves.toEqual({ frame: { portalName: "Régie", displayName: "demo@demo.fr" } });
     await expect(data.infoPage()).resolves.toEqual({
       frame,

@@ -79,7 +79,25 @@ const payable = {
 
 /** What each page function answers, as PostgREST serialises it. */
 const PAGES: Record<string, Record<string, unknown>> = {
-  home_page: { frame, announcement: "Coupure d'eau lundi.", welcome_message: "Bienvenue." },
+  home_page: {
+    frame,
+    announcement: "Coupure d'eau lundi.",
+    welcome_message: "Bienvenue.",
+    due: {
+      services: [
+        {
+          numcli: "004200",
+          service_name: payable.service_name,
+          allow_multiple_invoices: true,
+          payment_suspended: false,
+          invoice_count: 1,
+          total_cents: 24311,
+          next_due_on: "2017-07-21",
+        },
+      ],
+      treasury_count: 0,
+    },
+  },
   invoices_page: { frame, invoices: [invoiceRow], counts: { unpaid: 1, paid: 4, treasury: 1 }, customer_count: 1 },
   invoice_page: {
     frame,
@@ -137,6 +155,7 @@ const PAGE_LOADERS: { name: string; loader: Loader; path: string; params?: Recor
   { name: "/mes-informations/mot-de-passe", loader: motDePasse.loader, path: "/mes-informations/mot-de-passe", fn: "frame_page" },
   { name: "/contact", loader: contact.loader, path: "/contact", fn: "contact_page" },
   { name: "/paiement", loader: paiement.loader, path: `/paiement?facture=${INVOICE_ID}`, fn: "payment_page" },
+  { name: "/paiement?service=", loader: paiement.loader, path: "/paiement?service=004200", fn: "payment_page" },
   { name: "/paiement/confirmation", loader: confirmation.loader, path: `/paiement/confirmation?facture=${INVOICE_ID}`, fn: "payment_page" },
   { name: "/paiement/retour", loader: retour.loader, path: `/paiement/retour?tentative=${ATTEMPT_ID}`, fn: "payment_return_page" },
 ];

@@ -1,6 +1,7 @@
 import type { ContactService, ResidentContactPort } from "../ports/contact";
 import type {
   CustomerSummary,
+  DueSummary,
   InvoiceCounts,
   InvoiceDetail,
   InvoiceFacts,
@@ -41,8 +42,13 @@ export function createResidentData(rpc: Rpc): ResidentDataPort {
 export function residentHome(rpc: Rpc): ResidentHomePort {
   return {
     async homePage() {
-      const page = await callJson<{ frame: FrameJson; announcement: string | null; welcome_message: string | null }>(rpc, "home_page");
-      return { frame: toFrame(page.frame), announcement: page.announcement ?? null, welcomeMessage: page.welcome_message ?? "" };
+      const page = await callJson<{ frame: FrameJson; announcement: string | null; welcome_message: string | null; due: DueJson }>(rpc, "home_page");
+      return {
+        frame: toFrame(page.frame),
+        announcement: page.announcement ?? null,
+        welcomeMessage: page.welcome_message ?? "",
+        due: toDueSummary(page.due),
+      };
     },
   };
 }
@@ -165,6 +171,35 @@ export interface FrameJson {
 }
 
 export const toFrame = (f: FrameJson): PageFrame => ({ portalName: f.portal_name, displayName: f.display_name ?? "" });
+
+/** home_page's `due` (bigint: number, date: "YYYY-MM-DD"). */
+interface DueJson {
+  services: {
+    numcli: string;
+    service_name: string;
+    allow_multiple_invoices: boolean;
+    payment_suspended: boolean;
+    invoice_count: number;
+    total_cents: number;
+    next_due_on: string;
+  }[];
+  treasury_count: number;
+}
+
+function toDueSummary(d: DueJson): DueSummary {
+  return {
+    services: d.services.map((s) => ({
+      numcli: s.numcli,
+      serviceName: s.service_name,
+      allowMultiple: s.allow_multiple_invoices,
+      paymentSuspended: s.payment_suspended,
+      invoiceCount: Number(s.invoice_count),
+      totalCents: Number(s.total_cents),
+      nextDueOn: s.next_due_on,
+    })),
+    treasuryCount: Number(d.treasury_count),
+  };
+}
 
 /** What every invoice row carries (date: "YYYY-MM-DD", bigint: number). */
 export interface InvoiceFactsJson {

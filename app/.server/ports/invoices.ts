@@ -93,6 +93,29 @@ export interface HomePage {
   /** Null when the service set none: no box. */
   announcement: string | null;
   welcomeMessage: string;
+  /** What is due (docs/decisions/0035-home-due-summary.md). */
+  due: DueSummary;
+}
+
+/** The resident's unpaid invoices of one service, for the home page. */
+export interface DueService {
+  /** The service's TIPI/PayFiP customer number: the selection's `?service=` parameter. */
+  numcli: string;
+  serviceName: string;
+  /** One invoice per payment when false (the selection enforces it). */
+  allowMultiple: boolean;
+  /** Online payment suspended by the service: no « Payer » link. */
+  paymentSuspended: boolean;
+  invoiceCount: number;
+  totalCents: number;
+  /** The earliest due date of these invoices, `YYYY-MM-DD`. */
+  nextDueOn: string;
+}
+
+/** Unpaid invoices per service (none: empty), and how many were handed to the public treasury. */
+export interface DueSummary {
+  services: DueService[];
+  treasuryCount: number;
 }
 
 export interface InvoicesPage {

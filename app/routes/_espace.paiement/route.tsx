@@ -2,10 +2,12 @@ import type { LoaderFunctionArgs } from "@remix-run/server-runtime";
 import type { MetaFunction } from "@remix-run/react";
 import { data } from "@remix-run/server-runtime";
 import { useLoaderData } from "@remix-run/react";
+import { z } from "zod";
 import { requireResident } from "~/.server/resident";
 import { selectedIds } from "~/.server/payment/selection";
 import { SelectionSummary, ServiceInvoices, useSelection } from "~/components/espace-payment-selection";
 import { withSession } from "~/.server/session-response";
+import { LinkLine } from "~/components/espace-links";
 import { Notice } from "~/components/form";
 import { formatDate, formatEuros } from "~/utils/format";
 import { BLOCK_MESSAGES, ERROR_MESSAGES } from "~/utils/payment";
@@ -15,13 +17,30 @@ import { BLOCK_MESSAGES, ERROR_MESSAGES } from "~/utils/payment";
  * `facture`: without JavaScript the browser submits the ticked boxes to /paiement/confirmation;
  * with it, the totals follow the ticks and the service's rules (one invoice at a time when it
  * allows no more, one service per payment) are applied as the resident ticks.
+ *
+ * It opens on one service (docs/decisions/0035-home-due-summary.md): `?service=<numcli>` (the
+ * home page's « Payer » of that service), else the service of the first `?facture=` (an invoice's
+ * « Payer la facture »); `?service=tous`, an unknown or malformed one, or neither: every service.
+ * The form carries the view in a hidden `service` field, so « Mettre à jour le total » without
+ * JavaScript keeps it.
  */
 export async function loader({ request }: LoaderFunctionArgs) {
   const { accounts, payment } = await requireResident(request, { payment: true });
   const url = new URL(request.url);
-  const { frame, invoices } = await payment.paymentPage();
+  const { frame, invoices: all } = await payment.paymentPage();
+  const requested = selectedIds(url.searchParams);
+  const asked = ServiceParam.safeParse(url.searchParams.get("service") ?? undefined);
+  const service = asked.success && asked.data !== undefined ? asked.data : null;
+  const numcli =
+    service === ALL_SERVICES
+      ? null
+      : service !== null
+        ? (all.find((i) => i.numcli === service)?.numcli ?? null)
+        : (all.find((i) => i.id === requested[0])?.numcli ?? null);
+  const invoices = numcli === null ? all : all.filter((i) => i.numcli === numcli);
+
   const payable = new Set(invoices.filter((i) => i.block === null).map((i) => i.id));
-  let selected = selectedIds(url.searchParams).filter((id) => payable.has(id));
+  let selected = requested.filter((id) => payable.has(id));
   // Preselection from an invoice's page: never more than the service allows.
   const first = invoices.find((i) => i.id === selected[0]);
   if (first) selected = selected.filter((id) => invoices.find((i) => i.id === id)!.serviceId === first.serviceId);
@@ -32,6 +51,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   for (const i of invoices) {
     if (!services.has(i.serviceId)) services.set(i.serviceId, { id: i.serviceId, name: i.serviceName, allowMultiple: i.allowMultiple, provider: i.provider });
   }
+  const others = new Set(all.filter((i) => i.numcli !== numcli).map((i) => i.serviceId)).size;
   return data(
     {
       frame,
@@ -47,16 +67,25 @@ export async function loader({ request }: LoaderFunctionArgs) {
         blockedBecause: i.block ? (BLOCK_MESSAGES[i.block] ?? "Cette facture ne peut pas être payée en ligne.") : null,
       })),
       selected,
+      /** The service the page is open on (null: every service), and the hidden field that keeps it. */
+      service: numcli,
+      view: numcli ?? ALL_SERVICES,
+      /** « Voir les factures des autres services » when some are left out. */
+      othersHref: numcli !== null && others > 0 ? `/paiement?service=${ALL_SERVICES}` : null,
       error: error ? (ERROR_MESSAGES[error] ?? null) : null,
     },
     withSession(accounts),
   );
 }
 
+/** `?service=`: every service, or a service's TIPI/PayFiP number (6 digits); anything else is ignored. */
+const ALL_SERVICES = "tous";
+const ServiceParam = z.union([z.literal(ALL_SERVICES), z.string().regex(/^[0-9]{6}$/)]).optional();
+
 export const meta: MetaFunction = () => [{ title: "Sélection des factures pour le règlement — Le Portail des Factures" }];
 
 export default function Paiement() {
-  const { services, invoices, selected: initial, error } = useLoaderData<typeof loader>();
+  const { services, invoices, selected: initial, view, othersHref, error } = useLoaderData<typeof loader>();
   const { selected, count, total, toggle } = useSelection(services, invoices, initial);
   return (
     <section aria-labelledby="selection-titre" className="flex flex-col gap-6">
@@ -68,6 +97,7 @@ export default function Paiement() {
         <p>Vous n&apos;avez aucune facture à régler.</p>
       ) : (
         <form method="get" action="/paiement/confirmation" className="flex flex-col gap-6 lg:flex-row lg:items-start">
+          <input type="hidden" name="service" value={view} />
           <div className="flex flex-1 flex-col gap-6">
             {services.map((service) => (
               <ServiceInvoices
@@ -78,6 +108,7 @@ export default function Paiement() {
                 onToggle={toggle}
               />
             ))}
+            {othersHref ? <LinkLine to={othersHref}>Voir les factures des autres services</LinkLine> : null}
           </div>
           <SelectionSummary count={count} totalCents={total} />
         </form>
