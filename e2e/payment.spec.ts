@@ -218,7 +218,8 @@ test.describe("with JavaScript", () => {
 
   test("cannot select two invoices of a one-at-a-time service, nor invoices of two services", async ({ page }) => {
     const [a, b] = [INVOICES.oneAtATimeA, INVOICES.oneAtATimeB];
-    await page.goto(`/paiement?facture=${a.id}&facture=${b.id}`);
+    // Every service on the page (`?facture=` alone opens on its invoice's service only).
+    await page.goto(`/paiement?service=tous&facture=${a.id}&facture=${b.id}`);
     // The preselection keeps one.
     await expect(checkbox(page, a)).toBeChecked();
     await expect(checkbox(page, b)).not.toBeChecked();

@@ -143,7 +143,8 @@ function PaymentAction({
     );
   }
   if (payment) return <PaymentInProgress payment={payment} />;
-  // Unpaid: the selection screen, with this invoice preselected (docs/payment.md).
+  // Unpaid: the selection screen open on this invoice's service, the invoice preselected
+  // (docs/payment.md; `?facture=` alone names the service: docs/decisions/0035-home-due-summary.md).
   if (paymentSuspended) return <Notice tone="info">Le paiement a été temporairement suspendu.</Notice>;
   return (
     <p>
