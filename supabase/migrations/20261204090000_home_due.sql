@@ -23,43 +23,35 @@
 
 -- /accueil: the announcement (null: none), the welcome message (public.portal_home()) and what is due.
 create or replace function public.home_page()
-returns jsonb
-language plpgsql
-stable
-security invoker
-set search_path = ''
+  returns jsonb language plpgsql stable security invoker set search_path = ''
 as $$
+declare
+  v_services jsonb;
+  v_treasury integer;
 begin
   perform portal.require_live_session();
-  return jsonb_build_object('frame', portal.page_frame())
-    || coalesce((select jsonb_build_object('announcement', h.announcement, 'welcome_message', h.welcome_message)
-                 from public.portal_home() h),
-                jsonb_build_object('announcement', null, 'welcome_message', ''))
-    || jsonb_build_object('due', jsonb_build_object(
-         'services', coalesce(
-           (select jsonb_agg(jsonb_build_object(
-                     'numcli', d.numcli,
-                     'service_name', d.name,
-                     'allow_multiple_invoices', d.allow_multiple_invoices,
-                     'payment_suspended', d.payment_suspended,
-                     'invoice_count', d.invoice_count,
-                     'total_cents', d.total_cents,
-                     'next_due_on', d.next_due_on)
-                   order by d.name, d.numcli)
-            from (select s.numcli, s.name, s.allow_multiple_invoices, s.payment_suspended,
-                         count(*)::integer as invoice_count,
-                         sum(i.amount_cents)::bigint as total_cents,
-                         min(i.due_on) as next_due_on
-                  from portal.customers c
-                  join portal.invoices i on i.customer_id = c.id and i.status = 'unpaid'
-                  join portal.services s on s.id = i.service_id
-                  where c.account_id = (select auth.uid())
-                  group by s.id) d),
-           '[]'::jsonb),
-         'treasury_count', (select count(*)::integer
-                            from portal.customers c
-                            join portal.invoices i on i.customer_id = c.id and i.status = 'treasury'
-                            where c.account_id = (select auth.uid()))));
+  -- Unpaid invoices per service: customers(account_id) → invoices_unpaid_by_customer_idx.
+  select coalesce(jsonb_agg(jsonb_build_object(
+           'numcli', d.numcli, 'service_name', d.name, 'allow_multiple_invoices', d.allow_multiple_invoices,
+           'payment_suspended', d.payment_suspended, 'invoice_count', d.invoice_count,
+           'total_cents', d.total_cents, 'next_due_on', d.next_due_on) order by d.name, d.numcli), '[]'::jsonb)
+    into v_services
+    from (select s.numcli, s.name, s.allow_multiple_invoices, s.payment_suspended, count(*)::integer as invoice_count,
+                 sum(i.amount_cents)::bigint as total_cents, min(i.due_on) as next_due_on
+          from portal.customers c
+          join portal.invoices i on i.customer_id = c.id and i.status = 'unpaid'
+          join portal.services s on s.id = i.service_id
+          where c.account_id = (select auth.uid())
+          group by s.id) d;
+  -- In treasury: customers(account_id) → invoices_treasury_by_customer_idx.
+  select count(*)::integer into v_treasury
+    from portal.customers c
+    join portal.invoices i on i.customer_id = c.id and i.status = 'treasury'
+    where c.account_id = (select auth.uid());
+  return coalesce((select jsonb_build_object('announcement', h.announcement, 'welcome_message', h.welcome_message)
+                   from public.portal_home() h), jsonb_build_object('announcement', null, 'welcome_message', ''))
+    || jsonb_build_object('frame', portal.page_frame(),
+                          'due', jsonb_build_object('services', v_services, 'treasury_count', v_treasury));
 end
 $$;
 revoke execute on function public.home_page() from public, anon, authenticated, service_role;

@@ -215,6 +215,22 @@ async function plansOf(call: Call): Promise<{ nested: Explained[]; top: Explaine
   });
 }
 
+/** Runs fn with auto_explain reporting every nested statement's plan as a notice, then turns it off. */
+async function withAutoExplain(fn: () => Promise<void>): Promise<void> {
+  await big.exec(`
+    load 'auto_explain';
+    set auto_explain.log_min_duration = 0;
+    set auto_explain.log_nested_statements = on;
+    set auto_explain.log_format = json;
+    set auto_explain.log_level = notice;
+  `);
+  try {
+    await fn();
+  } finally {
+    await big.exec("set auto_explain.log_min_duration = -1");
+  }
+}
+
 /** Median wall time of a call (ms), each run in its own resident transaction, after a warm-up. */
 async function timeOf(run: (sql: string, params: unknown[]) => Promise<unknown>, call: Call): Promise<number> {
   await run(call.sql, call.params ?? []);
@@ -272,15 +288,8 @@ describe("resident reads with 100 000 invoices", () => {
   });
 
   test("no resident read scans portal.invoices or portal.customers without an index", async () => {
-    await big.exec(`
-      load 'auto_explain';
-      set auto_explain.log_min_duration = 0;
-      set auto_explain.log_nested_statements = on;
-      set auto_explain.log_format = json;
-      set auto_explain.log_level = notice;
-    `);
     const problems: string[] = [];
-    try {
+    await withAutoExplain(async () => {
       for (const call of calls()) {
         const { nested, top } = await plansOf(call);
         // A function's own statements were seen (not only the outer "Function Scan").
@@ -289,38 +298,27 @@ describe("resident reads with 100 000 invoices", () => {
           for (const scan of badScans(plan)) problems.push(`${call.name}: ${scan} in « ${text.slice(0, 120)} »`);
         }
       }
-    } finally {
-      await big.exec("set auto_explain.log_min_duration = -1");
-    }
+    });
     expect(problems).toEqual([]);
   });
 
   test("home_page's « Factures à régler » reads the caller's unpaid and treasury invoices through their partial indexes", async () => {
-    await big.exec(`
-      load 'auto_explain';
-      set auto_explain.log_min_duration = 0;
-      set auto_explain.log_nested_statements = on;
-      set auto_explain.log_format = json;
-      set auto_explain.log_level = notice;
-    `);
-    try {
+    const indexes = new Set<string>();
+    const walk = (node: PlanNode) => {
+      if (node["Relation Name"] === "invoices" && node["Index Name"]) indexes.add(node["Index Name"]);
+      for (const child of node.Plans ?? []) walk(child);
+    };
+    await withAutoExplain(async () => {
       const { nested } = await plansOf({ name: "home_page()", sql: "select public.home_page()" });
-      const indexes = new Set<string>();
-      const walk = (node: PlanNode) => {
-        if (node["Relation Name"] === "invoices" && node["Index Name"]) indexes.add(node["Index Name"]);
-        for (const child of node.Plans ?? []) walk(child);
-      };
       for (const { plan } of nested) walk(plan);
-      expect([...indexes].sort()).toEqual(expect.arrayContaining(["invoices_treasury_by_customer_idx", "invoices_unpaid_by_customer_idx"]));
-      // And the sums are the demo resident's own: 2 unpaid (330,61 €), 2 in treasury.
-      const due = await asDemo(big, async (tx) => (await tx.query<{ v: { due: unknown } }>("select public.home_page() as v")).rows[0]!.v.due);
-      expect(due).toEqual({
-        services: [expect.objectContaining({ numcli: "004200", invoice_count: 2, total_cents: 33061, next_due_on: "2017-07-21" })],
-        treasury_count: 2,
-      });
-    } finally {
-      await big.exec("set auto_explain.log_min_duration = -1");
-    }
+    });
+    expect([...indexes]).toEqual(expect.arrayContaining(["invoices_treasury_by_customer_idx", "invoices_unpaid_by_customer_idx"]));
+    // And the sums are the demo resident's own: 2 unpaid (330,61 €), 2 in treasury.
+    const due = await asDemo(big, async (tx) => (await tx.query<{ v: { due: unknown } }>("select public.home_page() as v")).rows[0]!.v.due);
+    expect(due).toEqual({
+      services: [expect.objectContaining({ numcli: "004200", invoice_count: 2, total_cents: 33061, next_due_on: "2017-07-21" })],
+      treasury_count: 2,
+    });
   });
 
   test("timings of each read, demo resident: plain demo database vs 100 000 invoices", async () => {

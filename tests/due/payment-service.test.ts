@@ -22,12 +22,10 @@ const SERVICE_4282 = "5e000000-0000-4000-8000-000000004282";
 let db: Database;
 let browser: Browser;
 beforeAll(async () => {
-  ({ db } = await startPortal());
+  db = (await startPortal()).db;
   browser = await loggedIn(PAIEMENT.email, PAIEMENT.password);
 });
-afterAll(async () => {
-  await db?.close();
-});
+afterAll(() => db?.close());
 
 async function open(path: string) {
   const page = await browser.call(selection.loader, path);

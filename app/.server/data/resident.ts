@@ -186,19 +186,17 @@ interface DueJson {
   treasury_count: number;
 }
 
-function toDueSummary(d: DueJson): DueSummary {
-  return {
-    services: d.services.map((s) => ({
-      numcli: s.numcli,
-      serviceName: s.service_name,
-      allowMultiple: s.allow_multiple_invoices,
-      paymentSuspended: s.payment_suspended,
-      invoiceCount: Number(s.invoice_count),
-      totalCents: Number(s.total_cents),
-      nextDueOn: s.next_due_on,
-    })),
-    treasuryCount: Number(d.treasury_count),
-  };
+function toDueSummary({ services, treasury_count }: DueJson): DueSummary {
+  const toService = ({ service_name, allow_multiple_invoices, payment_suspended, invoice_count, total_cents, next_due_on, numcli }: DueJson["services"][number]) => ({
+    numcli,
+    serviceName: service_name,
+    allowMultiple: allow_multiple_invoices,
+    paymentSuspended: payment_suspended,
+    invoiceCount: Number(invoice_count),
+    totalCents: Number(total_cents),
+    nextDueOn: next_due_on,
+  });
+  return { services: services.map(toService), treasuryCount: Number(treasury_count) };
 }
 
 /** What every invoice row carries (date: "YYYY-MM-DD", bigint: number). */
