@@ -7,8 +7,8 @@ import { requireResident } from "~/.server/resident";
 import { selectedIds } from "~/.server/payment/selection";
 import { SelectionSummary, ServiceInvoices, useSelection } from "~/components/espace-payment-selection";
 import { withSession } from "~/.server/session-response";
-import { LinkLine } from "~/components/espace-links";
 import { Notice } from "~/components/form";
+import { TextLink } from "~/components/ui";
 import { formatDate, formatEuros } from "~/utils/format";
 import { BLOCK_MESSAGES, ERROR_MESSAGES } from "~/utils/payment";
 
@@ -108,7 +108,13 @@ export default function Paiement() {
                 onToggle={toggle}
               />
             ))}
-            {othersHref ? <LinkLine to={othersHref}>Voir les factures des autres services</LinkLine> : null}
+            {othersHref ? (
+              <p>
+                <TextLink to={othersHref} inTable>
+                  Voir les factures des autres services
+                </TextLink>
+              </p>
+            ) : null}
           </div>
           <SelectionSummary count={count} totalCents={total} />
         </form>
