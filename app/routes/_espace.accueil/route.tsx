@@ -16,7 +16,8 @@ export const meta: MetaFunction = () => [{ title: "Accueil — Le Portail des Fa
 /**
  * Home page of the resident's space (docs/e2e-invoices.md): the service's announcement, highlighted, with
  * "Fermer" (hidden for the rest of the browser session, see ~/.server/announcement.ts), then the
- * welcome message. Both are set by staff in portal.portal_settings (docs/staff-settings.md).
+ * welcome message. Both are set by staff in portal.portal_settings (docs/staff-settings.md). Under
+ * them, « Factures à régler » (docs/resident-screens.md), from the same call.
  */
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user, accounts, home } = await requireResident(request, { home: true });
