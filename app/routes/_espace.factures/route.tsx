@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/server-runtime";
 import type { MetaFunction } from "@remix-run/react";
 import { data } from "@remix-run/server-runtime";
 import { useLoaderData } from "@remix-run/react";
+import { invoiceZipUrl } from "~/.server/invoice-zip";
 import { requireResident } from "~/.server/resident";
 import { InvoiceCards, InvoicePager, InvoiceTable, InvoiceTabs } from "~/components/espace-invoice-list";
 import { withSession } from "~/.server/session-response";
@@ -43,6 +44,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       })),
       nextPage: rows.length > PAGE_SIZE && last ? invoicesUrl(tab.slug, { issuedOn: last.issuedOn, id: last.id }) : null,
       firstPageUrl: invoicesUrl(tab.slug),
+      // « Télécharger les PDF »: the tab's PDFs in one zip (app/.server/invoice-zip.ts); none on an empty tab.
+      zipUrl: counts[tab.status] > 0 ? invoiceZipUrl(tab.slug) : null,
     },
     withSession(accounts),
   );
@@ -54,7 +57,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => {
 };
 
 export default function MesFactures() {
-  const { tab, tabs, showCustomer, firstPage, invoices, nextPage, firstPageUrl } = useLoaderData<typeof loader>();
+  const { tab, tabs, showCustomer, firstPage, invoices, nextPage, firstPageUrl, zipUrl } = useLoaderData<typeof loader>();
   const current = tabs.find((t) => t.slug === tab)!;
   const empty = INVOICE_TABS.find((t) => t.slug === tab)!.empty;
   return (
@@ -69,6 +72,13 @@ export default function MesFactures() {
       {tab === "tresorerie" ? (
         <p className="rounded border-l-4 border-sky-700 bg-sky-50 p-3 text-sky-950" data-testid="treasury-explanation">
           {TREASURY_EXPLANATION}
+        </p>
+      ) : null}
+      {zipUrl ? (
+        <p>
+          <a href={zipUrl} download className="underline" data-testid="invoice-zip-link">
+            Télécharger les PDF (archive ZIP)
+          </a>
         </p>
       ) : null}
       {invoices.length === 0 ? (
