@@ -1,10 +1,11 @@
-import { strToU8, Zip, ZipPassThrough } from "fflate/browser";
+import { strToU8, Zip, ZipPassThrough } from "fflate";
 
 /**
  * A zip archive written as it is read (docs/decisions/0038-invoice-pdf-zip.md): fflate's
  * streaming `Zip`, every entry stored as is (`ZipPassThrough`: PDFs are already compressed).
- * The browser build of fflate: plain JavaScript, the same on Node, Deno and the edge bundle
- * (its Node build imports `module` for worker threads, which the streaming Zip never uses).
+ * The builds resolve fflate with the `worker`/`browser` conditions (vite.config.ts,
+ * scripts/build-edge.js): its browser build, plain JavaScript without imports, the same on Node,
+ * Deno and the edge; the synchronous streaming Zip used here never starts a worker.
  *
  * Pull-driven: a file is opened only when the archive reaches it, and a chunk of it is read only
  * when the reader asks for more, so memory holds one chunk (plus the central directory, about
