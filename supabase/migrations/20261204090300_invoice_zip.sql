@@ -22,24 +22,17 @@
 --   * p_limit clamped to 1..1000 (the route asks for its cap plus one, to know there are more).
 --   * total: how many invoices the tab (or the selection) holds for the caller, cursor ignored.
 -- object_key null: the service loaded no PDF for that invoice (the archive notes it).
-create or replace function public.my_invoice_pdf_list(
-  p_status portal.invoice_status,
-  p_limit integer,
-  p_before_date date default null,
-  p_before_id uuid default null,
-  p_ids uuid[] default null
-)
-returns jsonb
-language plpgsql
-stable
-security invoker
-set search_path = ''
-set enable_bitmapscan = off
+create or replace function public.my_invoice_pdf_list(p_status portal.invoice_status, p_limit integer,
+  p_before_date date default null, p_before_id uuid default null, p_ids uuid[] default null)
+  returns jsonb language plpgsql stable security invoker set search_path = '' set enable_bitmapscan = off
 as $$
 declare
   v_limit integer := least(greatest(coalesce(p_limit, 200), 1), 1000);
-  v_after text := '';
-  v_ids text := '';
+  -- The keyset cursor and the selection, as conditions of the dynamic query ($1..$4 below).
+  v_where text := concat_ws(' and ',
+    case when p_before_date is not null
+         then '(i.issued_on, i.id) < ($1, coalesce($2, ''00000000-0000-0000-0000-000000000000''::uuid))' end,
+    case when p_ids is not null then 'i.id = any($4)' end);
   v_rows jsonb;
   v_total integer;
 begin
@@ -47,48 +40,25 @@ begin
   if p_status is null then
     return jsonb_build_object('total', 0, 'invoices', '[]'::jsonb);
   end if;
-  if p_before_date is not null then
-    v_after := 'and (i.issued_on, i.id) < ($1, coalesce($2, ''00000000-0000-0000-0000-000000000000''::uuid))';
-  end if;
-  if p_ids is not null then
-    v_ids := 'and i.id = any($4)';
-  end if;
-  execute format(
-    $q$
-      select coalesce(jsonb_agg(jsonb_build_object('id', r.id, 'number', r.number, 'issued_on', r.issued_on,
-                                                   'service_name', r.service_name, 'object_key', r.object_key)
-                                order by r.issued_on desc, r.id desc), '[]'::jsonb)
-      from (
-        select i.id, i.number, i.issued_on, s.name as service_name, i.pdf_object_key as object_key
-        from portal.customers c
-        cross join lateral (
-          select i.*
-          from portal.invoices i
-          where i.customer_id = c.id
-            and i.status = %1$L::portal.invoice_status
-            %2$s %3$s
-          order by i.issued_on desc, i.id desc
-          limit $3
-        ) i
-        join portal.services s on s.id = i.service_id
-        where c.account_id = (select auth.uid())
-        order by i.issued_on desc, i.id desc
-        limit $3
-      ) r
-    $q$,
-    p_status, v_after, v_ids
-  ) into v_rows using p_before_date, p_before_id, v_limit, p_ids;
-  execute format(
-    $q$
-      select count(*)::integer
+  -- Per customer record of the caller, an ordered scan of the status's partial index (newest
+  -- first, stopped at the limit), then a merge of those short lists.
+  execute format($q$
+    with picked as (
+      select i.id, i.number, i.issued_on, i.pdf_object_key as object_key, s.name as service_name
       from portal.customers c
-      join portal.invoices i on i.customer_id = c.id
+      cross join lateral (select i.* from portal.invoices i
+                          where i.customer_id = c.id and i.status = %1$L::portal.invoice_status and %2$s
+                          order by i.issued_on desc, i.id desc limit $3) i
+      join portal.services s on s.id = i.service_id
       where c.account_id = (select auth.uid())
-        and i.status = %1$L::portal.invoice_status
-        %2$s
-    $q$,
-    p_status, replace(v_ids, '$4', '$1')
-  ) into v_total using p_ids;
+      order by i.issued_on desc, i.id desc limit $3)
+    select coalesce(jsonb_agg(to_jsonb(p) order by p.issued_on desc, p.id desc), '[]'::jsonb) from picked p
+  $q$, p_status, coalesce(nullif(v_where, ''), 'true')) into v_rows using p_before_date, p_before_id, v_limit, p_ids;
+  -- The total ignores the cursor: the tab's (or the selection's) whole count, from the same indexes.
+  execute format($q$
+    select count(*)::integer from portal.customers c join portal.invoices i on i.customer_id = c.id
+    where c.account_id = (select auth.uid()) and i.status = %1$L::portal.invoice_status and %2$s
+  $q$, p_status, case when p_ids is null then 'true' else 'i.id = any($1)' end) into v_total using p_ids;
   return jsonb_build_object('total', v_total, 'invoices', v_rows);
 end
 $$;

@@ -17,15 +17,15 @@ import { createOtherResident, DEMO, loggedIn } from "../support/residents";
  */
 let db: Database;
 let dataDir: string;
-beforeAll(async () => {
+
+/** A fresh embedded portal whose file store holds the seed's PDFs (deleted afterwards). */
+async function openPortalWithPdfs(): Promise<void> {
   dataDir = await mkdtemp(join(tmpdir(), "portail-zip-"));
   await copySeedFiles("supabase/storage/invoices", join(dataDir, "storage/invoices"));
-  ({ db } = await startPortal({ DATA_DIR: dataDir }));
-});
-afterAll(async () => {
-  await db?.close();
-  await rm(dataDir, { recursive: true, force: true });
-});
+  db = (await startPortal({ DATA_DIR: dataDir })).db;
+}
+beforeAll(openPortalWithPdfs);
+afterAll(async () => Promise.all([db?.close(), rm(dataDir, { recursive: true, force: true })]));
 
 async function download(browser: Browser, query: string) {
   const request = browser.request(`/factures/pdf.zip${query}`);

@@ -5,7 +5,6 @@ import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { useBackend } from "~/.server/backend";
 import { README_NAME } from "~/.server/invoice-zip";
-import type { Backend } from "~/.server/ports/backend";
 import { createSupabaseBackend } from "~/.server/supabase/backend";
 import * as zipRoute from "~/routes/factures.pdf[.]zip/route";
 import { ANON_KEY, AUTH_COOKIE, fakeSession, requestRecorder, SUPABASE_URL, testEnv } from "../supabase/msw-supabase";
@@ -16,25 +15,17 @@ import { ANON_KEY, AUTH_COOKIE, fakeSession, requestRecorder, SUPABASE_URL, test
  * one RPC for the list, then one download per PDF, in order, each with the resident's token
  * (RLS and the Storage policy decide), never the service role.
  */
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-afterEach(() => {
-  server.resetHandlers();
-  vi.restoreAllMocks();
-});
-afterAll(() => server.close());
-
 const USER_ID = "d0000000-0000-4000-8000-000000000001";
-const EMAIL = "demo@demo.fr";
-const session = fakeSession(USER_ID, EMAIL);
-const { seen, record, userHandler, rpc, clear } = requestRecorder(USER_ID, EMAIL);
-afterEach(clear);
+const session = fakeSession(USER_ID, "demo@demo.fr");
+const server = setupServer();
+const { seen, record, userHandler, rpc, clear } = requestRecorder(USER_ID, "demo@demo.fr");
 
-let backend: Backend;
 beforeAll(async () => {
-  backend = await createSupabaseBackend(testEnv());
-  useBackend(backend);
+  server.listen({ onUnhandledRequest: "error" });
+  useBackend(await createSupabaseBackend(testEnv()));
 });
+afterEach(() => [server.resetHandlers(), vi.restoreAllMocks(), clear()]);
+afterAll(() => server.close());
 
 const asResident = { apikey: ANON_KEY, authorization: `Bearer ${session.access_token}` };
 const cookie = `${AUTH_COOKIE}=base64-${Buffer.from(JSON.stringify(session)).toString("base64url")}`;
