@@ -229,10 +229,10 @@ describe("the « Télécharger les PDF » link on Mes factures", () => {
     const demo = await loggedIn(DEMO.email, DEMO.password);
     for (const slug of ["non-reglees", "reglees"]) {
       const { data } = await demo.call(list.loader, `/factures?onglet=${slug}`);
-      expect((data as { zipUrl: string | null }).zipUrl).toBe(`/factures/pdf.zip?onglet=${slug}`);
+      expect((data as { zip: object | null }).zip).toMatchObject({ href: `/factures/pdf.zip?onglet=${slug}`, children: "Télécharger les PDF (archive ZIP)" });
     }
     const fresh = await createOtherResident(db, "zip-lien@exemple.fr");
     const { data } = await (await loggedIn(fresh.email, fresh.password)).call(list.loader, "/factures?onglet=tresorerie");
-    expect((data as { zipUrl: string | null }).zipUrl).toBeNull();
+    expect((data as { zip: object | null }).zip).toBeNull();
   });
 });
