@@ -170,6 +170,16 @@ export type Database = {
           object_key: string
         }[]
       }
+      my_invoice_pdf_list: {
+        Args: {
+          p_before_date?: string
+          p_before_id?: string
+          p_ids?: string[]
+          p_limit: number
+          p_status: "unpaid" | "paid" | "treasury"
+        }
+        Returns: Json
+      }
       my_invoices: {
         Args: {
           p_before_date?: string

@@ -59,7 +59,7 @@ export async function requireResident<const W extends ResidentWants = Record<nev
     data ??= backend.residentData(accounts, user);
     ports[domain] = endingSessionOn(data, METHODS[domain], onEnded);
   }
-  if (wants.files === true) ports.files = endingSessionOn(backend.residentFiles(accounts, user), ["invoicePdf"], onEnded);
+  if (wants.files === true) ports.files = endingSessionOn(backend.residentFiles(accounts, user), ["invoicePdf", "invoicePdfList"], onEnded);
   return { user, accounts, ...ports } as Resident<W>;
 }
 

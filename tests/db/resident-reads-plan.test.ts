@@ -82,6 +82,7 @@ function calls(): Call[] {
     },
     { name: "my_invoice(id)", sql: "select * from public.my_invoice($1)", params: [invoice] },
     { name: "my_invoice_pdf_key(id)", sql: "select * from public.my_invoice_pdf_key($1)", params: [invoice] },
+    ...pdfListCalls(invoice),
     { name: "my_invoice_payment(id)", sql: "select * from public.my_invoice_payment($1)", params: [invoice] },
     { name: "my_payable_invoices()", sql: "select * from public.my_payable_invoices()" },
     { name: "my_payment_attempt(id)", sql: "select * from public.my_payment_attempt($1)", params: [demoAttempt.id] },
@@ -100,6 +101,16 @@ function calls(): Call[] {
       direct: true,
     },
   ];
+}
+
+/** « Télécharger les PDF » (app/.server/invoice-zip.ts): each tab's list, and a selection's next archive. */
+function pdfListCalls(invoice: string): Call[] {
+  const list = (params: unknown[]): Call => ({
+    name: `my_invoice_pdf_list(${params.map((p) => JSON.stringify(p)).join(", ")})`,
+    sql: `select public.my_invoice_pdf_list(${params.map((_, i) => `$${i + 1}`).join(", ")})`,
+    params,
+  });
+  return [list(["unpaid", 201]), list(["paid", 201]), list(["treasury", 201]), list(["paid", 201, "2017-06-01", "ffffffff-ffff-4fff-8fff-ffffffffffff", [invoice]])];
 }
 
 /** A transaction as db.run opens it for the demo resident in a live session (claims read from it). */

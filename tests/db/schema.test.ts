@@ -63,6 +63,7 @@ describe("public functions and their grants", () => {
     "my_invoice_counts()": ["authenticated", "postgres"],
     "my_invoice(p_id uuid)": ["authenticated", "postgres"],
     "my_invoice_pdf_key(p_id uuid)": ["authenticated", "postgres"],
+    "my_invoice_pdf_list(p_status portal.invoice_status, p_limit integer, p_before_date date, p_before_id uuid, p_ids uuid[])": ["authenticated", "postgres"],
     "my_paper_status()": ["authenticated", "postgres"],
     "request_paper_optout()": ["authenticated", "postgres"],
     "my_contact_services()": ["authenticated", "postgres"],

@@ -49,7 +49,7 @@ describe("requireResident hands a route only the ports it asks for (app/.server/
     expect(methods(all.info)).toEqual(["framePage", "infoPage", "requestPaperOptout"]);
     expect(methods(all.payment)).toEqual(["failPaymentStart", "paymentPage", "paymentReturnPage", "setPaymentIdop", "startPayment"]);
     expect(methods(all.contact)).toEqual(["contactPage", "sendContactMessage"]);
-    expect(methods(all.files)).toEqual(["invoicePdf"]);
+    expect(methods(all.files)).toEqual(["invoicePdf", "invoicePdfList"]);
 
     const { payment, ...rest } = await requireResident(browser.request("/paiement"), { payment: true });
     expect(Object.keys(rest).sort()).toEqual(["accounts", "user"]);

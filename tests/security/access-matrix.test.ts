@@ -238,6 +238,16 @@ const MATRIX: Record<string, Row> = {
       residentB: status(404, (p) => expect(p.headers.get("content-disposition"), describeProbe(p)).toBeNull()),
     },
   },
+  // « Télécharger les PDF »: A's invoice chosen — A gets the zip, B nothing of A's (tests/invoice-zip/route.test.ts).
+  "factures.pdf[.]zip": {
+    kind: "private",
+    path: `/factures/pdf.zip?onglet=non-reglees&facture=${INVOICE_A}`,
+    get: {
+      anonymous: toLogin(`/factures/pdf.zip?onglet=non-reglees&facture=${INVOICE_A}`),
+      residentA: status(200, (p) => expect(p.headers.get("content-type"), describeProbe(p)).toBe("application/zip")),
+      residentB: status(404, (p) => expect(p.headers.get("content-disposition"), describeProbe(p)).toBeNull()),
+    },
+  },
   // « Télécharger mes données »: the caller's own data only (tests/security/personal-data-download.test.ts).
   "mes-donnees[.]json": {
     kind: "private",

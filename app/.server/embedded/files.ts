@@ -1,5 +1,6 @@
 import type { RpcRow, WithNull } from "../data/db-types";
 import type { Rpc } from "../data/rpc";
+import { invoicePdfList } from "../data/invoice-pdf-list";
 import type { InvoiceFilesPort } from "../ports/files";
 import { isMemoryDir } from "./database";
 
@@ -18,6 +19,10 @@ export function createEmbeddedInvoiceFiles(rpc: Rpc, dataDir: string): InvoiceFi
       if (!row?.object_key || isMemoryDir(dataDir)) return null;
       const file = await openStoredFile(`${dataDir.replace(/\/+$/, "")}/storage/invoices`, row.object_key);
       return file ? { number: row.number, ...file } : null;
+    },
+    async invoicePdfList(query) {
+      const root = `${dataDir.replace(/\/+$/, "")}/storage/invoices`;
+      return invoicePdfList(rpc, query, async (key) => (isMemoryDir(dataDir) ? null : openStoredFile(root, key)));
     },
   };
 }

@@ -1,7 +1,9 @@
 import type { SupabaseClient } from "@supabase/supabase-js";
-import type { InvoiceFilesPort } from "../ports/files";
+import type { PortalClient } from "../data/db-types";
+import { invoicePdfList } from "../data/invoice-pdf-list";
+import type { InvoiceFilesPort, InvoicePdf } from "../ports/files";
 import { SupabaseAdapterError } from "./errors";
-import { rpcRows } from "./rpc";
+import { createSupabaseRpc, rpcRows } from "./rpc";
 
 export const INVOICES_BUCKET = "invoices";
 
@@ -18,23 +20,36 @@ export function createSupabaseInvoiceFiles(client: () => Promise<SupabaseClient>
       const row = rows[0];
       if (!row?.object_key) return null;
 
-      const { data, error } = await (await client()).storage.from(INVOICES_BUCKET).download(row.object_key);
-      if (error) {
-        if (isNotFound(error)) {
-          // The row says there is a PDF but Storage has none we may read: a staff upload is missing.
-          console.warn(`invoice PDF not found in Storage: ${INVOICES_BUCKET}/${row.object_key}`);
-          return null;
-        }
-        const status = "status" in error && typeof error.status === "number" ? error.status : undefined;
-        throw new SupabaseAdapterError(
-          `Supabase storage download ${INVOICES_BUCKET}/${row.object_key} failed (${status ? `HTTP ${status}` : "network error"}): ${error.message}`,
-          { operation: "storage download", status },
-          { cause: error },
-        );
-      }
-      return { number: row.number, body: data.stream() as ReadableStream<Uint8Array>, size: data.size };
+      const file = await download(client, row.object_key);
+      return file ? { number: row.number, ...file } : null;
+    },
+    async invoicePdfList(query) {
+      return invoicePdfList(createSupabaseRpc(client as () => Promise<PortalClient>), query, (key) => download(client, key));
     },
   };
+}
+
+/**
+ * One object of the bucket, as the resident's client may read it (the Storage policy decides);
+ * null when Storage has none we may read. supabase-js hands the object over as a Blob: one PDF
+ * at a time in memory, never a whole archive's (app/.server/invoice-zip.ts).
+ */
+async function download(client: () => Promise<SupabaseClient>, key: string): Promise<Pick<InvoicePdf, "body" | "size"> | null> {
+  const { data, error } = await (await client()).storage.from(INVOICES_BUCKET).download(key);
+  if (error) {
+    if (isNotFound(error)) {
+      // The row says there is a PDF but Storage has none we may read: a staff upload is missing.
+      console.warn(`invoice PDF not found in Storage: ${INVOICES_BUCKET}/${key}`);
+      return null;
+    }
+    const status = "status" in error && typeof error.status === "number" ? error.status : undefined;
+    throw new SupabaseAdapterError(
+      `Supabase storage download ${INVOICES_BUCKET}/${key} failed (${status ? `HTTP ${status}` : "network error"}): ${error.message}`,
+      { operation: "storage download", status },
+      { cause: error },
+    );
+  }
+  return { body: data.stream() as ReadableStream<Uint8Array>, size: data.size };
 }
 
 /**

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/server-runtime";
 import type { MetaFunction } from "@remix-run/react";
 import { data } from "@remix-run/server-runtime";
 import { useLoaderData } from "@remix-run/react";
+import { invoiceZipUrl } from "~/.server/invoice-zip";
 import { requireResident } from "~/.server/resident";
 import { InvoiceCards, InvoicePager, InvoiceTable, InvoiceTabs } from "~/components/espace-invoice-list";
 import { withSession } from "~/.server/session-response";
@@ -43,6 +44,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
       })),
       nextPage: rows.length > PAGE_SIZE && last ? invoicesUrl(tab.slug, { issuedOn: last.issuedOn, id: last.id }) : null,
       firstPageUrl: invoicesUrl(tab.slug),
+      // « Télécharger les PDF »: the tab's PDFs in one zip (app/.server/invoice-zip.ts), a plain
+      // link; none on an empty tab. Its props travel as data: this module's JavaScript is at the
+      // 90 KiB limit (docs/performance.md).
+      zip: counts[tab.status] > 0 ? { href: invoiceZipUrl(tab.slug), className: "self-start underline", children: "Télécharger les PDF (archive ZIP)" } : null,
     },
     withSession(accounts),
   );
@@ -54,7 +59,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => {
 };
 
 export default function MesFactures() {
-  const { tab, tabs, showCustomer, firstPage, invoices, nextPage, firstPageUrl } = useLoaderData<typeof loader>();
+  const { tab, tabs, showCustomer, firstPage, invoices, nextPage, firstPageUrl, zip } = useLoaderData<typeof loader>();
   const current = tabs.find((t) => t.slug === tab)!;
   const empty = INVOICE_TABS.find((t) => t.slug === tab)!.empty;
   return (
@@ -71,6 +76,7 @@ export default function MesFactures() {
           {TREASURY_EXPLANATION}
         </p>
       ) : null}
+      {zip && <a {...zip} />}
       {invoices.length === 0 ? (
         <p data-testid="empty-tab">{firstPage ? empty : "Il n'y a pas d'autre facture dans cet onglet."}</p>
       ) : (
