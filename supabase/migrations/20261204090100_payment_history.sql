@@ -5,7 +5,7 @@
  *   - public.payments_page(before_at, before_id): every online payment attempt of the caller,
  *     newest first, 20 a page, keyset-paged on (created_at, id) through a new index;
  *   - public.payment_receipt(attempt id): the facts of the caller's successful payment, for the
- *     « Justificatif de paiement » PDF (null when it is not the caller's or not paid);
+ *     « Justificatif de paiement » PDF (receipt null when it is not the caller's or not paid);
  *   - public.invoice_page(id) again, with `paid_online`: when and under which reference the
  *     invoice was paid through the portal;
  *   - the receipt e-mail: written to the outbox by a trigger on the transition of an attempt to
@@ -142,8 +142,8 @@ $$;
 revoke execute on function public.payments_page(timestamptz, uuid) from public, anon, authenticated, service_role;
 grant execute on function public.payments_page(timestamptz, uuid) to authenticated;
 
--- /paiements/<id>/justificatif.pdf: the receipt's facts with the account's e-mail, or null when
--- the attempt is not the caller's or not paid.
+-- /paiements/<id>/justificatif.pdf: {receipt}: the receipt's facts with the account's e-mail, or
+-- null when the attempt is not the caller's or not paid.
 create or replace function public.payment_receipt(p_attempt_id uuid)
 returns jsonb
 language plpgsql
@@ -158,10 +158,7 @@ begin
   select portal.payment_receipt_facts(a.id) into v_facts
   from portal.payment_attempts a
   where a.id = p_attempt_id and a.account_id = (select auth.uid());
-  if v_facts is null then
-    return null;
-  end if;
-  return v_facts || jsonb_build_object('email', portal.my_account_facts() ->> 'email');
+  return jsonb_build_object('receipt', v_facts || jsonb_build_object('email', portal.my_account_facts() ->> 'email'));
 end
 $$;
 revoke execute on function public.payment_receipt(uuid) from public, anon, authenticated, service_role;

@@ -119,7 +119,7 @@ describe("payments_page", () => {
 describe("payment_receipt and invoice_page's paid line", () => {
   test("the receipt of the caller's paid attempt: service, payer, e-mail, invoices, total, references", async () => {
     const id = await attempt("paid", 10, [INVOICE_2059, INVOICE_2410]);
-    const r = await asLiveUser(db, SEED.demoUserId, SEED.demoEmail, async (tx) => (await tx.query<{ r: Record<string, unknown> }>("select public.payment_receipt($1) as r", [id])).rows[0]!.r);
+    const r = await asLiveUser(db, SEED.demoUserId, SEED.demoEmail, async (tx) => (await tx.query<{ r: { receipt: Record<string, unknown> } }>("select public.payment_receipt($1) as r", [id])).rows[0]!.r.receipt);
     expect(r).toMatchObject({
       attempt_id: id,
       service_name: "Service Multi Services de démonstration",
@@ -139,7 +139,7 @@ describe("payment_receipt and invoice_page's paid line", () => {
     const otherId = await createAuthUser(db, "voisin.recu@exemple.fr");
     const theirs = await attempt("paid", 5, [INVOICE_2410], otherId);
     const receipt = (id: string) =>
-      asLiveUser(db, SEED.demoUserId, SEED.demoEmail, async (tx) => (await tx.query<{ r: unknown }>("select public.payment_receipt($1) as r", [id])).rows[0]!.r);
+      asLiveUser(db, SEED.demoUserId, SEED.demoEmail, async (tx) => (await tx.query<{ r: { receipt: unknown } }>("select public.payment_receipt($1) as r", [id])).rows[0]!.r.receipt);
     expect(await receipt(refused)).toBeNull();
     expect(await receipt(theirs)).toBeNull();
   });
