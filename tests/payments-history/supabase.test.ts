@@ -73,7 +73,7 @@ async function run(loader: Loader, path: string, params: Record<string, string> 
   return { status: 200, location: null, headers: new Headers(), data: (result as { data: unknown }).data };
 }
 const user = () => http.get(`${SUPABASE_URL}/auth/v1/user`, () => HttpResponse.json(fakeUser(USER_ID, EMAIL)));
-const answer = (fn: string, body: unknown, status = 200) => http.post(`${SUPABASE_URL}/rest/v1/rpc/${fn}`, () => HttpResponse.json(body, { status }));
+const answer = (fn: string, body: Record<string, unknown>, status = 200) => http.post(`${SUPABASE_URL}/rest/v1/rpc/${fn}`, () => HttpResponse.json(body, { status }));
 
 describe("with the Supabase backend", () => {
   it("/paiements: one request to payments_page, the keyset of the next page in its link", async () => {
