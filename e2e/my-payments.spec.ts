@@ -39,13 +39,14 @@ for (const { javaScript, invoice } of RUNS) {
       await expect(page.getByRole("heading", { level: 1 })).toHaveText("Mes paiements");
       const table = page.getByRole("table", { name: /Mes paiements en ligne/ });
       await expect(table).toBeVisible();
-      // Newest first: this payment, then the seeded history (paid, refused).
+      // Newest first: this payment on the first row (the other run's, if it ran before, after it).
       const rows = table.getByRole("row");
       await expect(rows.nth(1)).toContainText(invoice.number);
       await expect(rows.nth(1)).toContainText("réglé");
       await expect(rows.nth(1)).toContainText("PayFiP");
-      await expect(table.getByRole("row").filter({ hasText: "2018020000603P101010" })).toContainText("refusé");
-      await expect(table.getByRole("row").filter({ hasText: "2018020000603P202020" })).toContainText("123456");
+      await expect(table.getByRole("columnheader")).toHaveText([
+        "Date et heure", "Montant", "Factures", "Service", "Mode", "Référence", "N° d'autorisation", "Statut", "Justificatif",
+      ]);
       if (javaScript) await expectNoAxeViolations(page);
 
       const link = rows.nth(1).getByRole("link", { name: /^Justificatif/ });

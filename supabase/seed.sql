@@ -267,7 +267,8 @@ from clavier_invoices;
 -- « Mes paiements » in the browser tests (e2e/my-payments.spec.ts), a resident of its own that no
 -- other test reads: it pays one unpaid invoice through the simulator per run (with JavaScript:
 -- 2018-020-000601; without: 2018-020-000602), then finds it in Mes paiements with its receipt;
--- one payment already made (paid) and one refused are in its history from the start.
+-- its third invoice is already paid (by another channel). No payment attempt is seeded: tests
+-- elsewhere read every row of portal.payment_attempts.
 --   account   d0000000-0000-4000-8000-0000000000a1  historique@demo.fr / historique-factures (active)
 --   customer  c0000000-0000-4000-8000-0000000000a1  "Famille Historique", service 004200
 --   invoices  1a000000-0000-4000-8000-0000000006a1..3 (PDFs in supabase/storage/invoices/004200/)
@@ -294,16 +295,3 @@ values ('1a000000-0000-4000-8000-0000000006a1', '5e000000-0000-4000-8000-0000000
         '2018-020-000602', date '2018-05-07', date '2018-05-18', 2890, 'Assainissement', 'unpaid', '004200/2018-020-000602.pdf', null),
        ('1a000000-0000-4000-8000-0000000006a3', '5e000000-0000-4000-8000-000000004200', 'c0000000-0000-4000-8000-0000000000a1',
         '2018-020-000603', date '2018-03-05', date '2018-03-16', 4570, 'Eau potable', 'paid', '004200/2018-020-000603.pdf', timestamptz '2026-10-15 09:12:00+02');
-
--- Its history: the paid invoice paid online (PayFiP), and a refused attempt on it before.
-insert into portal.payment_attempts (id, service_id, account_id, refdet, amount_cents, provider, numcli, saisie, status, idop,
-                                     resultrans, numauto, transaction_at, created_at, expires_at)
-values ('a7000000-0000-4000-8000-0000000006a1', '5e000000-0000-4000-8000-000000004200', 'd0000000-0000-4000-8000-0000000000a1',
-        '2018020000603P101010', 4570, 'payfip_ws', '004200', 'T', 'refused', 'hist-idop-refuse', 'R', null, null,
-        timestamptz '2026-10-15 09:02:00+02', timestamptz '2026-10-15 09:22:00+02'),
-       ('a7000000-0000-4000-8000-0000000006a2', '5e000000-0000-4000-8000-000000004200', 'd0000000-0000-4000-8000-0000000000a1',
-        '2018020000603P202020', 4570, 'payfip_ws', '004200', 'T', 'paid', 'hist-idop-regle', 'P', '123456',
-        timestamptz '2026-10-15 09:12:00+02', timestamptz '2026-10-15 09:10:00+02', timestamptz '2026-10-15 09:30:00+02');
-insert into portal.payment_attempt_invoices (attempt_id, invoice_id, amount_cents)
-values ('a7000000-0000-4000-8000-0000000006a1', '1a000000-0000-4000-8000-0000000006a3', 4570),
-       ('a7000000-0000-4000-8000-0000000006a2', '1a000000-0000-4000-8000-0000000006a3', 4570);
