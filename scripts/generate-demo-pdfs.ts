@@ -41,6 +41,8 @@ const FERMETURE = { service: SERVICES["004200"]!, customerName: "Famille Fermetu
 // The keyboard journey's customers (e2e/keyboard-journey.spec.ts), one per run: with and without JavaScript.
 const CLAVIER = { service: SERVICES["004200"]!, customerName: "Famille Clavier", customerNumber: "CLAV0001" };
 const CLAVIER_SANS_JS = { service: SERVICES["004200"]!, customerName: "Famille Clavier", customerNumber: "CLAV0002" };
+// The « Mes paiements » e2e resident (historique@demo.fr, e2e/my-payments.spec.ts).
+const HISTORIQUE = { service: SERVICES["004200"]!, customerName: "Famille Historique", customerNumber: "HIST0001" };
 
 export const demoInvoices: DemoInvoice[] = [
   { ...DEMO, number: "2017-020-002059", issuedOn: "2017-07-10", dueOn: "2017-07-21", amountCents: 24311, object: "Multi Services" },
@@ -74,6 +76,9 @@ export const demoInvoices: DemoInvoice[] = [
   { ...CLAVIER, number: "2018-020-000502", issuedOn: "2018-06-04", dueOn: "2018-06-15", amountCents: 1615, object: "Assainissement" },
   { ...CLAVIER_SANS_JS, number: "2018-020-000511", issuedOn: "2018-05-07", dueOn: "2018-05-18", amountCents: 2730, object: "Eau potable" },
   { ...CLAVIER_SANS_JS, number: "2018-020-000512", issuedOn: "2018-06-04", dueOn: "2018-06-15", amountCents: 1760, object: "Assainissement" },
+  { ...HISTORIQUE, number: "2018-020-000601", issuedOn: "2018-06-04", dueOn: "2018-06-15", amountCents: 3120, object: "Eau potable" },
+  { ...HISTORIQUE, number: "2018-020-000602", issuedOn: "2018-05-07", dueOn: "2018-05-18", amountCents: 2890, object: "Assainissement" },
+  { ...HISTORIQUE, number: "2018-020-000603", issuedOn: "2018-03-05", dueOn: "2018-03-16", amountCents: 4570, object: "Eau potable" },
 ];
 
 export function objectKey(invoice: DemoInvoice): string {

@@ -263,3 +263,35 @@ with clavier_invoices (id, customer_id, number, issued_on, due_on, amount_cents,
 insert into portal.invoices (id, service_id, customer_id, number, issued_on, due_on, amount_cents, object, status, pdf_object_key, paid_at)
 select id, '5e000000-0000-4000-8000-000000004200', customer_id, number, issued_on, due_on, amount_cents, object, 'unpaid', '004200/' || number || '.pdf', null
 from clavier_invoices;
+
+-- « Mes paiements » in the browser tests (e2e/my-payments.spec.ts), a resident of its own that no
+-- other test reads: it pays one unpaid invoice through the simulator per run (with JavaScript:
+-- 2018-020-000601; without: 2018-020-000602), then finds it in Mes paiements with its receipt;
+-- its third invoice is already paid (by another channel). No payment attempt is seeded: tests
+-- elsewhere read every row of portal.payment_attempts.
+--   account   d0000000-0000-4000-8000-0000000000a1  historique@demo.fr / historique-factures (active)
+--   customer  c0000000-0000-4000-8000-0000000000a1  "Famille Historique", service 004200
+--   invoices  1a000000-0000-4000-8000-0000000006a1..3 (PDFs in supabase/storage/invoices/004200/)
+insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at, confirmation_token,
+                        recovery_token, email_change_token_new, email_change, raw_app_meta_data, raw_user_meta_data, created_at, updated_at)
+select u.instance_id, a.id, u.aud, u.role, a.email, extensions.crypt(a.password, extensions.gen_salt('bf')), now(), '', '', '', '',
+       u.raw_app_meta_data, u.raw_user_meta_data, now(), now()
+from auth.users u,
+     (values ('d0000000-0000-4000-8000-0000000000a1'::uuid, 'historique@demo.fr', 'historique-factures')) as a (id, email, password)
+where u.id = 'd0000000-0000-4000-8000-000000000001';
+
+insert into auth.identities (id, user_id, provider_id, provider, identity_data, last_sign_in_at, created_at, updated_at)
+select 'd0000000-0000-4000-8000-0000000000a2', u.id, u.id::text, 'email',
+       jsonb_build_object('sub', u.id::text, 'email', u.email, 'email_verified', true, 'phone_verified', false), now(), now(), now()
+from auth.users u where u.email = 'historique@demo.fr';
+
+insert into portal.customers (id, service_id, customer_number, display_name, email, paper_invoices)
+values ('c0000000-0000-4000-8000-0000000000a1', '5e000000-0000-4000-8000-000000004200', 'HIST0001', 'Famille Historique', 'historique@demo.fr', true);
+
+insert into portal.invoices (id, service_id, customer_id, number, issued_on, due_on, amount_cents, object, status, pdf_object_key, paid_at)
+values ('1a000000-0000-4000-8000-0000000006a1', '5e000000-0000-4000-8000-000000004200', 'c0000000-0000-4000-8000-0000000000a1',
+        '2018-020-000601', date '2018-06-04', date '2018-06-15', 3120, 'Eau potable', 'unpaid', '004200/2018-020-000601.pdf', null),
+       ('1a000000-0000-4000-8000-0000000006a2', '5e000000-0000-4000-8000-000000004200', 'c0000000-0000-4000-8000-0000000000a1',
+        '2018-020-000602', date '2018-05-07', date '2018-05-18', 2890, 'Assainissement', 'unpaid', '004200/2018-020-000602.pdf', null),
+       ('1a000000-0000-4000-8000-0000000006a3', '5e000000-0000-4000-8000-000000004200', 'c0000000-0000-4000-8000-0000000000a1',
+        '2018-020-000603', date '2018-03-05', date '2018-03-16', 4570, 'Eau potable', 'paid', '004200/2018-020-000603.pdf', timestamptz '2026-10-15 09:12:00+02');

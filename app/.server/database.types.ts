@@ -288,8 +288,13 @@ export type Database = {
       }
       outbox_requeue: { Args: { p_id: string }; Returns: boolean }
       payment_page: { Args: never; Returns: Json }
+      payment_receipt: { Args: { p_attempt_id: string }; Returns: Json }
       payment_return_page: {
         Args: { p_attempt_id?: string; p_idop?: string }
+        Returns: Json
+      }
+      payments_page: {
+        Args: { p_before_at?: string; p_before_id?: string }
         Returns: Json
       }
       payments_to_reconcile: {

@@ -24,7 +24,7 @@ const METHODS = {
   home: ["homePage"],
   invoices: ["invoicesPage", "invoicePage"],
   info: ["framePage", "infoPage", "requestPaperOptout"],
-  payment: ["paymentPage", "paymentReturnPage", "startPayment", "setPaymentIdop", "failPaymentStart"],
+  payment: ["paymentPage", "paymentReturnPage", "startPayment", "setPaymentIdop", "failPaymentStart", "paymentsPage", "paymentReceipt"],
   contact: ["contactPage", "sendContactMessage"],
   personalData: ["personalData"],
 } as const satisfies { [K in ResidentDataDomain]: readonly (keyof ResidentPorts[K])[] };

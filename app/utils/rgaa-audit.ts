@@ -94,6 +94,7 @@ export const AUDITED_PAGES: readonly { path: string; name: string }[] = Object.e
   "/paiement": "Paiement : choix des factures",
   "/paiement/confirmation": "Paiement : confirmation",
   "/paiement/retour": "Paiement : résultat",
+  "/paiements": "Mes paiements (paiements en ligne et justificatifs)",
   "/page-inconnue": "Page introuvable (page d'erreur)",
 }).map(([path, name]) => ({ path, name }));
 

@@ -32,6 +32,7 @@ export const RESIDENT_PAGES: readonly SiteMapPage[] = [
     ...INVOICE_TABS.map((tab) => page(`/factures?onglet=${tab.slug}`, tab.label)),
     page("/paiement", "Sélection des factures pour le règlement"),
   ]),
+  page("/paiements", "Mes paiements"),
   page("/mes-informations", "Mes informations", [
     page("/mes-informations/papier", "Ne pas recevoir les factures au format papier"),
     page("/mes-informations/adresse-mail", "Changer l'adresse mail"),

@@ -82,7 +82,7 @@ describe("each page function answers the caller's data only", () => {
     expect(mine.invoice).toMatchObject({ id: INVOICE_2059, number: "2017-020-002059", status: "unpaid", has_pdf: true });
     expect(mine.payment).toMatchObject({ block: "pending", attempt_id: world.demo.attemptId });
     const theirs = await page("other", "select public.invoice_page($1) as v", [INVOICE_2059]);
-    expect(theirs).toEqual({ frame: expect.any(Object), invoice: null, payment: null });
+    expect(theirs).toEqual({ frame: expect.any(Object), invoice: null, payment: null, paid_online: null });
   });
 
   test("info_page, contact_page, payment_page, payment_return_page: nothing of the other resident", async () => {

@@ -27,7 +27,7 @@ describe("row level security coverage", () => {
     const { rows: tables } = await db.pg.query<{ n: number }>(
       "select count(*)::int as n from pg_tables where schemaname = 'portal'",
     );
-    expect(tables[0]!.n).toBe(14);
+    expect(tables[0]!.n).toBe(15); // + portal.payment_receipt_emails (20261204090100_payment_history.sql)
   });
 
   test("no table of the portal schema is granted to anon", async () => {
@@ -105,6 +105,9 @@ describe("public functions and their grants", () => {
     "account_closure_blocker(p_user_id uuid)": ["postgres", "service_role"],
     // « Télécharger mes données » (20261203090200_personal_data_export.sql).
     "my_personal_data()": ["authenticated", "postgres"],
+    // « Mes paiements » and the receipt (20261204090100_payment_history.sql).
+    "payments_page(p_before_at timestamp with time zone, p_before_id uuid)": ["authenticated", "postgres"],
+    "payment_receipt(p_attempt_id uuid)": ["authenticated", "postgres"],
   };
 
   test("every public function has no EXECUTE for PUBLIC and only the intended grants", async () => {

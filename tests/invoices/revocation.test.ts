@@ -47,7 +47,7 @@ describe("requireResident hands a route only the ports it asks for (app/.server/
     expect(methods(all.home)).toEqual(["homePage"]);
     expect(methods(all.invoices)).toEqual(["invoicePage", "invoicesPage"]);
     expect(methods(all.info)).toEqual(["framePage", "infoPage", "requestPaperOptout"]);
-    expect(methods(all.payment)).toEqual(["failPaymentStart", "paymentPage", "paymentReturnPage", "setPaymentIdop", "startPayment"]);
+    expect(methods(all.payment)).toEqual(["failPaymentStart", "paymentPage", "paymentReceipt", "paymentReturnPage", "paymentsPage", "setPaymentIdop", "startPayment"]);
     expect(methods(all.contact)).toEqual(["contactPage", "sendContactMessage"]);
     expect(methods(all.files)).toEqual(["invoicePdf", "invoicePdfList"]);
 

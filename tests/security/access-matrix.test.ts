@@ -24,6 +24,8 @@ import * as newPassword from "~/routes/nouveau-mot-de-passe/route";
 import * as notification from "~/routes/paiement.notification/route";
 import * as payfipReturn from "~/routes/paiement.retour-payfip/route";
 import * as pdf from "~/routes/factures.$id.pdf/route";
+import * as paymentsList from "~/routes/_espace.paiements/route";
+import * as receipt from "~/routes/paiements.$id.justificatif[.]pdf/route";
 import * as tipiResult from "~/routes/paiement.resultat-tipi.$jeton/route";
 import * as soapEndpoint from "~/routes/simulateur-dgfip.tpa.services.securite/route";
 import * as tipiPage from "~/routes/simulateur-dgfip.tpa.paiement[.]web/route";
@@ -84,6 +86,7 @@ const INVOICE_B_PAYFIP = "1a000000-0000-4000-8000-000000000101"; // service 0042
 const INVOICE_B_TIPI = "1a000000-0000-4000-8000-000000000201"; // service 004281, classic TIPI
 const SERVICE_TIPI = "5e000000-0000-4000-8000-000000004281"; // one of B's services, not A's
 const NO_TOKEN = "0".repeat(64);
+const NO_ATTEMPT = "a7000000-0000-4000-8000-00000000dead"; // no such payment attempt
 
 // The portal's server-to-server calls (PayFiP SOAP, urlnotif, urlcl) are real fetches to its own
 // origin: MSW hands them to the route modules the server would run (as tests/payment/routes.test.ts).
@@ -247,6 +250,18 @@ const MATRIX: Record<string, Row> = {
       residentA: status(200, (p) => expect(p.headers.get("content-type"), describeProbe(p)).toBe("application/zip")),
       residentB: status(404, (p) => expect(p.headers.get("content-disposition"), describeProbe(p)).toBeNull()),
     },
+  },
+  // « Mes paiements » and the receipt: the caller's own attempts only (tests/payments-history/routes.test.ts).
+  "_espace.paiements": {
+    kind: "private",
+    path: "/paiements",
+    get: residents(toLogin("/paiements"), status(200, dataWhere((d) => Array.isArray(d.payments), "a list of payments"))),
+  },
+  "paiements.$id.justificatif[.]pdf": {
+    kind: "private",
+    path: `/paiements/${NO_ATTEMPT}/justificatif.pdf`,
+    params: { id: NO_ATTEMPT },
+    get: residents(toLogin(`/paiements/${NO_ATTEMPT}/justificatif.pdf`), status(404, (p) => expect(p.headers.get("content-disposition"), describeProbe(p)).toBeNull())),
   },
   // « Télécharger mes données »: the caller's own data only (tests/security/personal-data-download.test.ts).
   "mes-donnees[.]json": {
@@ -655,6 +670,21 @@ describe("objects one resident can learn, tried as the other resident and as a v
           expect(page.status, describeProbe(page)).toBe(200);
           toLogin(path)(await as("anonymous", list.loader, path));
         }
+      }
+    }
+  });
+
+  it("payment attempts in « Mes paiements » and their receipts: never the other resident's (404), the login page for a visitor", async () => {
+    for (const owner of OWNERS) {
+      const own = await as(owner, paymentsList.loader, "/paiements");
+      expect((own.data as { payments: { id: string }[] }).payments.map((p) => p.id).sort(), describeProbe(own)).toEqual(
+        learnable[owner].attempts.map((a) => a.id).sort(),
+      );
+      for (const attempt of learnable[owner].attempts) {
+        const path = `/paiements/${attempt.id}/justificatif.pdf`;
+        const other = await as(OTHER[owner], receipt.loader, path, { params: { id: attempt.id } });
+        expect(other.status, describeProbe(other)).toBe(404);
+        toLogin(path)(await as("anonymous", receipt.loader, path, { params: { id: attempt.id } }));
       }
     }
   });

@@ -121,11 +121,12 @@ describe("Supabase ResidentDataPort: one PostgREST request per page (app/.server
       frame,
       invoice: { ...mapped2059, paidAt: null, serviceId: "5e000000-0000-4000-8000-000000004200", paymentSuspended: true, hasPdf: true },
       payment: { block: "pending", retryAfter: "2026-11-30T14:35:00.000Z", attemptId: "a7000000-0000-4000-8000-000000000001" },
+      paidOnline: null,
     });
     expect(seen[0]).toMatchObject({ path: "/rest/v1/rpc/invoice_page", ...asResident, body: { p_id: INVOICE_ID } });
 
     server.use(rpc("invoice_page", () => HttpResponse.json({ frame: frameJson, invoice: null, payment: null })));
-    await expect(data.invoicePage(INVOICE_ID)).resolves.toEqual({ frame, invoice: null, payment: null });
+    await expect(data.invoicePage(INVOICE_ID)).resolves.toEqual({ frame, invoice: null, payment: null, paidOnline: null });
   });
 
   it("homePage, framePage, infoPage and contactPage map their page", async () => {

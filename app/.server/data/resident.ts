@@ -14,7 +14,15 @@ import type {
   ResidentInfoPort,
   ResidentInvoicesPort,
 } from "../ports/invoices";
-import type { PayableInvoice, PaymentAttempt, ResidentPaymentPort, StartPaymentResult } from "../ports/payment";
+import type {
+  PayableInvoice,
+  PaymentAttempt,
+  PaymentHistoryCursor,
+  PaymentHistoryRow,
+  PaymentReceipt,
+  ResidentPaymentPort,
+  StartPaymentResult,
+} from "../ports/payment";
 import type { ResidentDataPort } from "../ports/resident";
 import { residentPersonalData } from "./personal-data";
 import { callJson, type Rpc } from "./rpc";
@@ -78,13 +86,17 @@ export function residentInvoices(rpc: Rpc): ResidentInvoicesPort {
     },
 
     async invoicePage(id) {
-      const page = await callJson<{ frame: FrameJson; invoice: InvoiceDetailJson | null; payment: InvoicePaymentJson | null }>(rpc, "invoice_page", {
-        p_id: id,
-      });
+      const page = await callJson<{
+        frame: FrameJson;
+        invoice: InvoiceDetailJson | null;
+        payment: InvoicePaymentJson | null;
+        paid_online?: { at: string; refdet: string } | null;
+      }>(rpc, "invoice_page", { p_id: id });
       return {
         frame: toFrame(page.frame),
         invoice: page.invoice ? toInvoiceDetail(page.invoice) : null,
         payment: page.payment ? toInvoicePaymentState(page.payment) : null,
+        paidOnline: page.paid_online ? { at: page.paid_online.at, refdet: page.paid_online.refdet } : null,
       };
     },
   };
@@ -137,8 +149,85 @@ export function residentPayment(rpc: Rpc): ResidentPaymentPort {
     async failPaymentStart(attemptId, reason) {
       return (await rpc.call("fail_payment_start", { p_attempt_id: attemptId, p_reason: reason })) === true;
     },
+
+    async paymentsPage(before) {
+      const page = await callJson<{ frame: FrameJson; per_page: number; payments: PaymentHistoryJson[]; next: PaymentHistoryCursor | null }>(
+        rpc,
+        "payments_page",
+        { p_before_at: before?.at, p_before_id: before?.id },
+      );
+      return {
+        frame: toFrame(page.frame),
+        perPage: Number(page.per_page),
+        payments: page.payments.map(toPaymentHistoryRow),
+        next: page.next ? { at: page.next.at, id: page.next.id } : null,
+      };
+    },
+
+    async paymentReceipt(attemptId) {
+      const page = await callJson<{ receipt: PaymentReceiptJson | null }>(rpc, "payment_receipt", { p_attempt_id: attemptId });
+      return page.receipt ? toPaymentReceipt(page.receipt) : null;
+    },
   };
 }
+
+/** A row of payments_page. */
+interface PaymentHistoryJson {
+  id: string;
+  created_at: string;
+  status: PaymentHistoryRow["status"];
+  provider: PaymentHistoryRow["provider"];
+  amount_cents: number | string;
+  service_name: string | null;
+  invoice_numbers: string[];
+  refdet: string;
+  idop: string | null;
+  numauto: string | null;
+  transaction_at: string | null;
+}
+
+const toPaymentHistoryRow = (r: PaymentHistoryJson): PaymentHistoryRow => ({
+  id: r.id,
+  createdAt: r.created_at,
+  status: r.status,
+  provider: r.provider,
+  amountCents: Number(r.amount_cents),
+  serviceName: r.service_name,
+  invoiceNumbers: r.invoice_numbers,
+  refdet: r.refdet,
+  idop: r.idop,
+  numauto: r.numauto,
+  transactionAt: r.transaction_at,
+});
+
+/** payment_receipt's answer. */
+interface PaymentReceiptJson {
+  attempt_id: string;
+  service_name: string;
+  payers: string[];
+  email: string;
+  provider: PaymentReceipt["provider"];
+  refdet: string;
+  idop: string | null;
+  numauto: string | null;
+  amount_cents: number | string;
+  paid_at: string;
+  invoices: { number: string; issued_on: string; amount_cents: number | string }[];
+}
+
+const toPaymentReceipt = (r: PaymentReceiptJson): PaymentReceipt => ({
+  attemptId: r.attempt_id,
+  serviceName: r.service_name,
+  payers: r.payers,
+  email: r.email,
+  provider: r.provider,
+  refdet: r.refdet,
+  idop: r.idop,
+  numauto: r.numauto,
+  amountCents: Number(r.amount_cents),
+  paidAt: r.paid_at,
+  invoices: r.invoices.map((i) => ({ number: i.number, issuedOn: i.issued_on, amountCents: Number(i.amount_cents) })),
+});
 
 export function residentContact(rpc: Rpc): ResidentContactPort {
   return {

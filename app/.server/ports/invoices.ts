@@ -133,6 +133,8 @@ export interface InvoicePage {
   invoice: InvoiceDetail | null;
   /** The payment state of an unpaid invoice (null otherwise). */
   payment: InvoicePaymentState | null;
+  /** A paid invoice that the resident's payment through the portal paid: when, and its reference (null otherwise). */
+  paidOnline: { at: string; refdet: string } | null;
 }
 
 export interface InfoPage {

@@ -81,6 +81,52 @@ export interface PaymentReturnPage {
   attempt: PaymentAttempt | null;
 }
 
+/** A row of « Mes paiements » (public.payments_page). */
+export interface PaymentHistoryRow {
+  id: string;
+  createdAt: string;
+  status: PaymentStatus;
+  provider: PaymentProvider;
+  amountCents: number;
+  /** Null when the service is no longer the resident's (its RLS hides it). */
+  serviceName: string | null;
+  invoiceNumbers: string[];
+  refdet: string;
+  idop: string | null;
+  numauto: string | null;
+  transactionAt: string | null;
+}
+
+/** The keyset of « Mes paiements »: the last row of the page before. */
+export interface PaymentHistoryCursor {
+  at: string;
+  id: string;
+}
+
+export interface PaymentsPage {
+  frame: PageFrame;
+  perPage: number;
+  payments: PaymentHistoryRow[];
+  /** The keyset of the next page, null on the last. */
+  next: PaymentHistoryCursor | null;
+}
+
+/** The facts of a « Justificatif de paiement » (public.payment_receipt). */
+export interface PaymentReceipt {
+  attemptId: string;
+  serviceName: string;
+  /** The customer name(s) of the paid invoices. */
+  payers: string[];
+  email: string;
+  provider: PaymentProvider;
+  refdet: string;
+  idop: string | null;
+  numauto: string | null;
+  amountCents: number;
+  paidAt: string;
+  invoices: { number: string; issuedOn: string; amountCents: number }[];
+}
+
 /**
  * The signed-in resident's payments (security invoker SQL, RLS; each call checks first that the
  * Auth session is still live, else SessionEndedError): the selection, confirmation and return
@@ -97,6 +143,10 @@ export interface ResidentPaymentPort {
   setPaymentIdop(attemptId: string, idop: string): Promise<boolean>;
   /** public.fail_payment_start(): the provider could not open the payment; frees the invoices. */
   failPaymentStart(attemptId: string, reason: string): Promise<boolean>;
+  /** public.payments_page(): « Mes paiements », newest first, from the keyset of the page before. */
+  paymentsPage(before?: PaymentHistoryCursor): Promise<PaymentsPage>;
+  /** public.payment_receipt(): the receipt of the caller's successful payment, else null. */
+  paymentReceipt(attemptId: string): Promise<PaymentReceipt | null>;
 }
 
 export interface PaymentResultInput {

@@ -11,6 +11,7 @@ import { Notice } from "~/components/form";
 import { ButtonAnchor, ButtonLink } from "~/components/ui";
 import { formatDate, formatDayInFrance, formatEuros } from "~/utils/format";
 import { STATUS_IN_WORDS, tabOfStatus, TREASURY_EXPLANATION } from "~/utils/invoices";
+import { parisDateAndTime } from "~/utils/payment-status";
 
 const ParamsSchema = z.object({ id: z.guid() });
 
@@ -54,10 +55,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       paymentSuspended: invoice.paymentSuspended,
       hasPdf: invoice.hasPdf,
       payment,
+      paidOnline: invoice.status === "paid" ? paidOnlineLine(page.paidOnline) : null,
       backTo: `/factures?onglet=${tabOfStatus(invoice.status).slug}`,
     },
     withSession(accounts),
   );
+}
+
+/** « Réglée en ligne le 20/11/2026 à 14:45 (réf. …) »: paid through the portal (SQL invoice_page's paid_online). */
+function paidOnlineLine(paid: { at: string; refdet: string } | null): string | null {
+  if (!paid) return null;
+  const { date, time } = parisDateAndTime(paid.at);
+  return `Réglée en ligne le ${date} à ${time} (réf. ${paid.refdet})`;
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -109,6 +118,11 @@ export default function Facture() {
         ) : (
           <p>Le PDF de cette facture n&apos;est pas disponible. Si vous en avez besoin, écrivez au service depuis la rubrique « Contact ».</p>
         )}
+        {invoice.paidOnline ? (
+          <p data-testid="paid-online">
+            {invoice.paidOnline}. Le justificatif est dans <SpaceLink to="/paiements">Mes paiements</SpaceLink>.
+          </p>
+        ) : null}
         <PaymentAction id={invoice.id} status={invoice.status} paymentSuspended={invoice.paymentSuspended} payment={invoice.payment} />
       </section>
     </section>

@@ -24,6 +24,7 @@ function useFrame(): PageFrame | null {
 
 const MENU = [
   { to: "/factures", label: "Mes factures" },
+  { to: "/paiements", label: "Mes paiements" },
   { to: "/mes-informations", label: "Mes informations" },
   { to: "/contact", label: "Contact" },
 ] as const;
