@@ -37,6 +37,7 @@ export type Database = {
         Args: { p_client: string; p_email: string }
         Returns: string
       }
+      certificates_page: { Args: never; Returns: Json }
       confirm_reported_payment: {
         Args: { p_attempt_id: string; p_by: string; p_reason: string }
         Returns: Json
@@ -277,6 +278,14 @@ export type Database = {
         Returns: boolean
       }
       outbox_requeue: { Args: { p_id: string }; Returns: boolean }
+      payment_certificate: {
+        Args: {
+          p_customer_number: string
+          p_service_numcli: string
+          p_year: number
+        }
+        Returns: Json
+      }
       payment_page: { Args: never; Returns: Json }
       payment_return_page: {
         Args: { p_attempt_id?: string; p_idop?: string }

@@ -104,6 +104,9 @@ describe("public functions and their grants", () => {
     "account_closure_blocker(p_user_id uuid)": ["postgres", "service_role"],
     // « Télécharger mes données » (20261203090200_personal_data_export.sql).
     "my_personal_data()": ["authenticated", "postgres"],
+    // « Attestations de paiement » (20261204090200_payment_certificates.sql).
+    "certificates_page()": ["authenticated", "postgres"],
+    "payment_certificate(p_service_numcli text, p_customer_number text, p_year integer)": ["authenticated", "postgres"],
   };
 
   test("every public function has no EXECUTE for PUBLIC and only the intended grants", async () => {
