@@ -15,6 +15,7 @@ import type {
 } from "../ports/invoices";
 import type { PayableInvoice, PaymentAttempt, ResidentPaymentPort, StartPaymentResult } from "../ports/payment";
 import type { ResidentDataPort } from "../ports/resident";
+import { residentCertificates } from "./certificates";
 import { residentPersonalData } from "./personal-data";
 import { callJson, type Rpc } from "./rpc";
 
@@ -35,6 +36,7 @@ export function createResidentData(rpc: Rpc): ResidentDataPort {
     ...residentPayment(rpc),
     ...residentContact(rpc),
     ...residentPersonalData(rpc),
+    ...residentCertificates(rpc),
   };
 }
 
