@@ -4,6 +4,7 @@ import { data } from "@remix-run/server-runtime";
 import { useLoaderData } from "@remix-run/react";
 import { requireResident } from "~/.server/resident";
 import { InvoiceCards, InvoicePager, InvoiceTable, InvoiceTabs } from "~/components/espace-invoice-list";
+import { LinkLine } from "~/components/espace-links";
 import { withSession } from "~/.server/session-response";
 import { formatDate, formatEuros } from "~/utils/format";
 import { INVOICE_TABS, TREASURY_EXPLANATION } from "~/utils/invoices";
@@ -62,6 +63,7 @@ export default function MesFactures() {
       <h1 id="factures-titre" className="text-2xl font-bold">
         Mes factures
       </h1>
+      <LinkLine to="/attestations">Attestations de paiement (factures payées par année)</LinkLine>
       <InvoiceTabs tabs={tabs} current={tab} />
       <h2 id="onglet-titre" className="text-xl font-bold">
         {current.label}
