@@ -13,12 +13,12 @@ import { PDF_TEXT_WIDTH, renderPdf, winAnsiText, type PdfBlock, type PdfColumn, 
 export const CERTIFICATE_YEARS = { min: 2000, max: 2099 } as const;
 
 /**
- * The download route's parameters: /attestations/<service's TIPI number>/<customer number>/<year>.pdf.
- * A customer number is unique within its service only, hence the service in the path.
+ * The download route's parameters: /attestations/<customer record's id>/<year>.pdf. The record's
+ * id, not its customer number (unique within its service only, and a personal identifier that
+ * URLs would carry into logs, history and the login page's redirectTo).
  */
 export const CertificateParams = z.object({
-  service: z.string().regex(/^\d{6}$/),
-  abonne: z.string().trim().min(1).max(50),
+  abonne: z.guid().transform((id) => id.toLowerCase()),
   fichier: z
     .string()
     .regex(/^\d{4}\.pdf$/)
@@ -30,12 +30,12 @@ export const CertificateParams = z.object({
 export function parseCertificateParams(params: Record<string, string | undefined>): CertificateKey | null {
   const parsed = CertificateParams.safeParse(params);
   if (!parsed.success) return null;
-  return { serviceNumcli: parsed.data.service, customerNumber: parsed.data.abonne, year: parsed.data.fichier };
+  return { customerId: parsed.data.abonne, year: parsed.data.fichier };
 }
 
-/** "/attestations/004200/SISTEC560/2017.pdf" */
+/** "/attestations/c0000000-0000-4000-8000-000000000001/2017.pdf" */
 export function certificateUrl(key: CertificateKey): string {
-  return `/attestations/${key.serviceNumcli}/${encodeURIComponent(key.customerNumber)}/${key.year}.pdf`;
+  return `/attestations/${key.customerId}/${key.year}.pdf`;
 }
 
 /** Letters and digits of `text`, accents removed, the rest as single dashes. */

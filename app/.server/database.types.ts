@@ -279,11 +279,7 @@ export type Database = {
       }
       outbox_requeue: { Args: { p_id: string }; Returns: boolean }
       payment_certificate: {
-        Args: {
-          p_customer_number: string
-          p_service_numcli: string
-          p_year: number
-        }
+        Args: { p_customer_id: string; p_year: number }
         Returns: Json
       }
       payment_page: { Args: never; Returns: Json }

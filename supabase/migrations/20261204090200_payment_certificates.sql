@@ -31,8 +31,8 @@ alter table portal.services
 create index invoices_paid_at_by_customer_idx
   on portal.invoices (customer_id, paid_at) where status = 'paid' and paid_at is not null;
 
--- /attestations: {frame, customers: [{service_numcli, service_name, customer_number, display_name,
--- years: [newest first]}]}, every customer record of the caller (years [] when none).
+-- /attestations: {frame, customers: [{customer_id, service_numcli, service_name, customer_number,
+-- display_name, years: [newest first]}]}, every customer record of the caller (years [] when none).
 create or replace function public.certificates_page()
   returns jsonb language plpgsql stable security invoker set search_path = ''
 as $$
@@ -42,6 +42,7 @@ begin
     'frame', portal.page_frame(),
     'customers', coalesce((
       select jsonb_agg(jsonb_build_object(
+               'customer_id', c.id,
                'service_numcli', s.numcli,
                'service_name', s.name,
                'customer_number', c.customer_number,
@@ -62,10 +63,11 @@ $$;
 revoke execute on function public.certificates_page() from public, anon, authenticated, service_role;
 grant execute on function public.certificates_page() to authenticated;
 
--- One certificate: {service: {numcli, name, postal_address}, customer: {customer_number,
+-- One certificate of the caller's customer record p_customer_id (the record's id, as /factures/<id>
+-- names an invoice: no customer number in URLs) for year p_year: {service: {numcli, name, postal_address}, customer: {customer_number,
 -- display_name}, year, invoices: [{paid_on, number, object, amount_cents}] in payment order,
 -- total_cents}; null when the record is not the caller's, or nothing was paid that year.
-create or replace function public.payment_certificate(p_service_numcli text, p_customer_number text, p_year integer)
+create or replace function public.payment_certificate(p_customer_id uuid, p_year integer)
   returns jsonb language plpgsql stable security invoker set search_path = ''
 as $$
 declare
@@ -99,12 +101,11 @@ begin
       and i.paid_at >= make_timestamptz(p_year, 1, 1, 0, 0, 0, 'Europe/Paris')
       and i.paid_at < make_timestamptz(p_year + 1, 1, 1, 0, 0, 0, 'Europe/Paris')
   ) p
-  where c.account_id = (select auth.uid())
-    and s.numcli = p_service_numcli
-    and c.customer_number = p_customer_number
+  where c.id = p_customer_id
+    and c.account_id = (select auth.uid())
     and p.invoices is not null;
   return v_certificate;
 end
 $$;
-revoke execute on function public.payment_certificate(text, text, integer) from public, anon, authenticated, service_role;
-grant execute on function public.payment_certificate(text, text, integer) to authenticated;
+revoke execute on function public.payment_certificate(uuid, integer) from public, anon, authenticated, service_role;
+grant execute on function public.payment_certificate(uuid, integer) to authenticated;

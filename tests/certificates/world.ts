@@ -42,5 +42,5 @@ export async function createCertificateWorld(db: Database) {
   const other = await createOtherResident(db, "voisin-attestation@exemple.fr");
   await db.pg.query(invoice, [other.customer_id, OTHER_MARKER, 999, "Eau potable", "paid", "2017-03-03 10:00:00+01"]);
   const { rows: numcli } = await db.pg.query<{ numcli: string }>("select numcli from portal.services where id = $1", [other.service_id]);
-  return { other: { ...other, numcli: numcli[0]!.numcli, customerNumber: "VOIS01" } };
+  return { waterCustomer, other: { ...other, numcli: numcli[0]!.numcli, customerNumber: "VOIS01" } };
 }

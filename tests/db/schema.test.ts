@@ -106,7 +106,7 @@ describe("public functions and their grants", () => {
     "my_personal_data()": ["authenticated", "postgres"],
     // « Attestations de paiement » (20261204090200_payment_certificates.sql).
     "certificates_page()": ["authenticated", "postgres"],
-    "payment_certificate(p_service_numcli text, p_customer_number text, p_year integer)": ["authenticated", "postgres"],
+    "payment_certificate(p_customer_id uuid, p_year integer)": ["authenticated", "postgres"],
   };
 
   test("every public function has no EXECUTE for PUBLIC and only the intended grants", async () => {

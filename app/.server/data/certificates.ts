@@ -14,6 +14,7 @@ export function residentCertificates(rpc: Rpc): ResidentCertificatesPort {
       return {
         frame: { portalName: page.frame.portal_name, displayName: page.frame.display_name ?? "" },
         customers: page.customers.map((c) => ({
+          customerId: c.customer_id,
           serviceNumcli: c.service_numcli,
           serviceName: c.service_name,
           customerNumber: c.customer_number,
@@ -22,10 +23,9 @@ export function residentCertificates(rpc: Rpc): ResidentCertificatesPort {
         })),
       };
     },
-    async paymentCertificate({ serviceNumcli, customerNumber, year }): Promise<PaymentCertificate | null> {
+    async paymentCertificate({ customerId, year }): Promise<PaymentCertificate | null> {
       const value = await rpc.call("payment_certificate", {
-        p_service_numcli: serviceNumcli,
-        p_customer_number: customerNumber,
+        p_customer_id: customerId,
         p_year: year,
       });
       if (value === null) return null;
@@ -45,6 +45,7 @@ export function residentCertificates(rpc: Rpc): ResidentCertificatesPort {
 }
 
 interface CertificateCustomerJson {
+  customer_id: string;
   service_numcli: string;
   service_name: string;
   customer_number: string;

@@ -7,14 +7,14 @@ import type { PageFrame } from "./invoices";
  * certificate: docs/decisions/0037-payment-certificates.md). Amounts are integer cents.
  */
 
-/** Which certificate: a customer record (its service's TIPI number and its customer number) and a year. */
+/** Which certificate: a customer record of the account (its id, as /factures/<id> names an invoice) and a year. */
 export interface CertificateKey {
-  serviceNumcli: string;
-  customerNumber: string;
+  customerId: string;
   year: number;
 }
 
 export interface CertificateCustomer {
+  customerId: string;
   serviceNumcli: string;
   serviceName: string;
   customerNumber: string;
@@ -41,6 +41,6 @@ export interface PaymentCertificate {
 export interface ResidentCertificatesPort {
   /** public.certificates_page() */
   certificatesPage(): Promise<CertificatesPage>;
-  /** public.payment_certificate(numcli, customer number, year); null: not the caller's, or nothing paid that year. */
+  /** public.payment_certificate(customer id, year); null: not the caller's, or nothing paid that year. */
   paymentCertificate(key: CertificateKey): Promise<PaymentCertificate | null>;
 }

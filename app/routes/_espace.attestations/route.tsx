@@ -19,18 +19,18 @@ const TEXTS = {
 
 /**
  * `/attestations`: per customer record of the account, the calendar years with payments, each a
- * plain link to its PDF (/attestations/<service>/<customer>/<year>.pdf: a download, with or
+ * plain link to its PDF (/attestations/<customer record's id>/<year>.pdf: a download, with or
  * without JavaScript). One call: public.certificates_page(). docs/decisions/0037-payment-certificates.md.
  */
 export async function loader({ request }: LoaderFunctionArgs) {
   const { accounts, certificates } = await requireResident(request, { certificates: true });
   const page = await certificates.certificatesPage();
   const customers = page.customers.map((c) => ({
-    key: `${c.serviceNumcli}/${c.customerNumber}`,
+    key: c.customerId,
     serviceName: c.serviceName,
     customerNumber: c.customerNumber,
     displayName: c.displayName,
-    years: c.years.map((year) => ({ year, href: certificateUrl({ serviceNumcli: c.serviceNumcli, customerNumber: c.customerNumber, year }) })),
+    years: c.years.map((year) => ({ year, href: certificateUrl({ customerId: c.customerId, year }) })),
   }));
   return data({ frame: page.frame, customers, texts: TEXTS }, withSession(accounts));
 }

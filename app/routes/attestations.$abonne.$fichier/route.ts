@@ -4,7 +4,7 @@ import { requireResident } from "~/.server/resident";
 import { withSession } from "~/.server/session-response";
 
 /**
- * GET /attestations/<service's TIPI number>/<customer number>/<year>.pdf — the « Attestation de
+ * GET /attestations/<customer record's id>/<year>.pdf — the « Attestation de
  * paiement » of one customer record for one calendar year, to its owner only (resource route, no
  * layout; app/.server/certificate.ts, docs/decisions/0037-payment-certificates.md).
  * Anonymous: redirected to the login page, which comes back here. Malformed parameters, a year
