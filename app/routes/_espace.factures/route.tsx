@@ -44,6 +44,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
       })),
       nextPage: rows.length > PAGE_SIZE && last ? invoicesUrl(tab.slug, { issuedOn: last.issuedOn, id: last.id }) : null,
       firstPageUrl: invoicesUrl(tab.slug),
+      // Static texts as data: the route module (first-load JavaScript) then needs nothing of ~/utils/invoices.
+      empty: tab.empty,
+      treasuryExplanation: tab.status === "treasury" ? TREASURY_EXPLANATION : null,
     },
     withSession(accounts),
   );
@@ -55,9 +58,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => {
 };
 
 export default function MesFactures() {
-  const { tab, tabs, showCustomer, firstPage, invoices, nextPage, firstPageUrl } = useLoaderData<typeof loader>();
+  const { tab, tabs, showCustomer, firstPage, invoices, nextPage, firstPageUrl, empty, treasuryExplanation } = useLoaderData<typeof loader>();
   const current = tabs.find((t) => t.slug === tab)!;
-  const empty = INVOICE_TABS.find((t) => t.slug === tab)!.empty;
   return (
     <section aria-labelledby="factures-titre" className="flex flex-col gap-4">
       <h1 id="factures-titre" className="text-2xl font-bold">
@@ -70,7 +72,7 @@ export default function MesFactures() {
       </h2>
       {tab === "tresorerie" ? (
         <p className="rounded border-l-4 border-sky-700 bg-sky-50 p-3 text-sky-950" data-testid="treasury-explanation">
-          {TREASURY_EXPLANATION}
+          {treasuryExplanation}
         </p>
       ) : null}
       {invoices.length === 0 ? (
