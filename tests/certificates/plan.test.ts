@@ -18,21 +18,15 @@ const CUSTOMERS = 6_000;
 let big: PGlite;
 let claims: string;
 
-interface PlanNode {
-  "Node Type": string;
-  "Relation Name"?: string;
-  "Index Name"?: string;
-  "Index Cond"?: string;
-  Plans?: PlanNode[];
-}
+/** A node of EXPLAIN (format json), with the fields read here. */
+type PlanNode = { Plans?: PlanNode[] } & Partial<Record<"Node Type" | "Relation Name" | "Index Name" | "Index Cond", string>>;
 
 /** Every scan of invoices or customers, as "<type> <relation> [<index>]"; unindexed ones marked "NOT INDEXED". */
 function scans(node: PlanNode, out: string[] = []): string[] {
-  const relation = node["Relation Name"];
+  const { "Node Type": type, "Relation Name": relation, "Index Name": index, "Index Cond": cond } = node;
   if (relation === "invoices" || relation === "customers") {
-    const type = node["Node Type"];
-    const indexed = (type === "Index Scan" || type === "Index Only Scan") && node["Index Cond"] !== undefined;
-    out.push(`${indexed ? "" : "NOT INDEXED "}${type} ${relation}${node["Index Name"] ? ` ${node["Index Name"]}` : ""}`);
+    const indexed = (type === "Index Scan" || type === "Index Only Scan") && cond !== undefined;
+    out.push(`${indexed ? "" : "NOT INDEXED "}${type} ${relation}${index ? ` ${index}` : ""}`);
   }
   for (const child of node.Plans ?? []) scans(child, out);
   return out;
@@ -69,12 +63,11 @@ beforeAll(async () => {
     join (select id, service_id, row_number() over (order by customer_number) - 1 as k
           from portal.customers where customer_number like 'PLAN%') c on c.k = n % ${CUSTOMERS};
     analyze;
-    load 'auto_explain';
-    set auto_explain.log_min_duration = 0;
-    set auto_explain.log_nested_statements = on;
-    set auto_explain.log_format = json;
-    set auto_explain.log_level = notice;
   `);
+  // Every statement run inside a call reported with its plan, as a NOTICE in JSON.
+  await big.exec("load 'auto_explain'");
+  const settings = { log_min_duration: "0", log_nested_statements: "on", log_format: "json", log_level: "notice" };
+  for (const [name, value] of Object.entries(settings)) await big.exec(`set auto_explain.${name} = ${value}`);
 }, 600_000);
 
 afterAll(() => big?.close());
