@@ -26,6 +26,7 @@ const RESIDENT = [
   "/factures?onglet=reglees",
   "/factures?onglet=tresorerie",
   "/factures/1a000000-0000-4000-8000-000000000001",
+  "/attestations",
   "/paiement?facture=1a000000-0000-4000-8000-000000000001",
   "/paiements",
   "/mes-informations",

@@ -37,6 +37,7 @@ export type Database = {
         Args: { p_client: string; p_email: string }
         Returns: string
       }
+      certificates_page: { Args: never; Returns: Json }
       confirm_reported_payment: {
         Args: { p_attempt_id: string; p_by: string; p_reason: string }
         Returns: Json
@@ -287,6 +288,10 @@ export type Database = {
         Returns: boolean
       }
       outbox_requeue: { Args: { p_id: string }; Returns: boolean }
+      payment_certificate: {
+        Args: { p_customer_id: string; p_year: number }
+        Returns: Json
+      }
       payment_page: { Args: never; Returns: Json }
       payment_receipt: { Args: { p_attempt_id: string }; Returns: Json }
       payment_return_page: {

@@ -27,6 +27,7 @@ const METHODS = {
   payment: ["paymentPage", "paymentReturnPage", "startPayment", "setPaymentIdop", "failPaymentStart", "paymentsPage", "paymentReceipt"],
   contact: ["contactPage", "sendContactMessage"],
   personalData: ["personalData"],
+  certificates: ["certificatesPage", "paymentCertificate"],
 } as const satisfies { [K in ResidentDataDomain]: readonly (keyof ResidentPorts[K])[] };
 
 // Every method of every port is listed above: a method added to a port fails `npx tsc` here until it is.

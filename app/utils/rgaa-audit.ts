@@ -84,6 +84,7 @@ export const AUDITED_PAGES: readonly { path: string; name: string }[] = Object.e
   "/accueil": "Accueil de l'espace personnel",
   "/factures": "Mes factures (factures non réglées, réglées, à régler auprès du Trésor public)",
   "/factures/<numéro>": "Détail d'une facture",
+  "/attestations": "Attestations de paiement",
   "/mes-informations": "Mes informations",
   "/mes-informations/adresse-mail": "Changement d'adresse mail",
   "/mes-informations/mot-de-passe": "Changement de mot de passe",

@@ -31,6 +31,7 @@ export const RESIDENT_PAGES: readonly SiteMapPage[] = [
   page("/factures", "Mes factures", [
     ...INVOICE_TABS.map((tab) => page(`/factures?onglet=${tab.slug}`, tab.label)),
     page("/paiement", "Sélection des factures pour le règlement"),
+    page("/attestations", "Attestations de paiement"),
   ]),
   page("/paiements", "Mes paiements"),
   page("/mes-informations", "Mes informations", [

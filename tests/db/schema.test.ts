@@ -108,6 +108,9 @@ describe("public functions and their grants", () => {
     // « Mes paiements » and the receipt (20261204090100_payment_history.sql).
     "payments_page(p_before_at timestamp with time zone, p_before_id uuid)": ["authenticated", "postgres"],
     "payment_receipt(p_attempt_id uuid)": ["authenticated", "postgres"],
+    // « Attestations de paiement » (20261204090200_payment_certificates.sql).
+    "certificates_page()": ["authenticated", "postgres"],
+    "payment_certificate(p_customer_id uuid, p_year integer)": ["authenticated", "postgres"],
   };
 
   test("every public function has no EXECUTE for PUBLIC and only the intended grants", async () => {

@@ -87,6 +87,7 @@ const INVOICE_B_TIPI = "1a000000-0000-4000-8000-000000000201"; // service 004281
 const SERVICE_TIPI = "5e000000-0000-4000-8000-000000004281"; // one of B's services, not A's
 const NO_TOKEN = "0".repeat(64);
 const NO_ATTEMPT = "a7000000-0000-4000-8000-00000000dead"; // no such payment attempt
+const CERTIFICATE_A = `/attestations/${SEED.demoCustomerId}/2017.pdf`; // A's payment certificate for 2017
 
 // The portal's server-to-server calls (PayFiP SOAP, urlnotif, urlcl) are real fetches to its own
 // origin: MSW hands them to the route modules the server would run (as tests/payment/routes.test.ts).
@@ -262,6 +263,23 @@ const MATRIX: Record<string, Row> = {
     path: `/paiements/${NO_ATTEMPT}/justificatif.pdf`,
     params: { id: NO_ATTEMPT },
     get: residents(toLogin(`/paiements/${NO_ATTEMPT}/justificatif.pdf`), status(404, (p) => expect(p.headers.get("content-disposition"), describeProbe(p)).toBeNull())),
+  },
+  // « Attestations de paiement »: A has payments in 2017 (record SISTEC560 of 004200), B none; the
+  // download of A's certificate is the same 404 for B as for a record that does not exist.
+  "_espace.attestations": {
+    kind: "private",
+    path: "/attestations",
+    get: { anonymous: toLogin("/attestations"), residentA: ok(A.name, CERTIFICATE_A), residentB: ok(B.name, "PAIE0001") },
+  },
+  "attestations.$abonne.$fichier": {
+    kind: "private",
+    path: CERTIFICATE_A,
+    params: { abonne: SEED.demoCustomerId, fichier: "2017.pdf" },
+    get: {
+      anonymous: toLogin(CERTIFICATE_A),
+      residentA: status(200, (p) => expect(p.headers.get("content-type"), describeProbe(p)).toBe("application/pdf")),
+      residentB: status(404, (p) => expect(p.headers.get("content-disposition"), describeProbe(p)).toBeNull()),
+    },
   },
   // « Télécharger mes données »: the caller's own data only (tests/security/personal-data-download.test.ts).
   "mes-donnees[.]json": {

@@ -24,6 +24,7 @@ import type {
   StartPaymentResult,
 } from "../ports/payment";
 import type { ResidentDataPort } from "../ports/resident";
+import { residentCertificates } from "./certificates";
 import { residentPersonalData } from "./personal-data";
 import { callJson, type Rpc } from "./rpc";
 
@@ -44,6 +45,7 @@ export function createResidentData(rpc: Rpc): ResidentDataPort {
     ...residentPayment(rpc),
     ...residentContact(rpc),
     ...residentPersonalData(rpc),
+    ...residentCertificates(rpc),
   };
 }
 

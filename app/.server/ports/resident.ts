@@ -1,3 +1,4 @@
+import type { ResidentCertificatesPort } from "./certificates";
 import type { ResidentContactPort } from "./contact";
 import type { InvoiceFilesPort } from "./files";
 import type { ResidentHomePort, ResidentInfoPort, ResidentInvoicesPort } from "./invoices";
@@ -16,6 +17,7 @@ export interface ResidentPorts {
   contact: ResidentContactPort;
   files: InvoiceFilesPort;
   personalData: ResidentPersonalDataPort;
+  certificates: ResidentCertificatesPort;
 }
 
 /** The domains whose ports read and write through the resident's SQL functions (all but files). */
@@ -30,4 +32,5 @@ export type ResidentDataPort = ResidentHomePort &
   ResidentInfoPort &
   ResidentPaymentPort &
   ResidentContactPort &
-  ResidentPersonalDataPort;
+  ResidentPersonalDataPort &
+  ResidentCertificatesPort;

@@ -5,6 +5,7 @@ import { useLoaderData } from "@remix-run/react";
 import { invoiceZipUrl } from "~/.server/invoice-zip";
 import { requireResident } from "~/.server/resident";
 import { InvoiceCards, InvoicePager, InvoiceTable, InvoiceTabs } from "~/components/espace-invoice-list";
+import { LinkLine } from "~/components/espace-links";
 import { withSession } from "~/.server/session-response";
 import { formatDate, formatEuros } from "~/utils/format";
 import { INVOICE_TABS, TREASURY_EXPLANATION } from "~/utils/invoices";
@@ -48,6 +49,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
       // link; none on an empty tab. Its props travel as data: this module's JavaScript is at the
       // 90 KiB limit (docs/performance.md).
       zip: counts[tab.status] > 0 ? { href: invoiceZipUrl(tab.slug), className: "self-start underline", children: "Télécharger les PDF (archive ZIP)" } : null,
+      // Static texts as data: the route module (first-load JavaScript) then needs nothing of ~/utils/invoices.
+      empty: tab.empty,
+      treasuryExplanation: tab.status === "treasury" ? TREASURY_EXPLANATION : null,
     },
     withSession(accounts),
   );
@@ -59,21 +63,21 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => {
 };
 
 export default function MesFactures() {
-  const { tab, tabs, showCustomer, firstPage, invoices, nextPage, firstPageUrl, zip } = useLoaderData<typeof loader>();
+  const { tab, tabs, showCustomer, firstPage, invoices, nextPage, firstPageUrl, zip, empty, treasuryExplanation } = useLoaderData<typeof loader>();
   const current = tabs.find((t) => t.slug === tab)!;
-  const empty = INVOICE_TABS.find((t) => t.slug === tab)!.empty;
   return (
     <section aria-labelledby="factures-titre" className="flex flex-col gap-4">
       <h1 id="factures-titre" className="text-2xl font-bold">
         Mes factures
       </h1>
+      <LinkLine to="/attestations">Attestations de paiement (factures payées par année)</LinkLine>
       <InvoiceTabs tabs={tabs} current={tab} />
       <h2 id="onglet-titre" className="text-xl font-bold">
         {current.label}
       </h2>
       {tab === "tresorerie" ? (
         <p className="rounded border-l-4 border-sky-700 bg-sky-50 p-3 text-sky-950" data-testid="treasury-explanation">
-          {TREASURY_EXPLANATION}
+          {treasuryExplanation}
         </p>
       ) : null}
       {zip && <a {...zip} />}
