@@ -30,7 +30,7 @@ for (const javaScript of [true, false]) {
       const header = page.getByRole("banner");
       await expect(header.getByTestId("resident-name")).toHaveText(DEMO.name);
       const menu = page.getByRole("navigation", { name: "Menu principal" });
-      for (const item of ["Mes factures", "Mes informations", "Contact"]) await expect(menu.getByRole("link", { name: item })).toBeVisible();
+      for (const item of ["Mes factures", "Mes paiements", "Mes informations", "Contact"]) await expect(menu.getByRole("link", { name: item })).toBeVisible();
       await expect(menu.getByRole("button", { name: "Déconnexion" })).toBeVisible();
 
       // "/" takes a resident to the home page; the visitor pages send them there too.

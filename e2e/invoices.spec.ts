@@ -268,13 +268,13 @@ for (const javaScript of [true, false]) {
         await page.keyboard.press("Tab");
         await expect(page.getByRole("banner").getByRole("link", { name: "LE PORTAIL DES FACTURES" })).toBeFocused();
         const menu = page.getByRole("navigation", { name: "Menu principal" });
-        for (const name of ["Mes factures", "Mes informations", "Contact"]) {
+        for (const name of ["Mes factures", "Mes paiements", "Mes informations", "Contact"]) {
           await page.keyboard.press("Tab");
           await expect(menu.getByRole("link", { name })).toBeFocused();
         }
         await page.keyboard.press("Tab");
         await expect(menu.getByRole("button", { name: "Déconnexion" })).toBeFocused();
-        for (let i = 0; i < 3; i++) await page.keyboard.press("Shift+Tab");
+        for (let i = 0; i < 4; i++) await page.keyboard.press("Shift+Tab");
         await expect(menu.getByRole("link", { name: "Mes factures" })).toBeFocused();
         await page.keyboard.press("Enter");
         await expect(page).toHaveURL(/\/factures$/);
