@@ -68,16 +68,16 @@ async function reviewCommand(rpc: Rpc, action: "confirmer" | "rejeter", args: st
   const done = await reviewPayment(rpc, decision, attemptId, by, reason);
   if (done.outcome === "unknown") throw new StaffCommandError(`Paiement ${ref} inconnu : « npm run admin -- paiements a-confirmer » affiche les paiements à confirmer.`);
   if (done.outcome === "not_reported") {
-    const decided = done.reviewed_by ? ` (décision de ${done.reviewed_by}${done.reviewed_at ? ` le ${parisDateTime.format(new Date(done.reviewed_at))}` : ""})` : "";
+    const decided = done.reviewed_by ? `décision de ${done.reviewed_by}${done.reviewed_at ? ` le ${parisDateTime.format(new Date(done.reviewed_at))}` : ""}` : "";
     if ((decision === "confirm" && done.status === "paid") || (decision === "reject" && done.status === "rejected")) {
-      return `Rien à faire : le paiement ${ref} est déjà ${decision === "confirm" ? "réglé" : "rejeté"}${decided}.`;
+      return `Rien à faire : le paiement ${ref} est déjà ${decision === "confirm" ? "réglé" : "rejeté"}${decided ? ` (${decided})` : ""}.`;
     }
     const label = PAYMENT_STATUS_LABELS[done.status as PaymentHistoryStatus] ?? done.status;
     const hint =
       done.status === "pending" || done.status === "abandoned"
         ? " : il attend encore la réponse du prestataire, que le rapprochement automatique demande (npm run payments:reconcile)"
         : " : sa décision est déjà prise, elle ne se change pas ici";
-    throw new StaffCommandError(`Le paiement ${ref} n'est pas à confirmer (état : ${label}${decided})${hint}.`);
+    throw new StaffCommandError(`Le paiement ${ref} n'est pas à confirmer (état : ${label}${decided ? `, ${decided}` : ""})${hint}.`);
   }
   return decision === "confirm"
     ? `Paiement ${attemptId} confirmé par ${by} : ses factures sont réglées ; l'usager reçoit son justificatif par courriel.`
