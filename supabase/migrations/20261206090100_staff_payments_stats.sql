@@ -46,10 +46,7 @@ where u.id = c.account_id and c.linked_at is null;
 alter table portal.customers enable trigger customers_set_updated_at;
 
 create or replace function portal.customers_set_linked_at()
-returns trigger
-language plpgsql
-set search_path = ''
-as $$
+  returns trigger language plpgsql set search_path = '' as $$
 begin
   if new.account_id is not null and new.linked_at is null then
     new.linked_at := now();
@@ -80,11 +77,7 @@ create index payment_attempts_reported_idx on portal.payment_attempts (reported_
 
 -- How long past its window a PayFiP attempt the job could not settle waits before staff see it.
 create or replace function portal.payment_stuck_after()
-returns interval
-language sql
-immutable
-set search_path = ''
-as $$
+  returns interval language sql immutable set search_path = '' as $$
   select interval '1 day'
 $$;
 revoke execute on function portal.payment_stuck_after() from public, anon, authenticated;
@@ -94,11 +87,7 @@ grant execute on function portal.payment_stuck_after() to service_role;
 -- `payfip_answer_refused`: PayFiP's answer after the window did not match the attempt;
 -- `payfip_no_answer`: still pending a day past its window (PayFiP unreachable or in error).
 create or replace function portal.payment_review_reason(p_attempt portal.payment_attempts)
-returns text
-language sql
-stable
-set search_path = ''
-as $$
+  returns text language sql stable set search_path = '' as $$
   select case
     when p_attempt.status = 'reported' then 'reported'
     when p_attempt.status <> 'pending' or p_attempt.provider <> 'payfip_ws' or p_attempt.idop is null
@@ -117,36 +106,35 @@ revoke execute on function portal.payment_review_reason(portal.payment_attempts)
 grant execute on function portal.payment_review_reason(portal.payment_attempts) to service_role;
 
 -- The same columns as before (first), then: provider, idop, why it is listed (code and French),
--- the customers' names. Oldest first.
+-- the customers' names. Oldest first. Invoices and customers in one lateral aggregate per row.
 create or replace view portal.staff_payments_to_confirm with (security_invoker = true) as
   select a.id as attempt_id, a.reported_at, s.name as service_name, s.numcli, a.refdet, a.amount_cents,
          a.resultrans, a.numauto, a.transaction_at,
-         array(select i.number from portal.payment_attempt_invoices ai
-               join portal.invoices i on i.id = ai.invoice_id
-               where ai.attempt_id = a.id order by i.issued_on, i.number) as invoice_numbers,
-         array(select distinct c.customer_number from portal.payment_attempt_invoices ai
-               join portal.invoices i on i.id = ai.invoice_id
-               join portal.customers c on c.id = i.customer_id
-               where ai.attempt_id = a.id order by 1) as customer_numbers,
-         (select e.payload -> 'raw' ->> 'client_address' from portal.payment_events e
-          where e.attempt_id = a.id and e.kind like 'result_reported%'
-          order by e.id desc limit 1) as source_address,
-         a.created_at as started_at,
-         a.provider,
-         a.idop,
-         r.reason,
+         coalesce(lines.invoice_numbers, '{}') as invoice_numbers,
+         coalesce(lines.customer_numbers, '{}') as customer_numbers,
+         sent.client_address as source_address,
+         a.created_at as started_at, a.provider, a.idop, r.reason,
          case r.reason
            when 'reported' then 'signalé payé (TIPI), non vérifié auprès de la DGFiP'
            when 'payfip_answer_refused' then 'réponse de PayFiP non conforme au paiement (montant, référence)'
            else 'sans réponse de PayFiP depuis plus d''un jour après le délai'
          end as reason_label,
-         array(select distinct c.display_name from portal.payment_attempt_invoices ai
-               join portal.invoices i on i.id = ai.invoice_id
-               join portal.customers c on c.id = i.customer_id
-               where ai.attempt_id = a.id order by 1) as customer_names
+         coalesce(lines.customer_names, '{}') as customer_names
   from portal.payment_attempts a
   join portal.services s on s.id = a.service_id
   cross join lateral (select portal.payment_review_reason(a) as reason) r
+  cross join lateral (
+    select array_agg(i.number order by i.issued_on, i.number) as invoice_numbers,
+           array_agg(distinct c.customer_number order by c.customer_number) as customer_numbers,
+           array_agg(distinct c.display_name order by c.display_name) as customer_names
+    from portal.payment_attempt_invoices ai, portal.invoices i, portal.customers c
+    where ai.attempt_id = a.id and i.id = ai.invoice_id and c.id = i.customer_id
+  ) lines
+  -- A report's sender (not one of DGFiP's addresses), from its latest report in the log.
+  left join lateral (
+    select e.payload #>> '{raw,client_address}' as client_address from portal.payment_events e
+    where e.attempt_id = a.id and e.kind like 'result_reported%' order by e.id desc limit 1
+  ) sent on true
   where (a.status = 'reported' or (a.status = 'pending' and a.expires_at <= now()))
     and r.reason is not null
   order by coalesce(a.reported_at, a.expires_at), a.id;
@@ -192,25 +180,20 @@ grant execute on function public.staff_payments_to_confirm(text) to service_role
 -- final, or the job still settles it), so a second call changes nothing.
 -- Answers {"outcome": confirmed|rejected|not_reported|unknown, "status"}.
 create or replace function portal.review_payment(p_attempt_id uuid, p_confirm boolean, p_by text, p_reason text)
-returns jsonb
-language plpgsql
-volatile
-set search_path = ''
-as $$
+  returns jsonb language plpgsql volatile set search_path = '' as $$
 declare
   v_attempt portal.payment_attempts;
   v_why text;
   v_facts jsonb;
 begin
   perform portal.check_review(p_by, p_reason);
+  -- Locked: two decisions on one attempt are taken one after the other, the second sees the first.
   select a.* into v_attempt from portal.payment_attempts a where a.id = p_attempt_id for update;
-  if v_attempt.id is null then
-    return jsonb_build_object('outcome', 'unknown');
-  end if;
-  v_why := portal.payment_review_reason(v_attempt);
+  v_why := case when v_attempt.id is not null then portal.payment_review_reason(v_attempt) end;
   if v_why is null then
-    return jsonb_build_object('outcome', 'not_reported', 'status', v_attempt.status,
-                              'reviewed_by', v_attempt.reviewed_by, 'reviewed_at', v_attempt.reviewed_at);
+    return case when v_attempt.id is null then jsonb_build_object('outcome', 'unknown')
+                else jsonb_build_object('outcome', 'not_reported', 'status', v_attempt.status,
+                                        'reviewed_by', v_attempt.reviewed_by, 'reviewed_at', v_attempt.reviewed_at) end;
   end if;
   v_facts := jsonb_build_object('by', btrim(p_by), 'reason', btrim(p_reason), 'at', now(), 'listed_as', v_why);
   if p_confirm then
@@ -232,31 +215,16 @@ end
 $$;
 revoke execute on function portal.review_payment(uuid, boolean, text, text) from public, anon, authenticated;
 
--- public.confirm_reported_payment(attempt, by, reason): staff saw the payment on DGFiP's statement.
-create or replace function public.confirm_reported_payment(p_attempt_id uuid, p_by text, p_reason text)
-returns jsonb
-language sql
-volatile
-security definer
-set search_path = ''
-as $$
-  select portal.review_payment(p_attempt_id, true, p_by, p_reason)
-$$;
-revoke execute on function public.confirm_reported_payment(uuid, text, text) from public, anon, authenticated, service_role;
-grant execute on function public.confirm_reported_payment(uuid, text, text) to service_role;
-
--- public.reject_reported_payment(attempt, by, reason): no such payment on DGFiP's statement.
-create or replace function public.reject_reported_payment(p_attempt_id uuid, p_by text, p_reason text)
-returns jsonb
-language sql
-volatile
-security definer
-set search_path = ''
-as $$
-  select portal.review_payment(p_attempt_id, false, p_by, p_reason)
-$$;
-revoke execute on function public.reject_reported_payment(uuid, text, text) from public, anon, authenticated, service_role;
-grant execute on function public.reject_reported_payment(uuid, text, text) to service_role;
+-- public.confirm_reported_payment(attempt, by, reason): staff saw the payment on DGFiP's statement;
+-- public.reject_reported_payment(attempt, by, reason): no such payment there. Same signatures.
+create or replace function public.confirm_reported_payment(p_attempt_id uuid, p_by text, p_reason text) returns jsonb
+  language sql volatile security definer set search_path = '' as $$ select portal.review_payment(p_attempt_id, true, p_by, p_reason) $$;
+create or replace function public.reject_reported_payment(p_attempt_id uuid, p_by text, p_reason text) returns jsonb
+  language sql volatile security definer set search_path = '' as $$ select portal.review_payment(p_attempt_id, false, p_by, p_reason) $$;
+revoke execute on function public.confirm_reported_payment(uuid, text, text), public.reject_reported_payment(uuid, text, text)
+  from public, anon, authenticated, service_role;
+grant execute on function public.confirm_reported_payment(uuid, text, text), public.reject_reported_payment(uuid, text, text)
+  to service_role;
 
 /**
  * -------------------------------------------------------

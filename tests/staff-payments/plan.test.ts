@@ -31,15 +31,18 @@ interface PlanNode {
   Plans?: PlanNode[];
 }
 
-function badScans(node: PlanNode, out: string[] = []): string[] {
-  const relation = node["Relation Name"];
-  const type = node["Node Type"];
-  const indexed = type === "Bitmap Heap Scan" || ((type === "Index Scan" || type === "Index Only Scan") && node["Index Cond"] !== undefined);
-  if (relation && HISTORY.has(relation) && !indexed) out.push(`${type} on ${relation}`);
-  // Customers: by service (the share with an account) is expected; by linked_at must be indexed.
-  if (relation === "customers" && type === "Seq Scan" && (node.Filter ?? "").includes("linked_at")) out.push(`${type} on customers by linked_at`);
-  for (const child of node.Plans ?? []) badScans(child, out);
-  return out;
+/** Every node of a plan, depth first. */
+const nodesOf = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodesOf)];
+
+/** Scans of the history not reached through an index; customers read by linked_at without one. */
+function badScans(plan: PlanNode): string[] {
+  return nodesOf(plan).flatMap((node) => {
+    const relation = node["Relation Name"] ?? "";
+    const type = node["Node Type"];
+    const throughIndex = type === "Bitmap Heap Scan" || (type.startsWith("Index") && node["Index Cond"] !== undefined);
+    const bad = (HISTORY.has(relation) && !throughIndex) || (relation === "customers" && type === "Seq Scan" && (node.Filter ?? "").includes("linked_at"));
+    return bad ? [`${type} on ${relation}`] : [];
+  });
 }
 
 beforeAll(async () => {

@@ -12,13 +12,13 @@ import { attempt, TWO_DAYS } from "./fixture";
  * only, and what the resident sees.
  */
 let db: Database;
+// A fresh copy of the seed for each test; the previous one closed once replaced.
 beforeEach(async () => {
-  await db?.close();
+  const previous = db;
   db = await testDatabase();
+  await previous?.close();
 });
-afterAll(async () => {
-  await db?.close();
-});
+afterAll(() => db.close());
 
 const listed = async (numcli: string | null = null) =>
   (
