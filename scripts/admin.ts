@@ -1,7 +1,8 @@
 /**
  * `npm run admin -- <command>`: the staff settings of the embedded default (with Supabase, use the
  * dashboard: docs/staff-settings.md). Stop the portal first: the embedded database is opened by
- * one process at a time (the command says so if it is running).
+ * one process at a time (the command says so if it is running). `paiements` and `stats` also run
+ * with Supabase, through the service role's rpc (scripts/admin/staff.ts).
  */
 import { env } from "../app/.server/env";
 import { openDatabase } from "../app/.server/embedded/database";
