@@ -1,27 +1,27 @@
 /**
  * `npm run admin -- <command>`: the staff settings of the embedded default (with Supabase, use the
  * dashboard: docs/staff-settings.md). Stop the portal first: the embedded database is opened by
- * one process at a time (the command says so if it is running).
+ * one process at a time (the command says so if it is running). `paiements` and `stats` also run
+ * with Supabase, through the service role's rpc (scripts/admin/staff.ts).
  */
-import { userInfo } from "node:os";
 import { env } from "../app/.server/env";
 import { openDatabase } from "../app/.server/embedded/database";
 import { DataDirLockedError } from "../app/.server/embedded/lock";
 import {
   addService,
   AdminError,
-  confirmReportedPayment,
   listReportedPayments,
   PURGE_CATEGORIES,
   purgeNow,
   readSettings,
-  rejectReportedPayment,
   setAnnouncement,
   setPaymentSuspended,
   setWelcomeMessage,
 } from "../app/.server/embedded/admin";
 import { LEGAL_FIELDS } from "../app/.server/ports/legal";
-import { formatEuros } from "../app/utils/format";
+import { createEmbeddedRpc } from "../app/.server/embedded/rpc";
+import { supabaseStaffRpc } from "./admin/staff-rpc";
+import { STAFF_GROUPS, staffCommand } from "./admin/staff";
 import { formatLegalInfo, legalField, legalValue, readLegalInfo, setLegalField } from "./lib/admin-legal";
 
 const USAGE = `Utilisation : npm run admin -- <commande>
@@ -33,11 +33,16 @@ const USAGE = `Utilisation : npm run admin -- <commande>
   payment resume <numcli>              rétablit le paiement en ligne
   services                             liste les services
   services add <numcli> "<nom>"        ajoute un service (ou le renomme), avant un import
-  paiements a-confirmer                paiements signalés (TIPI) que la DGFiP n'a pas confirmés
-  paiements confirmer <id|refdet> "<raison>" [--par "<nom>"]
+  paiements a-confirmer [--service <numcli>]
+                                       paiements à confirmer : signalés payés (TIPI) sans
+                                       vérification, ou PayFiP restés sans réponse utilisable
+  paiements confirmer <id|refdet> --motif "<motif>" [--par "<nom>"]
                                        le paiement figure sur le relevé DGFiP : factures réglées
-  paiements rejeter <id|refdet> "<raison>" [--par "<nom>"]
+  paiements rejeter <id|refdet> --motif "<motif>" [--par "<nom>"]
                                        le paiement n'y figure pas : factures de nouveau payables
+  stats [--service <numcli>] [--mois AAAA-MM]
+                                       chiffres d'activité par service et par mois (comptes,
+                                       paiements en ligne, papier, courriels)
   legal show                           mentions légales et données personnelles (éditeur,
                                        hébergeur, délégué, durées de conservation)
   legal set <champ> "<valeur>"         renseigne un champ (legal show donne leurs noms)
@@ -45,23 +50,6 @@ const USAGE = `Utilisation : npm run admin -- <commande>
   purge [--dry-run]                    applique les durées de conservation maintenant (le
                                        portail le fait chaque jour) ; --dry-run : compte sans
                                        rien supprimer`;
-
-/** `--par "<nom>"` (who decides), else the system user running the command. */
-function takeBy(args: string[]): { by: string; rest: string[] } {
-  const at = args.indexOf("--par");
-  if (at === -1) {
-    let user = process.env.USER || process.env.LOGNAME || "";
-    try {
-      user ||= userInfo().username;
-    } catch {
-      // no user name on this system
-    }
-    return { by: `${user || "inconnu"} (npm run admin)`, rest: args };
-  }
-  return { by: args[at + 1] ?? "", rest: [...args.slice(0, at), ...args.slice(at + 2)] };
-}
-
-const paris = new Intl.DateTimeFormat("fr-FR", { timeZone: "Europe/Paris", dateStyle: "short", timeStyle: "short" });
 
 const paragraphs = (text: string) => text.replace(/\\n/g, "\n");
 
@@ -72,6 +60,7 @@ async function main(argv: string[]): Promise<number> {
     return group ? 0 : 2;
   }
   const config = env();
+  if (config.backend === "supabase" && STAFF_GROUPS.has(group)) return staffCommand(supabaseStaffRpc(config), argv);
   if (config.backend === "supabase") {
     console.error("Avec Supabase, ces réglages se font dans le tableau de bord (Table Editor ou SQL Editor) : voir docs/staff-settings.md.");
     return 2;
@@ -96,7 +85,7 @@ async function main(argv: string[]): Promise<number> {
         console.log(`  ${service.numcli}  ${service.name}${service.paymentSuspended ? "  — paiement suspendu" : ""}`);
       }
       const reported = (await listReportedPayments(db)).length;
-      if (reported > 0) console.log(`Paiements signalés à confirmer : ${reported} (npm run admin -- paiements a-confirmer)`);
+      if (reported > 0) console.log(`Paiements à confirmer : ${reported} (npm run admin -- paiements a-confirmer)`);
     } else if (group === "announcement" && action === "set" && rest[0]) {
       await setAnnouncement(db, paragraphs(rest.join(" ")));
       console.log("Annonce enregistrée : elle s'affiche à la prochaine page ouverte par les usagers.");
@@ -111,34 +100,8 @@ async function main(argv: string[]): Promise<number> {
       console.log(action === "suspend" ? `Paiement en ligne suspendu pour le service ${rest[0]}.` : `Paiement en ligne rétabli pour le service ${rest[0]}.`);
     } else if (group === "services" && !action) {
       for (const service of (await readSettings(db)).services) console.log(`${service.numcli}  ${service.name}`);
-    } else if (group === "paiements" && action === "a-confirmer" && rest.length === 0) {
-      const reported = await listReportedPayments(db);
-      if (reported.length === 0) console.log("Aucun paiement signalé à confirmer.");
-      for (const p of reported) {
-        console.log(
-          [
-            `${p.attemptId}  signalé le ${paris.format(p.reportedAt)}`,
-            `  service ${p.numcli} (${p.serviceName}), abonné(s) ${p.customerNumbers.join(", ")}, facture(s) ${p.invoiceNumbers.join(", ")}`,
-            `  refdet ${p.refdet}, montant ${formatEuros(p.amountCents)}, autorisation ${p.numauto || "(aucune)"}` +
-              `${p.transactionAt ? `, transaction du ${paris.format(p.transactionAt)}` : ""}, envoyé depuis ${p.sourceAddress ?? "(inconnu)"}`,
-          ].join("\n"),
-        );
-      }
-      if (reported.length > 0) {
-        console.log('\nVérifiez chacun sur le relevé de la DGFiP (refdet, montant, autorisation), puis :\n  npm run admin -- paiements confirmer <id> "raison"   ou   npm run admin -- paiements rejeter <id> "raison"');
-      }
-    } else if (group === "paiements" && (action === "confirmer" || action === "rejeter") && rest.length >= 2) {
-      const { by, rest: args } = takeBy(rest);
-      const [ref, ...words] = args;
-      if (!ref || words.length === 0) throw new AdminError(`Indiquez le paiement et la raison : npm run admin -- paiements ${action} <id|refdet> "raison".`);
-      const reason = words.join(" ");
-      if (action === "confirmer") {
-        const id = await confirmReportedPayment(db, ref, by, reason);
-        console.log(`Paiement ${id} confirmé par ${by} : ses factures sont réglées.`);
-      } else {
-        const id = await rejectReportedPayment(db, ref, by, reason);
-        console.log(`Paiement ${id} rejeté par ${by} : ses factures peuvent de nouveau être payées.`);
-      }
+    } else if (STAFF_GROUPS.has(group)) {
+      return await staffCommand(createEmbeddedRpc(db, { role: "service_role" }), argv);
     } else if (group === "purge" && (action === undefined || (action === "--dry-run" && rest.length === 0))) {
       const summary = await purgeNow(db, action === "--dry-run");
       console.log(formatPurge(summary));

@@ -380,6 +380,44 @@ export type Database = {
         Args: { p_attempt_id: string; p_idop: string }
         Returns: boolean
       }
+      staff_monthly_activity: {
+        Args: { p_month?: string; p_numcli?: string }
+        Returns: {
+          accounts_activated: number
+          customers: number
+          customers_with_account: number
+          emails_failed: number
+          emails_sent: number
+          month: string
+          numcli: string
+          paper_optouts: number
+          payments_cents: number
+          payments_count: number
+          service_name: string
+        }[]
+      }
+      staff_payments_to_confirm: {
+        Args: { p_numcli?: string }
+        Returns: {
+          amount_cents: number
+          attempt_id: string
+          customer_names: string[]
+          customer_numbers: string[]
+          idop: string
+          invoice_numbers: string[]
+          numauto: string
+          numcli: string
+          provider: "payfip_ws" | "tipi"
+          reason: string
+          reason_label: string
+          refdet: string
+          reported_at: string
+          service_name: string
+          source_address: string
+          started_at: string
+          transaction_at: string
+        }[]
+      }
       start_payment: { Args: { p_invoice_ids: string[] }; Returns: Json }
     }
     Enums: {

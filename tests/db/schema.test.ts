@@ -111,6 +111,9 @@ describe("public functions and their grants", () => {
     // « Attestations de paiement » (20261204090200_payment_certificates.sql).
     "certificates_page()": ["authenticated", "postgres"],
     "payment_certificate(p_customer_id uuid, p_year integer)": ["authenticated", "postgres"],
+    // Staff: payments to confirm and activity figures (20261206090100_staff_payments_stats.sql).
+    "staff_payments_to_confirm(p_numcli text)": ["postgres", "service_role"],
+    "staff_monthly_activity(p_month date, p_numcli text)": ["postgres", "service_role"],
   };
 
   test("every public function has no EXECUTE for PUBLIC and only the intended grants", async () => {
