@@ -111,6 +111,10 @@ describe("public functions and their grants", () => {
     // « Attestations de paiement » (20261204090200_payment_certificates.sql).
     "certificates_page()": ["authenticated", "postgres"],
     "payment_certificate(p_customer_id uuid, p_year integer)": ["authenticated", "postgres"],
+    // « Rattacher un contrat » (20261205090100_contract_links.sql).
+    "contract_link_page()": ["authenticated", "postgres"],
+    "link_contract(p_service_id uuid, p_customer_number text, p_invoice_number text, p_amount_cents bigint)": ["authenticated", "postgres"],
+    "staff_unlink_contract(p_link_id uuid, p_reason text, p_by text)": ["postgres", "service_role"],
   };
 
   test("every public function has no EXECUTE for PUBLIC and only the intended grants", async () => {
