@@ -23,6 +23,7 @@ import {
 import { LEGAL_FIELDS } from "../app/.server/ports/legal";
 import { formatEuros } from "../app/utils/format";
 import { formatLegalInfo, legalField, legalValue, readLegalInfo, setLegalField } from "./lib/admin-legal";
+import { contractLinksCommand } from "./admin-contract-links";
 
 const USAGE = `Utilisation : npm run admin -- <commande>
   show                                 affiche l'annonce, le message d'accueil et les services
@@ -44,7 +45,11 @@ const USAGE = `Utilisation : npm run admin -- <commande>
   legal clear <champ>                  le vide : la page indique « non renseigné »
   purge [--dry-run]                    applique les durées de conservation maintenant (le
                                        portail le fait chaque jour) ; --dry-run : compte sans
-                                       rien supprimer`;
+                                       rien supprimer
+  rattachements                        contrats rattachés à la main par les usagers (« Rattacher
+                                       un contrat »)
+  rattachements annuler <id> --motif "<raison>" [--par "<nom>"]
+                                       annule un rattachement : le compte ne voit plus le contrat`;
 
 /** `--par "<nom>"` (who decides), else the system user running the command. */
 function takeBy(args: string[]): { by: string; rest: string[] } {
@@ -142,6 +147,9 @@ async function main(argv: string[]): Promise<number> {
     } else if (group === "purge" && (action === undefined || (action === "--dry-run" && rest.length === 0))) {
       const summary = await purgeNow(db, action === "--dry-run");
       console.log(formatPurge(summary));
+    } else if (group === "rattachements") {
+      const { by, rest: args } = takeBy(argv.slice(1));
+      return await contractLinksCommand(db, args, by);
     } else if (group === "legal") {
       return await legal(db, action, rest);
     } else if (group === "services" && action === "add" && rest[0] && rest[1]) {
