@@ -27,7 +27,7 @@ describe("row level security coverage", () => {
     const { rows: tables } = await db.pg.query<{ n: number }>(
       "select count(*)::int as n from pg_tables where schemaname = 'portal'",
     );
-    expect(tables[0]!.n).toBe(15); // + portal.payment_receipt_emails (20261204090100_payment_history.sql)
+    expect(tables[0]!.n).toBe(17); // + portal.payment_receipt_emails (20261204090100_payment_history.sql), + portal.contract_links and portal.contract_link_throttle (20261205090100_contract_links.sql)
   });
 
   test("no table of the portal schema is granted to anon", async () => {
