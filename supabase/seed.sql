@@ -305,18 +305,20 @@ values ('1a000000-0000-4000-8000-0000000006a1', '5e000000-0000-4000-8000-0000000
 --   customers  c0000000-0000-4000-8000-0000000000b1..2  "Famille Rattachement" (contrat-rattachement@demo.fr,
 --              contrat-rattachement-sans-js@demo.fr)
 --   invoices   1a000000-0000-4000-8000-0000000007b1..2 (PDFs in supabase/storage/invoices/004200/)
-insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at, confirmation_token,
-                        recovery_token, email_change_token_new, email_change, raw_app_meta_data, raw_user_meta_data, created_at, updated_at)
-select u.instance_id, a.id, u.aud, u.role, a.email, extensions.crypt(a.password, extensions.gen_salt('bf')), now(), '', '', '', '',
-       u.raw_app_meta_data, u.raw_user_meta_data, now(), now()
-from auth.users u,
-     (values ('d0000000-0000-4000-8000-0000000000b1'::uuid, 'rattachement@demo.fr', 'rattachement-factures')) as a (id, email, password)
-where u.id = 'd0000000-0000-4000-8000-000000000001';
-
+-- The account and its identity in one statement, modelled on the demo account's row.
+with account as (
+  insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at, confirmation_token, recovery_token,
+                          email_change_token_new, email_change, raw_app_meta_data, raw_user_meta_data, created_at, updated_at)
+  select demo.instance_id, 'd0000000-0000-4000-8000-0000000000b1', demo.aud, demo.role, 'rattachement@demo.fr',
+         extensions.crypt('rattachement-factures', extensions.gen_salt('bf')), now(), '', '', '', '',
+         demo.raw_app_meta_data, demo.raw_user_meta_data, now(), now()
+  from auth.users demo where demo.id = 'd0000000-0000-4000-8000-000000000001'
+  returning id, email
+)
 insert into auth.identities (id, user_id, provider_id, provider, identity_data, last_sign_in_at, created_at, updated_at)
-select 'd0000000-0000-4000-8000-0000000000b2', u.id, u.id::text, 'email',
-       jsonb_build_object('sub', u.id::text, 'email', u.email, 'email_verified', true, 'phone_verified', false), now(), now(), now()
-from auth.users u where u.email = 'rattachement@demo.fr';
+select 'd0000000-0000-4000-8000-0000000000b2', account.id, account.id::text, 'email',
+       jsonb_build_object('sub', account.id::text, 'email', account.email, 'email_verified', true, 'phone_verified', false), now(), now(), now()
+from account;
 
 insert into portal.customers (id, service_id, customer_number, display_name, email, paper_invoices)
 values ('c0000000-0000-4000-8000-0000000000b1', '5e000000-0000-4000-8000-000000004200', 'RATT0001', 'Famille Rattachement', 'contrat-rattachement@demo.fr', true),

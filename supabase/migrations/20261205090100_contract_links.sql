@@ -78,11 +78,7 @@ grant all on portal.contract_links, portal.contract_link_throttle to service_rol
 -- Every service of the portal (the form's « Service » list): public bodies, as the public contact
 -- page lists them. Security definer: residents see only their own services under RLS.
 create or replace function portal.contract_link_services()
-returns jsonb
-language sql
-stable
-security definer
-set search_path = ''
+  returns jsonb language sql stable security definer set search_path = ''
 as $$
   select coalesce(jsonb_agg(jsonb_build_object('service_id', s.id, 'service_name', s.name) order by s.name, s.numcli), '[]'::jsonb)
   from portal.services s
@@ -92,11 +88,7 @@ grant execute on function portal.contract_link_services() to authenticated;
 
 -- /mes-informations/rattacher-un-contrat: {frame, services: [{service_id, service_name}]}.
 create or replace function public.contract_link_page()
-returns jsonb
-language plpgsql
-stable
-security invoker
-set search_path = ''
+  returns jsonb language plpgsql stable security invoker set search_path = ''
 as $$
 begin
   perform portal.require_live_session();
@@ -132,10 +124,7 @@ revoke execute on function portal.mask_email(text) from public, anon, authentica
 -- When the fullest of `p_keys` accepts a try again; null when none is full. Locks the rows (in key
 -- order) after forgetting what left each window, so concurrent tries count one after the other.
 create or replace function portal.contract_link_retry_at(p_keys text[])
-returns timestamptz
-language plpgsql
-volatile
-set search_path = ''
+  returns timestamptz language plpgsql volatile set search_path = ''
 as $$
 declare
   v_retry timestamptz;
@@ -155,10 +144,7 @@ revoke execute on function portal.contract_link_retry_at(text[]) from public, an
 
 -- The e-mail to the contract's own address: who linked it (masked), and what to do if it was not them.
 create or replace function portal.contract_linked_email(p_customer_id uuid, p_account_email text)
-returns void
-language plpgsql
-volatile
-set search_path = ''
+  returns void language plpgsql volatile set search_path = ''
 as $$
 declare
   v record;
@@ -196,11 +182,7 @@ revoke execute on function portal.contract_linked_email(uuid, text) from public,
 -- recorded and answered, never raised: a raise would roll the count back.
 create or replace function portal.link_contract_unchecked(
   p_service_id uuid, p_customer_number text, p_invoice_number text, p_amount_cents bigint
-) returns jsonb
-language plpgsql
-volatile
-security definer
-set search_path = ''
+) returns jsonb language plpgsql volatile security definer set search_path = ''
 as $$
 declare
   v_email text := portal.current_account_email();
@@ -245,11 +227,7 @@ revoke execute on function portal.link_contract_unchecked(uuid, text, text, bigi
 
 create or replace function public.link_contract(
   p_service_id uuid, p_customer_number text, p_invoice_number text, p_amount_cents bigint
-) returns jsonb
-language sql
-volatile
-security definer
-set search_path = ''
+) returns jsonb language sql volatile security definer set search_path = ''
 as $$
   select portal.require_live_session();
   select portal.link_contract_unchecked(p_service_id, p_customer_number, p_invoice_number, p_amount_cents);
@@ -283,11 +261,7 @@ grant select on portal.staff_contract_links to service_role;
 -- account carries the record's e-mail, the automatic rule keeps it (change the e-mail in the
 -- billing software instead).
 create or replace function public.staff_unlink_contract(p_link_id uuid, p_reason text, p_by text)
-returns jsonb
-language plpgsql
-volatile
-security definer
-set search_path = ''
+  returns jsonb language plpgsql volatile security definer set search_path = ''
 as $$
 declare
   v_link portal.contract_links;
@@ -296,11 +270,8 @@ declare
 begin
   perform portal.check_review(p_by, p_reason);
   select l.* into v_link from portal.contract_links l where l.id = p_link_id for update;
-  if v_link.id is null then
-    return jsonb_build_object('outcome', 'unknown');
-  end if;
-  if v_link.undone_at is not null then
-    return jsonb_build_object('outcome', 'already_undone');
+  if v_link.id is null or v_link.undone_at is not null then
+    return jsonb_build_object('outcome', case when v_link.id is null then 'unknown' else 'already_undone' end);
   end if;
   select c.* into v_customer from portal.customers c where c.id = v_link.customer_id for update;
   select u.id into v_auto from auth.users u

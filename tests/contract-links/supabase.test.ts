@@ -18,20 +18,14 @@ const [USER_ID, EMAIL] = ["d0000000-0000-4000-8000-000000000001", "demo@demo.fr"
 const SERVICE_ID = "5e000000-0000-4000-8000-000000004200";
 const PATH = "/mes-informations/rattacher-un-contrat";
 const SITE = "https://factures.example.fr";
+/** The PostgREST requests of a test (any other request fails it: onUnhandledRequest "error"). */
 const rest: { path: string; body: unknown }[] = [];
 const server = setupServer();
-server.events.on("request:start", async ({ request }) => {
-  const { pathname } = new URL(request.url);
-  if (pathname.startsWith("/rest/v1/")) rest.push({ path: pathname, body: await request.clone().json() });
-});
 beforeAll(async () => {
   server.listen({ onUnhandledRequest: "error" });
   useBackend(await createSupabaseBackend(testEnv({ SITE_URL: SITE })));
 });
-afterEach(() => {
-  server.resetHandlers();
-  rest.splice(0);
-});
+afterEach(() => void (server.resetHandlers(), rest.splice(0)));
 afterAll(() => server.close());
 
 const frame = { portal_name: "Le Portail des Factures", display_name: "Test SISTEC560" };
@@ -52,8 +46,12 @@ async function run(handler: (args: ActionFunctionArgs) => unknown, form?: Record
 }
 
 const user = () => http.get(`${SUPABASE_URL}/auth/v1/user`, () => HttpResponse.json(fakeUser(USER_ID, EMAIL)));
+/** A PostgREST function answering `body`, recording each call it receives. */
 const rpc = (fn: string, body: Parameters<typeof HttpResponse.json>[0], status = 200) =>
-  http.post(`${SUPABASE_URL}/rest/v1/rpc/${fn}`, () => HttpResponse.json(body, { status }));
+  http.post(`${SUPABASE_URL}/rest/v1/rpc/${fn}`, async ({ request }) => {
+    rest.push({ path: new URL(request.url).pathname, body: await request.json() });
+    return HttpResponse.json(body, { status });
+  });
 const FORM = { serviceId: SERVICE_ID, customerNumber: " RATT0001 ", invoiceNumber: "2026-077-000001", amount: "1 043,5 €" };
 
 describe("with the Supabase backend", () => {

@@ -21,7 +21,7 @@ export async function createContract(db: Database, options: { email?: string | n
   next += 1;
   const n = String(next).padStart(4, "0");
   const contract = {
-    customerNumber: `RATT${n}`,
+    customerNumber: `LIEN${n}`,
     invoiceNumber: `2026-077-00${n}`,
     amountCents: options.amountCents ?? 12_345,
     email: options.email === undefined ? `contrat${n}@exemple.fr` : options.email,
