@@ -72,7 +72,7 @@ describe("with the Supabase backend", () => {
         body: { p_service_id: SERVICE_ID, p_customer_number: "RATT0001", p_invoice_number: "2026-077-000001", p_amount_cents: 104350 },
       },
     ]);
-    expect(answer).toRedirectTo(`${PATH}?rattache=RATT0001`);
+    expect(answer).toRedirectTo(`${PATH}?rattache=1`);
   });
 
   it("refused, linked elsewhere, throttled: the French answers and their statuses", async () => {

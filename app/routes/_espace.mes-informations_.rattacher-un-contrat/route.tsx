@@ -46,7 +46,9 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   if (result.outcome === "linked") {
     void kickOutbox(getBackend());
-    throw redirect(`${PATH}?rattache=${encodeURIComponent(result.customerNumber)}`, withSession(accounts));
+    // The query says only that it worked, never which contract: a link crafted by someone else could
+    // otherwise make the page claim any number.
+    throw redirect(`${PATH}?rattache=1`, withSession(accounts));
   }
   const { message, status } = refusalOf(result);
   return data(submission.reply({ formError: message }), withSession(accounts, status));
@@ -57,7 +59,7 @@ export default function RattacherUnContrat() {
   const reply = useActionData<typeof action>();
   const { form, field } = useForm(constraints, reply);
   const [params] = useSearchParams();
-  const linked = reply ? null : params.get("rattache");
+  const linked = !reply && params.get("rattache") === "1";
   return (
     <section aria-labelledby="titre" className="max-w-xl">
       <h1 id="titre" className="text-2xl font-bold">
@@ -65,7 +67,7 @@ export default function RattacherUnContrat() {
       </h1>
       {linked ? (
         <Notice tone="success">
-          Le contrat n° {linked} est rattaché à votre compte : ses factures sont dans{" "}
+          Le contrat est rattaché à votre compte : ses factures sont dans{" "}
           <TextLink to="/factures" inNotice>
             Mes factures
           </TextLink>
