@@ -23,6 +23,7 @@ import { createEmbeddedRpc } from "../app/.server/embedded/rpc";
 import { supabaseStaffRpc } from "./admin/staff-rpc";
 import { STAFF_GROUPS, staffCommand } from "./admin/staff";
 import { formatLegalInfo, legalField, legalValue, readLegalInfo, setLegalField } from "./lib/admin-legal";
+import { contractLinksCommand } from "./admin-contract-links";
 
 const USAGE = `Utilisation : npm run admin -- <commande>
   show                                 affiche l'annonce, le message d'accueil et les services
@@ -49,7 +50,11 @@ const USAGE = `Utilisation : npm run admin -- <commande>
   legal clear <champ>                  le vide : la page indique « non renseigné »
   purge [--dry-run]                    applique les durées de conservation maintenant (le
                                        portail le fait chaque jour) ; --dry-run : compte sans
-                                       rien supprimer`;
+                                       rien supprimer
+  rattachements                        contrats rattachés à la main par les usagers (« Rattacher
+                                       un contrat »)
+  rattachements annuler <id> --motif "<raison>" [--par "<nom>"]
+                                       annule un rattachement : le compte ne voit plus le contrat`;
 
 const paragraphs = (text: string) => text.replace(/\\n/g, "\n");
 
@@ -105,6 +110,9 @@ async function main(argv: string[]): Promise<number> {
     } else if (group === "purge" && (action === undefined || (action === "--dry-run" && rest.length === 0))) {
       const summary = await purgeNow(db, action === "--dry-run");
       console.log(formatPurge(summary));
+    } else if (group === "rattachements") {
+      const { by, rest: args } = takeBy(argv.slice(1));
+      return await contractLinksCommand(db, args, by);
     } else if (group === "legal") {
       return await legal(db, action, rest);
     } else if (group === "services" && action === "add" && rest[0] && rest[1]) {

@@ -43,6 +43,9 @@ const CLAVIER = { service: SERVICES["004200"]!, customerName: "Famille Clavier",
 const CLAVIER_SANS_JS = { service: SERVICES["004200"]!, customerName: "Famille Clavier", customerNumber: "CLAV0002" };
 // The « Mes paiements » e2e resident (historique@demo.fr, e2e/my-payments.spec.ts).
 const HISTORIQUE = { service: SERVICES["004200"]!, customerName: "Famille Historique", customerNumber: "HIST0001" };
+// The « Rattacher un contrat » e2e contracts (e2e/link-contract.spec.ts), one per run.
+const RATTACHEMENT = { service: SERVICES["004200"]!, customerName: "Famille Rattachement", customerNumber: "RATT0001" };
+const RATTACHEMENT_SANS_JS = { service: SERVICES["004200"]!, customerName: "Famille Rattachement", customerNumber: "RATT0002" };
 
 export const demoInvoices: DemoInvoice[] = [
   { ...DEMO, number: "2017-020-002059", issuedOn: "2017-07-10", dueOn: "2017-07-21", amountCents: 24311, object: "Multi Services" },
@@ -79,6 +82,8 @@ export const demoInvoices: DemoInvoice[] = [
   { ...HISTORIQUE, number: "2018-020-000601", issuedOn: "2018-06-04", dueOn: "2018-06-15", amountCents: 3120, object: "Eau potable" },
   { ...HISTORIQUE, number: "2018-020-000602", issuedOn: "2018-05-07", dueOn: "2018-05-18", amountCents: 2890, object: "Assainissement" },
   { ...HISTORIQUE, number: "2018-020-000603", issuedOn: "2018-03-05", dueOn: "2018-03-16", amountCents: 4570, object: "Eau potable" },
+  { ...RATTACHEMENT, number: "2018-020-000701", issuedOn: "2018-06-04", dueOn: "2018-06-15", amountCents: 5430, object: "Eau potable" },
+  { ...RATTACHEMENT_SANS_JS, number: "2018-020-000702", issuedOn: "2018-06-04", dueOn: "2018-06-15", amountCents: 6120, object: "Eau potable" },
 ];
 
 export function objectKey(invoice: DemoInvoice): string {

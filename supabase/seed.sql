@@ -295,3 +295,37 @@ values ('1a000000-0000-4000-8000-0000000006a1', '5e000000-0000-4000-8000-0000000
         '2018-020-000602', date '2018-05-07', date '2018-05-18', 2890, 'Assainissement', 'unpaid', '004200/2018-020-000602.pdf', null),
        ('1a000000-0000-4000-8000-0000000006a3', '5e000000-0000-4000-8000-000000004200', 'c0000000-0000-4000-8000-0000000000a1',
         '2018-020-000603', date '2018-03-05', date '2018-03-16', 4570, 'Eau potable', 'paid', '004200/2018-020-000603.pdf', timestamptz '2026-10-15 09:12:00+02');
+
+-- « Rattacher un contrat » in the browser tests (e2e/link-contract.spec.ts): an active account with no
+-- customer record of its own, and two contracts of service 004200 whose e-mails are not any
+-- account's, each with one unpaid invoice: one contract per run (with JavaScript: RATT0001, invoice
+-- 2018-020-000701 of 54,30 €; without: RATT0002, invoice 2018-020-000702 of 61,20 €). The account
+-- links its run's contract with the invoice's number and amount, then finds the invoice in Mes factures.
+--   account    d0000000-0000-4000-8000-0000000000b1  rattachement@demo.fr / rattachement-factures (active)
+--   customers  c0000000-0000-4000-8000-0000000000b1..2  "Famille Rattachement" (contrat-rattachement@demo.fr,
+--              contrat-rattachement-sans-js@demo.fr)
+--   invoices   1a000000-0000-4000-8000-0000000007b1..2 (PDFs in supabase/storage/invoices/004200/)
+-- The account and its identity in one statement, modelled on the demo account's row.
+with account as (
+  insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at, confirmation_token, recovery_token,
+                          email_change_token_new, email_change, raw_app_meta_data, raw_user_meta_data, created_at, updated_at)
+  select demo.instance_id, 'd0000000-0000-4000-8000-0000000000b1', demo.aud, demo.role, 'rattachement@demo.fr',
+         extensions.crypt('rattachement-factures', extensions.gen_salt('bf')), now(), '', '', '', '',
+         demo.raw_app_meta_data, demo.raw_user_meta_data, now(), now()
+  from auth.users demo where demo.id = 'd0000000-0000-4000-8000-000000000001'
+  returning id, email
+)
+insert into auth.identities (id, user_id, provider_id, provider, identity_data, last_sign_in_at, created_at, updated_at)
+select 'd0000000-0000-4000-8000-0000000000b2', account.id, account.id::text, 'email',
+       jsonb_build_object('sub', account.id::text, 'email', account.email, 'email_verified', true, 'phone_verified', false), now(), now(), now()
+from account;
+
+insert into portal.customers (id, service_id, customer_number, display_name, email, paper_invoices)
+values ('c0000000-0000-4000-8000-0000000000b1', '5e000000-0000-4000-8000-000000004200', 'RATT0001', 'Famille Rattachement', 'contrat-rattachement@demo.fr', true),
+       ('c0000000-0000-4000-8000-0000000000b2', '5e000000-0000-4000-8000-000000004200', 'RATT0002', 'Famille Rattachement', 'contrat-rattachement-sans-js@demo.fr', true);
+
+insert into portal.invoices (id, service_id, customer_id, number, issued_on, due_on, amount_cents, object, status, pdf_object_key, paid_at)
+values ('1a000000-0000-4000-8000-0000000007b1', '5e000000-0000-4000-8000-000000004200', 'c0000000-0000-4000-8000-0000000000b1',
+        '2018-020-000701', date '2018-06-04', date '2018-06-15', 5430, 'Eau potable', 'unpaid', '004200/2018-020-000701.pdf', null),
+       ('1a000000-0000-4000-8000-0000000007b2', '5e000000-0000-4000-8000-000000004200', 'c0000000-0000-4000-8000-0000000000b2',
+        '2018-020-000702', date '2018-06-04', date '2018-06-15', 6120, 'Eau potable', 'unpaid', '004200/2018-020-000702.pdf', null);

@@ -43,6 +43,7 @@ export type Database = {
         Returns: Json
       }
       contact_page: { Args: never; Returns: Json }
+      contract_link_page: { Args: never; Returns: Json }
       expire_payment_attempt: {
         Args: { p_attempt_id: string; p_reason: string }
         Returns: boolean
@@ -96,6 +97,15 @@ export type Database = {
         Returns: Json
       }
       legal_info: { Args: never; Returns: Json }
+      link_contract: {
+        Args: {
+          p_amount_cents: number
+          p_customer_number: string
+          p_invoice_number: string
+          p_service_id: string
+        }
+        Returns: Json
+      }
       login_attempt_check: {
         Args: { p_client: string; p_email: string }
         Returns: string
@@ -417,6 +427,10 @@ export type Database = {
           started_at: string
           transaction_at: string
         }[]
+      }
+      staff_unlink_contract: {
+        Args: { p_by: string; p_link_id: string; p_reason: string }
+        Returns: Json
       }
       start_payment: { Args: { p_invoice_ids: string[] }; Returns: Json }
     }

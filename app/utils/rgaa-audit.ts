@@ -91,6 +91,7 @@ export const AUDITED_PAGES: readonly { path: string; name: string }[] = Object.e
   "/mes-informations/papier": "Renoncer aux factures papier",
   "/mes-informations/mes-donnees": "Télécharger mes données",
   "/mes-informations/fermer-mon-compte": "Fermer mon compte",
+  "/mes-informations/rattacher-un-contrat": "Rattacher un contrat",
   "/contact": "Contacter le service (connecté)",
   "/paiement": "Paiement : choix des factures",
   "/paiement/confirmation": "Paiement : confirmation",

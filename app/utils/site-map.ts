@@ -39,6 +39,7 @@ export const RESIDENT_PAGES: readonly SiteMapPage[] = [
     page("/mes-informations/adresse-mail", "Changer l'adresse mail"),
     page("/mes-informations/mot-de-passe", "Changer le mot de passe"),
     page("/mes-informations/mes-donnees", "Télécharger mes données"),
+    page("/mes-informations/rattacher-un-contrat", "Rattacher un contrat"),
     page("/mes-informations/fermer-mon-compte", "Fermer mon compte"),
   ]),
   page("/contact", "Contacter le service"),

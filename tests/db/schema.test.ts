@@ -27,7 +27,7 @@ describe("row level security coverage", () => {
     const { rows: tables } = await db.pg.query<{ n: number }>(
       "select count(*)::int as n from pg_tables where schemaname = 'portal'",
     );
-    expect(tables[0]!.n).toBe(15); // + portal.payment_receipt_emails (20261204090100_payment_history.sql)
+    expect(tables[0]!.n).toBe(17); // + portal.payment_receipt_emails (20261204090100_payment_history.sql), + portal.contract_links and portal.contract_link_throttle (20261205090100_contract_links.sql)
   });
 
   test("no table of the portal schema is granted to anon", async () => {
@@ -114,6 +114,10 @@ describe("public functions and their grants", () => {
     // Staff: payments to confirm and activity figures (20261206090100_staff_payments_stats.sql).
     "staff_payments_to_confirm(p_numcli text)": ["postgres", "service_role"],
     "staff_monthly_activity(p_month date, p_numcli text)": ["postgres", "service_role"],
+    // « Rattacher un contrat » (20261205090100_contract_links.sql).
+    "contract_link_page()": ["authenticated", "postgres"],
+    "link_contract(p_service_id uuid, p_customer_number text, p_invoice_number text, p_amount_cents bigint)": ["authenticated", "postgres"],
+    "staff_unlink_contract(p_link_id uuid, p_reason text, p_by text)": ["postgres", "service_role"],
   };
 
   test("every public function has no EXECUTE for PUBLIC and only the intended grants", async () => {

@@ -199,6 +199,15 @@ const MATRIX: Record<string, Row> = {
     get: { anonymous: toLogin("/mes-informations/papier"), residentA: ok("SISTEC560"), residentB: ok("PAIE0001") },
     post: { init: { form: { intent: "annuler" } }, expect: residents(toLogin("/mes-informations/papier"), redirectTo("/mes-informations")) },
   },
+  "_espace.mes-informations_.rattacher-un-contrat": {
+    kind: "private",
+    path: "/mes-informations/rattacher-un-contrat",
+    get: { anonymous: toLogin("/mes-informations/rattacher-un-contrat"), residentA: ok(A.name, "customerNumber"), residentB: ok(B.name, "customerNumber") },
+    post: {
+      init: { form: { serviceId: SEED.serviceId, customerNumber: "INCONNU", invoiceNumber: "0000", amount: "1,00" } },
+      expect: residents(toLogin("/mes-informations/rattacher-un-contrat"), status(400, contains("Ces informations ne correspondent à aucun contrat"))),
+    },
+  },
   "_espace.mes-informations_.mes-donnees": {
     kind: "private",
     path: "/mes-informations/mes-donnees",

@@ -700,6 +700,45 @@ const TARGETS: Fuzz[] = [
     },
   }),
   formTarget({
+    route: "_espace.mes-informations_.rattacher-un-contrat",
+    caller: "emailUser",
+    path: "/mes-informations/rattacher-un-contrat",
+    spec: {
+      serviceId: serviceIdArb,
+      customerNumber: fc.oneof(text(20), c("SISTEC560", "PAIE0001", "a".repeat(51), " ", "SISTEC560\u0000")),
+      invoiceNumber: fc.oneof(text(20), c("2017-020-002059", "a".repeat(51), "")),
+      amount: fc.oneof(text(12), c("1e9", "-5", "12,345", "NaN", "Infinity", "0x10", "1 000 000 000,00", "243,11", "243.11", "9".repeat(30), "")),
+    },
+    shapes: [
+      // Every refusal in French: fields (400), the generic refusal (400), a contract of another
+      // account or already the caller's (409), the throttle (429); failures only count in
+      // portal.contract_link_throttle, which no other form writes.
+      frenchRefusal([400], ["errors", "formError"]),
+      frenchRefusal([409], ["formError"]),
+      frenchRefusal([429], ["formError"]),
+      redirectTo("/mes-informations/rattacher-un-contrat?rattache=1", "email_outbox"),
+    ],
+    valid: async () => {
+      await db.pg.exec("delete from portal.contract_link_throttle");
+      const { rows } = await db.pg.query<{ id: string }>(
+        `with c as (insert into portal.customers (service_id, customer_number, display_name, email)
+                    values ($1, 'FUZZRATT1', 'Famille Fuzz', 'fuzz-contrat@exemple.fr') returning id)
+         insert into portal.invoices (service_id, customer_id, number, issued_on, due_on, amount_cents)
+         select $1, c.id, 'FUZZ-RATT-0001', '2026-10-01', '2026-10-31', 4327 from c returning id`,
+        [SERVICES.payfip],
+      );
+      expect(rows).toHaveLength(1);
+      const mod = await import("~/routes/_espace.mes-informations_.rattacher-un-contrat/route");
+      const p = await validCall("emailUser", mod.action, "/mes-informations/rattacher-un-contrat", {
+        serviceId: SERVICES.payfip,
+        customerNumber: "FUZZRATT1",
+        invoiceNumber: "FUZZ-RATT-0001",
+        amount: "43,27",
+      });
+      expect(p).toRedirectTo("/mes-informations/rattacher-un-contrat?rattache=1");
+    },
+  }),
+  formTarget({
     route: "_espace.paiement_.demarrer",
     caller: "residentB",
     path: "/paiement/demarrer",

@@ -25,6 +25,7 @@ import type {
 } from "../ports/payment";
 import type { ResidentDataPort } from "../ports/resident";
 import { residentCertificates } from "./certificates";
+import { residentContractLink } from "./contract-link";
 import { residentPersonalData } from "./personal-data";
 import { callJson, type Rpc } from "./rpc";
 
@@ -46,6 +47,7 @@ export function createResidentData(rpc: Rpc): ResidentDataPort {
     ...residentContact(rpc),
     ...residentPersonalData(rpc),
     ...residentCertificates(rpc),
+    ...residentContractLink(rpc),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { ResidentCertificatesPort } from "./certificates";
 import type { ResidentContactPort } from "./contact";
+import type { ResidentContractLinkPort } from "./contract-link";
 import type { InvoiceFilesPort } from "./files";
 import type { ResidentHomePort, ResidentInfoPort, ResidentInvoicesPort } from "./invoices";
 import type { ResidentPaymentPort } from "./payment";
@@ -18,6 +19,7 @@ export interface ResidentPorts {
   files: InvoiceFilesPort;
   personalData: ResidentPersonalDataPort;
   certificates: ResidentCertificatesPort;
+  contractLink: ResidentContractLinkPort;
 }
 
 /** The domains whose ports read and write through the resident's SQL functions (all but files). */
@@ -33,4 +35,5 @@ export type ResidentDataPort = ResidentHomePort &
   ResidentPaymentPort &
   ResidentContactPort &
   ResidentPersonalDataPort &
-  ResidentCertificatesPort;
+  ResidentCertificatesPort &
+  ResidentContractLinkPort;

@@ -97,6 +97,9 @@ export default function MesInformations() {
           <TextLink to="/mes-informations/mes-donnees">Télécharger mes données</TextLink>
         </li>
         <li>
+          <TextLink to="/mes-informations/rattacher-un-contrat">Rattacher un contrat</TextLink>
+        </li>
+        <li>
           <TextLink to="/mes-informations/fermer-mon-compte">
             Fermer mon compte
           </TextLink>
