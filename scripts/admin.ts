@@ -22,6 +22,7 @@ import { LEGAL_FIELDS } from "../app/.server/ports/legal";
 import { createEmbeddedRpc } from "../app/.server/embedded/rpc";
 import { supabaseStaffRpc } from "./admin/staff-rpc";
 import { STAFF_GROUPS, staffCommand } from "./admin/staff";
+import { takeBy } from "./admin/cli";
 import { formatLegalInfo, legalField, legalValue, readLegalInfo, setLegalField } from "./lib/admin-legal";
 import { contractLinksCommand } from "./admin-contract-links";
 

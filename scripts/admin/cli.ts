@@ -87,3 +87,10 @@ export function formatTable(headers: readonly string[], rows: readonly (readonly
 }
 
 export const parisDateTime = new Intl.DateTimeFormat("fr-FR", { timeZone: "Europe/Paris", dateStyle: "short", timeStyle: "short" });
+
+/** Takes `--par "<nom>"` out of `args` (the system user when absent); the command checks the name. */
+export function takeBy(args: readonly string[]): { by: string; rest: string[] } {
+  const at = args.indexOf("--par");
+  if (at === -1) return { by: deciderOf(undefined), rest: [...args] };
+  return { by: args[at + 1] ?? "", rest: [...args.slice(0, at), ...args.slice(at + 2)] };
+}
