@@ -31,55 +31,80 @@ const SERVICES: Record<string, DemoService> = {
   "004282": { numcli: "004282", name: "Restauration scolaire de démonstration", address: "3 allée des Écoles, 00000 Démoville" },
 };
 
-const DEMO = { service: SERVICES["004200"]!, customerName: "Test SISTEC560", customerNumber: "SISTEC560" };
-const NOUVEAU = { service: SERVICES["004200"]!, customerName: "Famille Nouveau", customerNumber: "NOUV0001" };
-// The payment e2e resident (paiement@demo.fr): one customer record per service.
-const PAIEMENT = { customerName: "Famille Paiement" };
-const customerNumber = { "004200": "PAIE0001", "004281": "PAIE0002", "004282": "PAIE0003" } as Record<string, string>;
-// The account-closure e2e resident (fermeture@demo.fr).
-const FERMETURE = { service: SERVICES["004200"]!, customerName: "Famille Fermeture", customerNumber: "FERM0001" };
-// The keyboard journey's customers (e2e/keyboard-journey.spec.ts), one per run: with and without JavaScript.
-const CLAVIER = { service: SERVICES["004200"]!, customerName: "Famille Clavier", customerNumber: "CLAV0001" };
-const CLAVIER_SANS_JS = { service: SERVICES["004200"]!, customerName: "Famille Clavier", customerNumber: "CLAV0002" };
-// The « Mes paiements » e2e resident (historique@demo.fr, e2e/my-payments.spec.ts).
-const HISTORIQUE = { service: SERVICES["004200"]!, customerName: "Famille Historique", customerNumber: "HIST0001" };
+/** One customer record of the seed and its invoices: [number, issued on, due on, cents, object]. */
+type DemoCustomer = [numcli: string, customerName: string, customerNumber: string, invoices: [string, string, string, number, string][]];
 
-export const demoInvoices: DemoInvoice[] = [
-  { ...DEMO, number: "2017-020-002059", issuedOn: "2017-07-10", dueOn: "2017-07-21", amountCents: 24311, object: "Multi Services" },
-  { ...DEMO, number: "2017-020-002410", issuedOn: "2017-10-09", dueOn: "2017-10-20", amountCents: 8750, object: "Eau potable" },
-  { ...DEMO, number: "2017-020-001512", issuedOn: "2017-04-10", dueOn: "2017-04-21", amountCents: 15620, object: "Assainissement" },
-  { ...DEMO, number: "2017-020-000731", issuedOn: "2017-01-09", dueOn: "2017-01-20", amountCents: 4200, object: "Collecte des déchets" },
-  { ...DEMO, number: "2016-020-003305", issuedOn: "2016-10-10", dueOn: "2016-10-21", amountCents: 19870, object: "Multi Services" },
-  { ...DEMO, number: "2016-020-002118", issuedOn: "2016-07-11", dueOn: "2016-07-22", amountCents: 3150, object: "Restauration scolaire" },
-  { ...NOUVEAU, number: "2017-020-002061", issuedOn: "2017-07-10", dueOn: "2017-07-21", amountCents: 11895, object: "Multi Services" },
-  { ...NOUVEAU, number: "2017-020-001514", issuedOn: "2017-04-10", dueOn: "2017-04-21", amountCents: 9340, object: "Eau potable" },
-  { ...PAIEMENT, service: SERVICES["004200"]!, customerNumber: customerNumber["004200"]!, number: "2018-020-000101", issuedOn: "2018-01-08", dueOn: "2018-01-19", amountCents: 1234, object: "Eau potable" },
-  { ...PAIEMENT, service: SERVICES["004200"]!, customerNumber: customerNumber["004200"]!, number: "2018-020-000102", issuedOn: "2018-01-15", dueOn: "2018-01-26", amountCents: 2345, object: "Assainissement" },
-  { ...PAIEMENT, service: SERVICES["004200"]!, customerNumber: customerNumber["004200"]!, number: "2018-020-000103", issuedOn: "2018-01-22", dueOn: "2018-02-02", amountCents: 3120, object: "Multi Services" },
-  { ...PAIEMENT, service: SERVICES["004200"]!, customerNumber: customerNumber["004200"]!, number: "2018-020-000104", issuedOn: "2018-01-29", dueOn: "2018-02-09", amountCents: 1880, object: "Collecte des déchets" },
-  { ...PAIEMENT, service: SERVICES["004200"]!, customerNumber: customerNumber["004200"]!, number: "2018-020-000105", issuedOn: "2018-02-05", dueOn: "2018-02-16", amountCents: 4200, object: "Eau potable" },
-  { ...PAIEMENT, service: SERVICES["004200"]!, customerNumber: customerNumber["004200"]!, number: "2018-020-000106", issuedOn: "2018-02-12", dueOn: "2018-02-23", amountCents: 5730, object: "Assainissement" },
-  { ...PAIEMENT, service: SERVICES["004200"]!, customerNumber: customerNumber["004200"]!, number: "2018-020-000107", issuedOn: "2018-02-19", dueOn: "2018-03-02", amountCents: 6410, object: "Multi Services" },
-  { ...PAIEMENT, service: SERVICES["004200"]!, customerNumber: customerNumber["004200"]!, number: "2018-020-000108", issuedOn: "2018-02-26", dueOn: "2018-03-09", amountCents: 7190, object: "Eau potable" },
-  { ...PAIEMENT, service: SERVICES["004200"]!, customerNumber: customerNumber["004200"]!, number: "2018-020-000109", issuedOn: "2018-03-05", dueOn: "2018-03-16", amountCents: 8325, object: "Assainissement" },
-  { ...PAIEMENT, service: SERVICES["004200"]!, customerNumber: customerNumber["004200"]!, number: "2018-020-000110", issuedOn: "2018-03-12", dueOn: "2018-03-23", amountCents: 9560, object: "Multi Services" },
-  { ...PAIEMENT, service: SERVICES["004200"]!, customerNumber: customerNumber["004200"]!, number: "2018-020-000111", issuedOn: "2018-04-30", dueOn: "2018-05-11", amountCents: 10475, object: "Eau potable" },
-  { ...PAIEMENT, service: SERVICES["004281"]!, customerNumber: customerNumber["004281"]!, number: "2018-021-000201", issuedOn: "2018-03-19", dueOn: "2018-03-30", amountCents: 2650, object: "Eau potable" },
-  { ...PAIEMENT, service: SERVICES["004281"]!, customerNumber: customerNumber["004281"]!, number: "2018-021-000202", issuedOn: "2018-03-26", dueOn: "2018-04-06", amountCents: 3370, object: "Eau potable" },
-  { ...PAIEMENT, service: SERVICES["004281"]!, customerNumber: customerNumber["004281"]!, number: "2018-021-000203", issuedOn: "2018-04-02", dueOn: "2018-04-13", amountCents: 4815, object: "Eau potable" },
-  { ...PAIEMENT, service: SERVICES["004281"]!, customerNumber: customerNumber["004281"]!, number: "2018-021-000204", issuedOn: "2018-04-09", dueOn: "2018-04-20", amountCents: 1999, object: "Eau potable" },
-  { ...PAIEMENT, service: SERVICES["004281"]!, customerNumber: customerNumber["004281"]!, number: "2018-021-000205", issuedOn: "2018-04-16", dueOn: "2018-04-27", amountCents: 2101, object: "Eau potable" },
-  { ...PAIEMENT, service: SERVICES["004282"]!, customerNumber: customerNumber["004282"]!, number: "2018-022-000301", issuedOn: "2018-04-23", dueOn: "2018-05-04", amountCents: 3990, object: "Restauration scolaire" },
-  { ...FERMETURE, number: "2018-020-000401", issuedOn: "2018-06-11", dueOn: "2018-06-22", amountCents: 6480, object: "Eau potable" },
-  { ...FERMETURE, number: "2018-020-000402", issuedOn: "2018-03-12", dueOn: "2018-03-23", amountCents: 5215, object: "Assainissement" },
-  { ...CLAVIER, number: "2018-020-000501", issuedOn: "2018-05-07", dueOn: "2018-05-18", amountCents: 2480, object: "Eau potable" },
-  { ...CLAVIER, number: "2018-020-000502", issuedOn: "2018-06-04", dueOn: "2018-06-15", amountCents: 1615, object: "Assainissement" },
-  { ...CLAVIER_SANS_JS, number: "2018-020-000511", issuedOn: "2018-05-07", dueOn: "2018-05-18", amountCents: 2730, object: "Eau potable" },
-  { ...CLAVIER_SANS_JS, number: "2018-020-000512", issuedOn: "2018-06-04", dueOn: "2018-06-15", amountCents: 1760, object: "Assainissement" },
-  { ...HISTORIQUE, number: "2018-020-000601", issuedOn: "2018-06-04", dueOn: "2018-06-15", amountCents: 3120, object: "Eau potable" },
-  { ...HISTORIQUE, number: "2018-020-000602", issuedOn: "2018-05-07", dueOn: "2018-05-18", amountCents: 2890, object: "Assainissement" },
-  { ...HISTORIQUE, number: "2018-020-000603", issuedOn: "2018-03-05", dueOn: "2018-03-16", amountCents: 4570, object: "Eau potable" },
+// Every customer of supabase/seed.sql with PDFs, in the seed's order: the demo resident, the
+// customer not activated yet, then each browser test's own resident (README.md, "Demo accounts").
+const CUSTOMERS: DemoCustomer[] = [
+  ["004200", "Test SISTEC560", "SISTEC560", [
+    ["2017-020-002059", "2017-07-10", "2017-07-21", 24311, "Multi Services"],
+    ["2017-020-002410", "2017-10-09", "2017-10-20", 8750, "Eau potable"],
+    ["2017-020-001512", "2017-04-10", "2017-04-21", 15620, "Assainissement"],
+    ["2017-020-000731", "2017-01-09", "2017-01-20", 4200, "Collecte des déchets"],
+    ["2016-020-003305", "2016-10-10", "2016-10-21", 19870, "Multi Services"],
+    ["2016-020-002118", "2016-07-11", "2016-07-22", 3150, "Restauration scolaire"],
+  ]],
+  ["004200", "Famille Nouveau", "NOUV0001", [
+    ["2017-020-002061", "2017-07-10", "2017-07-21", 11895, "Multi Services"],
+    ["2017-020-001514", "2017-04-10", "2017-04-21", 9340, "Eau potable"],
+  ]],
+  // The payment e2e resident (paiement@demo.fr): one customer record per service.
+  ["004200", "Famille Paiement", "PAIE0001", [
+    ["2018-020-000101", "2018-01-08", "2018-01-19", 1234, "Eau potable"],
+    ["2018-020-000102", "2018-01-15", "2018-01-26", 2345, "Assainissement"],
+    ["2018-020-000103", "2018-01-22", "2018-02-02", 3120, "Multi Services"],
+    ["2018-020-000104", "2018-01-29", "2018-02-09", 1880, "Collecte des déchets"],
+    ["2018-020-000105", "2018-02-05", "2018-02-16", 4200, "Eau potable"],
+    ["2018-020-000106", "2018-02-12", "2018-02-23", 5730, "Assainissement"],
+    ["2018-020-000107", "2018-02-19", "2018-03-02", 6410, "Multi Services"],
+    ["2018-020-000108", "2018-02-26", "2018-03-09", 7190, "Eau potable"],
+    ["2018-020-000109", "2018-03-05", "2018-03-16", 8325, "Assainissement"],
+    ["2018-020-000110", "2018-03-12", "2018-03-23", 9560, "Multi Services"],
+    ["2018-020-000111", "2018-04-30", "2018-05-11", 10475, "Eau potable"],
+  ]],
+  ["004281", "Famille Paiement", "PAIE0002", [
+    ["2018-021-000201", "2018-03-19", "2018-03-30", 2650, "Eau potable"],
+    ["2018-021-000202", "2018-03-26", "2018-04-06", 3370, "Eau potable"],
+    ["2018-021-000203", "2018-04-02", "2018-04-13", 4815, "Eau potable"],
+    ["2018-021-000204", "2018-04-09", "2018-04-20", 1999, "Eau potable"],
+    ["2018-021-000205", "2018-04-16", "2018-04-27", 2101, "Eau potable"],
+  ]],
+  ["004282", "Famille Paiement", "PAIE0003", [["2018-022-000301", "2018-04-23", "2018-05-04", 3990, "Restauration scolaire"]]],
+  // The account-closure e2e resident (fermeture@demo.fr).
+  ["004200", "Famille Fermeture", "FERM0001", [
+    ["2018-020-000401", "2018-06-11", "2018-06-22", 6480, "Eau potable"],
+    ["2018-020-000402", "2018-03-12", "2018-03-23", 5215, "Assainissement"],
+  ]],
+  // The keyboard journey's customers (e2e/keyboard-journey.spec.ts), one per run: with and without JavaScript.
+  ["004200", "Famille Clavier", "CLAV0001", [
+    ["2018-020-000501", "2018-05-07", "2018-05-18", 2480, "Eau potable"],
+    ["2018-020-000502", "2018-06-04", "2018-06-15", 1615, "Assainissement"],
+  ]],
+  ["004200", "Famille Clavier", "CLAV0002", [
+    ["2018-020-000511", "2018-05-07", "2018-05-18", 2730, "Eau potable"],
+    ["2018-020-000512", "2018-06-04", "2018-06-15", 1760, "Assainissement"],
+  ]],
+  // The « Mes paiements » e2e resident (historique@demo.fr, e2e/my-payments.spec.ts).
+  ["004200", "Famille Historique", "HIST0001", [
+    ["2018-020-000601", "2018-06-04", "2018-06-15", 3120, "Eau potable"],
+    ["2018-020-000602", "2018-05-07", "2018-05-18", 2890, "Assainissement"],
+    ["2018-020-000603", "2018-03-05", "2018-03-16", 4570, "Eau potable"],
+  ]],
 ];
+
+export const demoInvoices: DemoInvoice[] = CUSTOMERS.flatMap(([numcli, customerName, customerNumber, invoices]) =>
+  invoices.map(([number, issuedOn, dueOn, amountCents, object]) => ({
+    service: SERVICES[numcli]!,
+    customerName,
+    customerNumber,
+    number,
+    issuedOn,
+    dueOn,
+    amountCents,
+    object,
+  })),
+);
 
 export function objectKey(invoice: DemoInvoice): string {
   return `${invoice.service.numcli}/${invoice.number}.pdf`;
