@@ -117,6 +117,38 @@ values
   ('1a000000-0000-4000-8000-000000000012', '5e000000-0000-4000-8000-000000004200', 'c0000000-0000-4000-8000-000000000002',
    '2017-020-001514', '2017-04-10', '2017-04-21', 9340, 'Eau potable', 'paid', '004200/2017-020-001514.pdf', '2017-04-20 09:12:00+02');
 
+-- « Mes paiements » of the demo account, so that it is not empty: three online payment attempts by
+-- PayFiP on invoices that are paid today (docs/resident-screens.md). 2017-020-000731 abandoned at
+-- the provider (it was then paid by another channel), 2017-020-001512 refused, then paid (with
+-- DGFiP's references: idOp, authorisation number, transaction time = the invoice's paid_at).
+-- updated_at is left to now(): the record's last change is its loading, and the retention purge
+-- (counted from it, docs/decisions/0031-retention-purge.md) keeps the demo's history.
+-- The receipt e-mail is written only when an attempt BECOMES paid (trigger
+-- payment_attempts_receipt_email): inserted paid, none is written, and the receipt row records
+-- that this attempt needs none (a later status change never sends one either).
+--   attempts  a0000000-0000-4000-8000-00000000000N
+insert into portal.payment_attempts (id, service_id, account_id, refdet, amount_cents, provider, numcli, saisie, status, idop,
+                                     resultrans, numauto, transaction_at, created_at, expires_at)
+select v.id, '5e000000-0000-4000-8000-000000004200', 'd0000000-0000-4000-8000-000000000001', v.refdet, v.cents, 'payfip_ws',
+       '004200', 'T', v.status::portal.payment_status, v.idop, v.resultrans, v.numauto, v.transaction_at, v.created_at,
+       v.created_at + interval '20 minutes'
+from (values
+  ('a0000000-0000-4000-8000-000000000001'::uuid, '2017020000731P204117', 4200, 'abandoned', '6f1c2d3e-4b5a-4c6d-8e7f-901a2b3c4d01', 'A', null,
+   null::timestamptz, timestamptz '2017-01-16 17:41:00+01'),
+  ('a0000000-0000-4000-8000-000000000002'::uuid, '2017020001512P518021', 15620, 'refused', '6f1c2d3e-4b5a-4c6d-8e7f-901a2b3c4d02', 'R', null,
+   timestamptz '2017-04-18 10:24:00+02', timestamptz '2017-04-18 10:21:00+02'),
+  ('a0000000-0000-4000-8000-000000000003'::uuid, '2017020001512P518029', 15620, 'paid', '6f1c2d3e-4b5a-4c6d-8e7f-901a2b3c4d03', 'P', '417283',
+   timestamptz '2017-04-18 10:32:00+02', timestamptz '2017-04-18 10:29:00+02'))
+  as v (id, refdet, cents, status, idop, resultrans, numauto, transaction_at, created_at);
+
+insert into portal.payment_attempt_invoices (attempt_id, invoice_id, amount_cents)
+values ('a0000000-0000-4000-8000-000000000001', '1a000000-0000-4000-8000-000000000004', 4200),
+       ('a0000000-0000-4000-8000-000000000002', '1a000000-0000-4000-8000-000000000003', 15620),
+       ('a0000000-0000-4000-8000-000000000003', '1a000000-0000-4000-8000-000000000003', 15620);
+
+insert into portal.payment_receipt_emails (attempt_id, email_outbox_id)
+values ('a0000000-0000-4000-8000-000000000003', null);
+
 -- Famille Paiement (paiement@demo.fr): unpaid invoices, one per payment journey of the browser tests.
 insert into portal.invoices (id, service_id, customer_id, number, issued_on, due_on, amount_cents,
                              object, status, pdf_object_key, paid_at)
