@@ -5,7 +5,8 @@ import { DEMO, expectNoAxeViolations, login } from "./helpers";
 
 /**
  * « Télécharger les PDF » of demo@demo.fr, with and without JavaScript: the link of a tab of
- * Mes factures downloads the tab's PDFs in one zip, read back here (docs/resident-screens.md).
+ * Mes factures downloads the tab's PDFs in one zip, and its selection screen the ticked ones,
+ * read back here (docs/resident-screens.md).
  * Read only: nothing is posted but the login; only the seed's invoices are checked.
  */
 
@@ -41,6 +42,27 @@ for (const javaScript of [true, false]) {
       expect(strFromU8(entries["LISEZMOI.txt"]!)).toContain("Onglet : Factures non réglées");
       // A download does not navigate away.
       await expect(page).toHaveURL(/\/factures\?onglet=non-reglees$/);
+    });
+
+    test("« Choisir les factures à télécharger »: two invoices ticked, a zip of exactly those two", async ({ page }) => {
+      await openTab(page, "reglees");
+      await page.getByRole("link", { name: "Choisir les factures à télécharger" }).click();
+      await expect(page).toHaveURL(/\/factures\/selection\?onglet=reglees$/);
+      await expect(page.getByRole("heading", { level: 1, name: "Choisir les factures à télécharger" })).toBeVisible();
+      const group = page.getByRole("group", { name: "Factures réglées : factures à télécharger" });
+      if (javaScript) await expectNoAxeViolations(page);
+      const chosen = ["2017-020-001512", "2017-020-000731"];
+      for (const number of chosen) await group.getByRole("checkbox", { name: new RegExp(`^Facture n° ${number} du `) }).check();
+      const waiting = page.waitForEvent("download");
+      await page.getByRole("button", { name: "Télécharger la sélection (ZIP)" }).click();
+      const download = await waiting;
+      expect(download.suggestedFilename()).toMatch(/^factures-reglees-\d{4}-\d{2}-\d{2}\.zip$/);
+      const entries = unzipSync(new Uint8Array(await readFile((await download.path())!)));
+      expect(Object.keys(entries)).toEqual([...chosen.map((n) => `Service-Multi-Services-de-demonstration_${n}.pdf`), "LISEZMOI.txt"]);
+      for (const n of chosen) expect(strFromU8(entries[`Service-Multi-Services-de-demonstration_${n}.pdf`]!.slice(0, 5))).toBe("%PDF-");
+      expect(strFromU8(entries["LISEZMOI.txt"]!)).toContain("Onglet : Factures réglées (factures choisies)");
+      // A download does not navigate away.
+      await expect(page).toHaveURL(/\/factures\/selection\?onglet=reglees$/);
     });
 
     test("the paid tab's archive holds no unpaid invoice", async ({ page }) => {

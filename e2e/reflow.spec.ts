@@ -27,6 +27,7 @@ const RESIDENT = [
   "/factures?onglet=tresorerie",
   "/factures/1a000000-0000-4000-8000-000000000001",
   "/attestations",
+  "/factures/selection?onglet=reglees",
   "/paiement?facture=1a000000-0000-4000-8000-000000000001",
   "/paiements",
   "/mes-informations",

@@ -78,33 +78,8 @@ values (
   now(), now(), now()
 );
 
--- The payment e2e account (same shape as the demo account).
-insert into auth.users (
-  instance_id, id, aud, role, email, encrypted_password, email_confirmed_at,
-  confirmation_token, recovery_token, email_change_token_new, email_change,
-  raw_app_meta_data, raw_user_meta_data, created_at, updated_at
-) values (
-  '00000000-0000-0000-0000-000000000000',
-  'd0000000-0000-4000-8000-000000000010',
-  'authenticated', 'authenticated',
-  'paiement@demo.fr',
-  extensions.crypt('paiement-factures', extensions.gen_salt('bf')),
-  now(),
-  '', '', '', '',
-  '{"provider":"email","providers":["email"]}',
-  '{}',
-  now(), now()
-);
-
-insert into auth.identities (id, user_id, provider_id, provider, identity_data, last_sign_in_at, created_at, updated_at)
-values (
-  'd0000000-0000-4000-8000-0000000000b0',
-  'd0000000-0000-4000-8000-000000000010',
-  'd0000000-0000-4000-8000-000000000010',
-  'email',
-  '{"sub":"d0000000-0000-4000-8000-000000000010","email":"paiement@demo.fr","email_verified":true,"phone_verified":false}',
-  now(), now(), now()
-);
+-- The browser tests' accounts (paiement@demo.fr and the others): the demo account's row with their
+-- own id, e-mail and password, in the table-driven block at the end of the e2e residents below.
 
 -- account_id is set by the linking trigger (demo@demo.fr → the demo account; nouveau: none).
 insert into portal.customers (id, service_id, customer_number, display_name, email, paper_invoices)
@@ -141,6 +116,38 @@ values
    '2017-020-002061', '2017-07-10', '2017-07-21', 11895, 'Multi Services', 'unpaid', '004200/2017-020-002061.pdf', null),
   ('1a000000-0000-4000-8000-000000000012', '5e000000-0000-4000-8000-000000004200', 'c0000000-0000-4000-8000-000000000002',
    '2017-020-001514', '2017-04-10', '2017-04-21', 9340, 'Eau potable', 'paid', '004200/2017-020-001514.pdf', '2017-04-20 09:12:00+02');
+
+-- « Mes paiements » of the demo account, so that it is not empty: three online payment attempts by
+-- PayFiP on invoices that are paid today (docs/resident-screens.md). 2017-020-000731 abandoned at
+-- the provider (it was then paid by another channel), 2017-020-001512 refused, then paid (with
+-- DGFiP's references: idOp, authorisation number, transaction time = the invoice's paid_at).
+-- updated_at is left to now(): the record's last change is its loading, and the retention purge
+-- (counted from it, docs/decisions/0031-retention-purge.md) keeps the demo's history.
+-- The receipt e-mail is written only when an attempt BECOMES paid (trigger
+-- payment_attempts_receipt_email): inserted paid, none is written, and the receipt row records
+-- that this attempt needs none (a later status change never sends one either).
+--   attempts  a0000000-0000-4000-8000-00000000000N
+insert into portal.payment_attempts (id, service_id, account_id, refdet, amount_cents, provider, numcli, saisie, status, idop,
+                                     resultrans, numauto, transaction_at, created_at, expires_at)
+select v.id, '5e000000-0000-4000-8000-000000004200', 'd0000000-0000-4000-8000-000000000001', v.refdet, v.cents, 'payfip_ws',
+       '004200', 'T', v.status::portal.payment_status, v.idop, v.resultrans, v.numauto, v.transaction_at, v.created_at,
+       v.created_at + interval '20 minutes'
+from (values
+  ('a0000000-0000-4000-8000-000000000001'::uuid, '2017020000731P204117', 4200, 'abandoned', '6f1c2d3e-4b5a-4c6d-8e7f-901a2b3c4d01', 'A', null,
+   null::timestamptz, timestamptz '2017-01-16 17:41:00+01'),
+  ('a0000000-0000-4000-8000-000000000002'::uuid, '2017020001512P518021', 15620, 'refused', '6f1c2d3e-4b5a-4c6d-8e7f-901a2b3c4d02', 'R', null,
+   timestamptz '2017-04-18 10:24:00+02', timestamptz '2017-04-18 10:21:00+02'),
+  ('a0000000-0000-4000-8000-000000000003'::uuid, '2017020001512P518029', 15620, 'paid', '6f1c2d3e-4b5a-4c6d-8e7f-901a2b3c4d03', 'P', '417283',
+   timestamptz '2017-04-18 10:32:00+02', timestamptz '2017-04-18 10:29:00+02'))
+  as v (id, refdet, cents, status, idop, resultrans, numauto, transaction_at, created_at);
+
+insert into portal.payment_attempt_invoices (attempt_id, invoice_id, amount_cents)
+values ('a0000000-0000-4000-8000-000000000001', '1a000000-0000-4000-8000-000000000004', 4200),
+       ('a0000000-0000-4000-8000-000000000002', '1a000000-0000-4000-8000-000000000003', 15620),
+       ('a0000000-0000-4000-8000-000000000003', '1a000000-0000-4000-8000-000000000003', 15620);
+
+insert into portal.payment_receipt_emails (attempt_id, email_outbox_id)
+values ('a0000000-0000-4000-8000-000000000003', null);
 
 -- Famille Paiement (paiement@demo.fr): unpaid invoices, one per payment journey of the browser tests.
 insert into portal.invoices (id, service_id, customer_id, number, issued_on, due_on, amount_cents,
@@ -207,125 +214,81 @@ set publisher_name = 'Commune de Démoville (démonstration)',
     payment_records_months = 120
 where id;
 
--- For the account-closure journey of the browser tests (e2e/account-closure.spec.ts), which closes
--- the account and activates it again, a resident of its own that no other test reads:
---   account   d0000000-0000-4000-8000-000000000030  fermeture@demo.fr / fermeture-factures (active)
---   customer  c0000000-0000-4000-8000-000000000031  "Famille Fermeture", service 004200
---   invoices  1a000000-0000-4000-8000-00000000040N  (PDFs in supabase/storage/invoices/004200/)
--- The account is the demo account's row with its own id, e-mail and password.
+-- The browser tests' own residents, one table each for their accounts, customer records and
+-- invoices, feeding the same inserts (README.md, "Demo accounts"); no other test reads them:
+--   paiement@demo.fr (above): the payment journeys (e2e/payment*.spec.ts), which change invoice states.
+--   fermeture@demo.fr / fermeture-factures: the account-closure journey (e2e/account-closure.spec.ts),
+--     which closes the account and activates it again; one unpaid and one paid invoice.
+--   clavier@demo.fr, clavier-sans-js@demo.fr: the keyboard journey (e2e/keyboard-journey.spec.ts),
+--     one per run (with JavaScript, without), so each run activates its own account on a fresh
+--     database: customers known to the service, not activated, each with two unpaid invoices
+--     payable together by PayFiP.
+--   historique@demo.fr / historique-factures: « Mes paiements » (e2e/my-payments.spec.ts) pays one
+--     unpaid invoice through the simulator per run (with JavaScript: 2018-020-000601; without:
+--     2018-020-000602) and finds it in Mes paiements with its receipt; the third is already paid
+--     (by another channel).
+--   rattachement@demo.fr / rattachement-factures: « Rattacher un contrat » (e2e/link-contract.spec.ts),
+--     an active account with no customer record of its own, and two contracts whose e-mails are not
+--     any account's (contrat-rattachement@demo.fr, contrat-rattachement-sans-js@demo.fr), each with
+--     one unpaid invoice: one contract per run (with JavaScript: RATT0001, invoice 2018-020-000701 of
+--     54,30 €; without: RATT0002, invoice 2018-020-000702 of 61,20 €); the account links its run's
+--     contract with the invoice's number and amount, then finds the invoice in Mes factures.
+-- Every customer record here is in service 004200 (PayFiP, several invoices at once); their PDFs
+-- are in supabase/storage/invoices/004200/ (scripts/generate-demo-pdfs.ts). An account is the demo
+-- account's row with its own id, e-mail and password. Ids:
+--   accounts  d0000000-0000-4000-8000-0000000000NN, identities d0000000-0000-4000-8000-0000000000NN
+--   customers c0000000-0000-4000-8000-0000000000NN, invoices 1a000000-0000-4000-8000-000000000NNN
+create temporary table seed_e2e_accounts (id uuid primary key, identity_id uuid not null, email text not null, password text not null);
+insert into seed_e2e_accounts (id, identity_id, email, password) values
+  ('d0000000-0000-4000-8000-000000000010', 'd0000000-0000-4000-8000-0000000000b0', 'paiement@demo.fr', 'paiement-factures'),
+  ('d0000000-0000-4000-8000-000000000030', 'd0000000-0000-4000-8000-0000000000c0', 'fermeture@demo.fr', 'fermeture-factures'),
+  ('d0000000-0000-4000-8000-0000000000a1', 'd0000000-0000-4000-8000-0000000000a2', 'historique@demo.fr', 'historique-factures'),
+  ('d0000000-0000-4000-8000-0000000000b1', 'd0000000-0000-4000-8000-0000000000b2', 'rattachement@demo.fr', 'rattachement-factures');
+
+create temporary table seed_e2e_customers (id uuid primary key, customer_number text not null, display_name text not null, email text not null);
+insert into seed_e2e_customers (id, customer_number, display_name, email) values
+  ('c0000000-0000-4000-8000-000000000031', 'FERM0001', 'Famille Fermeture', 'fermeture@demo.fr'),
+  ('c0000000-0000-4000-8000-000000000041', 'CLAV0001', 'Famille Clavier', 'clavier@demo.fr'),
+  ('c0000000-0000-4000-8000-000000000042', 'CLAV0002', 'Famille Clavier', 'clavier-sans-js@demo.fr'),
+  ('c0000000-0000-4000-8000-0000000000a1', 'HIST0001', 'Famille Historique', 'historique@demo.fr'),
+  ('c0000000-0000-4000-8000-0000000000b1', 'RATT0001', 'Famille Rattachement', 'contrat-rattachement@demo.fr'),
+  ('c0000000-0000-4000-8000-0000000000b2', 'RATT0002', 'Famille Rattachement', 'contrat-rattachement-sans-js@demo.fr');
+
+-- paid_at null: unpaid.
+create temporary table seed_e2e_invoices (id uuid primary key, customer_id uuid not null, number text not null, issued_on date not null,
+                                          due_on date not null, amount_cents bigint not null, object text not null, paid_at timestamptz);
+insert into seed_e2e_invoices (id, customer_id, number, issued_on, due_on, amount_cents, object, paid_at) values
+  ('1a000000-0000-4000-8000-000000000401', 'c0000000-0000-4000-8000-000000000031', '2018-020-000401', '2018-06-11', '2018-06-22', 6480, 'Eau potable', null),
+  ('1a000000-0000-4000-8000-000000000402', 'c0000000-0000-4000-8000-000000000031', '2018-020-000402', '2018-03-12', '2018-03-23', 5215, 'Assainissement', '2018-03-20 10:00:00+01'),
+  ('1a000000-0000-4000-8000-000000000501', 'c0000000-0000-4000-8000-000000000041', '2018-020-000501', '2018-05-07', '2018-05-18', 2480, 'Eau potable', null),
+  ('1a000000-0000-4000-8000-000000000502', 'c0000000-0000-4000-8000-000000000041', '2018-020-000502', '2018-06-04', '2018-06-15', 1615, 'Assainissement', null),
+  ('1a000000-0000-4000-8000-000000000511', 'c0000000-0000-4000-8000-000000000042', '2018-020-000511', '2018-05-07', '2018-05-18', 2730, 'Eau potable', null),
+  ('1a000000-0000-4000-8000-000000000512', 'c0000000-0000-4000-8000-000000000042', '2018-020-000512', '2018-06-04', '2018-06-15', 1760, 'Assainissement', null),
+  ('1a000000-0000-4000-8000-0000000006a1', 'c0000000-0000-4000-8000-0000000000a1', '2018-020-000601', '2018-06-04', '2018-06-15', 3120, 'Eau potable', null),
+  ('1a000000-0000-4000-8000-0000000006a2', 'c0000000-0000-4000-8000-0000000000a1', '2018-020-000602', '2018-05-07', '2018-05-18', 2890, 'Assainissement', null),
+  ('1a000000-0000-4000-8000-0000000006a3', 'c0000000-0000-4000-8000-0000000000a1', '2018-020-000603', '2018-03-05', '2018-03-16', 4570, 'Eau potable', '2026-10-15 09:12:00+02'),
+  ('1a000000-0000-4000-8000-0000000007b1', 'c0000000-0000-4000-8000-0000000000b1', '2018-020-000701', '2018-06-04', '2018-06-15', 5430, 'Eau potable', null),
+  ('1a000000-0000-4000-8000-0000000007b2', 'c0000000-0000-4000-8000-0000000000b2', '2018-020-000702', '2018-06-04', '2018-06-15', 6120, 'Eau potable', null);
+
 insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at, confirmation_token,
                         recovery_token, email_change_token_new, email_change, raw_app_meta_data, raw_user_meta_data, created_at, updated_at)
 select u.instance_id, a.id, u.aud, u.role, a.email, extensions.crypt(a.password, extensions.gen_salt('bf')), now(), '', '', '', '',
        u.raw_app_meta_data, u.raw_user_meta_data, now(), now()
-from auth.users u,
-     (values ('d0000000-0000-4000-8000-000000000030'::uuid, 'fermeture@demo.fr', 'fermeture-factures')) as a (id, email, password)
+from auth.users u, seed_e2e_accounts a
 where u.id = 'd0000000-0000-4000-8000-000000000001';
 
 insert into auth.identities (id, user_id, provider_id, provider, identity_data, last_sign_in_at, created_at, updated_at)
-select 'd0000000-0000-4000-8000-0000000000c0', u.id, u.id::text, 'email',
-       jsonb_build_object('sub', u.id::text, 'email', u.email, 'email_verified', true, 'phone_verified', false), now(), now(), now()
-from auth.users u where u.email = 'fermeture@demo.fr';
+select a.identity_id, a.id, a.id::text, 'email',
+       jsonb_build_object('sub', a.id::text, 'email', a.email, 'email_verified', true, 'phone_verified', false), now(), now(), now()
+from seed_e2e_accounts a;
 
 insert into portal.customers (id, service_id, customer_number, display_name, email, paper_invoices)
-select 'c0000000-0000-4000-8000-000000000031', s.id, 'FERM0001', 'Famille Fermeture', 'fermeture@demo.fr', true
-from portal.services s where s.numcli = '004200';
-
--- One unpaid and one paid invoice (scripts/generate-demo-pdfs.ts writes their PDFs).
-insert into portal.invoices (id, service_id, customer_id, number, issued_on, due_on, amount_cents, object, status, pdf_object_key, paid_at)
-select ('1a000000-0000-4000-8000-00000000040' || v.n)::uuid, c.service_id, c.id, '2018-020-00040' || v.n, v.issued_on, v.due_on, v.cents,
-       v.object, v.status::portal.invoice_status, '004200/2018-020-00040' || v.n || '.pdf', v.paid_at
-from portal.customers c,
-     (values (1, date '2018-06-11', date '2018-06-22', 6480, 'Eau potable', 'unpaid', null::timestamptz),
-             (2, date '2018-03-12', date '2018-03-23', 5215, 'Assainissement', 'paid', timestamptz '2018-03-20 10:00:00+01'))
-       as v (n, issued_on, due_on, cents, object, status, paid_at)
-where c.id = 'c0000000-0000-4000-8000-000000000031';
-
--- The keyboard journey of the browser tests (e2e/keyboard-journey.spec.ts): customers known to the
--- service, not activated, each with two unpaid invoices payable together by PayFiP (service 004200),
--- one per run (with JavaScript: clavier@demo.fr; without: clavier-sans-js@demo.fr), so each run
--- activates its own account on a fresh database and no other test reads them.
---   customers c0000000-0000-4000-8000-00000000004N  "Famille Clavier" (CLAV0001, CLAV0002)
---   invoices  1a000000-0000-4000-8000-0000000005NN  (PDFs in supabase/storage/invoices/004200/)
--- One row a line here; the service 004200 (PayFiP, several invoices at once) for all of them.
-with clavier (id, customer_number, email) as (
-  values ('c0000000-0000-4000-8000-000000000041'::uuid, 'CLAV0001', 'clavier@demo.fr'),
-         ('c0000000-0000-4000-8000-000000000042'::uuid, 'CLAV0002', 'clavier-sans-js@demo.fr')
-)
-insert into portal.customers (id, service_id, customer_number, display_name, email, paper_invoices)
-select id, '5e000000-0000-4000-8000-000000004200', customer_number, 'Famille Clavier', email, true from clavier;
-
-with clavier_invoices (id, customer_id, number, issued_on, due_on, amount_cents, object) as (
-  values ('1a000000-0000-4000-8000-000000000501'::uuid, 'c0000000-0000-4000-8000-000000000041'::uuid, '2018-020-000501', date '2018-05-07', date '2018-05-18', 2480, 'Eau potable'),
-         ('1a000000-0000-4000-8000-000000000502'::uuid, 'c0000000-0000-4000-8000-000000000041'::uuid, '2018-020-000502', date '2018-06-04', date '2018-06-15', 1615, 'Assainissement'),
-         ('1a000000-0000-4000-8000-000000000511'::uuid, 'c0000000-0000-4000-8000-000000000042'::uuid, '2018-020-000511', date '2018-05-07', date '2018-05-18', 2730, 'Eau potable'),
-         ('1a000000-0000-4000-8000-000000000512'::uuid, 'c0000000-0000-4000-8000-000000000042'::uuid, '2018-020-000512', date '2018-06-04', date '2018-06-15', 1760, 'Assainissement')
-)
-insert into portal.invoices (id, service_id, customer_id, number, issued_on, due_on, amount_cents, object, status, pdf_object_key, paid_at)
-select id, '5e000000-0000-4000-8000-000000004200', customer_id, number, issued_on, due_on, amount_cents, object, 'unpaid', '004200/' || number || '.pdf', null
-from clavier_invoices;
-
--- « Mes paiements » in the browser tests (e2e/my-payments.spec.ts), a resident of its own that no
--- other test reads: it pays one unpaid invoice through the simulator per run (with JavaScript:
--- 2018-020-000601; without: 2018-020-000602), then finds it in Mes paiements with its receipt;
--- its third invoice is already paid (by another channel). No payment attempt is seeded: tests
--- elsewhere read every row of portal.payment_attempts.
---   account   d0000000-0000-4000-8000-0000000000a1  historique@demo.fr / historique-factures (active)
---   customer  c0000000-0000-4000-8000-0000000000a1  "Famille Historique", service 004200
---   invoices  1a000000-0000-4000-8000-0000000006a1..3 (PDFs in supabase/storage/invoices/004200/)
-insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at, confirmation_token,
-                        recovery_token, email_change_token_new, email_change, raw_app_meta_data, raw_user_meta_data, created_at, updated_at)
-select u.instance_id, a.id, u.aud, u.role, a.email, extensions.crypt(a.password, extensions.gen_salt('bf')), now(), '', '', '', '',
-       u.raw_app_meta_data, u.raw_user_meta_data, now(), now()
-from auth.users u,
-     (values ('d0000000-0000-4000-8000-0000000000a1'::uuid, 'historique@demo.fr', 'historique-factures')) as a (id, email, password)
-where u.id = 'd0000000-0000-4000-8000-000000000001';
-
-insert into auth.identities (id, user_id, provider_id, provider, identity_data, last_sign_in_at, created_at, updated_at)
-select 'd0000000-0000-4000-8000-0000000000a2', u.id, u.id::text, 'email',
-       jsonb_build_object('sub', u.id::text, 'email', u.email, 'email_verified', true, 'phone_verified', false), now(), now(), now()
-from auth.users u where u.email = 'historique@demo.fr';
-
-insert into portal.customers (id, service_id, customer_number, display_name, email, paper_invoices)
-values ('c0000000-0000-4000-8000-0000000000a1', '5e000000-0000-4000-8000-000000004200', 'HIST0001', 'Famille Historique', 'historique@demo.fr', true);
+select c.id, '5e000000-0000-4000-8000-000000004200', c.customer_number, c.display_name, c.email, true
+from seed_e2e_customers c;
 
 insert into portal.invoices (id, service_id, customer_id, number, issued_on, due_on, amount_cents, object, status, pdf_object_key, paid_at)
-values ('1a000000-0000-4000-8000-0000000006a1', '5e000000-0000-4000-8000-000000004200', 'c0000000-0000-4000-8000-0000000000a1',
-        '2018-020-000601', date '2018-06-04', date '2018-06-15', 3120, 'Eau potable', 'unpaid', '004200/2018-020-000601.pdf', null),
-       ('1a000000-0000-4000-8000-0000000006a2', '5e000000-0000-4000-8000-000000004200', 'c0000000-0000-4000-8000-0000000000a1',
-        '2018-020-000602', date '2018-05-07', date '2018-05-18', 2890, 'Assainissement', 'unpaid', '004200/2018-020-000602.pdf', null),
-       ('1a000000-0000-4000-8000-0000000006a3', '5e000000-0000-4000-8000-000000004200', 'c0000000-0000-4000-8000-0000000000a1',
-        '2018-020-000603', date '2018-03-05', date '2018-03-16', 4570, 'Eau potable', 'paid', '004200/2018-020-000603.pdf', timestamptz '2026-10-15 09:12:00+02');
+select i.id, '5e000000-0000-4000-8000-000000004200', i.customer_id, i.number, i.issued_on, i.due_on, i.amount_cents, i.object,
+       case when i.paid_at is null then 'unpaid' else 'paid' end::portal.invoice_status, '004200/' || i.number || '.pdf', i.paid_at
+from seed_e2e_invoices i;
 
--- « Rattacher un contrat » in the browser tests (e2e/link-contract.spec.ts): an active account with no
--- customer record of its own, and two contracts of service 004200 whose e-mails are not any
--- account's, each with one unpaid invoice: one contract per run (with JavaScript: RATT0001, invoice
--- 2018-020-000701 of 54,30 €; without: RATT0002, invoice 2018-020-000702 of 61,20 €). The account
--- links its run's contract with the invoice's number and amount, then finds the invoice in Mes factures.
---   account    d0000000-0000-4000-8000-0000000000b1  rattachement@demo.fr / rattachement-factures (active)
---   customers  c0000000-0000-4000-8000-0000000000b1..2  "Famille Rattachement" (contrat-rattachement@demo.fr,
---              contrat-rattachement-sans-js@demo.fr)
---   invoices   1a000000-0000-4000-8000-0000000007b1..2 (PDFs in supabase/storage/invoices/004200/)
--- The account and its identity in one statement, modelled on the demo account's row.
-with account as (
-  insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at, confirmation_token, recovery_token,
-                          email_change_token_new, email_change, raw_app_meta_data, raw_user_meta_data, created_at, updated_at)
-  select demo.instance_id, 'd0000000-0000-4000-8000-0000000000b1', demo.aud, demo.role, 'rattachement@demo.fr',
-         extensions.crypt('rattachement-factures', extensions.gen_salt('bf')), now(), '', '', '', '',
-         demo.raw_app_meta_data, demo.raw_user_meta_data, now(), now()
-  from auth.users demo where demo.id = 'd0000000-0000-4000-8000-000000000001'
-  returning id, email
-)
-insert into auth.identities (id, user_id, provider_id, provider, identity_data, last_sign_in_at, created_at, updated_at)
-select 'd0000000-0000-4000-8000-0000000000b2', account.id, account.id::text, 'email',
-       jsonb_build_object('sub', account.id::text, 'email', account.email, 'email_verified', true, 'phone_verified', false), now(), now(), now()
-from account;
-
-insert into portal.customers (id, service_id, customer_number, display_name, email, paper_invoices)
-values ('c0000000-0000-4000-8000-0000000000b1', '5e000000-0000-4000-8000-000000004200', 'RATT0001', 'Famille Rattachement', 'contrat-rattachement@demo.fr', true),
-       ('c0000000-0000-4000-8000-0000000000b2', '5e000000-0000-4000-8000-000000004200', 'RATT0002', 'Famille Rattachement', 'contrat-rattachement-sans-js@demo.fr', true);
-
-insert into portal.invoices (id, service_id, customer_id, number, issued_on, due_on, amount_cents, object, status, pdf_object_key, paid_at)
-values ('1a000000-0000-4000-8000-0000000007b1', '5e000000-0000-4000-8000-000000004200', 'c0000000-0000-4000-8000-0000000000b1',
-        '2018-020-000701', date '2018-06-04', date '2018-06-15', 5430, 'Eau potable', 'unpaid', '004200/2018-020-000701.pdf', null),
-       ('1a000000-0000-4000-8000-0000000007b2', '5e000000-0000-4000-8000-000000004200', 'c0000000-0000-4000-8000-0000000000b2',
-        '2018-020-000702', date '2018-06-04', date '2018-06-15', 6120, 'Eau potable', 'unpaid', '004200/2018-020-000702.pdf', null);
+drop table seed_e2e_invoices, seed_e2e_customers, seed_e2e_accounts;

@@ -13,7 +13,9 @@ import { zipStream } from "./invoice-zip-stream";
  *   * `facture` (optional, repeated, at most ZIP_CAP): only these invoices of the tab — a
  *     selection, as a GET form of checkboxes named `facture` sends it, with or without JavaScript;
  *   * `apres` (optional): `<YYYY-MM-DD>.<uuid>`, the invoices after that one (the next archive
- *     of a tab holding more than ZIP_CAP invoices: LISEZMOI.txt gives its address).
+ *     of a tab holding more than ZIP_CAP invoices: LISEZMOI.txt gives its address);
+ *   * `selection=1` (optional): sent by the selection screen (/factures/selection), where no
+ *     invoice ticked is a French 400 page instead of the whole tab.
  * The list is one SQL call under RLS (public.my_invoice_pdf_list, through the files port); the
  * PDFs are then read one after another from the file store. Invalid parameters: a French 400
  * page; nothing to download: a French 404 page. Never a 500 for what a URL says.
@@ -39,6 +41,9 @@ const QuerySchema = z.object({
     .refine((value) => isCalendarDate(value.slice(0, 10)))
     .transform((value) => ({ issuedOn: value.slice(0, 10), id: value.slice(11).toLowerCase() }))
     .nullable(),
+  // Sent by the selection form (/factures/selection): there, no invoice ticked is a mistake to say,
+  // not the whole tab.
+  selection: z.literal("1").nullable(),
 });
 
 export type InvoiceZipQuery = z.infer<typeof QuerySchema>;
@@ -50,8 +55,17 @@ export function parseInvoiceZipQuery(url: URL): InvoiceZipQuery | null {
     onglet: params.get("onglet") ?? undefined,
     facture: params.getAll("facture"),
     apres: params.get("apres"),
+    selection: params.get(SELECTION_MARK),
   });
   return parsed.success ? parsed.data : null;
+}
+
+/** The selection screen's query (`onglet`, `apres`): anything invalid is the first tab's first page. */
+export function invoiceSelectionQuery(url: URL): { tab: InvoiceTab; after: InvoiceZipQuery["apres"] } {
+  const onglet = QuerySchema.shape.onglet.safeParse(url.searchParams.get("onglet") ?? undefined);
+  const apres = QuerySchema.shape.apres.safeParse(url.searchParams.get("apres"));
+  const slug = onglet.success ? onglet.data : "non-reglees";
+  return { tab: INVOICE_TABS.find((t) => t.slug === slug)!, after: apres.success ? apres.data : null };
 }
 
 /** "2017-02-30" is not a date: the day must come back unchanged from a UTC Date. */
@@ -60,11 +74,25 @@ function isCalendarDate(iso: string): boolean {
   return Number.isFinite(time) && new Date(time).toISOString().slice(0, 10) === iso;
 }
 
-/** The address of a tab's archive (the link of Mes factures), or of the one after an invoice. */
-export function invoiceZipUrl(tab: InvoiceTab["slug"], after?: { issuedOn: string; id: string }): string {
+/** The zip route's path (app/routes/factures.pdf[.]zip/route.ts). */
+export const INVOICE_ZIP_PATH = "/factures/pdf.zip";
+/** The selection form's hidden field that tells the zip route where the request comes from. */
+export const SELECTION_MARK = "selection";
+
+function tabUrl(path: string, tab: InvoiceTab["slug"], after?: { issuedOn: string; id: string }): string {
   const params = new URLSearchParams({ onglet: tab });
   if (after) params.set("apres", `${after.issuedOn}.${after.id}`);
-  return `/factures/pdf.zip?${params}`;
+  return `${path}?${params}`;
+}
+
+/** The address of a tab's archive (the link of Mes factures), or of the one after an invoice. */
+export function invoiceZipUrl(tab: InvoiceTab["slug"], after?: { issuedOn: string; id: string }): string {
+  return tabUrl(INVOICE_ZIP_PATH, tab, after);
+}
+
+/** The selection screen of a tab (app/routes/_espace.factures_.selection/route.tsx), or its page after an invoice. */
+export function invoiceSelectionUrl(tab: InvoiceTab["slug"], after?: { issuedOn: string; id: string }): string {
+  return tabUrl("/factures/selection", tab, after);
 }
 
 /**
@@ -142,6 +170,7 @@ export async function invoiceZipDownload(request: Request, now = new Date()): Pr
   const url = new URL(request.url);
   const query = parseInvoiceZipQuery(url);
   if (!query) return page(400, BAD_REQUEST_PAGE, session);
+  if (query.selection && query.facture === null) return page(400, EMPTY_SELECTION_PAGE, session);
 
   const tab = INVOICE_TABS.find((t) => t.slug === query.onglet)!;
   const list = await files.invoicePdfList({ status: tab.status, limit: ZIP_CAP + 1, after: query.apres, ids: query.facture });
@@ -183,6 +212,11 @@ const htmlPage = (title: string, text: string) => `<!doctype html>
 const BAD_REQUEST_PAGE = htmlPage(
   "Téléchargement impossible",
   "L'adresse de ce téléchargement n'est pas valide. Utilisez le lien « Télécharger les PDF » d'un onglet de « Mes factures ».",
+);
+
+const EMPTY_SELECTION_PAGE = htmlPage(
+  "Aucune facture cochée",
+  "Vous n'avez coché aucune facture. Revenez à la page précédente, cochez au moins une facture, puis choisissez « Télécharger la sélection (ZIP) ».",
 );
 
 const NOTHING_PAGE = htmlPage("Aucune facture à télécharger", "Il n'y a aucune facture à télécharger dans cet onglet.");

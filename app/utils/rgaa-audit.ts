@@ -85,6 +85,7 @@ export const AUDITED_PAGES: readonly { path: string; name: string }[] = Object.e
   "/factures": "Mes factures (factures non réglées, réglées, à régler auprès du Trésor public)",
   "/factures/<numéro>": "Détail d'une facture",
   "/attestations": "Attestations de paiement",
+  "/factures/selection": "Choisir les factures à télécharger (archive ZIP)",
   "/mes-informations": "Mes informations",
   "/mes-informations/adresse-mail": "Changement d'adresse mail",
   "/mes-informations/mot-de-passe": "Changement de mot de passe",

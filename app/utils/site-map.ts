@@ -32,6 +32,7 @@ export const RESIDENT_PAGES: readonly SiteMapPage[] = [
     ...INVOICE_TABS.map((tab) => page(`/factures?onglet=${tab.slug}`, tab.label)),
     page("/paiement", "Sélection des factures pour le règlement"),
     page("/attestations", "Attestations de paiement"),
+    page("/factures/selection?onglet=non-reglees", "Choisir les factures à télécharger"),
   ]),
   page("/paiements", "Mes paiements"),
   page("/mes-informations", "Mes informations", [

@@ -17,7 +17,7 @@ describe("RLS on portal.payment_attempt_invoices", () => {
     updateColumn: "amount_cents",
     getWorld: () => world,
     expected: (w) => ({
-      demo: [`${w.demo.attemptId}:${SEED.invoice2059Id}`],
+      demo: [`${w.demo.attemptId}:${SEED.invoice2059Id}`, ...SEED.demoPaymentAttempts.map((a) => `${a.id}:${a.invoiceId}`)],
       other: [`${w.other.attemptId}:${w.other.invoiceIds[0]}`],
     }),
   });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe } from "vitest";
+import { SEED } from "../support/database";
 import { createWorld, tableRlsTests, type World } from "./helpers";
 
 let world: World;
@@ -14,6 +15,6 @@ describe("RLS on portal.payment_attempts", () => {
     table: "payment_attempts",
     updateColumn: "status",
     getWorld: () => world,
-    expected: (w) => ({ demo: [w.demo.attemptId], other: [w.other.attemptId] }),
+    expected: (w) => ({ demo: [w.demo.attemptId, ...SEED.demoPaymentAttempts.map((a) => a.id)], other: [w.other.attemptId] }),
   });
 });

@@ -7,6 +7,7 @@ import { copySeedFiles, type Database } from "~/.server/embedded/database";
 import { README_NAME, ZIP_CAP } from "~/.server/invoice-zip";
 import * as zipRoute from "~/routes/factures.pdf[.]zip/route";
 import * as list from "~/routes/_espace.factures/route";
+import * as selection from "~/routes/_espace.factures_.selection/route";
 import { Browser, startPortal } from "../support/route-harness";
 import { SEED } from "../support/database";
 import { createOtherResident, DEMO, loggedIn } from "../support/residents";
@@ -234,5 +235,63 @@ describe("the « Télécharger les PDF » link on Mes factures", () => {
     const fresh = await createOtherResident(db, "zip-lien@exemple.fr");
     const { data } = await (await loggedIn(fresh.email, fresh.password)).call(list.loader, "/factures?onglet=tresorerie");
     expect((data as { zip: object | null }).zip).toBeNull();
+  });
+});
+
+describe("« Choisir les factures à télécharger » (/factures/selection)", () => {
+  it("lists the tab's invoices of the resident only, each a checkbox of a GET form to the zip route", async () => {
+    const demo = await loggedIn(DEMO.email, DEMO.password);
+    const page = await demo.call(selection.loader, "/factures/selection?onglet=reglees");
+    expect(page.status).toBe(200);
+    expect(page.data.form).toEqual({ action: "/factures/pdf.zip", onglet: "reglees", mark: "selection" });
+    expect(page.data.legend).toBe("Factures réglées : factures à télécharger");
+    const { rows } = await db.pg.query<{ id: string; number: string }>(
+      "select id, number from portal.invoices where customer_id = $1 and status = 'paid' order by issued_on desc, id desc",
+      [SEED.demoCustomerId],
+    );
+    expect(page.data.invoices.map((i) => i.id)).toEqual(rows.map((r) => r.id));
+    // Each label names its invoice: number, date, amount, object.
+    expect(page.data.invoices[0]!.label).toMatch(new RegExp(`^Facture n° ${rows[0]!.number} du \\d{2}/\\d{2}/\\d{4}, \\S+,\\d{2}\\s€, .+$`));
+    expect(page.data.nextPage).toBeNull();
+
+    const other = await createOtherResident(db, "zip-choix@exemple.fr");
+    const theirs = await (await loggedIn(other.email, other.password)).call(selection.loader, "/factures/selection?onglet=non-reglees");
+    expect(theirs.data.invoices.map((i) => i.id)).toEqual([other.invoice_id]);
+    expect(theirs.data.invoices.map((i) => i.id)).not.toContain(SEED.invoice2059Id);
+  });
+
+  it("a tab it does not know is the unpaid one; a resident with none gets no form; a visitor goes to the login page", async () => {
+    const demo = await loggedIn(DEMO.email, DEMO.password);
+    const unknown = await demo.call(selection.loader, "/factures/selection?onglet=toutes&apres=hier");
+    expect(unknown.data.form.onglet).toBe("non-reglees");
+    expect(unknown.data.invoices.map((i) => i.id)).toContain(SEED.invoice2059Id);
+    const fresh = await createOtherResident(db, "zip-choix-vide@exemple.fr");
+    const empty = await (await loggedIn(fresh.email, fresh.password)).call(selection.loader, "/factures/selection?onglet=tresorerie");
+    expect(empty.data.invoices).toEqual([]);
+    expect(await new Browser().call(selection.loader, "/factures/selection?onglet=reglees")).toRedirectTo(
+      `/connexion?redirectTo=${encodeURIComponent("/factures/selection?onglet=reglees")}`,
+    );
+  });
+
+  it("what the form sends: the ticked invoices in one zip; none ticked, a French 400 page (not the whole tab)", async () => {
+    const demo = await loggedIn(DEMO.email, DEMO.password);
+    const { data } = await demo.call(selection.loader, "/factures/selection?onglet=non-reglees");
+    const [a, b] = data.invoices;
+    const query = `?onglet=${data.form.onglet}&${data.form.mark}=1&facture=${a!.id}&facture=${b!.id}`;
+    const { names, readme } = await archive(demo, query);
+    expect(names).toHaveLength(3);
+    expect(names.slice(0, 2).map((n) => n.replace(/^.*_/, "").replace(/\.pdf$/, ""))).toEqual(
+      [a!, b!].map((i) => /n° (\S+)/.exec(i.label)![1]),
+    );
+    expect(readme).toContain("(factures choisies)");
+    const none = await download(demo, `?onglet=non-reglees&${data.form.mark}=1`);
+    expect(none.response.status).toBe(400);
+    expect(new TextDecoder().decode(none.bytes)).toContain("Vous n'avez coché aucune facture");
+  });
+
+  it("Mes factures links each non-empty tab to its selection screen", async () => {
+    const demo = await loggedIn(DEMO.email, DEMO.password);
+    const { data } = await demo.call(list.loader, "/factures?onglet=reglees");
+    expect(data.selection).toMatchObject({ href: "/factures/selection?onglet=reglees", children: "Choisir les factures à télécharger" });
   });
 });

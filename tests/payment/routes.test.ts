@@ -1,6 +1,5 @@
 import { http, HttpResponse } from "msw";
-import { setupServer } from "msw/node";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { Database } from "~/.server/embedded/database";
 import type { EmbeddedBackend } from "~/.server/embedded/backend";
 import type { DgfipSimulator } from "~/.server/payment/simulator";
@@ -14,12 +13,12 @@ import * as retour from "~/routes/_espace.paiement_.retour/route";
 import * as notification from "~/routes/paiement.notification/route";
 import * as payfipReturn from "~/routes/paiement.retour-payfip/route";
 import * as tipiResult from "~/routes/paiement.resultat-tipi.$jeton/route";
-import * as soapEndpoint from "~/routes/simulateur-dgfip.tpa.services.securite/route";
 import * as payfipPage from "~/routes/simulateur-dgfip.tpa.paiementws[.]web/route";
 import * as tipiPage from "~/routes/simulateur-dgfip.tpa.paiement[.]web/route";
-import { Browser, ORIGIN, startPortal } from "../support/route-harness";
+import { attemptsOn, startPayment, usePaymentPortal } from "../support/payment-portal";
+import { type Browser, ORIGIN } from "../support/route-harness";
 import { SEED } from "../support/database";
-import { createOtherResident, DEMO, loggedIn, plain } from "../support/residents";
+import { createOtherResident, plain } from "../support/residents";
 
 /**
  * The payment screens and endpoints, called as the server calls them, on a real embedded
@@ -30,8 +29,8 @@ const INVOICE_2059 = SEED.invoice2059Id;
 const INVOICE_2410 = "1a000000-0000-4000-8000-000000000002";
 const INVOICE_TREASURY = "1a000000-0000-4000-8000-000000000005";
 
-const server = setupServer(
-  http.post(`${ORIGIN}/simulateur-dgfip/tpa/services/securite`, ({ request }) => soapEndpoint.action({ request, params: {}, context: {} }) as Promise<Response>),
+let notifications = 0;
+const portal = usePaymentPortal(
   http.all(`${ORIGIN}/paiement/notification`, async ({ request }) => {
     notifications++;
     return notification.action({ request, params: {}, context: {} });
@@ -45,43 +44,25 @@ const server = setupServer(
     return tipiResult.action({ request: new Request(request.url, { method: "POST", headers, body }), params: { jeton: String(params.jeton) }, context: {} });
   }),
 );
-let notifications = 0;
 
 let db: Database;
 let backend: EmbeddedBackend;
 let sim: DgfipSimulator;
 let demo: Browser;
-beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-afterAll(async () => {
-  server.close();
-  await db?.close();
-});
-beforeEach(async () => {
-  await db?.close();
-  ({ db, backend } = await startPortal());
-  sim = backend.extras.paymentSimulator;
-  sim.now = () => Date.now();
+beforeEach(() => {
+  ({ db, backend, sim, demo } = portal);
   notifications = 0;
-  demo = await loggedIn(DEMO.email, DEMO.password);
 });
-afterEach(() => server.resetHandlers());
 
 const status = async (id: string) =>
   (await db.pg.query<{ status: string }>("select status::text as status from portal.invoices where id = $1", [id])).rows[0]!.status;
 const setService = (sql: string) => db.pg.query(`update portal.services set ${sql} where id = $1`, [SEED.serviceId]);
 
 /** Selection → confirmation → start; answers the action's outcome. */
-async function startFor(ids: string[]) {
-  const query = ids.map((id) => `facture=${id}`).join("&");
-  const page = await demo.call(confirmation.loader, `/paiement/confirmation?${query}`);
-  expect(page.status).toBe(200);
-  const form = new URLSearchParams(ids.map((id) => ["facture", id]));
-  const request = demo.request("/paiement/demarrer", { form: Object.fromEntries(form) });
-  // Several values of one name: build the body by hand.
-  const body = form.toString();
-  const started = await demarrer.action({ request: new Request(request.url, { method: "POST", headers: request.headers, body }), params: {}, context: {} });
-  return started as Response | { data: { tipiForm: { action: string; fields: [string, string][] } } };
-}
+const startFor = (ids: string[]) => startPayment(demo, ids);
+
+/** This test's attempts on the invoice (the seed has attempts of its own). */
+const attemptsOn2059 = () => attemptsOn(db, INVOICE_2059);
 
 async function payOnSimulator(idopUrl: string, decision: "P" | "R" | "A", controls: Record<string, string> = {}) {
   const idop = new URL(idopUrl).searchParams.get("idop")!;
@@ -102,7 +83,7 @@ describe("invoice page", () => {
 
   it("while a payment is pending: « Paiement en cours » with when it can be retried, and a link to the payment", async () => {
     await startFor([INVOICE_2059]);
-    const { rows } = await db.pg.query<{ id: string; expires_at: Date }>("select id, expires_at from portal.payment_attempts");
+    const rows = await attemptsOn2059();
     const r = await demo.call(detail.loader, `/factures/${INVOICE_2059}`, undefined, { id: INVOICE_2059 });
     expect(r.data).toMatchObject({
       status: "unpaid",
@@ -184,7 +165,10 @@ describe("PayFiP web service through the simulator", () => {
     const started = (await startFor([INVOICE_2059])) as Response;
     await payOnSimulator(started.headers.get("location")!, "P", { notification: "twice" });
     expect(notifications).toBe(2);
-    const { rows } = await db.pg.query<{ kind: string }>("select kind from portal.payment_events where kind like 'result%' order by id");
+    const { rows } = await db.pg.query<{ kind: string }>(
+      "select kind from portal.payment_events where kind like 'result%' and attempt_id = $1 order by id",
+      [(await attemptsOn2059())[0]!.id],
+    );
     expect(rows.map((r) => r.kind)).toEqual(["result_paid", "result_duplicate"]);
     expect(await status(INVOICE_2059)).toBe("paid");
   });
@@ -202,7 +186,7 @@ describe("PayFiP web service through the simulator", () => {
     const started = (await startFor([INVOICE_2059])) as Response;
     const { idop } = await payOnSimulator(started.headers.get("location")!, "A");
     expect(await status(INVOICE_2059)).toBe("unpaid");
-    const { rows } = await db.pg.query<{ created_at: Date }>("select created_at from portal.payment_attempts");
+    const rows = await attemptsOn2059();
     const until = formatRetryTime(new Date(rows[0]!.created_at.getTime() + 20 * 60_000));
     const page = await demo.call(retour.loader, `/paiement/retour?idop=${idop}`);
     expect(page.data).toMatchObject({ status: "abandoned", retryAt: until });
@@ -210,7 +194,9 @@ describe("PayFiP web service through the simulator", () => {
     expect(invoice.data).toMatchObject({ payment: { state: "pending", retryAt: until } });
     expect((await demo.call(selection.loader, `/paiement?facture=${INVOICE_2059}`)).data).toMatchObject({ selected: [] });
     // After the window: payable again.
-    await db.pg.query("update portal.payment_attempts set created_at = created_at - interval '21 minutes', expires_at = expires_at - interval '21 minutes'");
+    await db.pg.query("update portal.payment_attempts set created_at = created_at - interval '21 minutes', expires_at = expires_at - interval '21 minutes' where id = $1", [
+      rows[0]!.id,
+    ]);
     expect((await demo.call(retour.loader, `/paiement/retour?idop=${idop}`)).data).toMatchObject({ status: "abandoned", retryAt: null });
     expect((await demo.call(selection.loader, `/paiement?facture=${INVOICE_2059}`)).data).toMatchObject({ selected: [INVOICE_2059] });
   });
@@ -241,7 +227,7 @@ describe("PayFiP web service through the simulator", () => {
   it("never paid (P5 for ever): the attempt expires after the window and the invoice is free again", async () => {
     await startFor([INVOICE_2059]);
     expect(await runReconciliation(backend)).toMatchObject({ checked: 1, waiting: 1, expired: 0 });
-    await db.pg.query("update portal.payment_attempts set expires_at = now() - interval '1 second'");
+    await db.pg.query("update portal.payment_attempts set expires_at = now() - interval '1 second' where id = $1", [(await attemptsOn2059())[0]!.id]);
     expect(await runReconciliation(backend)).toMatchObject({ checked: 1, expired: 1 });
     const r = await demo.call(selection.loader, `/paiement?facture=${INVOICE_2059}`);
     expect(r.data.selected).toEqual([INVOICE_2059]);
@@ -254,11 +240,10 @@ describe("PayFiP web service through the simulator", () => {
   });
 
   it("PayFiP unreachable (HTTP 500): back to the selection with a French message, the invoice stays payable", async () => {
-    server.use(http.post(`${ORIGIN}/simulateur-dgfip/tpa/services/securite`, () => new HttpResponse("oops", { status: 500 })));
+    portal.server.use(http.post(`${ORIGIN}/simulateur-dgfip/tpa/services/securite`, () => new HttpResponse("oops", { status: 500 })));
     const started = (await startFor([INVOICE_2059])) as Response;
     expect(started).toRedirectTo(`/paiement?facture=${INVOICE_2059}&erreur=unavailable`);
-    const { rows } = await db.pg.query<{ status: string }>("select status::text as status from portal.payment_attempts");
-    expect(rows).toEqual([{ status: "error" }]);
+    expect((await attemptsOn2059()).map((a) => a.status)).toEqual(["error"]);
     expect((await demo.call(selection.loader, `/paiement?facture=${INVOICE_2059}`)).data).toMatchObject({ selected: [INVOICE_2059] });
   });
 

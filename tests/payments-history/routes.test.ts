@@ -1,23 +1,20 @@
 import { http } from "msw";
-import { setupServer } from "msw/node";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { Database } from "~/.server/embedded/database";
 import type { EmbeddedBackend } from "~/.server/embedded/backend";
 import { runReconciliation } from "~/.server/payment/reconcile";
 import { formatEuros } from "~/utils/format";
 import * as detail from "~/routes/_espace.factures_.$id/route";
 import * as history from "~/routes/_espace.paiements/route";
-import * as confirmation from "~/routes/_espace.paiement_.confirmation/route";
-import * as demarrer from "~/routes/_espace.paiement_.demarrer/route";
 import * as notification from "~/routes/paiement.notification/route";
 import * as payfipReturn from "~/routes/paiement.retour-payfip/route";
 import * as receiptRoute from "~/routes/paiements.$id.justificatif[.]pdf/route";
-import * as soapEndpoint from "~/routes/simulateur-dgfip.tpa.services.securite/route";
 import * as payfipPage from "~/routes/simulateur-dgfip.tpa.paiementws[.]web/route";
 import { readBack } from "../pdf/read-back";
 import { SEED } from "../support/database";
-import { Browser, ORIGIN, startPortal } from "../support/route-harness";
-import { createOtherResident, DEMO, loggedIn } from "../support/residents";
+import { startPayment, usePaymentPortal } from "../support/payment-portal";
+import { type Browser, ORIGIN } from "../support/route-harness";
+import { createOtherResident, loggedIn } from "../support/residents";
 
 /**
  * « Mes paiements », the receipt route and the receipt e-mail, called as the server calls them on
@@ -28,38 +25,25 @@ import { createOtherResident, DEMO, loggedIn } from "../support/residents";
 const INVOICE_2059 = SEED.invoice2059Id; // 24311 cents
 const INVOICE_2410 = "1a000000-0000-4000-8000-000000000002"; // 8750 cents
 
-const server = setupServer(
-  http.post(`${ORIGIN}/simulateur-dgfip/tpa/services/securite`, ({ request }) => soapEndpoint.action({ request, params: {}, context: {} }) as Promise<Response>),
-  // The simulator's own notification is switched off in each payment below ("none").
-  http.all(`${ORIGIN}/paiement/notification`, () => new Response("OK")),
-);
-
+// The simulator's own notification is switched off in each payment below ("none").
+const portal = usePaymentPortal(http.all(`${ORIGIN}/paiement/notification`, () => new Response("OK")));
 let db: Database;
 let backend: EmbeddedBackend;
 let demo: Browser;
-beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-afterAll(async () => {
-  server.close();
-  await db?.close();
+beforeEach(() => {
+  ({ db, backend, demo } = portal);
 });
-beforeEach(async () => {
-  await db?.close();
-  ({ db, backend } = await startPortal());
-  backend.extras.paymentSimulator.now = () => Date.now();
-  demo = await loggedIn(DEMO.email, DEMO.password);
-});
+
+/** The demo account's payment history as the seed writes it (supabase/seed.sql), newest first. */
+const SEEDED = [
+  { id: "a0000000-0000-4000-8000-000000000003", status: "réglé", invoices: "2017-020-001512" },
+  { id: "a0000000-0000-4000-8000-000000000002", status: "refusé", invoices: "2017-020-001512" },
+  { id: "a0000000-0000-4000-8000-000000000001", status: "abandonné", invoices: "2017-020-000731" },
+];
 
 /** Starts a PayFiP payment of the invoices and pays it on the simulator, no notification sent; its idop and attempt id. */
 async function paidWithoutNotification(ids: string[]): Promise<{ idop: string; attemptId: string }> {
-  const page = await demo.call(confirmation.loader, `/paiement/confirmation?${ids.map((id) => `facture=${id}`).join("&")}`);
-  expect(page.status).toBe(200);
-  const form = new URLSearchParams(ids.map((id) => ["facture", id]));
-  const request = demo.request("/paiement/demarrer", { form: {} });
-  const started = (await demarrer.action({
-    request: new Request(request.url, { method: "POST", headers: request.headers, body: form.toString() }),
-    params: {},
-    context: {},
-  })) as Response;
+  const started = (await startPayment(demo, ids)) as Response;
   const idop = new URL(started.headers.get("location")!).searchParams.get("idop")!;
   await demo.call(payfipPage.action, "/simulateur-dgfip/tpa/paiementws.web", { idop, decision: "P", notification: "none" });
   const { rows } = await db.pg.query<{ id: string; status: string }>("select id, status::text as status from portal.payment_attempts where idop = $1", [idop]);
@@ -134,27 +118,39 @@ describe("/paiements and the receipt", () => {
   it("lists the payment with its facts, links the receipt of a paid one only", async () => {
     const { idop, attemptId } = await paidWithoutNotification([INVOICE_2059]);
     const pending = await demo.call(history.loader, "/paiements");
-    expect(pending.data.payments).toMatchObject([{ id: attemptId, status: "en cours", receiptHref: null, provider: "PayFiP", amount: formatEuros(24311) }]);
+    // Newest first: this test's payment, then the seed's.
+    expect(pending.data.payments.map((p) => p.id)).toEqual([attemptId, ...SEEDED.map((p) => p.id)]);
+    expect(pending.data.payments[0]).toMatchObject({ id: attemptId, status: "en cours", receiptHref: null, provider: "PayFiP", amount: formatEuros(24311) });
     await notify(idop);
     const page = await demo.call(history.loader, "/paiements");
     expect(page.status).toBe(200);
     expect(page.data).toMatchObject({ perPage: 20, firstPage: true, nextPage: null });
-    expect(page.data.payments).toMatchObject([
-      {
-        id: attemptId,
-        status: "réglé",
-        invoices: "2017-020-002059",
-        service: "Service Multi Services de démonstration",
-        receiptHref: `/paiements/${attemptId}/justificatif.pdf`,
-      },
-    ]);
+    expect(page.data.payments[0]).toMatchObject({
+      id: attemptId,
+      status: "réglé",
+      invoices: "2017-020-002059",
+      service: "Service Multi Services de démonstration",
+      receiptHref: `/paiements/${attemptId}/justificatif.pdf`,
+    });
     expect(page.data.payments[0]!.date).toMatch(/^\d{2}\/\d{2}\/\d{4}$/);
     expect(page.data.payments[0]!.time).toMatch(/^\d{2}:\d{2}$/);
   });
 
   it("a malformed keyset is the first page", async () => {
     const page = await demo.call(history.loader, "/paiements?avant=hier&id=x");
-    expect(page.data).toMatchObject({ firstPage: true, payments: [] });
+    expect(page.data).toMatchObject({ firstPage: true });
+    expect(page.data).toEqual((await demo.call(history.loader, "/paiements")).data);
+  });
+
+  it("the demo account's seeded history: paid with its references and receipt, refused, abandoned", async () => {
+    const page = await demo.call(history.loader, "/paiements");
+    expect(page.data.payments).toMatchObject(
+      SEEDED.map((p) => ({ ...p, provider: "PayFiP", receiptHref: p.status === "réglé" ? `/paiements/${p.id}/justificatif.pdf` : null })),
+    );
+    expect(page.data.payments[0]).toMatchObject({ date: "18/04/2017", time: "10:29" });
+    expect((await downloadReceipt(demo, SEEDED[0]!.id)).status).toBe(200);
+    // Nothing was sent for them: the receipt e-mail is for a payment that becomes paid.
+    expect(await receiptEmails()).toEqual([]);
   });
 
   it("the invoice page says « Réglée en ligne le … à … (réf. …) »", async () => {

@@ -47,6 +47,8 @@ export async function createPersonalDataWorld(db: Database): Promise<PersonalDat
   const formerUserId = await createAuthUser(db, formerEmail);
   // As GoTrue records a sign-in (the API roles cannot write auth.users).
   await db.pg.query("update auth.users set last_sign_in_at = $2 where id = $1", [SEED.demoUserId, DEMO_LAST_SIGN_IN]);
+  // The demo account's payments are exactly the two below: the seed's history (supabase/seed.sql) goes.
+  await db.pg.query("delete from portal.payment_attempts where account_id = $1", [SEED.demoUserId]);
   await db.asService(async (tx) => {
     const one = async <T>(sql: string, params: unknown[] = []) => (await tx.query<T>(sql, params)).rows[0]!;
     const attempt = async (serviceId: string, accountId: string, refdet: string, invoiceId: string, amount: number, extra = "") => {

@@ -798,6 +798,18 @@ const TARGETS: Fuzz[] = [
       expect((await validCall("residentA", mod.loader, "/paiement/retour?idop=idop-inconnu-2")).data).toMatchObject({ status: "unknown" });
     },
   }),
+  // The selection form of /factures/selection: a GET to the zip route (tests/invoice-zip/route.test.ts).
+  queryTarget({
+    route: "factures.pdf[.]zip",
+    caller: "residentA",
+    path: "/factures/pdf.zip",
+    spec: { onglet: c("non-reglees", "reglees", "tresorerie", "toutes", ""), selection: c("1", "0", ""), facture: invoiceIdArb },
+    shapes: [frenchRefusal([400, 404]), (p) => (p.status === 200 ? ok() : null)],
+    valid: async () => {
+      const mod = await import("~/routes/factures.pdf[.]zip/route");
+      expect((await validCall("residentA", mod.loader, "/factures/pdf.zip?onglet=non-reglees&selection=1")).status).toBe(400);
+    },
+  }),
   queryTarget({
     route: "paiement.notification",
     caller: "anonymous",

@@ -1,9 +1,5 @@
 import { http, HttpResponse } from "msw";
-import { setupServer } from "msw/node";
-import type { LoaderFunctionArgs } from "@remix-run/server-runtime";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { useBackend } from "~/.server/backend";
-import { createSupabaseBackend } from "~/.server/supabase/backend";
+import { describe, expect, it } from "vitest";
 import * as accueil from "~/routes/_espace.accueil/route";
 import * as contact from "~/routes/_espace.contact/route";
 import * as factures from "~/routes/_espace.factures/route";
@@ -16,7 +12,8 @@ import * as paiement from "~/routes/_espace.paiement/route";
 import * as confirmation from "~/routes/_espace.paiement_.confirmation/route";
 import * as retour from "~/routes/_espace.paiement_.retour/route";
 import * as pdf from "~/routes/factures.$id.pdf/route";
-import { AUTH_COOKIE, cookieValueFor, fakeSession, fakeUser, SUPABASE_URL, testEnv } from "./msw-supabase";
+import { DEMO_USER, FRAME, type Loader, loggedOut, rpcAnswer, runLoader, sessionEnded, signedInUser, useSupabasePages } from "../support/supabase-pages";
+import { AUTH_COOKIE, SUPABASE_URL } from "./msw-supabase";
 
 /**
  * One page, one call, with the Supabase backend (docs/performance.md, "One page, one call"):
@@ -25,28 +22,12 @@ import { AUTH_COOKIE, cookieValueFor, fakeSession, fakeUser, SUPABASE_URL, testE
  * answers 401 PT401 (portal.require_live_session: the session ended) the loader ends the session
  * (its cookies cleared) and sends the resident to the login page, which comes back here.
  */
-const server = setupServer();
-const rest: { path: string; body: unknown }[] = [];
-beforeAll(() => {
-  server.listen({ onUnhandledRequest: "error" });
-  server.events.on("request:start", ({ request }) => {
-    const url = new URL(request.url);
-    if (url.pathname.startsWith("/rest/v1/")) rest.push({ path: url.pathname, body: null });
-  });
-});
-afterEach(() => {
-  server.resetHandlers();
-  rest.length = 0;
-  vi.restoreAllMocks();
-});
-afterAll(() => server.close());
+const { server, rest } = useSupabasePages();
 
-const USER_ID = "d0000000-0000-4000-8000-000000000001";
-const EMAIL = "demo@demo.fr";
-const SITE = "https://factures.example.fr";
+const EMAIL = DEMO_USER.email;
+const frame = FRAME;
 const INVOICE_ID = "1a000000-0000-4000-8000-000000000001";
 const ATTEMPT_ID = "a7000000-0000-4000-8000-000000000001";
-const frame = { portal_name: "Le Portail des Factures", display_name: "Test SISTEC560" };
 
 const invoiceRow = {
   id: INVOICE_ID,
@@ -142,8 +123,6 @@ const PAGES: Record<string, Record<string, unknown>> = {
   frame_page: { frame },
 };
 
-type Loader = (args: LoaderFunctionArgs) => unknown;
-
 /** Every page behind login: its loader, its URL, its params, and the one function it calls. */
 const PAGE_LOADERS: { name: string; loader: Loader; path: string; params?: Record<string, string>; fn: string }[] = [
   { name: "/accueil", loader: accueil.loader, path: "/accueil", fn: "home_page" },
@@ -160,51 +139,15 @@ const PAGE_LOADERS: { name: string; loader: Loader; path: string; params?: Recor
   { name: "/paiement/retour", loader: retour.loader, path: `/paiement/retour?tentative=${ATTEMPT_ID}`, fn: "payment_return_page" },
 ];
 
-const signedInCookie = `${AUTH_COOKIE}=${cookieValueFor(fakeSession(USER_ID, EMAIL))}`;
+const pages = () => Object.entries(PAGES).map(([fn, body]) => rpcAnswer(fn, body));
+const allSessionEnded = () => Object.keys(PAGES).map((fn) => sessionEnded(fn));
 
-function request(path: string): Request {
-  return new Request(`${SITE}${path}`, { headers: { Cookie: signedInCookie, "x-client-ip": "203.0.113.7" } });
-}
-
-interface Result {
-  status: number;
-  location: string | null;
-  headers: Headers;
-  data: unknown;
-}
-
-/** Runs a loader the way Remix does and reads what it returned or threw. */
-async function run(loader: Loader, path: string, params: Record<string, string> = {}): Promise<Result> {
-  let result: unknown;
-  try {
-    result = await loader({ request: request(path), params, context: {} });
-  } catch (thrown) {
-    result = thrown;
-  }
-  if (result instanceof Response) {
-    return { status: result.status, location: result.headers.get("location"), headers: result.headers, data: null };
-  }
-  const init = (result as { init?: ResponseInit | null }).init;
-  return { status: init?.status ?? 200, location: null, headers: new Headers(init?.headers), data: (result as { data: unknown }).data };
-}
-
-const user = () => http.get(`${SUPABASE_URL}/auth/v1/user`, () => HttpResponse.json(fakeUser(USER_ID, EMAIL)));
-const logout = () => http.post(`${SUPABASE_URL}/auth/v1/logout`, () => new HttpResponse(null, { status: 204 }));
-const pages = () => Object.entries(PAGES).map(([fn, body]) => http.post(`${SUPABASE_URL}/rest/v1/rpc/${fn}`, () => HttpResponse.json(body)));
-const sessionEnded = () =>
-  Object.keys(PAGES).map((fn) =>
-    http.post(`${SUPABASE_URL}/rest/v1/rpc/${fn}`, () => HttpResponse.json({ code: "PT401", details: null, hint: null, message: "session_ended" }, { status: 401 })),
-  );
-
-beforeAll(async () => {
-  useBackend(await createSupabaseBackend(testEnv()));
-});
 
 describe("with the Supabase backend, every page behind login makes exactly one PostgREST request", () => {
   for (const page of PAGE_LOADERS) {
     it(`${page.name}: one request, to ${page.fn}, and the layout's frame in its data`, async () => {
-      server.use(user(), ...pages());
-      const result = await run(page.loader, page.path, page.params);
+      server.use(signedInUser(), ...pages());
+      const result = await runLoader(page.loader, page.path, page.params);
       expect(result.status, page.name).toBe(200);
       expect(rest.map((r) => r.path)).toEqual([`/rest/v1/rpc/${page.fn}`]);
       expect(result.data).toMatchObject({ frame: { portalName: "Le Portail des Factures", displayName: "Test SISTEC560" } });
@@ -213,13 +156,13 @@ describe("with the Supabase backend, every page behind login makes exactly one P
 
   it("the PDF route: one request for the key (then Storage)", async () => {
     server.use(
-      user(),
+      signedInUser(),
       http.post(`${SUPABASE_URL}/rest/v1/rpc/my_invoice_pdf_key`, () => HttpResponse.json([{ number: "2017-020-002059", object_key: "004200/2017-020-002059.pdf" }])),
       http.get(`${SUPABASE_URL}/storage/v1/object/invoices/004200/2017-020-002059.pdf`, () =>
         new HttpResponse(new Uint8Array([37, 80, 68, 70]), { headers: { "Content-Type": "application/pdf" } }),
       ),
     );
-    const result = await run(pdf.loader as Loader, `/factures/${INVOICE_ID}/pdf`, { id: INVOICE_ID });
+    const result = await runLoader(pdf.loader as Loader, `/factures/${INVOICE_ID}/pdf`, { id: INVOICE_ID });
     expect(result.status).toBe(200);
     expect(rest.map((r) => r.path)).toEqual(["/rest/v1/rpc/my_invoice_pdf_key"]);
   });
@@ -228,8 +171,8 @@ describe("with the Supabase backend, every page behind login makes exactly one P
 describe("a 401 PT401 (the session ended): the session is ended and the resident sent to the login page", () => {
   for (const page of PAGE_LOADERS) {
     it(`${page.name}`, async () => {
-      server.use(user(), logout(), ...sessionEnded());
-      const result = await run(page.loader, page.path, page.params);
+      server.use(signedInUser(), loggedOut(), ...allSessionEnded());
+      const result = await runLoader(page.loader, page.path, page.params);
       expect(result.status).toBe(302);
       const back = page.path === "/accueil" ? "/connexion" : `/connexion?redirectTo=${encodeURIComponent(page.path)}`;
       expect(result).toRedirectTo(back);
@@ -242,11 +185,11 @@ describe("a 401 PT401 (the session ended): the session is ended and the resident
 
   it("the PDF route too", async () => {
     server.use(
-      user(),
-      logout(),
-      http.post(`${SUPABASE_URL}/rest/v1/rpc/my_invoice_pdf_key`, () => HttpResponse.json({ code: "PT401", details: null, hint: null, message: "session_ended" }, { status: 401 })),
+      signedInUser(),
+      loggedOut(),
+      sessionEnded("my_invoice_pdf_key"),
     );
-    const result = await run(pdf.loader as Loader, `/factures/${INVOICE_ID}/pdf`, { id: INVOICE_ID });
+    const result = await runLoader(pdf.loader as Loader, `/factures/${INVOICE_ID}/pdf`, { id: INVOICE_ID });
     expect(result).toRedirectTo(`/connexion?redirectTo=${encodeURIComponent(`/factures/${INVOICE_ID}/pdf`)}`, { status: 302 });
     expect(result.headers.getSetCookie().some((c) => c.startsWith(`${AUTH_COOKIE}=`) && /max-age=0/i.test(c))).toBe(true);
   });

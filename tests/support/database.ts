@@ -55,6 +55,12 @@ export const SEED = {
   demoCustomerId: "c0000000-0000-4000-8000-000000000001",
   nouveauCustomerId: "c0000000-0000-4000-8000-000000000002",
   invoice2059Id: "1a000000-0000-4000-8000-000000000001",
+  /** The demo account's « Mes paiements » (2017, on invoices paid today), newest first. */
+  demoPaymentAttempts: [
+    { id: "a0000000-0000-4000-8000-000000000003", status: "paid", invoiceId: "1a000000-0000-4000-8000-000000000003", idop: "6f1c2d3e-4b5a-4c6d-8e7f-901a2b3c4d03" },
+    { id: "a0000000-0000-4000-8000-000000000002", status: "refused", invoiceId: "1a000000-0000-4000-8000-000000000003", idop: "6f1c2d3e-4b5a-4c6d-8e7f-901a2b3c4d02" },
+    { id: "a0000000-0000-4000-8000-000000000001", status: "abandoned", invoiceId: "1a000000-0000-4000-8000-000000000004", idop: "6f1c2d3e-4b5a-4c6d-8e7f-901a2b3c4d01" },
+  ],
 } as const;
 
 /** Creates an auth user the way GoTrue does (as the database owner, not through an API role). */

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/server-runtime";
 import type { MetaFunction } from "@remix-run/react";
 import { data } from "@remix-run/server-runtime";
 import { useLoaderData } from "@remix-run/react";
-import { invoiceZipUrl } from "~/.server/invoice-zip";
+import { invoiceSelectionUrl, invoiceZipUrl } from "~/.server/invoice-zip";
 import { requireResident } from "~/.server/resident";
 import { InvoiceCards, InvoicePager, InvoiceTable, InvoiceTabs } from "~/components/espace-invoice-list";
 import { LinkLine } from "~/components/espace-links";
@@ -49,6 +49,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       // link; none on an empty tab. Its props travel as data: this module's JavaScript is at the
       // 90 KiB limit (docs/performance.md).
       zip: counts[tab.status] > 0 ? { href: invoiceZipUrl(tab.slug), className: "self-start underline", children: "Télécharger les PDF (archive ZIP)" } : null,
+      // Some of them only: the selection screen (app/routes/_espace.factures_.selection), a plain link too.
+      selection: counts[tab.status] > 0 ? { href: invoiceSelectionUrl(tab.slug), className: "self-start underline", children: "Choisir les factures à télécharger" } : null,
       // Static texts as data: the route module (first-load JavaScript) then needs nothing of ~/utils/invoices.
       empty: tab.empty,
       treasuryExplanation: tab.status === "treasury" ? TREASURY_EXPLANATION : null,
@@ -63,7 +65,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => {
 };
 
 export default function MesFactures() {
-  const { tab, tabs, showCustomer, firstPage, invoices, nextPage, firstPageUrl, zip, empty, treasuryExplanation } = useLoaderData<typeof loader>();
+  const { tab, tabs, showCustomer, firstPage, invoices, nextPage, firstPageUrl, zip, selection, empty, treasuryExplanation } = useLoaderData<typeof loader>();
   const current = tabs.find((t) => t.slug === tab)!;
   return (
     <section aria-labelledby="factures-titre" className="flex flex-col gap-4">
@@ -81,6 +83,7 @@ export default function MesFactures() {
         </p>
       ) : null}
       {zip && <a {...zip} />}
+      {selection && <a {...selection} />}
       {invoices.length === 0 ? (
         <p data-testid="empty-tab">{firstPage ? empty : "Il n'y a pas d'autre facture dans cet onglet."}</p>
       ) : (

@@ -151,10 +151,14 @@ const COLUMNS: readonly Column[] = [
   { label: "Justificatif", className: "px-3 py-2" },
 ];
 
-/** From a phone's width up: the table, scrollable sideways, with its caption. */
+/**
+ * From a phone's width up: the table, scrollable sideways, with its caption. `relative`: the
+ * receipt links' screen-reader text (absolutely positioned) stays inside the scrolling box instead
+ * of widening the page.
+ */
 function PaymentTable({ payments }: { payments: readonly Row[] }) {
   return (
-    <div role="region" aria-labelledby="paiements-legende" tabIndex={0} className="hidden overflow-x-auto rounded bg-white shadow-sm focus-visible:outline-2 sm:block">
+    <div role="region" aria-labelledby="paiements-legende" tabIndex={0} className="relative hidden overflow-x-auto rounded bg-white shadow-sm focus-visible:outline-2 sm:block">
       <table className="w-full border-collapse text-left text-sm">
         <caption id="paiements-legende" className="p-3 text-left text-stone-700">
           Mes paiements en ligne, du plus récent au plus ancien (heure de Paris).
