@@ -47,6 +47,26 @@ export type Database = {
         Args: { p_attempt_id: string; p_reason: string }
         Returns: boolean
       }
+      export_online_payments: {
+        Args: {
+          p_by?: string
+          p_dry_run?: boolean
+          p_from?: string
+          p_numcli?: string
+          p_to?: string
+        }
+        Returns: Json
+      }
+      export_paper_optouts: {
+        Args: {
+          p_by?: string
+          p_dry_run?: boolean
+          p_from?: string
+          p_numcli?: string
+          p_to?: string
+        }
+        Returns: Json
+      }
       fail_payment_start: {
         Args: { p_attempt_id: string; p_reason: string }
         Returns: boolean
