@@ -126,7 +126,16 @@ async function exportTo(kind: ExportKind, options: ExportOptions, io: ExportIo, 
     return 3;
   }
   try {
-    const answer = await callExport(target.rpc, kind, options, io.by ?? `${systemUser()} (${EXPORTS[kind].command})`);
+    let answer;
+    try {
+      answer = await callExport(target.rpc, kind, options, io.by ?? `${systemUser()} (${EXPORTS[kind].command})`);
+    } catch (error) {
+      io.stderr(
+        `Erreur : l'export n'a pas abouti (${(error as Error).message}). Aucune ligne n'a été marquée exportée : relancez la commande ; ` +
+          "si l'erreur revient, transmettez ce message à l'équipe technique (docs/export.md).\n",
+      );
+      return 3;
+    }
     if (answer.outcome === "unknown_service") {
       io.stderr(`Erreur : service ${options.numcli} inconnu dans ${target.description} : vérifiez l'identifiant (la liste : npm run admin -- services, ou la table portal.services du tableau de bord Supabase). Rien n'a été exporté.\n`);
       return 3;
@@ -137,7 +146,7 @@ async function exportTo(kind: ExportKind, options: ExportOptions, io: ExportIo, 
       if (output) {
         // Opened for appending (see openOutput): emptied now, then written from its start.
         await output.truncate(0);
-        await output.write(bytes);
+        await output.writeFile(bytes);
       }
       else io.stdout(bytes);
     } catch (error) {
