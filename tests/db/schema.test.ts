@@ -27,7 +27,7 @@ describe("row level security coverage", () => {
     const { rows: tables } = await db.pg.query<{ n: number }>(
       "select count(*)::int as n from pg_tables where schemaname = 'portal'",
     );
-    expect(tables[0]!.n).toBe(15); // + portal.payment_receipt_emails (20261204090100_payment_history.sql)
+    expect(tables[0]!.n).toBe(18); // + portal.payment_receipt_emails (20261204090100_payment_history.sql); + export_runs, payment_export_lines, paper_export_lines (20261206090000_exports.sql)
   });
 
   test("no table of the portal schema is granted to anon", async () => {
@@ -111,6 +111,9 @@ describe("public functions and their grants", () => {
     // « Attestations de paiement » (20261204090200_payment_certificates.sql).
     "certificates_page()": ["authenticated", "postgres"],
     "payment_certificate(p_customer_id uuid, p_year integer)": ["authenticated", "postgres"],
+    // Staff exports for the billing software (20261206090000_exports.sql).
+    "export_online_payments(p_numcli text, p_from date, p_to date, p_dry_run boolean, p_by text)": ["postgres", "service_role"],
+    "export_paper_optouts(p_numcli text, p_from date, p_to date, p_dry_run boolean, p_by text)": ["postgres", "service_role"],
   };
 
   test("every public function has no EXECUTE for PUBLIC and only the intended grants", async () => {

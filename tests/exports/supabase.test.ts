@@ -24,7 +24,7 @@ interface Seen {
   body: unknown;
 }
 
-function answering(fn: string, answer: unknown, status = 200): Seen[] {
+function answering(fn: string, answer: Record<string, unknown>, status = 200): Seen[] {
   const seen: Seen[] = [];
   server.use(
     http.post(`${SUPABASE_URL}/rest/v1/rpc/${fn}`, async ({ request }) => {
