@@ -1,8 +1,8 @@
 /**
- * The two exports (docs/export.md): the SQL function each calls (the same on both backends,
- * over the service role's Rpc), the file's French column names and how an answered line becomes
- * a row of cells. The lines come ordered by SQL (public.export_online_payments,
- * public.export_paper_optouts in supabase/migrations/20261206090000_exports.sql).
+ * The two exports (docs/export.md): the kind of lines each asks public.export_for_billing for
+ * (the same call on both backends, over the service role's Rpc), the file's French column names and
+ * how an answered line becomes a row of cells. The lines come ordered by SQL
+ * (supabase/migrations/20261206090000_exports.sql).
  */
 import { callJson, type Rpc } from "../../app/.server/data/rpc";
 import { decimalComma } from "./csv";
@@ -10,7 +10,7 @@ import type { ExportOptions } from "./options";
 
 export type ExportKind = "paiements" | "papier";
 
-/** What both SQL functions answer. */
+/** What the SQL function answers. */
 export interface ExportAnswer {
   outcome: "ok" | "unknown_service";
   run_id?: number | null;
@@ -19,7 +19,8 @@ export interface ExportAnswer {
 }
 
 interface ExportDefinition {
-  fn: "export_online_payments" | "export_paper_optouts";
+  /** export_runs.kind, the function's p_kind. */
+  sqlKind: "payments" | "paper";
   command: string;
   /** "12 paiement(s) de facture" etc. */
   noun: string;
@@ -30,7 +31,7 @@ interface ExportDefinition {
 
 export const EXPORTS: Record<ExportKind, ExportDefinition> = {
   paiements: {
-    fn: "export_online_payments",
+    sqlKind: "payments",
     command: "npm run export:payments",
     noun: "facture(s) réglée(s) en ligne",
     header: [
@@ -49,7 +50,7 @@ export const EXPORTS: Record<ExportKind, ExportDefinition> = {
     keys: ["numcli", "customer_number", "invoice_number", "refdet", "amount_cents", "paid_on", "paid_time", "provider", "transaction_ref", "numauto", "status"],
   },
   papier: {
-    fn: "export_paper_optouts",
+    sqlKind: "paper",
     command: "npm run export:papier",
     noun: "demande(s) d'arrêt de la facture papier",
     header: ["Service", "Nom du service", "Numéro d'abonné", "Nom", "Date de la demande", "Heure de la demande", "Facture papier"],
@@ -67,8 +68,9 @@ export function rowOf(kind: ExportKind, line: Record<string, string | number>): 
 
 /** One call: the lines of this export (claimed and recorded unless a dry run or a period). */
 export async function callExport(rpc: Rpc, kind: ExportKind, options: ExportOptions, by: string): Promise<ExportAnswer> {
-  const { fn } = EXPORTS[kind];
+  const fn = "export_for_billing";
   const answer = await callJson<ExportAnswer>(rpc, fn, {
+    p_kind: EXPORTS[kind].sqlKind,
     ...(options.numcli ? { p_numcli: options.numcli } : {}),
     ...(options.from ? { p_from: options.from } : {}),
     ...(options.to ? { p_to: options.to } : {}),

@@ -9,8 +9,7 @@
  *   - portal.export_runs: each recorded export; a line belongs to the run that claimed it
  *     (export_run_id), set under `for update skip locked`, so two exports at once get disjoint
  *     lines and a line committed while an export runs is left for the next one;
- *   - public.export_online_payments(…), public.export_paper_optouts(…) (service role only): the
- *     lines of the next export (claimed and recorded, unless dry run) or of a period (nothing
+ *   - public.export_for_billing(kind, …) (service role only): the lines of the next export (claimed and recorded, unless dry run) or of a period (nothing
  *     recorded), as one jsonb value (PostgREST's max_rows never cuts it);
  *   - portal.staff_online_payments_export, portal.staff_paper_optouts_export: every line, for the
  *     dashboard (service role only).
@@ -59,6 +58,8 @@ create index paper_export_lines_unexported_idx on portal.paper_export_lines (id)
 -- A period (re-export): by the moment of the payment / of the request.
 create index payment_export_lines_paid_at_idx on portal.payment_export_lines (paid_at);
 create index paper_export_lines_requested_at_idx on portal.paper_export_lines (requested_at);
+-- « depuis l'export du … »: the last run of a kind.
+create index export_runs_kind_idx on portal.export_runs (kind, created_at);
 create index payment_export_lines_run_idx on portal.payment_export_lines (export_run_id) where export_run_id is not null;
 create index paper_export_lines_run_idx on portal.paper_export_lines (export_run_id) where export_run_id is not null;
 
@@ -76,80 +77,53 @@ grant usage, select on sequence portal.export_runs_id_seq, portal.payment_export
  * -------------------------------------------------------
  */
 
--- An attempt becomes paid (PayFiP, classic TIPI, reconciliation, staff's confirmation, the billing
--- import settling a reported payment): one line per invoice it covers, in that transaction.
-create or replace function portal.record_payment_export_lines()
+-- One trigger function for the three moments a line appears, in the transaction that makes it so:
+--   * payment_attempts: an attempt becomes paid (PayFiP, classic TIPI, reconciliation, staff's
+--     confirmation, the billing import settling a reported payment): one line per invoice it covers;
+--   * payment_attempt_invoices: a line added to an attempt already paid (only data loaded by hand:
+--     the portal adds lines when the attempt starts);
+--   * paper_optout_requests: a request, one line.
+-- Security invoker: every path that changes an attempt or adds a line or a request runs as the
+-- owner (the security definer functions of the payments and opt-out migrations) or as
+-- service_role, which may write the ledgers; residents cannot write those tables at all.
+create or replace function portal.record_export_lines()
 returns trigger
 language plpgsql
-volatile
-security definer
 set search_path = ''
 as $$
+declare
+  v_attempt_id uuid;
+  v_invoice_id uuid;
 begin
+  -- NEW's fields are read per table: a record has only its own table's columns.
+  if tg_table_name = 'paper_optout_requests' then
+    insert into portal.paper_export_lines (request_id, service_id, requested_at)
+    select new.id, c.service_id, new.requested_at from portal.customers c where c.id = new.customer_id
+    on conflict (request_id) do nothing;
+    return null;
+  elsif tg_table_name = 'payment_attempts' then
+    v_attempt_id := new.id;
+  else
+    v_attempt_id := new.attempt_id;
+    v_invoice_id := new.invoice_id;
+  end if;
   insert into portal.payment_export_lines (attempt_id, invoice_id, service_id, paid_at)
-  select ai.attempt_id, ai.invoice_id, new.service_id, coalesce(new.transaction_at, now())
-  from portal.payment_attempt_invoices ai
-  where ai.attempt_id = new.id
+  select a.id, ai.invoice_id, a.service_id, coalesce(a.transaction_at, now())
+  from portal.payment_attempts a
+  join portal.payment_attempt_invoices ai on ai.attempt_id = a.id
+  where a.id = v_attempt_id and a.status::text = 'paid' and (v_invoice_id is null or ai.invoice_id = v_invoice_id)
   order by ai.invoice_id
   on conflict (attempt_id, invoice_id) do nothing;
   return null;
 end
 $$;
-revoke execute on function portal.record_payment_export_lines() from public, anon, authenticated;
-
-create trigger payment_attempts_export_lines
-  after update of status on portal.payment_attempts
-  for each row
-  when (new.status::text = 'paid' and old.status::text is distinct from 'paid')
-  execute function portal.record_payment_export_lines();
-
--- A line added to an attempt already paid (only data loaded by hand: the portal adds lines when
--- the attempt starts): its export line too.
-create or replace function portal.record_payment_export_line()
-returns trigger
-language plpgsql
-volatile
-security definer
-set search_path = ''
-as $$
-begin
-  insert into portal.payment_export_lines (attempt_id, invoice_id, service_id, paid_at)
-  select a.id, new.invoice_id, a.service_id, coalesce(a.transaction_at, now())
-  from portal.payment_attempts a
-  where a.id = new.attempt_id and a.status::text = 'paid'
-  on conflict (attempt_id, invoice_id) do nothing;
-  return null;
-end
-$$;
-revoke execute on function portal.record_payment_export_line() from public, anon, authenticated;
-
-create trigger payment_attempt_invoices_export_line
-  after insert on portal.payment_attempt_invoices
-  for each row
-  execute function portal.record_payment_export_line();
-
-create or replace function portal.record_paper_export_line()
-returns trigger
-language plpgsql
-volatile
-security definer
-set search_path = ''
-as $$
-begin
-  insert into portal.paper_export_lines (request_id, service_id, requested_at)
-  select new.id, c.service_id, new.requested_at
-  from portal.customers c
-  where c.id = new.customer_id
-  on conflict (request_id) do nothing;
-  return null;
-end
-$$;
-revoke execute on function portal.record_paper_export_line() from public, anon, authenticated;
-
-create trigger paper_optout_requests_export_line
-  after insert on portal.paper_optout_requests
-  for each row
-  execute function portal.record_paper_export_line();
+revoke execute on function portal.record_export_lines() from public, anon, authenticated;
+create trigger payment_attempts_export_lines after update of status on portal.payment_attempts
+  for each row when (new.status::text = 'paid' and old.status::text is distinct from 'paid') execute function portal.record_export_lines();
+create trigger payment_attempt_invoices_export_lines after insert on portal.payment_attempt_invoices
+  for each row execute function portal.record_export_lines();
+create trigger paper_optout_requests_export_lines after insert on portal.paper_optout_requests
+  for each row execute function portal.record_export_lines();
 
 -- What existed before this migration: not exported yet (the first export takes it all).
 insert into portal.payment_export_lines (attempt_id, invoice_id, service_id, paid_at)
@@ -281,91 +255,56 @@ begin
   end if;
 end
 $$;
-revoke execute on function portal.export_line_ids(text, uuid, date, date, boolean, text) from public, anon, authenticated, service_role;
+revoke execute on function portal.export_line_ids(text, uuid, date, date, boolean, text) from public, anon, authenticated;
+grant execute on function portal.export_line_ids(text, uuid, date, date, boolean, text) to service_role;
 
--- The service named by p_numcli (null: every service); `found` false for an unknown one.
-create or replace function portal.export_service(p_numcli text, out service_id uuid, out found boolean)
-language sql
-stable
-set search_path = ''
-as $$
-  select (select s.id from portal.services s where s.numcli = p_numcli),
-         p_numcli is null or exists (select 1 from portal.services s where s.numcli = p_numcli)
-$$;
-revoke execute on function portal.export_service(text) from public, anon, authenticated, service_role;
-
--- public.export_online_payments(numcli, from, to, dry run, by): {outcome: ok, run_id (null unless
--- recorded), previous_at (the last recorded export's time), lines: [...]} or {outcome:
--- unknown_service}. Lines ordered by moment of payment, refdet, invoice number: the same period
--- gives the same lines in the same order.
-create or replace function public.export_online_payments(p_numcli text default null, p_from date default null,
-                                                         p_to date default null, p_dry_run boolean default false,
-                                                         p_by text default null)
+-- public.export_for_billing(kind, numcli, from, to, dry run, by), service role only: the lines of
+-- one export — p_kind 'payments' (invoices settled online) or 'paper' (paper opt-out requests) —
+-- as {outcome: ok, run_id (null unless recorded), previous_at (the last recorded export of that
+-- kind), lines: [...]}, or {outcome: unknown_service}. One jsonb value, so PostgREST's max_rows
+-- never cuts it. Lines ordered by moment, then reference (payments: refdet, invoice number; paper:
+-- service, customer number): the same period gives the same lines in the same order.
+-- Security invoker (and volatile, the default): it runs as service_role, which reads and writes
+-- everything it touches; no one else may call it.
+create or replace function public.export_for_billing(p_kind text, p_numcli text default null, p_from date default null,
+                                                     p_to date default null, p_dry_run boolean default false,
+                                                     p_by text default null)
 returns jsonb
 language plpgsql
-volatile
-security definer
 set search_path = ''
 as $$
 declare
-  v_service record;
-  v_ids record;
+  v_service_id uuid;
+  v_claim record;
+  v_lines jsonb;
 begin
-  select * into v_service from portal.export_service(p_numcli);
-  if not v_service.found then
-    return jsonb_build_object('outcome', 'unknown_service');
+  if p_numcli is not null then
+    select s.id into v_service_id from portal.services s where s.numcli = p_numcli;
+    if v_service_id is null then
+      return jsonb_build_object('outcome', 'unknown_service');
+    end if;
   end if;
-  select * into v_ids from portal.export_line_ids('payments', v_service.service_id, p_from, p_to, coalesce(p_dry_run, false), p_by);
-  return jsonb_build_object(
-    'outcome', 'ok',
-    'run_id', v_ids.run_id,
-    'previous_at', v_ids.previous_at,
-    'lines', coalesce((
-      select jsonb_agg(jsonb_build_object(
-               'numcli', e.numcli, 'customer_number', e.customer_number, 'invoice_number', e.invoice_number,
-               'refdet', e.refdet, 'amount_cents', e.amount_cents, 'paid_on', e.paid_on, 'paid_time', e.paid_time,
-               'provider', e.provider, 'transaction_ref', e.transaction_ref, 'numauto', e.numauto, 'status', e.status)
-             order by e.paid_at, e.refdet, e.invoice_number, e.line_id)
-      from portal.staff_online_payments_export e
-      where e.line_id = any (v_ids.line_ids)), '[]'::jsonb));
+  select * into v_claim from portal.export_line_ids(p_kind, v_service_id, p_from, p_to, coalesce(p_dry_run, false), p_by);
+  if p_kind = 'payments' then
+    select jsonb_agg(jsonb_build_object(
+             'numcli', e.numcli, 'customer_number', e.customer_number, 'invoice_number', e.invoice_number,
+             'refdet', e.refdet, 'amount_cents', e.amount_cents, 'paid_on', e.paid_on, 'paid_time', e.paid_time,
+             'provider', e.provider, 'transaction_ref', e.transaction_ref, 'numauto', e.numauto, 'status', e.status)
+           order by e.paid_at, e.refdet, e.invoice_number, e.line_id)
+    into v_lines
+    from portal.staff_online_payments_export e where e.line_id = any (v_claim.line_ids);
+  else
+    select jsonb_agg(jsonb_build_object(
+             'numcli', e.numcli, 'service_name', e.service_name, 'customer_number', e.customer_number,
+             'name', e.display_name, 'requested_on', e.requested_on, 'requested_time', e.requested_time,
+             'paper', e.paper)
+           order by e.requested_at, e.numcli, e.customer_number, e.line_id)
+    into v_lines
+    from portal.staff_paper_optouts_export e where e.line_id = any (v_claim.line_ids);
+  end if;
+  return jsonb_build_object('outcome', 'ok', 'run_id', v_claim.run_id, 'previous_at', v_claim.previous_at,
+                            'lines', coalesce(v_lines, '[]'::jsonb));
 end
 $$;
-revoke execute on function public.export_online_payments(text, date, date, boolean, text) from public, anon, authenticated, service_role;
-grant execute on function public.export_online_payments(text, date, date, boolean, text) to service_role;
-
--- public.export_paper_optouts(numcli, from, to, dry run, by): as above, the paper opt-out requests,
--- ordered by moment of the request, service, customer number.
-create or replace function public.export_paper_optouts(p_numcli text default null, p_from date default null,
-                                                       p_to date default null, p_dry_run boolean default false,
-                                                       p_by text default null)
-returns jsonb
-language plpgsql
-volatile
-security definer
-set search_path = ''
-as $$
-declare
-  v_service record;
-  v_ids record;
-begin
-  select * into v_service from portal.export_service(p_numcli);
-  if not v_service.found then
-    return jsonb_build_object('outcome', 'unknown_service');
-  end if;
-  select * into v_ids from portal.export_line_ids('paper', v_service.service_id, p_from, p_to, coalesce(p_dry_run, false), p_by);
-  return jsonb_build_object(
-    'outcome', 'ok',
-    'run_id', v_ids.run_id,
-    'previous_at', v_ids.previous_at,
-    'lines', coalesce((
-      select jsonb_agg(jsonb_build_object(
-               'numcli', e.numcli, 'service_name', e.service_name, 'customer_number', e.customer_number,
-               'name', e.display_name, 'requested_on', e.requested_on, 'requested_time', e.requested_time,
-               'paper', e.paper)
-             order by e.requested_at, e.numcli, e.customer_number, e.line_id)
-      from portal.staff_paper_optouts_export e
-      where e.line_id = any (v_ids.line_ids)), '[]'::jsonb));
-end
-$$;
-revoke execute on function public.export_paper_optouts(text, date, date, boolean, text) from public, anon, authenticated, service_role;
-grant execute on function public.export_paper_optouts(text, date, date, boolean, text) to service_role;
+revoke execute on function public.export_for_billing(text, text, date, date, boolean, text) from public, anon, authenticated, service_role;
+grant execute on function public.export_for_billing(text, text, date, date, boolean, text) to service_role;

@@ -112,8 +112,7 @@ describe("public functions and their grants", () => {
     "certificates_page()": ["authenticated", "postgres"],
     "payment_certificate(p_customer_id uuid, p_year integer)": ["authenticated", "postgres"],
     // Staff exports for the billing software (20261206090000_exports.sql).
-    "export_online_payments(p_numcli text, p_from date, p_to date, p_dry_run boolean, p_by text)": ["postgres", "service_role"],
-    "export_paper_optouts(p_numcli text, p_from date, p_to date, p_dry_run boolean, p_by text)": ["postgres", "service_role"],
+    "export_for_billing(p_kind text, p_numcli text, p_from date, p_to date, p_dry_run boolean, p_by text)": ["postgres", "service_role"],
   };
 
   test("every public function has no EXECUTE for PUBLIC and only the intended grants", async () => {

@@ -149,10 +149,12 @@ describe("paper opt-outs", () => {
 
 describe("who may export", () => {
   test("residents and anonymous visitors can neither call the functions nor read the tables and views", async () => {
-    for (const fn of ["export_online_payments", "export_paper_optouts"]) {
-      await expect(db.asAnon((tx) => tx.query(`select public.${fn}()`))).rejects.toThrow(/permission denied/);
-      await expect(asLiveUser(db, SEED.demoUserId, SEED.demoEmail, (tx) => tx.query(`select public.${fn}()`))).rejects.toThrow(/permission denied/);
+    for (const kind of ["payments", "paper"]) {
+      const call = `select public.export_for_billing('${kind}')`;
+      await expect(db.asAnon((tx) => tx.query(call))).rejects.toThrow(/permission denied/);
+      await expect(asLiveUser(db, SEED.demoUserId, SEED.demoEmail, (tx) => tx.query(call))).rejects.toThrow(/permission denied/);
     }
+    await expect(db.asService((tx) => tx.query("select public.export_for_billing('factures')"))).rejects.toThrow(/unknown export kind/);
     for (const relation of ["staff_online_payments_export", "staff_paper_optouts_export", "export_runs", "payment_export_lines", "paper_export_lines"]) {
       await expect(asLiveUser(db, SEED.demoUserId, SEED.demoEmail, (tx) => tx.query(`select * from portal.${relation}`))).rejects.toThrow(/permission denied/);
     }

@@ -24,11 +24,14 @@ interface Seen {
   body: unknown;
 }
 
-function answering(fn: string, answer: Record<string, unknown>, status = 200): Seen[] {
+/** Answers public.export_for_billing for one kind (`p_kind`), recording each call's key and arguments but p_kind. */
+function answering(kind: string, answer: Record<string, unknown>, status = 200): Seen[] {
   const seen: Seen[] = [];
   server.use(
-    http.post(`${SUPABASE_URL}/rest/v1/rpc/${fn}`, async ({ request }) => {
-      seen.push({ apikey: request.headers.get("apikey"), authorization: request.headers.get("authorization"), body: await request.json() });
+    http.post(`${SUPABASE_URL}/rest/v1/rpc/export_for_billing`, async ({ request }) => {
+      const { p_kind, ...body } = (await request.json()) as { p_kind: string };
+      expect(p_kind).toBe(kind);
+      seen.push({ apikey: request.headers.get("apikey"), authorization: request.headers.get("authorization"), body });
       return HttpResponse.json(answer, { status });
     }),
   );
@@ -58,7 +61,7 @@ const PAYMENT_LINE = {
 
 describe("export:payments with Supabase", () => {
   test("« dernier »: one call with the service role's key, recorded under the given name; the lines become the file", async () => {
-    const seen = answering("export_online_payments", { outcome: "ok", run_id: 7, previous_at: "2026-11-30T08:00:00+00:00", lines: [PAYMENT_LINE] });
+    const seen = answering("payments", { outcome: "ok", run_id: 7, previous_at: "2026-11-30T08:00:00+00:00", lines: [PAYMENT_LINE] });
     const { status, stdout, stderr } = await run("paiements", "--service", "004200");
     expect(status).toBe(0);
     expect(seen).toEqual([{ apikey: SERVICE_ROLE_KEY, authorization: `Bearer ${SERVICE_ROLE_KEY}`, body: { p_numcli: "004200", p_by: "agent (test)" } }]);
@@ -69,35 +72,35 @@ describe("export:payments with Supabase", () => {
   });
 
   test("a period and a dry run send their arguments (and no name: nothing is recorded)", async () => {
-    const seen = answering("export_online_payments", { outcome: "ok", run_id: null, previous_at: null, lines: [] });
+    const seen = answering("payments", { outcome: "ok", run_id: null, previous_at: null, lines: [] });
     expect((await run("paiements", "--depuis", "2026-11-01", "--jusqu-au", "2026-11-30")).status).toBe(0);
     expect((await run("paiements", "--dry-run")).status).toBe(0);
     expect(seen.map((s) => s.body)).toEqual([{ p_from: "2026-11-01", p_to: "2026-11-30" }, { p_dry_run: true }]);
   });
 
   test("unknown service: exit 3 in French", async () => {
-    answering("export_online_payments", { outcome: "unknown_service" });
+    answering("payments", { outcome: "unknown_service" });
     const { status, stderr } = await run("paiements", "--service", "999999");
     expect(status).toBe(3);
     expect(stderr).toMatch(/^Erreur : service 999999 inconnu dans Supabase \(https:\/\/abcdefghijklmnopqrst\.supabase\.co\)/);
   });
 
   test("an answer it cannot read, or a migration not applied: exit 3, nothing claimed, what to do", async () => {
-    answering("export_online_payments", { outcome: "ok", lines: "beaucoup" });
+    answering("payments", { outcome: "ok", lines: "beaucoup" });
     const unreadable = await run("paiements");
     expect(unreadable.status).toBe(3);
-    expect(unreadable.stderr).toMatch(/^Erreur : l'export n'a pas abouti \(.*export_online_payments.*\)\. Aucune ligne n'a été marquée exportée : relancez la commande/);
-    answering("export_online_payments", pgrst202("export_online_payments"), 404);
+    expect(unreadable.stderr).toMatch(/^Erreur : l'export n'a pas abouti \(.*export_for_billing.*\)\. Aucune ligne n'a été marquée exportée : relancez la commande/);
+    answering("payments", pgrst202("export_for_billing"), 404);
     const missing = await run("paiements");
     expect(missing.status).toBe(3);
-    expect(missing.stderr).toMatch(/export_online_payments/);
+    expect(missing.stderr).toMatch(/export_for_billing/);
     expect(missing.stdout).toHaveLength(0);
   });
 });
 
 describe("export:papier with Supabase", () => {
   test("its own function, in UTF-8 with a BOM on request", async () => {
-    const seen = answering("export_paper_optouts", {
+    const seen = answering("paper", {
       outcome: "ok",
       run_id: 3,
       previous_at: null,

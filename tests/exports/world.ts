@@ -59,6 +59,7 @@ export async function optOut(db: Database, customerId: string, at: string): Prom
 }
 
 export interface ExportArgs {
+  p_kind?: never;
   p_numcli?: string;
   p_from?: string;
   p_to?: string;
@@ -71,11 +72,11 @@ export function serviceRpc(db: Database): Rpc {
 }
 
 export async function exportPayments(db: Database, args: ExportArgs = {}): Promise<ExportAnswer> {
-  return (await serviceRpc(db).call("export_online_payments", args)) as unknown as ExportAnswer;
+  return (await serviceRpc(db).call("export_for_billing", { p_kind: "payments", ...args })) as unknown as ExportAnswer;
 }
 
 export async function exportPaper(db: Database, args: ExportArgs = {}): Promise<ExportAnswer> {
-  return (await serviceRpc(db).call("export_paper_optouts", args)) as unknown as ExportAnswer;
+  return (await serviceRpc(db).call("export_for_billing", { p_kind: "paper", ...args })) as unknown as ExportAnswer;
 }
 
 export const invoiceNumbers = (answer: ExportAnswer) => (answer.lines ?? []).map((l) => l.invoice_number);
