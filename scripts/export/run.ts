@@ -95,7 +95,7 @@ export async function runExportCommand(kind: ExportKind, argv: readonly string[]
     return 2;
   }
   if (!options) {
-    io.stderr(`${usage(kind)}\n`);
+    io.stdout(new TextEncoder().encode(`${usage(kind)}\n`));
     return 0;
   }
   const output = options.out ? await openOutput(options.out) : null;

@@ -132,11 +132,12 @@ describe("French messages and exit statuses", () => {
     expect(opened).toBe(0);
   });
 
-  test("--help: the usage, exit 0", async () => {
-    const { status, stderr } = await run("papier", "--help");
+  test("--help: the usage on standard output, exit 0", async () => {
+    const { status, stdout, stderr } = await run("papier", "--help");
     expect(status).toBe(0);
-    expect(stderr).toMatch(/^Utilisation : npm run export:papier -- /);
-    expect(stderr).toContain("Documentation : docs/export.md");
+    expect(stdout.toString()).toMatch(/^Utilisation : npm run export:papier -- /);
+    expect(stdout.toString()).toContain("Documentation : docs/export.md");
+    expect(stderr).toBe("");
   });
 
   test("the embedded database held by the portal: exit 3, what to do", async () => {
