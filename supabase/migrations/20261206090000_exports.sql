@@ -78,11 +78,14 @@ grant usage, select on sequence portal.export_runs_id_seq, portal.payment_export
  */
 
 -- One trigger function for the three moments a line appears, in the transaction that makes it so:
---   * payment_attempts: an attempt becomes paid (PayFiP, classic TIPI, reconciliation, staff's
---     confirmation, the billing import settling a reported payment): one line per invoice it covers;
---   * payment_attempt_invoices: a line added to an attempt already paid (only data loaded by hand:
---     the portal adds lines when the attempt starts);
---   * paper_optout_requests: a request, one line.
+--   * payment_attempts (per row, on the change to paid): an attempt becomes paid (PayFiP, classic
+--     TIPI, reconciliation, staff's confirmation, the billing import settling a reported payment):
+--     one line per invoice it covers;
+--   * payment_attempt_invoices (per statement, the rows added as `added`): lines added to an
+--     attempt already paid (only data loaded by hand: the portal adds lines when the attempt starts);
+--   * paper_optout_requests (per statement, `added`): one line per request.
+-- Per statement where it can be: a bulk insert costs one query, not one per row. (A trigger on
+-- `update of status` cannot have transition tables, hence the row trigger with its WHEN.)
 -- Security invoker: every path that changes an attempt or adds a line or a request runs as the
 -- owner (the security definer functions of the payments and opt-out migrations) or as
 -- service_role, which may write the ledgers; residents cannot write those tables at all.
@@ -91,29 +94,26 @@ returns trigger
 language plpgsql
 set search_path = ''
 as $$
-declare
-  v_attempt_id uuid;
-  v_invoice_id uuid;
 begin
-  -- NEW's fields are read per table: a record has only its own table's columns.
   if tg_table_name = 'paper_optout_requests' then
     insert into portal.paper_export_lines (request_id, service_id, requested_at)
-    select new.id, c.service_id, new.requested_at from portal.customers c where c.id = new.customer_id
+    select r.id, c.service_id, r.requested_at from added r join portal.customers c on c.id = r.customer_id
+    order by r.requested_at, r.id
     on conflict (request_id) do nothing;
-    return null;
-  elsif tg_table_name = 'payment_attempts' then
-    v_attempt_id := new.id;
+  elsif tg_table_name = 'payment_attempt_invoices' then
+    insert into portal.payment_export_lines (attempt_id, invoice_id, service_id, paid_at)
+    select a.id, n.invoice_id, a.service_id, coalesce(a.transaction_at, now())
+    from added n join portal.payment_attempts a on a.id = n.attempt_id
+    where a.status::text = 'paid'
+    order by a.id, n.invoice_id
+    on conflict (attempt_id, invoice_id) do nothing;
   else
-    v_attempt_id := new.attempt_id;
-    v_invoice_id := new.invoice_id;
+    insert into portal.payment_export_lines (attempt_id, invoice_id, service_id, paid_at)
+    select new.id, ai.invoice_id, new.service_id, coalesce(new.transaction_at, now())
+    from portal.payment_attempt_invoices ai where ai.attempt_id = new.id
+    order by ai.invoice_id
+    on conflict (attempt_id, invoice_id) do nothing;
   end if;
-  insert into portal.payment_export_lines (attempt_id, invoice_id, service_id, paid_at)
-  select a.id, ai.invoice_id, a.service_id, coalesce(a.transaction_at, now())
-  from portal.payment_attempts a
-  join portal.payment_attempt_invoices ai on ai.attempt_id = a.id
-  where a.id = v_attempt_id and a.status::text = 'paid' and (v_invoice_id is null or ai.invoice_id = v_invoice_id)
-  order by ai.invoice_id
-  on conflict (attempt_id, invoice_id) do nothing;
   return null;
 end
 $$;
@@ -121,9 +121,9 @@ revoke execute on function portal.record_export_lines() from public, anon, authe
 create trigger payment_attempts_export_lines after update of status on portal.payment_attempts
   for each row when (new.status::text = 'paid' and old.status::text is distinct from 'paid') execute function portal.record_export_lines();
 create trigger payment_attempt_invoices_export_lines after insert on portal.payment_attempt_invoices
-  for each row execute function portal.record_export_lines();
+  referencing new table as added for each statement execute function portal.record_export_lines();
 create trigger paper_optout_requests_export_lines after insert on portal.paper_optout_requests
-  for each row execute function portal.record_export_lines();
+  referencing new table as added for each statement execute function portal.record_export_lines();
 
 -- What existed before this migration: not exported yet (the first export takes it all).
 insert into portal.payment_export_lines (attempt_id, invoice_id, service_id, paid_at)

@@ -94,6 +94,19 @@ describe("online payments: « depuis le dernier export »", () => {
     expect(await runs()).toBe(0);
   });
 
+  test("lines added to an attempt already paid (data loaded by hand, in bulk) are exported too", async () => {
+    await db.pg.exec(`
+      insert into portal.payment_attempts (service_id, refdet, amount_cents, provider, numcli, saisie, status, transaction_at)
+      values ('5e000000-0000-4000-8000-000000004200', 'CHARGEMENT01', 3579, 'payfip_ws', '004200', 'T', 'paid', '2026-12-01T09:00:00Z');
+      insert into portal.payment_attempt_invoices (attempt_id, invoice_id, amount_cents)
+      select a.id, i.id, i.amount_cents from portal.payment_attempts a, portal.invoices i
+      where a.refdet = 'CHARGEMENT01' and i.id in ('${INVOICES.payfip1}', '${INVOICES.payfip2}');
+    `);
+    const answer = await exportPayments(db);
+    expect(invoiceNumbers(answer)).toEqual(["2018-020-000101", "2018-020-000102"]);
+    expect(answer.lines![0]).toMatchObject({ refdet: "CHARGEMENT01", paid_on: "01/12/2026", paid_time: "10:00:00" });
+  });
+
   test("payments that are not paid (pending, refused…) are never exported", async () => {
     await startAttempt(db, [INVOICES.payfip1]);
     const refused = await startAttempt(db, [INVOICES.payfip2]);
