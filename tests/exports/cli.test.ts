@@ -15,8 +15,8 @@ import { DataDirLockedError } from "~/.server/embedded/lock";
 import { parseEnv } from "~/.server/env";
 import { runExportCommand, type ExportIo } from "../../scripts/export/run";
 import type { ExportKind } from "../../scripts/export/kinds";
-import { SEED, testDatabase } from "../support/database";
-import { INVOICES, optOut, pay, serviceRpc } from "./world";
+import { SEED } from "../support/database";
+import { exportsDatabase, INVOICES, optOut, pay, serviceRpc } from "./world";
 
 let db: Database;
 let dir: string;
@@ -28,7 +28,7 @@ beforeEach(async () => {
 /** For the tests that reach the database (a command line refused never opens it). */
 const withDatabase = () =>
   beforeEach(async () => {
-    db = await testDatabase();
+    db = await exportsDatabase();
   });
 
 async function run(kind: ExportKind, ...argv: string[]) {

@@ -6,12 +6,12 @@
  */
 import { beforeEach, describe, expect, test } from "vitest";
 import type { Database } from "~/.server/embedded/database";
-import { asLiveUser, SEED, testDatabase } from "../support/database";
-import { exportPaper, exportPayments, INVOICES, invoiceNumbers, optOut, pay, settle, startAttempt } from "./world";
+import { asLiveUser, SEED } from "../support/database";
+import { exportPaper, exportPayments, exportsDatabase, INVOICES, invoiceNumbers, optOut, pay, settle, startAttempt } from "./world";
 
 let db: Database;
 beforeEach(async () => {
-  db = await testDatabase();
+  db = await exportsDatabase();
 });
 
 const runs = async () => (await db.pg.query<{ n: number }>("select count(*)::int as n from portal.export_runs")).rows[0]!.n;

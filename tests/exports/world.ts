@@ -7,6 +7,7 @@ import type { Database } from "~/.server/embedded/database";
 import { createEmbeddedRpc } from "~/.server/embedded/rpc";
 import type { Rpc } from "~/.server/data/rpc";
 import type { ExportAnswer } from "../../scripts/export/kinds";
+import { testDatabase } from "../support/database";
 
 /** Seed invoices (supabase/seed.sql): unpaid, of Famille Paiement (004200, PayFiP; 004281, classic TIPI). */
 export const INVOICES = {
@@ -17,6 +18,16 @@ export const INVOICES = {
   tipi1: "1a000000-0000-4000-8000-000000000201",
   tipi2: "1a000000-0000-4000-8000-000000000202",
 } as const;
+
+/**
+ * The seeded database with an empty export ledger: whatever the demo data settles (its own paid
+ * attempts, opt-outs) is not part of these tests, which count every line they make.
+ */
+export async function exportsDatabase(): Promise<Database> {
+  const db = await testDatabase();
+  await db.pg.exec("delete from portal.payment_export_lines; delete from portal.paper_export_lines;");
+  return db;
+}
 
 let counter = 0;
 
