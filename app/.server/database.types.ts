@@ -48,6 +48,17 @@ export type Database = {
         Args: { p_attempt_id: string; p_reason: string }
         Returns: boolean
       }
+      export_for_billing: {
+        Args: {
+          p_by?: string
+          p_dry_run?: boolean
+          p_from?: string
+          p_kind: string
+          p_numcli?: string
+          p_to?: string
+        }
+        Returns: Json
+      }
       fail_payment_start: {
         Args: { p_attempt_id: string; p_reason: string }
         Returns: boolean

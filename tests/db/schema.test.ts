@@ -27,7 +27,7 @@ describe("row level security coverage", () => {
     const { rows: tables } = await db.pg.query<{ n: number }>(
       "select count(*)::int as n from pg_tables where schemaname = 'portal'",
     );
-    expect(tables[0]!.n).toBe(17); // + portal.payment_receipt_emails (20261204090100_payment_history.sql), + portal.contract_links and portal.contract_link_throttle (20261205090100_contract_links.sql)
+    expect(tables[0]!.n).toBe(20); // + portal.payment_receipt_emails (20261204090100_payment_history.sql), + portal.contract_links and portal.contract_link_throttle (20261205090100_contract_links.sql), + export_runs, payment_export_lines, paper_export_lines (20261206090000_exports.sql)
   });
 
   test("no table of the portal schema is granted to anon", async () => {
@@ -118,6 +118,8 @@ describe("public functions and their grants", () => {
     "contract_link_page()": ["authenticated", "postgres"],
     "link_contract(p_service_id uuid, p_customer_number text, p_invoice_number text, p_amount_cents bigint)": ["authenticated", "postgres"],
     "staff_unlink_contract(p_link_id uuid, p_reason text, p_by text)": ["postgres", "service_role"],
+    // Staff exports for the billing software (20261206090000_exports.sql).
+    "export_for_billing(p_kind text, p_numcli text, p_from date, p_to date, p_dry_run boolean, p_by text)": ["postgres", "service_role"],
   };
 
   test("every public function has no EXECUTE for PUBLIC and only the intended grants", async () => {
