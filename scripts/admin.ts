@@ -16,6 +16,7 @@ import {
   purgeNow,
   readSettings,
   rejectReportedPayment,
+  remindersNow,
   setAnnouncement,
   setPaymentSuspended,
   setWelcomeMessage,
@@ -44,7 +45,10 @@ const USAGE = `Utilisation : npm run admin -- <commande>
   legal clear <champ>                  le vide : la page indique « non renseigné »
   purge [--dry-run]                    applique les durées de conservation maintenant (le
                                        portail le fait chaque jour) ; --dry-run : compte sans
-                                       rien supprimer`;
+                                       rien supprimer
+  rappels [--dry-run]                  écrit maintenant les rappels « bientôt à régler » (le
+                                       portail le fait chaque heure) ; --dry-run : compte sans
+                                       rien écrire`;
 
 /** `--par "<nom>"` (who decides), else the system user running the command. */
 function takeBy(args: string[]): { by: string; rest: string[] } {
@@ -142,6 +146,13 @@ async function main(argv: string[]): Promise<number> {
     } else if (group === "purge" && (action === undefined || (action === "--dry-run" && rest.length === 0))) {
       const summary = await purgeNow(db, action === "--dry-run");
       console.log(formatPurge(summary));
+    } else if (group === "rappels" && (action === undefined || (action === "--dry-run" && rest.length === 0))) {
+      const run = await remindersNow(db, action === "--dry-run");
+      console.log(
+        run.dryRun
+          ? `Simulation : rien n'a été écrit. Seraient écrits : ${run.emails} courriel(s) de rappel pour ${run.invoices} facture(s).`
+          : `Écrits : ${run.emails} courriel(s) de rappel pour ${run.invoices} facture(s) ; le portail les envoie.`,
+      );
     } else if (group === "legal") {
       return await legal(db, action, rest);
     } else if (group === "services" && action === "add" && rest[0] && rest[1]) {

@@ -258,7 +258,11 @@ export type Database = {
       }
       my_personal_data: { Args: never; Returns: Json }
       outbox_claim: {
-        Args: { p_lease_seconds: number; p_limit: number }
+        Args: {
+          p_broadcast?: boolean
+          p_lease_seconds: number
+          p_limit: number
+        }
         Returns: {
           attempts: number
           claim_token: string
@@ -266,9 +270,11 @@ export type Database = {
           id: string
           kind: string
           reply_to: string
+          stream: string
           subject: string
           text_body: string
           to_address: string
+          unsubscribe_account: string
         }[]
       }
       outbox_mark_failed: {
@@ -348,9 +354,22 @@ export type Database = {
         Args: { p_batch?: number; p_dry_run?: boolean; p_now?: string }
         Returns: Json
       }
+      queue_due_reminders: {
+        Args: { p_accounts?: number; p_dry_run?: boolean }
+        Returns: Json
+      }
+      queue_new_invoice_notices: {
+        Args: { p_accounts?: number }
+        Returns: Json
+      }
       reject_reported_payment: {
         Args: { p_attempt_id: string; p_by: string; p_reason: string }
         Returns: Json
+      }
+      reminders_page: { Args: never; Returns: Json }
+      reminders_unsubscribe: {
+        Args: { p_account_id: string }
+        Returns: boolean
       }
       request_paper_optout: {
         Args: never
@@ -379,6 +398,10 @@ export type Database = {
       set_payment_idop: {
         Args: { p_attempt_id: string; p_idop: string }
         Returns: boolean
+      }
+      set_reminder_preferences: {
+        Args: { p_due_soon: boolean; p_new_invoices: boolean }
+        Returns: Json
       }
       start_payment: { Args: { p_invoice_ids: string[] }; Returns: Json }
     }

@@ -28,6 +28,7 @@ const METHODS = {
   contact: ["contactPage", "sendContactMessage"],
   personalData: ["personalData"],
   certificates: ["certificatesPage", "paymentCertificate"],
+  reminders: ["remindersPage", "setReminders"],
 } as const satisfies { [K in ResidentDataDomain]: readonly (keyof ResidentPorts[K])[] };
 
 // Every method of every port is listed above: a method added to a port fails `npx tsc` here until it is.

@@ -26,6 +26,7 @@ import type {
 import type { ResidentDataPort } from "../ports/resident";
 import { residentCertificates } from "./certificates";
 import { residentPersonalData } from "./personal-data";
+import { residentReminders } from "./reminders";
 import { callJson, type Rpc } from "./rpc";
 
 /**
@@ -46,6 +47,7 @@ export function createResidentData(rpc: Rpc): ResidentDataPort {
     ...residentContact(rpc),
     ...residentPersonalData(rpc),
     ...residentCertificates(rpc),
+    ...residentReminders(rpc),
   };
 }
 

@@ -4,6 +4,7 @@ import type { InvoiceFilesPort } from "./files";
 import type { ResidentHomePort, ResidentInfoPort, ResidentInvoicesPort } from "./invoices";
 import type { ResidentPaymentPort } from "./payment";
 import type { ResidentPersonalDataPort } from "./personal-data";
+import type { ResidentRemindersPort } from "./reminders";
 
 /**
  * The signed-in resident's ports, by domain: what requireResident (app/.server/resident.ts) may
@@ -18,6 +19,7 @@ export interface ResidentPorts {
   files: InvoiceFilesPort;
   personalData: ResidentPersonalDataPort;
   certificates: ResidentCertificatesPort;
+  reminders: ResidentRemindersPort;
 }
 
 /** The domains whose ports read and write through the resident's SQL functions (all but files). */
@@ -33,4 +35,5 @@ export type ResidentDataPort = ResidentHomePort &
   ResidentPaymentPort &
   ResidentContactPort &
   ResidentPersonalDataPort &
-  ResidentCertificatesPort;
+  ResidentCertificatesPort &
+  ResidentRemindersPort;
