@@ -37,8 +37,11 @@ export async function verifyUnsubscribeToken(secret: Uint8Array<ArrayBuffer>, to
   const match = TOKEN.exec(token);
   if (!match) return null;
   const [, id, signature] = match;
+  const bytes = fromBase64url(signature!);
+  // One spelling per signature: the last character's unused bits must be zero.
+  if (base64url(bytes) !== signature) return null;
   // crypto.subtle.verify compares in constant time.
-  const ok = await crypto.subtle.verify("HMAC", await hmacKey(secret), fromBase64url(signature!), new TextEncoder().encode(PURPOSE + id));
+  const ok = await crypto.subtle.verify("HMAC", await hmacKey(secret), bytes, new TextEncoder().encode(PURPOSE + id));
   return ok ? id! : null;
 }
 
