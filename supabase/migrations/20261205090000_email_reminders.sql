@@ -277,7 +277,9 @@ begin
     join portal.services s on s.id = i.service_id
     where p.new_invoices
       and i.created_at >= p.new_invoices_since
-      and not exists (select 1 from portal.invoice_new_notices n where n.invoice_id = i.id)
+      -- Correlated lookups with `limit 1` (a subplan per candidate through the primary key / the
+      -- payment lines' index), not anti-joins the planner could hash over the whole table.
+      and not coalesce((select true from portal.invoice_new_notices n where n.invoice_id = i.id limit 1), false)
     group by p.account_id, u.email
     order by p.account_id
     limit v_limit + 1
@@ -336,10 +338,14 @@ begin
     join portal.services s on s.id = i.service_id
     where p.due_soon
       and i.due_on between v_today and v_today + portal.reminder_due_days()
-      and not exists (select 1 from portal.invoice_due_reminders r where r.invoice_id = i.id)
-      and not exists (select 1 from portal.payment_attempt_invoices ai
-                      join portal.payment_attempts a on a.id = ai.attempt_id
-                      where ai.invoice_id = i.id and portal.payment_attempt_holds(a.status, a.expires_at))
+      -- Correlated lookups with `limit 1`, as in queue_new_invoice_notices.
+      and not coalesce((select true from portal.invoice_due_reminders r where r.invoice_id = i.id limit 1), false)
+      -- Held by a payment under way: the invoice's payment lines (index on invoice_id), then each
+      -- attempt by its key.
+      and not coalesce((select bool_or(portal.payment_attempt_holds(a.status, a.expires_at))
+                        from portal.payment_attempt_invoices ai
+                        join portal.payment_attempts a on a.id = ai.attempt_id
+                        where ai.invoice_id = i.id), false)
     group by p.account_id, u.email
     order by p.account_id
     limit v_limit + 1
