@@ -35,6 +35,7 @@ const RESIDENT = [
   "/mes-informations/mot-de-passe",
   "/mes-informations/fermer-mon-compte",
   "/mes-informations/mes-donnees",
+  "/mes-informations/rappels",
   "/contact",
 ];
 const LOCAL = ["/dev/courriels"];

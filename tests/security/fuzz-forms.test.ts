@@ -700,6 +700,38 @@ const TARGETS: Fuzz[] = [
     },
   }),
   formTarget({
+    route: "_espace.mes-informations_.rappels",
+    caller: "residentA",
+    path: "/mes-informations/rappels",
+    spec: { nouvelles: c("oui", "non", "", "OUI", " oui", "oui\u0000"), echeance: c("oui", "1", "", "on", "oui ") },
+    missing: 2,
+    shapes: [frenchRefusal([400], ["formError"]), redirectTo(/^\/mes-informations\/rappels\?enregistre=(oui|non)$/)],
+    valid: async () => {
+      const mod = await import("~/routes/_espace.mes-informations_.rappels/route");
+      const p = await validCall("residentA", mod.action, "/mes-informations/rappels", { nouvelles: "oui" });
+      expect(p).toRedirectTo("/mes-informations/rappels?enregistre=oui");
+    },
+  }),
+  formTarget({
+    route: "desabonnement",
+    caller: "anonymous",
+    path: `/desabonnement?jeton=${SEED.demoUserId}.${"A".repeat(43)}`,
+    spec: {
+      jeton: c(`${SEED.demoUserId}.${"B".repeat(43)}`, "pas-un-jeton", "", `${SEED.demoUserId}.`, "x".repeat(250)),
+      "List-Unsubscribe": c("One-Click", "one-click", "", "One-Click\u0000"),
+    },
+    missing: 2,
+    // Never a valid signature here: every answer is the French 400 and nothing is written.
+    shapes: [frenchRefusal([400], ["message"])],
+    valid: async () => {
+      const { getBackend } = await import("~/.server/backend");
+      const mod = await import("~/routes/desabonnement/route");
+      const url = (await (await getBackend()).mailLinks.unsubscribeUrl(SEED.demoUserId))!;
+      const p = await visitor().call(mod.action, url.slice(ORIGIN.length), { "List-Unsubscribe": "One-Click" });
+      expect([p.status, (p.data as { done: boolean }).done]).toEqual([200, true]);
+    },
+  }),
+  formTarget({
     route: "_espace.paiement_.demarrer",
     caller: "residentB",
     path: "/paiement/demarrer",
