@@ -295,3 +295,34 @@ values ('1a000000-0000-4000-8000-0000000006a1', '5e000000-0000-4000-8000-0000000
         '2018-020-000602', date '2018-05-07', date '2018-05-18', 2890, 'Assainissement', 'unpaid', '004200/2018-020-000602.pdf', null),
        ('1a000000-0000-4000-8000-0000000006a3', '5e000000-0000-4000-8000-000000004200', 'c0000000-0000-4000-8000-0000000000a1',
         '2018-020-000603', date '2018-03-05', date '2018-03-16', 4570, 'Eau potable', 'paid', '004200/2018-020-000603.pdf', timestamptz '2026-10-15 09:12:00+02');
+
+-- « Me prévenir par e-mail » in the browser tests (e2e/reminders.spec.ts), two residents of their
+-- own that no other test reads (one per run: with and without JavaScript). Each has one unpaid
+-- invoice due 3 days after the seed ran (the reminder job's window is 5 days), without PDF.
+--   accounts  d0000000-0000-4000-8000-0000000000b1  rappels@demo.fr / rappels-factures (active)
+--             d0000000-0000-4000-8000-0000000000b2  rappels-sans-js@demo.fr / rappels-factures (active)
+--   customers c0000000-0000-4000-8000-0000000000b1..2  "Famille Rappel", service 004200 (RAPP0001, RAPP0002)
+--   invoices  1a000000-0000-4000-8000-0000000007b1..2  2026-020-000701, 2026-020-000702
+insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at, confirmation_token,
+                        recovery_token, email_change_token_new, email_change, raw_app_meta_data, raw_user_meta_data, created_at, updated_at)
+select u.instance_id, a.id, u.aud, u.role, a.email, extensions.crypt('rappels-factures', extensions.gen_salt('bf')), now(), '', '', '', '',
+       u.raw_app_meta_data, u.raw_user_meta_data, now(), now()
+from auth.users u,
+     (values ('d0000000-0000-4000-8000-0000000000b1'::uuid, 'rappels@demo.fr'),
+             ('d0000000-0000-4000-8000-0000000000b2'::uuid, 'rappels-sans-js@demo.fr')) as a (id, email)
+where u.id = 'd0000000-0000-4000-8000-000000000001';
+
+insert into auth.identities (id, user_id, provider_id, provider, identity_data, last_sign_in_at, created_at, updated_at)
+select ('d0000000-0000-4000-8000-0000000000' || case u.email when 'rappels@demo.fr' then 'c1' else 'c2' end)::uuid, u.id, u.id::text, 'email',
+       jsonb_build_object('sub', u.id::text, 'email', u.email, 'email_verified', true, 'phone_verified', false), now(), now(), now()
+from auth.users u where u.email in ('rappels@demo.fr', 'rappels-sans-js@demo.fr');
+
+insert into portal.customers (id, service_id, customer_number, display_name, email, paper_invoices)
+values ('c0000000-0000-4000-8000-0000000000b1', '5e000000-0000-4000-8000-000000004200', 'RAPP0001', 'Famille Rappel', 'rappels@demo.fr', true),
+       ('c0000000-0000-4000-8000-0000000000b2', '5e000000-0000-4000-8000-000000004200', 'RAPP0002', 'Famille Rappel', 'rappels-sans-js@demo.fr', true);
+
+insert into portal.invoices (id, service_id, customer_id, number, issued_on, due_on, amount_cents, object, status, pdf_object_key, paid_at)
+values ('1a000000-0000-4000-8000-0000000007b1', '5e000000-0000-4000-8000-000000004200', 'c0000000-0000-4000-8000-0000000000b1',
+        '2026-020-000701', current_date - 20, current_date + 3, 4250, 'Eau potable', 'unpaid', null, null),
+       ('1a000000-0000-4000-8000-0000000007b2', '5e000000-0000-4000-8000-000000004200', 'c0000000-0000-4000-8000-0000000000b2',
+        '2026-020-000702', current_date - 20, current_date + 3, 4250, 'Eau potable', 'unpaid', null, null);
