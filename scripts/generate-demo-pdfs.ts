@@ -43,6 +43,10 @@ const CLAVIER = { service: SERVICES["004200"]!, customerName: "Famille Clavier",
 const CLAVIER_SANS_JS = { service: SERVICES["004200"]!, customerName: "Famille Clavier", customerNumber: "CLAV0002" };
 // The « Mes paiements » e2e resident (historique@demo.fr, e2e/my-payments.spec.ts).
 const HISTORIQUE = { service: SERVICES["004200"]!, customerName: "Famille Historique", customerNumber: "HIST0001" };
+// The reminders e2e residents (rappels@demo.fr, rappels-sans-js@demo.fr, e2e/reminders.spec.ts). Their invoices'
+// dates in the database are relative to the day the seed ran (due 3 days later); the PDFs carry fixed ones.
+const RAPPEL = { service: SERVICES["004200"]!, customerName: "Famille Rappel", customerNumber: "RAPP0001" };
+const RAPPEL_SANS_JS = { service: SERVICES["004200"]!, customerName: "Famille Rappel", customerNumber: "RAPP0002" };
 
 export const demoInvoices: DemoInvoice[] = [
   { ...DEMO, number: "2017-020-002059", issuedOn: "2017-07-10", dueOn: "2017-07-21", amountCents: 24311, object: "Multi Services" },
@@ -79,6 +83,8 @@ export const demoInvoices: DemoInvoice[] = [
   { ...HISTORIQUE, number: "2018-020-000601", issuedOn: "2018-06-04", dueOn: "2018-06-15", amountCents: 3120, object: "Eau potable" },
   { ...HISTORIQUE, number: "2018-020-000602", issuedOn: "2018-05-07", dueOn: "2018-05-18", amountCents: 2890, object: "Assainissement" },
   { ...HISTORIQUE, number: "2018-020-000603", issuedOn: "2018-03-05", dueOn: "2018-03-16", amountCents: 4570, object: "Eau potable" },
+  { ...RAPPEL, number: "2026-020-000701", issuedOn: "2026-11-10", dueOn: "2026-12-03", amountCents: 4250, object: "Eau potable" },
+  { ...RAPPEL_SANS_JS, number: "2026-020-000702", issuedOn: "2026-11-10", dueOn: "2026-12-03", amountCents: 4250, object: "Eau potable" },
 ];
 
 export function objectKey(invoice: DemoInvoice): string {

@@ -298,7 +298,8 @@ values ('1a000000-0000-4000-8000-0000000006a1', '5e000000-0000-4000-8000-0000000
 
 -- « Me prévenir par e-mail » in the browser tests (e2e/reminders.spec.ts), two residents of their
 -- own that no other test reads (one per run: with and without JavaScript). Each has one unpaid
--- invoice due 3 days after the seed ran (the reminder job's window is 5 days), without PDF.
+-- invoice due 3 days after the seed ran (the reminder job's window is 5 days); its PDF
+-- (scripts/generate-demo-pdfs.ts) carries fixed dates.
 --   accounts  d0000000-0000-4000-8000-0000000000b1  rappels@demo.fr / rappels-factures (active)
 --             d0000000-0000-4000-8000-0000000000b2  rappels-sans-js@demo.fr / rappels-factures (active)
 --   customers c0000000-0000-4000-8000-0000000000b1..2  "Famille Rappel", service 004200 (RAPP0001, RAPP0002)
@@ -323,6 +324,6 @@ values ('c0000000-0000-4000-8000-0000000000b1', '5e000000-0000-4000-8000-0000000
 
 insert into portal.invoices (id, service_id, customer_id, number, issued_on, due_on, amount_cents, object, status, pdf_object_key, paid_at)
 values ('1a000000-0000-4000-8000-0000000007b1', '5e000000-0000-4000-8000-000000004200', 'c0000000-0000-4000-8000-0000000000b1',
-        '2026-020-000701', current_date - 20, current_date + 3, 4250, 'Eau potable', 'unpaid', null, null),
+        '2026-020-000701', current_date - 20, current_date + 3, 4250, 'Eau potable', 'unpaid', '004200/2026-020-000701.pdf', null),
        ('1a000000-0000-4000-8000-0000000007b2', '5e000000-0000-4000-8000-000000004200', 'c0000000-0000-4000-8000-0000000000b2',
-        '2026-020-000702', current_date - 20, current_date + 3, 4250, 'Eau potable', 'unpaid', null, null);
+        '2026-020-000702', current_date - 20, current_date + 3, 4250, 'Eau potable', 'unpaid', '004200/2026-020-000702.pdf', null);
