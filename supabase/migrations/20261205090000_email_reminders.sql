@@ -246,10 +246,13 @@ grant execute on function public.reminders_unsubscribe(uuid) to service_role;
  * -------------------------------------------------------
  */
 
--- New invoices: one e-mail per opted-in account whose invoices created since it opted in are not
--- announced yet, at most p_accounts accounts per call. Called by the import right after its
--- batches (app/.server/import/run.ts). Answers {emails, invoices, more}.
-create or replace function public.queue_new_invoice_notices(p_accounts integer default 500)
+-- Both kinds of reminder e-mail, one loop (p_kind 'new_invoices' | 'due_soon'): one e-mail per
+-- opted-in account, at most p_accounts accounts per call, its invoices recorded as sent in the
+-- kind's table. The candidates start from the opted-in accounts (the kind's partial index), then
+-- customers(account_id) and the invoices' per-customer index; "already sent" and "held" are
+-- correlated lookups by key (a subplan per candidate), not anti-joins the planner could hash over
+-- a whole table. p_dry_run counts and writes nothing. Answers {emails, invoices, more, dry_run, due_days}.
+create or replace function portal.queue_reminders(p_kind text, p_accounts integer, p_dry_run boolean)
 returns jsonb
 language plpgsql
 volatile
@@ -258,121 +261,108 @@ set search_path = ''
 as $$
 declare
   v_limit integer := least(greatest(coalesce(p_accounts, 500), 1), 5000);
+  v_new boolean := p_kind = 'new_invoices';
   v_account record;
   v_outbox uuid;
+  v_several boolean;
   v_emails integer := 0;
   v_invoices integer := 0;
+  v_more boolean := false;
 begin
-  -- Two runs at once (two imports) announce each invoice once: the second waits, then finds it done.
-  perform pg_advisory_xact_lock(hashtext('reminders:new_invoices'));
-  for v_account in
-    select p.account_id, lower(u.email) as email,
-           jsonb_agg(jsonb_build_object('id', i.id, 'number', i.number, 'service_name', s.name,
-                                        'amount_cents', i.amount_cents, 'due_on', i.due_on)
-                     order by i.due_on, s.name, i.number) as invoices
-    from portal.reminder_preferences p
-    join auth.users u on u.id = p.account_id and u.deleted_at is null
-    join portal.customers c on c.account_id = p.account_id
-    join portal.invoices i on i.customer_id = c.id
-    join portal.services s on s.id = i.service_id
-    where p.new_invoices
-      and i.created_at >= p.new_invoices_since
-      -- Correlated lookups with `limit 1` (a subplan per candidate through the primary key / the
-      -- payment lines' index), not anti-joins the planner could hash over the whole table.
-      and not coalesce((select true from portal.invoice_new_notices n where n.invoice_id = i.id limit 1), false)
-    group by p.account_id, u.email
-    order by p.account_id
-    limit v_limit + 1
+  if p_kind is null or p_kind not in ('new_invoices', 'due_soon') then
+    raise exception 'unknown reminder kind %', p_kind using errcode = '22023';
+  end if;
+  -- Two runs at once (two imports, two crons) send each invoice once: the second waits, then finds it done.
+  perform pg_advisory_xact_lock(hashtext('reminders:' || p_kind));
+  for v_account in execute
+    'select p.account_id, lower(u.email) as email,
+            jsonb_agg(jsonb_build_object(''id'', i.id, ''number'', i.number, ''service_name'', s.name,
+                                         ''amount_cents'', i.amount_cents, ''due_on'', i.due_on)
+                      order by i.due_on, s.name, i.number) as invoices
+     from portal.reminder_preferences p
+     join auth.users u on u.id = p.account_id and u.deleted_at is null
+     join portal.customers c on c.account_id = p.account_id
+     join portal.invoices i on i.customer_id = c.id
+     join portal.services s on s.id = i.service_id
+     where ' || case when v_new then
+       'p.new_invoices
+        and i.created_at >= p.new_invoices_since
+        and not coalesce((select true from portal.invoice_new_notices n where n.invoice_id = i.id limit 1), false)'
+     else
+       'p.due_soon
+        and i.status = ''unpaid''
+        and i.due_on between $2 and $2 + $3
+        and not coalesce((select true from portal.invoice_due_reminders r where r.invoice_id = i.id limit 1), false)
+        -- Held by a payment under way: the invoice''s payment lines (index on invoice_id), then each attempt by its key.
+        and not coalesce((select bool_or(portal.payment_attempt_holds(a.status, a.expires_at))
+                          from portal.payment_attempt_invoices ai join portal.payment_attempts a on a.id = ai.attempt_id
+                          where ai.invoice_id = i.id), false)'
+     end || '
+     group by p.account_id, u.email
+     order by p.account_id
+     limit $1'
+    using v_limit + 1, portal.paris_today(), portal.reminder_due_days()
   loop
     if v_emails = v_limit then
-      return jsonb_build_object('emails', v_emails, 'invoices', v_invoices, 'more', true);
+      v_more := true;
+      exit;
     end if;
-    v_outbox := portal.enqueue_reminder_email(
-      'reminder_new_invoices', v_account.account_id, v_account.email,
-      case when jsonb_array_length(v_account.invoices) > 1 then 'Portail des factures : nouvelles factures disponibles'
-           else 'Portail des factures : nouvelle facture disponible' end,
-      case when jsonb_array_length(v_account.invoices) > 1 then 'De nouvelles factures sont disponibles sur le portail des factures :'
-           else 'Une nouvelle facture est disponible sur le portail des factures :' end,
-      v_account.invoices);
-    insert into portal.invoice_new_notices (invoice_id, account_id, email_outbox_id)
-      select (f ->> 'id')::uuid, v_account.account_id, v_outbox from jsonb_array_elements(v_account.invoices) f
-      on conflict (invoice_id) do nothing;
+    v_several := jsonb_array_length(v_account.invoices) > 1;
+    if not coalesce(p_dry_run, false) then
+      v_outbox := portal.enqueue_reminder_email(
+        'reminder_' || p_kind, v_account.account_id, v_account.email,
+        case when v_new and v_several then 'Portail des factures : nouvelles factures disponibles'
+             when v_new then 'Portail des factures : nouvelle facture disponible'
+             when v_several then 'Portail des factures : des factures sont bientôt à régler'
+             else 'Portail des factures : une facture est bientôt à régler' end,
+        case when v_new and v_several then 'De nouvelles factures sont disponibles sur le portail des factures :'
+             when v_new then 'Une nouvelle facture est disponible sur le portail des factures :'
+             else case when v_several then 'Ces factures sont' else 'Cette facture est' end
+                  || ' à régler dans les ' || portal.reminder_due_days() || ' prochains jours :' end,
+        v_account.invoices);
+      if v_new then
+        insert into portal.invoice_new_notices (invoice_id, account_id, email_outbox_id)
+          select (f ->> 'id')::uuid, v_account.account_id, v_outbox from jsonb_array_elements(v_account.invoices) f
+          on conflict (invoice_id) do nothing;
+      else
+        insert into portal.invoice_due_reminders (invoice_id, account_id, email_outbox_id)
+          select (f ->> 'id')::uuid, v_account.account_id, v_outbox from jsonb_array_elements(v_account.invoices) f
+          on conflict (invoice_id) do nothing;
+      end if;
+    end if;
     v_emails := v_emails + 1;
     v_invoices := v_invoices + jsonb_array_length(v_account.invoices);
   end loop;
-  return jsonb_build_object('emails', v_emails, 'invoices', v_invoices, 'more', false);
+  return jsonb_build_object('emails', v_emails, 'invoices', v_invoices, 'more', v_more,
+                            'dry_run', coalesce(p_dry_run, false), 'due_days', portal.reminder_due_days());
 end
+$$;
+revoke execute on function portal.queue_reminders(text, integer, boolean) from public, anon, authenticated;
+
+-- New invoices: called by the import right after its batches (app/.server/import/run.ts): every
+-- invoice of an opted-in account created since it opted in and not announced yet.
+create or replace function public.queue_new_invoice_notices(p_accounts integer default 500)
+returns jsonb
+language sql
+volatile
+security definer
+set search_path = ''
+as $$
+  select portal.queue_reminders('new_invoices', p_accounts, false)
 $$;
 revoke execute on function public.queue_new_invoice_notices(integer) from public, anon, authenticated;
 grant execute on function public.queue_new_invoice_notices(integer) to service_role;
 
--- Before the due date: one e-mail per opted-in account listing its unpaid invoices due from today
--- to today + reminder_due_days() (Paris dates), never reminded before, not held by a payment under
--- way; at most p_accounts accounts per call. p_dry_run counts and writes nothing.
--- Answers {emails, invoices, more, dry_run, due_days}.
+-- Before the due date, the reminder job: unpaid invoices due from today to today +
+-- reminder_due_days() (Paris dates), each once ever, none held by a payment under way.
 create or replace function public.queue_due_reminders(p_accounts integer default 500, p_dry_run boolean default false)
 returns jsonb
-language plpgsql
+language sql
 volatile
 security definer
 set search_path = ''
 as $$
-declare
-  v_limit integer := least(greatest(coalesce(p_accounts, 500), 1), 5000);
-  v_today date := portal.paris_today();
-  v_account record;
-  v_outbox uuid;
-  v_emails integer := 0;
-  v_invoices integer := 0;
-begin
-  perform pg_advisory_xact_lock(hashtext('reminders:due_soon'));
-  for v_account in
-    select p.account_id, lower(u.email) as email,
-           jsonb_agg(jsonb_build_object('id', i.id, 'number', i.number, 'service_name', s.name,
-                                        'amount_cents', i.amount_cents, 'due_on', i.due_on)
-                     order by i.due_on, s.name, i.number) as invoices
-    from portal.reminder_preferences p
-    join auth.users u on u.id = p.account_id and u.deleted_at is null
-    join portal.customers c on c.account_id = p.account_id
-    join portal.invoices i on i.customer_id = c.id and i.status = 'unpaid'
-    join portal.services s on s.id = i.service_id
-    where p.due_soon
-      and i.due_on between v_today and v_today + portal.reminder_due_days()
-      -- Correlated lookups with `limit 1`, as in queue_new_invoice_notices.
-      and not coalesce((select true from portal.invoice_due_reminders r where r.invoice_id = i.id limit 1), false)
-      -- Held by a payment under way: the invoice's payment lines (index on invoice_id), then each
-      -- attempt by its key.
-      and not coalesce((select bool_or(portal.payment_attempt_holds(a.status, a.expires_at))
-                        from portal.payment_attempt_invoices ai
-                        join portal.payment_attempts a on a.id = ai.attempt_id
-                        where ai.invoice_id = i.id), false)
-    group by p.account_id, u.email
-    order by p.account_id
-    limit v_limit + 1
-  loop
-    if v_emails = v_limit then
-      return jsonb_build_object('emails', v_emails, 'invoices', v_invoices, 'more', true, 'dry_run', coalesce(p_dry_run, false),
-                                'due_days', portal.reminder_due_days());
-    end if;
-    if not coalesce(p_dry_run, false) then
-      v_outbox := portal.enqueue_reminder_email(
-        'reminder_due_soon', v_account.account_id, v_account.email,
-        case when jsonb_array_length(v_account.invoices) > 1 then 'Portail des factures : des factures sont bientôt à régler'
-             else 'Portail des factures : une facture est bientôt à régler' end,
-        case when jsonb_array_length(v_account.invoices) > 1
-             then 'Ces factures sont à régler dans les ' || portal.reminder_due_days() || ' prochains jours :'
-             else 'Cette facture est à régler dans les ' || portal.reminder_due_days() || ' prochains jours :' end,
-        v_account.invoices);
-      insert into portal.invoice_due_reminders (invoice_id, account_id, email_outbox_id)
-        select (f ->> 'id')::uuid, v_account.account_id, v_outbox from jsonb_array_elements(v_account.invoices) f
-        on conflict (invoice_id) do nothing;
-    end if;
-    v_emails := v_emails + 1;
-    v_invoices := v_invoices + jsonb_array_length(v_account.invoices);
-  end loop;
-  return jsonb_build_object('emails', v_emails, 'invoices', v_invoices, 'more', false, 'dry_run', coalesce(p_dry_run, false),
-                            'due_days', portal.reminder_due_days());
-end
+  select portal.queue_reminders('due_soon', p_accounts, p_dry_run)
 $$;
 revoke execute on function public.queue_due_reminders(integer, boolean) from public, anon, authenticated;
 grant execute on function public.queue_due_reminders(integer, boolean) to service_role;
