@@ -118,6 +118,10 @@ describe("/desabonnement and the sender, on the embedded default", () => {
     expect(foreign.status).toBe(403);
     const elsewhere = await wrapped(new Request(`${ORIGIN}/mes-informations/rappels`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "nouvelles=oui" }));
     expect(elsewhere.status).toBe(403);
+    const crossSite = await wrapped(
+      new Request(`${ORIGIN}/mes-informations/rappels`, { method: "POST", headers: { origin: "https://evil.example", "content-type": "application/x-www-form-urlencoded" }, body: "echeance=oui" }),
+    );
+    expect(crossSite.status).toBe(403);
     const prefix = await wrapped(new Request(`${ORIGIN}/desabonnement/autre`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "" }));
     expect(prefix.status).toBe(403);
     expect(reached).toEqual(["POST"]);

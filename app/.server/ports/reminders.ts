@@ -48,7 +48,7 @@ export interface RemindersPort {
 /**
  * The signed unsubscribe link (HMAC of the account id and the link's purpose with the deployment's
  * link secret: app/.server/reminders-links.ts). `null` everywhere when no secret is available
- * (Supabase without MAIL_LINK_SECRET): reminders are then not sent and /desabonnement is a 404.
+ * (Supabase without MAIL_LINK_SECRET): reminders then stay pending and /desabonnement answers 400.
  */
 export interface MailLinksPort {
   /** The public origin of the configuration (SITE_URL), never a request's (docs/decisions/0012-link-sessions-and-public-origin.md). */
