@@ -78,6 +78,8 @@ vi.stubEnv("OUTBOX_CRON_SECRET", OUTBOX_SECRET);
 vi.stubEnv("PAYMENTS_CRON_SECRET", PAYMENTS_SECRET);
 const RETENTION_SECRET = "secret-de-la-purge-pour-le-fuzz-0123456789";
 vi.stubEnv("RETENTION_CRON_SECRET", RETENTION_SECRET);
+const REMINDERS_SECRET = "secret-des-rappels-pour-le-fuzz-012345678";
+vi.stubEnv("REMINDERS_CRON_SECRET", REMINDERS_SECRET);
 
 // The portal's server-to-server calls (PayFiP SOAP, urlnotif, urlcl) reach its own route modules
 // through MSW, as in tests/security/access-matrix.test.ts.
@@ -877,7 +879,7 @@ const TARGETS: Fuzz[] = [
       });
     },
   }),
-  ...["taches.envoi-courriels", "taches.rapprochement-paiements", "taches.purge"].map((route) =>
+  ...["taches.envoi-courriels", "taches.rapprochement-paiements", "taches.purge", "taches.rappels"].map((route) =>
     formTarget({
       route,
       caller: "anonymous",
@@ -892,7 +894,8 @@ const TARGETS: Fuzz[] = [
       shapes: [(p) => (p.status === 401 && p.headers.get("www-authenticate") === "Bearer" && (p.data as { error?: string }).error === "unauthorized" ? ok() : null)],
       valid: async () => {
         const mod = (await import(/* @vite-ignore */ new URL(`../../app/routes/${route}/route.ts`, import.meta.url).pathname)) as { action: Handler };
-        const secret = { "taches.envoi-courriels": OUTBOX_SECRET, "taches.rapprochement-paiements": PAYMENTS_SECRET }[route] ?? RETENTION_SECRET;
+        const secret =
+          { "taches.envoi-courriels": OUTBOX_SECRET, "taches.rapprochement-paiements": PAYMENTS_SECRET, "taches.rappels": REMINDERS_SECRET }[route] ?? RETENTION_SECRET;
         const request = new Request(`${ORIGIN}/${route.replace(".", "/")}`, { method: "POST", headers: { authorization: `Bearer ${secret}` } });
         const answer = (await mod.action({ request, params: {}, context: {} })) as Response;
         expect(answer.status).toBe(200);
