@@ -29,6 +29,8 @@ process.env.E2E_NODE_PORT ??= String(await freePort());
 process.env.E2E_DENO_PORT ??= String(await freePort());
 // Lets e2e/payment*.spec.ts run the payment reconciliation job now (POST /taches/rapprochement-paiements).
 process.env.E2E_PAYMENTS_CRON_SECRET ??= randomBytes(24).toString("hex");
+// Lets e2e/reminders.spec.ts run the reminder job now (POST /taches/rappels).
+process.env.E2E_REMINDERS_CRON_SECRET ??= randomBytes(24).toString("hex");
 // The Deno server's DATA_DIR is outside the project, as in a real deployment (the start:deno script
 // must grant it read and write access): a fresh folder per run, made by the runner (workers inherit
 // it through env) and removed when the runner exits, after its web servers are stopped.
@@ -48,6 +50,7 @@ const serverEnv = (dataDir: string, port: number) => ({
   SITE_URL: `http://127.0.0.1:${port}`,
   DATA_DIR: dataDir,
   PAYMENTS_CRON_SECRET: process.env.E2E_PAYMENTS_CRON_SECRET!,
+  REMINDERS_CRON_SECRET: process.env.E2E_REMINDERS_CRON_SECRET!,
 });
 
 // Each server creates and seeds its embedded database at start, before it listens (several seconds).

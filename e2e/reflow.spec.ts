@@ -37,6 +37,7 @@ const RESIDENT = [
   "/mes-informations/fermer-mon-compte",
   "/mes-informations/mes-donnees",
   "/mes-informations/rattacher-un-contrat",
+  "/mes-informations/rappels",
   "/contact",
 ];
 const LOCAL = ["/dev/courriels"];

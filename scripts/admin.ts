@@ -14,6 +14,7 @@ import {
   PURGE_CATEGORIES,
   purgeNow,
   readSettings,
+  remindersNow,
   setAnnouncement,
   setPaymentSuspended,
   setWelcomeMessage,
@@ -55,7 +56,10 @@ const USAGE = `Utilisation : npm run admin -- <commande>
   rattachements                        contrats rattachés à la main par les usagers (« Rattacher
                                        un contrat »)
   rattachements annuler <id> --motif "<raison>" [--par "<nom>"]
-                                       annule un rattachement : le compte ne voit plus le contrat`;
+                                       annule un rattachement : le compte ne voit plus le contrat
+  rappels [--dry-run]                  écrit maintenant les rappels « bientôt à régler » (le
+                                       portail le fait chaque heure) ; --dry-run : compte sans
+                                       rien écrire`;
 
 const paragraphs = (text: string) => text.replace(/\\n/g, "\n");
 
@@ -114,6 +118,13 @@ async function main(argv: string[]): Promise<number> {
     } else if (group === "rattachements") {
       const { by, rest: args } = takeBy(argv.slice(1));
       return await contractLinksCommand(db, args, by);
+    } else if (group === "rappels" && (action === undefined || (action === "--dry-run" && rest.length === 0))) {
+      const run = await remindersNow(db, action === "--dry-run");
+      console.log(
+        run.dryRun
+          ? `Simulation : rien n'a été écrit. Seraient écrits : ${run.emails} courriel(s) de rappel pour ${run.invoices} facture(s).`
+          : `Écrits : ${run.emails} courriel(s) de rappel pour ${run.invoices} facture(s) ; le portail les envoie.`,
+      );
     } else if (group === "legal") {
       return await legal(db, action, rest);
     } else if (group === "services" && action === "add" && rest[0] && rest[1]) {

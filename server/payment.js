@@ -26,13 +26,20 @@ export const PAYMENT_CALLBACK_PATHS = [
  * cross-site form to ride on). Schedulers — Supabase pg_net, curl, an edge cron — send no Origin,
  * so the Origin check would answer them 403.
  */
-export const CRON_PATHS = ["/taches/envoi-courriels", "/taches/rapprochement-paiements"];
+export const CRON_PATHS = ["/taches/envoi-courriels", "/taches/rapprochement-paiements", "/taches/rappels"];
+
+/**
+ * RFC 8058 one-click unsubscribe: mail providers POST `List-Unsubscribe=One-Click` to the link of
+ * the List-Unsubscribe header from their servers, without Origin or cookies. Only an Origin-less
+ * POST is let through (a foreign Origin still gets the 403); the signed token authenticates it.
+ */
+export const ORIGINLESS_POST_PATHS = ["/desabonnement"];
 
 const DGFIP_ORIGIN = "https://www.payfip.gouv.fr";
 
 /**
  * @param {{ PAYFIP_PAYMENT_URL?: string, TIPI_PAYMENT_URL?: string }} env
- * @returns {{ crossOriginPostPaths: (string | RegExp)[], formActionOrigins: string[] }}
+ * @returns {{ crossOriginPostPaths: (string | RegExp)[], formActionOrigins: string[], originlessPostPaths: string[] }}
  */
 export function paymentSecurityOptions(env) {
   const origins = new Set([DGFIP_ORIGIN]);
@@ -44,5 +51,9 @@ export function paymentSecurityOptions(env) {
       // an invalid URL is reported by the app's env validation at the first request
     }
   }
-  return { crossOriginPostPaths: [...PAYMENT_CALLBACK_PATHS, ...CRON_PATHS], formActionOrigins: [...origins] };
+  return {
+    crossOriginPostPaths: [...PAYMENT_CALLBACK_PATHS, ...CRON_PATHS],
+    formActionOrigins: [...origins],
+    originlessPostPaths: ORIGINLESS_POST_PATHS,
+  };
 }

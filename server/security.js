@@ -44,6 +44,10 @@ import { encodingQuality, isCompressibleType } from "./static.js";
  *   (Remix aborts a cross-origin POST to a page) and authenticate the request itself
  *   (unguessable per-attempt token, result fetched from the provider); each is listed in
  *   docs/decisions/0003. Default: none.
+ * @property {string[]} [originlessPostPaths] exact paths where a POST that carries NO Origin
+ *   header at all is let through (a POST with an Origin must still carry ours): the one-click
+ *   unsubscribe of RFC 8058, which mail providers POST from their servers without Origin or
+ *   cookies; the route authenticates it by its signed token (docs/decisions/0039-email-reminders.md).
  * @property {number} [maxBodyBytes] the largest request body handed to the handler (default
  *   MAX_BODY_BYTES, 64 KiB); above it, 413.
  * @property {(error: unknown) => void} [onError] called when the wrapped handler throws.
@@ -309,6 +313,7 @@ export function wrapHandler(handler, options = {}) {
   const trustProxy = options.trustProxy ?? false;
   const formActionOrigins = options.formActionOrigins ?? [];
   const crossOriginPostPaths = options.crossOriginPostPaths ?? [];
+  const originlessPostPaths = options.originlessPostPaths ?? [];
   const siteUrl = options.siteUrl || undefined;
   const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const onError = options.onError ?? ((error) => console.error(error));
@@ -323,7 +328,10 @@ export function wrapHandler(handler, options = {}) {
     let response;
     const url = new URL(request.url);
     const stateChanging = !SAFE_METHODS.has(request.method.toUpperCase());
-    const checkOrigin = stateChanging && !isExemptPath(url.pathname, crossOriginPostPaths);
+    const checkOrigin =
+      stateChanging &&
+      !isExemptPath(url.pathname, crossOriginPostPaths) &&
+      !(request.headers.get("origin") === null && originlessPostPaths.includes(url.pathname));
     if (checkOrigin && !isSameOriginRequest(request, ownOrigin)) {
       response = forbiddenResponse();
     } else {

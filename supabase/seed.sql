@@ -233,6 +233,9 @@ where id;
 --     one unpaid invoice: one contract per run (with JavaScript: RATT0001, invoice 2018-020-000701 of
 --     54,30 €; without: RATT0002, invoice 2018-020-000702 of 61,20 €); the account links its run's
 --     contract with the invoice's number and amount, then finds the invoice in Mes factures.
+--   rappels@demo.fr, rappels-sans-js@demo.fr / rappels-factures: « Me prévenir par e-mail »
+--     (e2e/reminders.spec.ts), one per run (with JavaScript, without); each has one unpaid invoice
+--     due 3 days after the seed ran (the reminder job's window is 5 days); its PDF carries fixed dates.
 -- Every customer record here is in service 004200 (PayFiP, several invoices at once); their PDFs
 -- are in supabase/storage/invoices/004200/ (scripts/generate-demo-pdfs.ts). An account is the demo
 -- account's row with its own id, e-mail and password. Ids:
@@ -243,7 +246,9 @@ insert into seed_e2e_accounts (id, identity_id, email, password) values
   ('d0000000-0000-4000-8000-000000000010', 'd0000000-0000-4000-8000-0000000000b0', 'paiement@demo.fr', 'paiement-factures'),
   ('d0000000-0000-4000-8000-000000000030', 'd0000000-0000-4000-8000-0000000000c0', 'fermeture@demo.fr', 'fermeture-factures'),
   ('d0000000-0000-4000-8000-0000000000a1', 'd0000000-0000-4000-8000-0000000000a2', 'historique@demo.fr', 'historique-factures'),
-  ('d0000000-0000-4000-8000-0000000000b1', 'd0000000-0000-4000-8000-0000000000b2', 'rattachement@demo.fr', 'rattachement-factures');
+  ('d0000000-0000-4000-8000-0000000000b1', 'd0000000-0000-4000-8000-0000000000b2', 'rattachement@demo.fr', 'rattachement-factures'),
+  ('d0000000-0000-4000-8000-0000000000d1', 'd0000000-0000-4000-8000-0000000000d3', 'rappels@demo.fr', 'rappels-factures'),
+  ('d0000000-0000-4000-8000-0000000000d2', 'd0000000-0000-4000-8000-0000000000d4', 'rappels-sans-js@demo.fr', 'rappels-factures');
 
 create temporary table seed_e2e_customers (id uuid primary key, customer_number text not null, display_name text not null, email text not null);
 insert into seed_e2e_customers (id, customer_number, display_name, email) values
@@ -252,7 +257,9 @@ insert into seed_e2e_customers (id, customer_number, display_name, email) values
   ('c0000000-0000-4000-8000-000000000042', 'CLAV0002', 'Famille Clavier', 'clavier-sans-js@demo.fr'),
   ('c0000000-0000-4000-8000-0000000000a1', 'HIST0001', 'Famille Historique', 'historique@demo.fr'),
   ('c0000000-0000-4000-8000-0000000000b1', 'RATT0001', 'Famille Rattachement', 'contrat-rattachement@demo.fr'),
-  ('c0000000-0000-4000-8000-0000000000b2', 'RATT0002', 'Famille Rattachement', 'contrat-rattachement-sans-js@demo.fr');
+  ('c0000000-0000-4000-8000-0000000000b2', 'RATT0002', 'Famille Rattachement', 'contrat-rattachement-sans-js@demo.fr'),
+  ('c0000000-0000-4000-8000-0000000000d1', 'RAPP0001', 'Famille Rappel', 'rappels@demo.fr'),
+  ('c0000000-0000-4000-8000-0000000000d2', 'RAPP0002', 'Famille Rappel', 'rappels-sans-js@demo.fr');
 
 -- paid_at null: unpaid.
 create temporary table seed_e2e_invoices (id uuid primary key, customer_id uuid not null, number text not null, issued_on date not null,
@@ -268,7 +275,9 @@ insert into seed_e2e_invoices (id, customer_id, number, issued_on, due_on, amoun
   ('1a000000-0000-4000-8000-0000000006a2', 'c0000000-0000-4000-8000-0000000000a1', '2018-020-000602', '2018-05-07', '2018-05-18', 2890, 'Assainissement', null),
   ('1a000000-0000-4000-8000-0000000006a3', 'c0000000-0000-4000-8000-0000000000a1', '2018-020-000603', '2018-03-05', '2018-03-16', 4570, 'Eau potable', '2026-10-15 09:12:00+02'),
   ('1a000000-0000-4000-8000-0000000007b1', 'c0000000-0000-4000-8000-0000000000b1', '2018-020-000701', '2018-06-04', '2018-06-15', 5430, 'Eau potable', null),
-  ('1a000000-0000-4000-8000-0000000007b2', 'c0000000-0000-4000-8000-0000000000b2', '2018-020-000702', '2018-06-04', '2018-06-15', 6120, 'Eau potable', null);
+  ('1a000000-0000-4000-8000-0000000007b2', 'c0000000-0000-4000-8000-0000000000b2', '2018-020-000702', '2018-06-04', '2018-06-15', 6120, 'Eau potable', null),
+  ('1a000000-0000-4000-8000-0000000007d1', 'c0000000-0000-4000-8000-0000000000d1', '2026-020-000701', current_date - 20, current_date + 3, 4250, 'Eau potable', null),
+  ('1a000000-0000-4000-8000-0000000007d2', 'c0000000-0000-4000-8000-0000000000d2', '2026-020-000702', current_date - 20, current_date + 3, 4250, 'Eau potable', null);
 
 insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at, confirmation_token,
                         recovery_token, email_change_token_new, email_change, raw_app_meta_data, raw_user_meta_data, created_at, updated_at)

@@ -279,7 +279,11 @@ export type Database = {
       }
       my_personal_data: { Args: never; Returns: Json }
       outbox_claim: {
-        Args: { p_lease_seconds: number; p_limit: number }
+        Args: {
+          p_broadcast?: boolean
+          p_lease_seconds: number
+          p_limit: number
+        }
         Returns: {
           attempts: number
           claim_token: string
@@ -287,9 +291,11 @@ export type Database = {
           id: string
           kind: string
           reply_to: string
+          stream: string
           subject: string
           text_body: string
           to_address: string
+          unsubscribe_account: string
         }[]
       }
       outbox_mark_failed: {
@@ -369,9 +375,22 @@ export type Database = {
         Args: { p_batch?: number; p_dry_run?: boolean; p_now?: string }
         Returns: Json
       }
+      queue_due_reminders: {
+        Args: { p_accounts?: number; p_dry_run?: boolean }
+        Returns: Json
+      }
+      queue_new_invoice_notices: {
+        Args: { p_accounts?: number }
+        Returns: Json
+      }
       reject_reported_payment: {
         Args: { p_attempt_id: string; p_by: string; p_reason: string }
         Returns: Json
+      }
+      reminders_page: { Args: never; Returns: Json }
+      reminders_unsubscribe: {
+        Args: { p_account_id: string }
+        Returns: boolean
       }
       request_paper_optout: {
         Args: never
@@ -400,6 +419,10 @@ export type Database = {
       set_payment_idop: {
         Args: { p_attempt_id: string; p_idop: string }
         Returns: boolean
+      }
+      set_reminder_preferences: {
+        Args: { p_due_soon: boolean; p_new_invoices: boolean }
+        Returns: Json
       }
       staff_monthly_activity: {
         Args: { p_month?: string; p_numcli?: string }

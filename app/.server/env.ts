@@ -62,6 +62,21 @@ const EnvSchema = z
     RETENTION_PURGE_SECONDS: z.coerce.number().int().min(0).max(604800).optional(),
     /** Bearer secret of POST /taches/purge (the cron's call). Unset: the endpoint is off. */
     RETENTION_CRON_SECRET: cronSecret("RETENTION_CRON_SECRET"),
+    /**
+     * Postmark broadcast stream's ID for reminder e-mails (docs/mail.md). Unset: reminders stay
+     * pending in the outbox — never sent on the transactional stream.
+     */
+    POSTMARK_BROADCAST_STREAM: optionalString,
+    /**
+     * Key of the signed unsubscribe links of reminder e-mails (≥ 32 characters). Required for
+     * reminders with Supabase; the embedded default derives one from its database's own signing
+     * key when unset (docs/decisions/0039-email-reminders.md).
+     */
+    MAIL_LINK_SECRET: cronSecret("MAIL_LINK_SECRET"),
+    /** In-process reminder job timer, in seconds (0: off). Default 3600 in the embedded default, 0 with Supabase (a cron calls POST /taches/rappels). */
+    REMINDER_JOB_SECONDS: z.coerce.number().int().min(0).max(604800).optional(),
+    /** Bearer secret of POST /taches/rappels (the cron's call). Unset: the endpoint is off. */
+    REMINDERS_CRON_SECRET: cronSecret("REMINDERS_CRON_SECRET"),
     /** PayFiP SOAP endpoint. Default: the local simulator (embedded), DGFiP's production URL (Supabase). */
     PAYFIP_WS_URL: optionalUrl.optional(),
     /** PayFiP payment page (the browser goes to `<url>?idop=…`). Same defaults. */

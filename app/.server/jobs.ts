@@ -2,10 +2,11 @@ import type { Env } from "./env";
 import { kickOutbox } from "./outbox";
 import { runReconciliation } from "./payment/reconcile";
 import type { Backend } from "./ports/backend";
+import { runDueReminders } from "./reminders";
 import { purgeJob } from "./retention";
 
 /**
- * The in-process background jobs (outbox sender, payment reconciliation, retention purge). Started once, by the
+ * The in-process background jobs (outbox sender, payment reconciliation, retention purge, reminders). Started once, by the
  * servers' start-up path only (startBackend in ./backend.ts), never by importing a module: a
  * script or a test that opens the backend schedules nothing. The jobs get the backend as a
  * parameter, so this module and the jobs never import ./backend.
@@ -40,7 +41,8 @@ export function every(seconds: number, fn: () => unknown): Scheduled {
   return { stop: () => clearInterval(timer) };
 }
 
-export type JobSettings = Pick<Env, "backend" | "OUTBOX_POLL_SECONDS" | "PAYMENTS_RECONCILE_SECONDS" | "RETENTION_PURGE_SECONDS">;
+export type JobSettings = Pick<Env, "backend" | "OUTBOX_POLL_SECONDS" | "PAYMENTS_RECONCILE_SECONDS" | "RETENTION_PURGE_SECONDS"> &
+  Partial<Pick<Env, "REMINDER_JOB_SECONDS">>;
 
 let started: Scheduled | undefined;
 
@@ -57,7 +59,11 @@ export function startJobs(backend: Backend, settings: JobSettings): Scheduled {
   const outboxSeconds = settings.OUTBOX_POLL_SECONDS ?? (embedded ? 30 : 0);
   const reconcileSeconds = settings.PAYMENTS_RECONCILE_SECONDS ?? (embedded ? 60 : 0);
   const purgeSeconds = settings.RETENTION_PURGE_SECONDS ?? (embedded ? 86_400 : 0);
+  // Reminders before the due date: hourly embedded (each invoice is reminded once ever, so the
+  // period only sets how soon after midnight a reminder leaves); a cron with Supabase.
+  const reminderSeconds = settings.REMINDER_JOB_SECONDS ?? (embedded ? 3600 : 0);
   const jobs = [
+    every(reminderSeconds, () => runDueReminders(backend)),
     every(outboxSeconds, () => kickOutbox(backend)),
     every(reconcileSeconds, () => runReconciliation(backend)),
     every(purgeSeconds, () => purgeJob(backend)),

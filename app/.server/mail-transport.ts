@@ -12,6 +12,7 @@ export function selectMailTransport(config: Env): MailTransport {
     return createPostmarkTransport({
       serverToken: config.POSTMARK_SERVER_TOKEN,
       messageStream: config.POSTMARK_MESSAGE_STREAM,
+      broadcastStream: config.POSTMARK_BROADCAST_STREAM,
       from: config.MAIL_FROM!,
     });
   }
@@ -26,6 +27,7 @@ export function selectMailTransport(config: Env): MailTransport {
 export function createLocalTransport(): MailTransport {
   return {
     name: "local",
+    broadcast: true,
     async send() {
       return { status: "accepted", messageId: `local-${crypto.randomUUID()}` };
     },

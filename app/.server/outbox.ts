@@ -1,5 +1,6 @@
 import type { Backend } from "./ports/backend";
-import type { SendResult } from "./ports/outbox";
+import type { ClaimedEmail, SendResult } from "./ports/outbox";
+import { personalizeEmail } from "./reminders-links";
 
 /**
  * The outbox sender, the same for both backends: claim due e-mails (SQL lease), hand each to the
@@ -37,19 +38,35 @@ async function withRetries<T>(fn: () => Promise<T>, tries = 3): Promise<T> {
   throw lastError;
 }
 
-export async function deliverDueEmails(
-  backend: Pick<Backend, "outbox" | "mailTransport">,
-  options: DeliveryOptions = {},
-): Promise<DeliverySummary> {
+/** What the sender needs; mailLinks (reminders' unsubscribe links) is optional: without it, reminders wait. */
+type SenderBackend = Pick<Backend, "outbox" | "mailTransport"> & Partial<Pick<Backend, "mailLinks">>;
+
+/**
+ * A broadcast e-mail (reminder) as it leaves: its signed unsubscribe link and the RFC 8058
+ * headers filled in (app/.server/reminders-links.ts). A transient failure when the link cannot be
+ * signed: the e-mail waits, it never leaves without its unsubscribe link.
+ */
+async function sendOne(backend: SenderBackend, email: ClaimedEmail): Promise<SendResult> {
+  let ready: ClaimedEmail | null = email;
+  if (email.stream === "broadcast") {
+    ready = backend.mailLinks ? await personalizeEmail(email, backend.mailLinks) : null;
+    if (!ready) return { status: "transient", error: "no MAIL_LINK_SECRET: the unsubscribe link cannot be signed; reminder kept in the outbox" };
+  }
+  return backend.mailTransport.send(ready);
+}
+
+export async function deliverDueEmails(backend: SenderBackend, options: DeliveryOptions = {}): Promise<DeliverySummary> {
   const { batchSize = 10, maxBatches = 10, leaseSeconds = 120 } = options;
   const summary: DeliverySummary = { sent: 0, retried: 0, failed: 0 };
+  // Reminders are claimed only by a sender that can send them (a broadcast stream and link key).
+  const broadcast = backend.mailTransport.broadcast === true && backend.mailLinks !== undefined;
   for (let round = 0; round < maxBatches; round++) {
-    const claimed = await backend.outbox.claim(batchSize, leaseSeconds);
+    const claimed = await backend.outbox.claim(batchSize, leaseSeconds, { broadcast });
     if (claimed.length === 0) break;
     for (const email of claimed) {
       let result: SendResult;
       try {
-        result = await backend.mailTransport.send(email);
+        result = await sendOne(backend, email);
       } catch (error) {
         result = { status: "transient", error: `transport threw: ${String((error as Error)?.message ?? error)}` };
       }
@@ -70,7 +87,7 @@ export async function deliverDueEmails(
   return summary;
 }
 
-type OutboxBackend = Pick<Backend, "outbox" | "mailTransport">;
+type OutboxBackend = SenderBackend;
 
 let running: Promise<DeliverySummary> | undefined;
 let again = false;

@@ -29,6 +29,7 @@ const METHODS = {
   personalData: ["personalData"],
   certificates: ["certificatesPage", "paymentCertificate"],
   contractLink: ["contractLinkPage", "linkContract"],
+  reminders: ["remindersPage", "setReminders"],
 } as const satisfies { [K in ResidentDataDomain]: readonly (keyof ResidentPorts[K])[] };
 
 // Every method of every port is listed above: a method added to a port fails `npx tsc` here until it is.

@@ -93,6 +93,8 @@ export const AUDITED_PAGES: readonly { path: string; name: string }[] = Object.e
   "/mes-informations/mes-donnees": "Télécharger mes données",
   "/mes-informations/fermer-mon-compte": "Fermer mon compte",
   "/mes-informations/rattacher-un-contrat": "Rattacher un contrat",
+  "/mes-informations/rappels": "Me prévenir par e-mail",
+  "/desabonnement": "Ne plus recevoir les courriels de rappel (lien du courriel)",
   "/contact": "Contacter le service (connecté)",
   "/paiement": "Paiement : choix des factures",
   "/paiement/confirmation": "Paiement : confirmation",

@@ -37,6 +37,7 @@ export const RESIDENT_PAGES: readonly SiteMapPage[] = [
   page("/paiements", "Mes paiements"),
   page("/mes-informations", "Mes informations", [
     page("/mes-informations/papier", "Ne pas recevoir les factures au format papier"),
+    page("/mes-informations/rappels", "Me prévenir par e-mail"),
     page("/mes-informations/adresse-mail", "Changer l'adresse mail"),
     page("/mes-informations/mot-de-passe", "Changer le mot de passe"),
     page("/mes-informations/mes-donnees", "Télécharger mes données"),

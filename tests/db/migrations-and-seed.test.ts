@@ -32,7 +32,7 @@ describe("migrations", () => {
       );
       expect(rows).toEqual(migrations.map((m) => ({ version: m.version, name: m.name })));
       const invoices = await again.pg.query<{ n: number }>("select count(*)::int as n from portal.invoices");
-      expect(invoices.rows[0]!.n).toBe(36); // the seed ran once (8 demo + 17 for the payment e2e + 2 for the account-closure e2e + 4 for the keyboard journey + 3 for Mes paiements + 2 for Rattacher un contrat)
+      expect(invoices.rows[0]!.n).toBe(38); // the seed ran once (8 demo + 17 for the payment e2e + 2 for the account-closure e2e + 4 for the keyboard journey + 3 for Mes paiements + 2 for Rattacher un contrat + 2 for the reminders e2e)
       // A database built from migrations that are no longer in the repository is refused with
       // what to do, before any migration runs.
       await again.pg.query("insert into supabase_migrations.schema_migrations (version, name) values ('20261126170000', 'portal_foundation')");

@@ -27,7 +27,8 @@ describe("row level security coverage", () => {
     const { rows: tables } = await db.pg.query<{ n: number }>(
       "select count(*)::int as n from pg_tables where schemaname = 'portal'",
     );
-    expect(tables[0]!.n).toBe(20); // + portal.payment_receipt_emails (20261204090100_payment_history.sql), + portal.contract_links and portal.contract_link_throttle (20261205090100_contract_links.sql), + export_runs, payment_export_lines, paper_export_lines (20261206090000_exports.sql)
+    expect(tables[0]!.n).toBe(23); // + portal.payment_receipt_emails (20261204090100_payment_history.sql), + portal.contract_links and portal.contract_link_throttle (20261205090100_contract_links.sql), + export_runs, payment_export_lines, paper_export_lines (20261206090000_exports.sql)
+    // + reminder_preferences, invoice_new_notices, invoice_due_reminders (20261205090000_email_reminders.sql)
   });
 
   test("no table of the portal schema is granted to anon", async () => {
@@ -71,7 +72,7 @@ describe("public functions and their grants", () => {
     "public_contact_services()": ["anon", "authenticated", "postgres", "service_role"],
     "send_public_contact_message(p_service_id uuid, p_email text, p_name text, p_customer_number text, p_subject text, p_body text, p_client text)":
       ["postgres", "service_role"],
-    "outbox_claim(p_limit integer, p_lease_seconds integer)": ["postgres", "service_role"],
+    "outbox_claim(p_limit integer, p_lease_seconds integer, p_broadcast boolean)": ["postgres", "service_role"],
     "outbox_mark_sent(p_id uuid, p_claim_token uuid, p_provider_message_id text)": ["postgres", "service_role"],
     "outbox_mark_retry(p_id uuid, p_claim_token uuid, p_error text)": ["postgres", "service_role"],
     "outbox_mark_failed(p_id uuid, p_claim_token uuid, p_error text)": ["postgres", "service_role"],
@@ -120,6 +121,12 @@ describe("public functions and their grants", () => {
     "staff_unlink_contract(p_link_id uuid, p_reason text, p_by text)": ["postgres", "service_role"],
     // Staff exports for the billing software (20261206090000_exports.sql).
     "export_for_billing(p_kind text, p_numcli text, p_from date, p_to date, p_dry_run boolean, p_by text)": ["postgres", "service_role"],
+    // « Me prévenir par e-mail » (20261205090000_email_reminders.sql).
+    "reminders_page()": ["authenticated", "postgres"],
+    "set_reminder_preferences(p_new_invoices boolean, p_due_soon boolean)": ["authenticated", "postgres"],
+    "reminders_unsubscribe(p_account_id uuid)": ["postgres", "service_role"],
+    "queue_new_invoice_notices(p_accounts integer)": ["postgres", "service_role"],
+    "queue_due_reminders(p_accounts integer, p_dry_run boolean)": ["postgres", "service_role"],
   };
 
   test("every public function has no EXECUTE for PUBLIC and only the intended grants", async () => {

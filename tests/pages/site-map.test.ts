@@ -56,6 +56,7 @@ const NOT_LISTED: Record<string, string> = {
   "_espace.paiement_.retour": "the payment's result",
   "auth.confirm": "opened from an e-mail link",
   "nouveau-mot-de-passe": "opened from an e-mail link",
+  desabonnement: "opened from a reminder e-mail's signed unsubscribe link",
   "dev.courriels": "the embedded default's local mailbox",
   "simulateur-dgfip.tpa.paiement[.]web": "the local DGFiP simulator",
   "simulateur-dgfip.tpa.paiementws[.]web": "the local DGFiP simulator",

@@ -34,6 +34,7 @@ import * as courriels from "~/routes/dev.courriels/route";
 import * as outboxJob from "~/routes/taches.envoi-courriels/route";
 import * as reconcileJob from "~/routes/taches.rapprochement-paiements/route";
 import * as purgeJob from "~/routes/taches.purge/route";
+import * as remindersJob from "~/routes/taches.rappels/route";
 import { Browser, ORIGIN, startPortal } from "../support/route-harness";
 import { createAuthUser, SEED } from "../support/database";
 import { testEnv } from "../supabase/msw-supabase";
@@ -77,6 +78,8 @@ vi.stubEnv("OUTBOX_CRON_SECRET", OUTBOX_SECRET);
 vi.stubEnv("PAYMENTS_CRON_SECRET", PAYMENTS_SECRET);
 const RETENTION_SECRET = "secret-de-la-purge-pour-les-tests-01234567";
 vi.stubEnv("RETENTION_CRON_SECRET", RETENTION_SECRET);
+const REMINDERS_SECRET = "secret-des-rappels-pour-les-tests-01234567";
+vi.stubEnv("REMINDERS_CRON_SECRET", REMINDERS_SECRET);
 
 const A = { email: "demo@demo.fr", password: "demo-factures", userId: SEED.demoUserId, name: "Test SISTEC560" };
 const B = { email: "paiement@demo.fr", password: "paiement-factures", userId: "d0000000-0000-4000-8000-000000000010", name: "Famille Paiement" };
@@ -428,6 +431,25 @@ const MATRIX: Record<string, Row> = {
     path: "/taches/purge",
     get: everyone(status(405)),
     post: { init: { form: {} }, expect: everyone(status(401, contains("unauthorized"))) },
+  },
+  "taches.rappels": {
+    kind: "job",
+    path: "/taches/rappels",
+    get: everyone(status(405)),
+    post: { init: { form: {} }, expect: everyone(status(401, contains("unauthorized"))) },
+  },
+  "_espace.mes-informations_.rappels": {
+    kind: "private",
+    path: "/mes-informations/rappels",
+    get: { anonymous: toLogin("/mes-informations/rappels"), residentA: ok('"dueDays":5'), residentB: ok('"dueDays":5') },
+    post: { init: { form: { nouvelles: "pas-un-choix" } }, expect: residents(toLogin("/mes-informations/rappels"), status(400)) },
+  },
+  // The unsubscribe link: no login, the signed token is the authority (tests/reminders/unsubscribe.test.ts).
+  desabonnement: {
+    kind: "public",
+    path: "/desabonnement?jeton=pas-un-jeton",
+    get: everyone(status(400, contains("portalName"))),
+    post: { init: { form: { "List-Unsubscribe": "One-Click" } }, expect: everyone(status(400, contains("pas valable"))) },
   },
 };
 
@@ -927,6 +949,7 @@ describe("job endpoints (taches.*) refuse without their bearer secret", () => {
     { name: "taches.envoi-courriels", handler: outboxJob.action, path: "/taches/envoi-courriels", secret: OUTBOX_SECRET, other: PAYMENTS_SECRET },
     { name: "taches.rapprochement-paiements", handler: reconcileJob.action, path: "/taches/rapprochement-paiements", secret: PAYMENTS_SECRET, other: OUTBOX_SECRET },
     { name: "taches.purge", handler: purgeJob.action, path: "/taches/purge", secret: RETENTION_SECRET, other: OUTBOX_SECRET },
+    { name: "taches.rappels", handler: remindersJob.action, path: "/taches/rappels", secret: REMINDERS_SECRET, other: RETENTION_SECRET },
   ];
   for (const job of jobs) {
     it(`${job.path}: 401 without, with a wrong or another job's secret, or with a session; 200 with its own`, async () => {

@@ -78,6 +78,8 @@ vi.stubEnv("OUTBOX_CRON_SECRET", OUTBOX_SECRET);
 vi.stubEnv("PAYMENTS_CRON_SECRET", PAYMENTS_SECRET);
 const RETENTION_SECRET = "secret-de-la-purge-pour-le-fuzz-0123456789";
 vi.stubEnv("RETENTION_CRON_SECRET", RETENTION_SECRET);
+const REMINDERS_SECRET = "secret-des-rappels-pour-le-fuzz-012345678";
+vi.stubEnv("REMINDERS_CRON_SECRET", REMINDERS_SECRET);
 
 // The portal's server-to-server calls (PayFiP SOAP, urlnotif, urlcl) reach its own route modules
 // through MSW, as in tests/security/access-matrix.test.ts.
@@ -739,6 +741,38 @@ const TARGETS: Fuzz[] = [
     },
   }),
   formTarget({
+    route: "_espace.mes-informations_.rappels",
+    caller: "residentA",
+    path: "/mes-informations/rappels",
+    spec: { nouvelles: c("oui", "non", "", "OUI", " oui", "oui\u0000"), echeance: c("oui", "1", "", "on", "oui ") },
+    missing: 2,
+    shapes: [frenchRefusal([400], ["formError"]), redirectTo(/^\/mes-informations\/rappels\?enregistre=(oui|non)$/)],
+    valid: async () => {
+      const mod = await import("~/routes/_espace.mes-informations_.rappels/route");
+      const p = await validCall("residentA", mod.action, "/mes-informations/rappels", { nouvelles: "oui" });
+      expect(p).toRedirectTo("/mes-informations/rappels?enregistre=oui");
+    },
+  }),
+  formTarget({
+    route: "desabonnement",
+    caller: "anonymous",
+    path: `/desabonnement?jeton=${SEED.demoUserId}.${"A".repeat(43)}`,
+    spec: {
+      jeton: c(`${SEED.demoUserId}.${"B".repeat(43)}`, "pas-un-jeton", "", `${SEED.demoUserId}.`, "x".repeat(250)),
+      "List-Unsubscribe": c("One-Click", "one-click", "", "One-Click\u0000"),
+    },
+    missing: 2,
+    // Never a valid signature here: every answer is the French 400 and nothing is written.
+    shapes: [frenchRefusal([400], ["message"])],
+    valid: async () => {
+      const { getBackend } = await import("~/.server/backend");
+      const mod = await import("~/routes/desabonnement/route");
+      const url = (await (await getBackend()).mailLinks.unsubscribeUrl(SEED.demoUserId))!;
+      const p = await visitor().call(mod.action, url.slice(ORIGIN.length), { "List-Unsubscribe": "One-Click" });
+      expect([p.status, (p.data as { done: boolean }).done]).toEqual([200, true]);
+    },
+  }),
+  formTarget({
     route: "_espace.paiement_.demarrer",
     caller: "residentB",
     path: "/paiement/demarrer",
@@ -896,7 +930,7 @@ const TARGETS: Fuzz[] = [
       });
     },
   }),
-  ...["taches.envoi-courriels", "taches.rapprochement-paiements", "taches.purge"].map((route) =>
+  ...["taches.envoi-courriels", "taches.rapprochement-paiements", "taches.purge", "taches.rappels"].map((route) =>
     formTarget({
       route,
       caller: "anonymous",
@@ -911,7 +945,8 @@ const TARGETS: Fuzz[] = [
       shapes: [(p) => (p.status === 401 && p.headers.get("www-authenticate") === "Bearer" && (p.data as { error?: string }).error === "unauthorized" ? ok() : null)],
       valid: async () => {
         const mod = (await import(/* @vite-ignore */ new URL(`../../app/routes/${route}/route.ts`, import.meta.url).pathname)) as { action: Handler };
-        const secret = { "taches.envoi-courriels": OUTBOX_SECRET, "taches.rapprochement-paiements": PAYMENTS_SECRET }[route] ?? RETENTION_SECRET;
+        const secret =
+          { "taches.envoi-courriels": OUTBOX_SECRET, "taches.rapprochement-paiements": PAYMENTS_SECRET, "taches.rappels": REMINDERS_SECRET }[route] ?? RETENTION_SECRET;
         const request = new Request(`${ORIGIN}/${route.replace(".", "/")}`, { method: "POST", headers: { authorization: `Bearer ${secret}` } });
         const answer = (await mod.action({ request, params: {}, context: {} })) as Response;
         expect(answer.status).toBe(200);

@@ -150,7 +150,7 @@ describe("startJobs(backend, settings)", () => {
     const jobs = startJobs(backend, { backend: "embedded" });
     await outboxIdle();
     expect(claims).toHaveLength(1); // what a previous process left behind
-    expect(vi.getTimerCount()).toBe(3); // outbox, reconciliation, retention purge
+    expect(vi.getTimerCount()).toBe(4); // outbox, reconciliation, retention purge, reminders (app/.server/reminders.ts)
     await vi.advanceTimersByTimeAsync(30_000);
     await outboxIdle();
     expect(claims).toHaveLength(2);
@@ -160,7 +160,7 @@ describe("startJobs(backend, settings)", () => {
   });
 
   it.each([
-    ["embedded default: at start, then daily", { backend: "embedded", OUTBOX_POLL_SECONDS: 0, PAYMENTS_RECONCILE_SECONDS: 0 }, 86_400],
+    ["embedded default: at start, then daily", { backend: "embedded", OUTBOX_POLL_SECONDS: 0, PAYMENTS_RECONCILE_SECONDS: 0, REMINDER_JOB_SECONDS: 0 }, 86_400],
     ["Supabase with RETENTION_PURGE_SECONDS=3600: at start, then hourly", { backend: "supabase", RETENTION_PURGE_SECONDS: 3600 }, 3600],
   ] as const)("the retention purge, %s", async (_label, settings, seconds) => {
     const { backend, purges } = outboxStub();
@@ -177,7 +177,7 @@ describe("startJobs(backend, settings)", () => {
 
   it("RETENTION_PURGE_SECONDS=0 turns the purge off", async () => {
     const { backend, purges } = outboxStub();
-    startJobs(backend, { backend: "embedded", OUTBOX_POLL_SECONDS: 0, PAYMENTS_RECONCILE_SECONDS: 0, RETENTION_PURGE_SECONDS: 0 }).stop();
+    startJobs(backend, { backend: "embedded", OUTBOX_POLL_SECONDS: 0, PAYMENTS_RECONCILE_SECONDS: 0, RETENTION_PURGE_SECONDS: 0, REMINDER_JOB_SECONDS: 0 }).stop();
     await settle();
     expect([purges.length, vi.getTimerCount()]).toEqual([0, 0]);
   });

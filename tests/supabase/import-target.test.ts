@@ -108,6 +108,8 @@ describe("Supabase import target", () => {
       "/rpc/import_invoices",
       "/storage/v1/object/invoices/004200/2024-900.pdf",
       "/rpc/import_invoices",
+      // The « nouvelle facture » reminders, right after the batches (docs/decisions/0039-email-reminders.md).
+      "/rpc/queue_new_invoice_notices",
     ]);
     for (const s of seen) {
       expect(s.apikey).toBe(SERVICE_ROLE_KEY);

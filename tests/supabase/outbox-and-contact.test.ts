@@ -24,19 +24,19 @@ describe("Supabase outbox and public contact", () => {
     seen.length = 0;
     server.use(
       rpc("outbox_claim", [
-        { id: "o1", claim_token: "c1", kind: "contact_message", to_address: "s@x.fr", reply_to: "r@x.fr", subject: "S", html_body: "<p>h</p>", text_body: "t", attempts: 1 },
+        { id: "o1", claim_token: "c1", kind: "contact_message", to_address: "s@x.fr", reply_to: "r@x.fr", subject: "S", html_body: "<p>h</p>", text_body: "t", attempts: 1, stream: "transactional", unsubscribe_account: null },
       ]),
       rpc("outbox_mark_sent", true),
       rpc("outbox_mark_retry", false),
     );
     const { outbox } = await createSupabaseBackend(testEnv());
     expect(await outbox.claim(10, 120)).toEqual([
-      { id: "o1", claimToken: "c1", kind: "contact_message", to: "s@x.fr", replyTo: "r@x.fr", subject: "S", html: "<p>h</p>", text: "t", attempts: 1 },
+      { id: "o1", claimToken: "c1", kind: "contact_message", to: "s@x.fr", replyTo: "r@x.fr", subject: "S", html: "<p>h</p>", text: "t", attempts: 1, stream: "transactional", unsubscribeAccount: null },
     ]);
     expect(await outbox.markSent("o1", "c1", "pm-id")).toBe(true);
     expect(await outbox.markRetry("o1", "c1", "HTTP 500")).toBe(false);
     expect(seen).toEqual([
-      { name: "outbox_claim", apikey: SERVICE_ROLE_KEY, body: { p_limit: 10, p_lease_seconds: 120 } },
+      { name: "outbox_claim", apikey: SERVICE_ROLE_KEY, body: { p_limit: 10, p_lease_seconds: 120, p_broadcast: false } },
       { name: "outbox_mark_sent", apikey: SERVICE_ROLE_KEY, body: { p_id: "o1", p_claim_token: "c1", p_provider_message_id: "pm-id" } },
       { name: "outbox_mark_retry", apikey: SERVICE_ROLE_KEY, body: { p_id: "o1", p_claim_token: "c1", p_error: "HTTP 500" } },
     ]);

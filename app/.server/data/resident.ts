@@ -27,6 +27,7 @@ import type { ResidentDataPort } from "../ports/resident";
 import { residentCertificates } from "./certificates";
 import { residentContractLink } from "./contract-link";
 import { residentPersonalData } from "./personal-data";
+import { residentReminders } from "./reminders";
 import { callJson, type Rpc } from "./rpc";
 
 /**
@@ -48,6 +49,7 @@ export function createResidentData(rpc: Rpc): ResidentDataPort {
     ...residentPersonalData(rpc),
     ...residentCertificates(rpc),
     ...residentContractLink(rpc),
+    ...residentReminders(rpc),
   };
 }
 

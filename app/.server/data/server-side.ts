@@ -11,7 +11,7 @@ import { callJson, type Rpc } from "./rpc";
  */
 
 /** A claimed e-mail: reply_to is null when the message has none. */
-type ClaimRow = WithNull<RpcRow<"outbox_claim">, "reply_to">;
+type ClaimRow = WithNull<RpcRow<"outbox_claim">, "reply_to" | "unsubscribe_account">;
 
 /** The columns of a portal.email_outbox row that make the message itself. */
 export interface OutboxMessageRow {
@@ -36,10 +36,18 @@ export function createOutbox(rpc: Rpc): OutboxPort {
     return value;
   }
   return {
-    async claim(limit, leaseSeconds) {
-      const rows: ClaimRow[] = await rpc.call("outbox_claim", { p_limit: limit, p_lease_seconds: leaseSeconds });
+    async claim(limit, leaseSeconds, options) {
+      const rows: ClaimRow[] = await rpc.call("outbox_claim", { p_limit: limit, p_lease_seconds: leaseSeconds, p_broadcast: options?.broadcast === true });
       if (!Array.isArray(rows)) throw rpc.answerError("outbox_claim", "answered something other than rows");
-      return rows.map((r): ClaimedEmail => ({ ...outboxMessage(r), claimToken: r.claim_token, attempts: Number(r.attempts) }));
+      return rows.map(
+        (r): ClaimedEmail => ({
+          ...outboxMessage(r),
+          claimToken: r.claim_token,
+          attempts: Number(r.attempts),
+          stream: r.stream === "broadcast" ? "broadcast" : "transactional",
+          unsubscribeAccount: r.unsubscribe_account ?? null,
+        }),
+      );
     },
     markSent: async (id, claim, messageId) =>
       flag("outbox_mark_sent", await rpc.call("outbox_mark_sent", { p_id: id, p_claim_token: claim, p_provider_message_id: messageId })),

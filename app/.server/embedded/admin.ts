@@ -1,4 +1,6 @@
 import { createRetention, runPurge, type PurgeSummary } from "../retention";
+import { createReminders } from "../data/reminders";
+import { runDueReminders, type ReminderRunSummary } from "../reminders";
 import type { Database } from "./database";
 import { createEmbeddedRpc } from "./rpc";
 
@@ -150,6 +152,11 @@ export function rejectReportedPayment(db: Database, ref: string, by: string, rea
  */
 export function purgeNow(db: Database, dryRun: boolean): Promise<PurgeSummary> {
   return runPurge({ retention: createRetention(createEmbeddedRpc(db, { role: "service_role" })) }, { dryRun });
+}
+
+/** `npm run admin -- rappels [--dry-run]`: the reminder job once (the portal's timer sends the e-mails). */
+export function remindersNow(db: Database, dryRun: boolean): Promise<ReminderRunSummary & { dryRun: boolean }> {
+  return runDueReminders({ reminders: createReminders(createEmbeddedRpc(db, { role: "service_role" })) }, { dryRun });
 }
 
 /** The purge's categories, in French, for staff (keys of public.purge_expired's "deleted"). */

@@ -14,6 +14,9 @@ import type { Rpc } from "../data/rpc";
 import { DgfipSimulator } from "../payment/simulator";
 import { createOutbox, createPaymentResults, outboxMessage, type OutboxMessageRow } from "../data/server-side";
 import { createRetention } from "../retention";
+import { createReminders } from "../data/reminders";
+import { createMailLinks, personalizeEmail, secretBytes } from "../reminders-links";
+import type { MailLinksPort } from "../ports/reminders";
 import { createAccountRules, createDataPort } from "../data/public-side";
 import type { PaymentResultsPort } from "../ports/payment";
 
@@ -46,6 +49,7 @@ export async function createEmbeddedBackend(config: Env): Promise<EmbeddedBacken
 
 /** The backend over an already open database (tests open theirs from a snapshot). */
 export function createEmbeddedBackendFor(db: Database, config: Env): EmbeddedBackend {
+  const mailLinks = createEmbeddedMailLinks(db, config);
   return {
     kind: "embedded",
     data: createEmbeddedDataPort(db),
@@ -58,8 +62,10 @@ export function createEmbeddedBackendFor(db: Database, config: Env): EmbeddedBac
     mailTransport: selectMailTransport(config),
     paymentResults: createEmbeddedPaymentResults(db),
     retention: createRetention(serviceRpc(db)),
+    reminders: createReminders(serviceRpc(db)),
+    mailLinks,
     extras: {
-      devMailbox: createEmbeddedDevMailbox(db),
+      devMailbox: createEmbeddedDevMailbox(db, mailLinks),
       // The simulator keeps its state in this database (its own schema, created on first use).
       paymentSimulator: new DgfipSimulator(db),
     },
@@ -94,17 +100,47 @@ export function createEmbeddedOutbox(db: Database): OutboxPort {
   return createOutbox(serviceRpc(db));
 }
 
-export function createEmbeddedDevMailbox(db: Database): DevMailboxPort {
+/**
+ * The unsubscribe links' key: MAIL_LINK_SECRET, else one derived from this database's own
+ * signing key (auth.embedded_signing_keys, random, made on first start): links work with no
+ * configuration and keep working across restarts; a new database voids them.
+ */
+export function createEmbeddedMailLinks(db: Database, config: Env): MailLinksPort {
+  let key: Promise<Uint8Array<ArrayBuffer>> | undefined;
+  const derive = async (): Promise<Uint8Array<ArrayBuffer>> => {
+    if (config.MAIL_LINK_SECRET) return secretBytes(config.MAIL_LINK_SECRET);
+    const { rows } = await db.pg.query<{ secret: Uint8Array }>("select secret from auth.embedded_signing_keys where name = 'pf_access'");
+    const secret = rows[0]?.secret;
+    if (!secret || secret.length < 32) throw new Error("Embedded database: no signing key to derive the mail link key from.");
+    const base = await crypto.subtle.importKey("raw", new Uint8Array(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+    return new Uint8Array(await crypto.subtle.sign("HMAC", base, new TextEncoder().encode("mail-links")));
+  };
+  return createMailLinks(() => (key ??= derive().catch((error: unknown) => {
+    key = undefined;
+    throw error;
+  })), config.siteOrigin);
+}
+
+export function createEmbeddedDevMailbox(db: Database, links: MailLinksPort): DevMailboxPort {
   return {
     async list(limit) {
       const { rows } = await db.asService((tx) =>
-        tx.query<OutboxMessageRow & { status: string; created_at: Date }>(
-          `select id, kind, to_address, reply_to, subject, html_body, text_body, status::text as status, created_at
+        tx.query<OutboxMessageRow & { status: string; created_at: Date; unsubscribe_account: string | null; stream: string }>(
+          `select id, kind, to_address, reply_to, subject, html_body, text_body, status::text as status, created_at,
+                  unsubscribe_account, stream
            from portal.email_outbox order by created_at desc, id desc limit $1`,
           [limit],
         ),
       );
-      return rows.map((r): OutboxEmail => ({ ...outboxMessage(r), status: r.status, createdAt: new Date(r.created_at).toISOString() }));
+      return Promise.all(
+        rows.map(async (r): Promise<OutboxEmail> => {
+          const email = { ...outboxMessage(r), status: r.status, createdAt: new Date(r.created_at).toISOString(), unsubscribeAccount: r.unsubscribe_account };
+          // Reminders as they leave: links filled in, the RFC 8058 headers shown.
+          const sent = await personalizeEmail(email, links);
+          const { unsubscribeAccount: _account, ...shown } = sent ?? { ...email, headers: [] };
+          return { ...shown, stream: r.stream === "broadcast" ? "broadcast" : "transactional" };
+        }),
+      );
     },
   };
 }

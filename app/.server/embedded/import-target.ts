@@ -1,5 +1,8 @@
 import type { CustomerOutcome, ImportTarget, InvoiceOutcome } from "../import/target";
 import type { Database } from "./database";
+import { createReminders } from "../data/reminders";
+import { queueAllNewInvoiceNotices } from "../reminders";
+import { createEmbeddedRpc } from "./rpc";
 
 /**
  * The import's embedded adapter: each batch is one call of the SQL function, in one transaction,
@@ -19,6 +22,7 @@ export function createEmbeddedImportTarget(db: Database, dataDir: string, option
     },
     importCustomers: (numcli, rows, dryRun) => call<CustomerOutcome>(db, "import_customers", numcli, rows, dryRun),
     importInvoices: (numcli, rows, dryRun) => call<InvoiceOutcome>(db, "import_invoices", numcli, rows, dryRun),
+    queueNewInvoiceNotices: () => queueAllNewInvoiceNotices(createReminders(createEmbeddedRpc(db, { role: "service_role" }))),
     async storePdf(key, bytes) {
       const { fs, path: paths } = await (node ??= Promise.all([import("node:fs"), import("node:path")]).then(([fs, path]) => ({ fs, path })));
       const base = paths.resolve(root);

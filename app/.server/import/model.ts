@@ -53,6 +53,8 @@ export interface ImportReport {
   /** dry-run: nothing written; refused: --strict with errors; written: all valid lines written. */
   mode: "dry-run" | "refused" | "written";
   seconds: number;
+  /** « Me prévenir par e-mail »: reminder e-mails written for the new invoices (written mode). */
+  reminderEmails?: number;
 }
 
 /** An error that stops the whole import before anything is written (French, for staff). */

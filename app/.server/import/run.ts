@@ -86,5 +86,21 @@ export async function runImport(target: ImportTarget, input: ImportInput, option
   }
   const lines = { customers, invoices, pdfsToStore: toStore };
   const written = await writeAll(target, numcli, lines, pdfs, { batchSize, pdfConcurrency: options.pdfConcurrency ?? 8, progress });
-  return report("written", tally(written.customers, written.invoices), written.pdfsStored, written.errors);
+  const reminderEmails = await queueReminders(target);
+  return { ...report("written", tally(written.customers, written.invoices), written.pdfsStored, written.errors), reminderEmails };
+}
+
+/**
+ * Right after the batches: the « nouvelle facture » e-mails of the residents who asked for them
+ * (app/.server/ports/reminders.ts). Idempotent, so a failure here only delays them to the next
+ * import; it never fails an import whose lines are written.
+ */
+async function queueReminders(target: ImportTarget): Promise<number> {
+  if (!target.queueNewInvoiceNotices) return 0;
+  try {
+    return (await target.queueNewInvoiceNotices()).emails;
+  } catch (error) {
+    console.error("import: the reminder e-mails of the new invoices could not be written; the next import writes them", error);
+    return 0;
+  }
 }

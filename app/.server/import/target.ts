@@ -64,6 +64,12 @@ export interface ImportTarget {
    */
   importCustomers(numcli: string, rows: CustomerRowJson[], dryRun: boolean): Promise<CustomerOutcome[]>;
   importInvoices(numcli: string, rows: InvoiceRowJson[], dryRun: boolean): Promise<InvoiceOutcome[]>;
+  /**
+   * Writes the « nouvelle facture » reminder e-mails of the invoices just imported (one per
+   * opted-in resident, public.queue_new_invoice_notices; a re-run writes none). Optional: a target
+   * without it sends no reminder.
+   */
+  queueNewInvoiceNotices?(): Promise<{ emails: number; invoices: number }>;
   /** Stores (or replaces) the PDF under its object key in the `invoices` store. */
   storePdf(key: string, bytes: Uint8Array): Promise<void>;
   close(): Promise<void>;

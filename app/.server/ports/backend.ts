@@ -4,6 +4,7 @@ import type { InvoiceFilesPort } from "./files";
 import type { ResidentDataPort } from "./resident";
 import type { MailTransport, OutboxPort } from "./outbox";
 import type { PaymentResultsPort } from "./payment";
+import type { MailLinksPort, RemindersPort } from "./reminders";
 import type { RetentionPort } from "./retention";
 
 /**
@@ -32,4 +33,8 @@ export interface Backend {
   mailTransport: MailTransport;
   /** The retention purge (service role, SQL purge_expired). */
   retention: RetentionPort;
+  /** Reminder e-mails: queueing and unsubscribe (service role, SQL queue_* and reminders_unsubscribe). */
+  reminders: RemindersPort;
+  /** The signed unsubscribe links of reminder e-mails (app/.server/reminders-links.ts). */
+  mailLinks: MailLinksPort;
 }

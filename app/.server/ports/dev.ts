@@ -17,6 +17,9 @@ export interface OutboxEmail {
   status: string;
   createdAt: string;
   replyTo: string | null;
+  /** Reminders: the broadcast stream and their List-Unsubscribe headers (docs/mail.md). */
+  stream?: "transactional" | "broadcast";
+  headers?: { name: string; value: string }[];
 }
 
 /** Embedded default only: the e-mails that would have left, shown at /dev/courriels. */

@@ -5,6 +5,7 @@ import type { InvoiceFilesPort } from "./files";
 import type { ResidentHomePort, ResidentInfoPort, ResidentInvoicesPort } from "./invoices";
 import type { ResidentPaymentPort } from "./payment";
 import type { ResidentPersonalDataPort } from "./personal-data";
+import type { ResidentRemindersPort } from "./reminders";
 
 /**
  * The signed-in resident's ports, by domain: what requireResident (app/.server/resident.ts) may
@@ -20,6 +21,7 @@ export interface ResidentPorts {
   personalData: ResidentPersonalDataPort;
   certificates: ResidentCertificatesPort;
   contractLink: ResidentContractLinkPort;
+  reminders: ResidentRemindersPort;
 }
 
 /** The domains whose ports read and write through the resident's SQL functions (all but files). */
@@ -36,4 +38,5 @@ export type ResidentDataPort = ResidentHomePort &
   ResidentContactPort &
   ResidentPersonalDataPort &
   ResidentCertificatesPort &
-  ResidentContractLinkPort;
+  ResidentContractLinkPort &
+  ResidentRemindersPort;

@@ -23,6 +23,11 @@ export const PERMANENT_ERROR_CODES = new Set([300, 402, 403, 406, 409, 411]);
 export interface PostmarkOptions {
   serverToken: string;
   messageStream: string;
+  /**
+   * The broadcast stream's ID, for reminders (docs/mail.md). Unset: the transport does not take
+   * broadcast e-mails (the outbox keeps them pending), never sends them on `messageStream`.
+   */
+  broadcastStream?: string;
   from: string;
   /** Per request, a total deadline; Postmark answers in well under a second when healthy. */
   timeoutMs?: number;
@@ -85,7 +90,12 @@ export function createPostmarkTransport(options: PostmarkOptions): MailTransport
   const client = createClient(options, timeoutMs);
   return {
     name: "postmark",
+    broadcast: Boolean(options.broadcastStream),
     async send(email: ClaimedEmail): Promise<SendResult> {
+      const broadcast = email.stream === "broadcast";
+      if (broadcast && !options.broadcastStream) {
+        return { status: "transient", error: "POSTMARK_BROADCAST_STREAM is not set: reminder kept in the outbox" };
+      }
       let answer: unknown;
       try {
         answer = await client.sendEmail({
@@ -95,7 +105,8 @@ export function createPostmarkTransport(options: PostmarkOptions): MailTransport
           Subject: email.subject,
           HtmlBody: email.html,
           TextBody: email.text,
-          MessageStream: options.messageStream,
+          MessageStream: broadcast ? options.broadcastStream! : options.messageStream,
+          ...(email.headers?.length ? { Headers: email.headers.map((h) => ({ Name: h.name, Value: h.value })) } : {}),
           Tag: email.kind,
           Metadata: { outbox_id: email.id },
           TrackOpens: false,

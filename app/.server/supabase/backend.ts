@@ -10,6 +10,8 @@ import { createOutbox, createPaymentResults } from "../data/server-side";
 import { createAccountRules, createDataPort } from "../data/public-side";
 import { supabaseSettings } from "./settings";
 import { createRetention } from "../retention";
+import { createReminders } from "../data/reminders";
+import { createMailLinks, secretBytes } from "../reminders-links";
 
 /**
  * The production adapters (Supabase). Loaded lazily by app/.server/backend.ts when SUPABASE_URL
@@ -38,5 +40,8 @@ export async function createSupabaseBackend(config: Env): Promise<Backend> {
     paymentResults: createPaymentResults(serviceRpc),
     mailTransport: selectMailTransport(config),
     retention: createRetention(serviceRpc),
+    reminders: createReminders(serviceRpc),
+    // No MAIL_LINK_SECRET: no link, so reminders wait in the outbox and /desabonnement is a 404.
+    mailLinks: createMailLinks(async () => (config.MAIL_LINK_SECRET ? secretBytes(config.MAIL_LINK_SECRET) : null), config.siteOrigin),
   };
 }

@@ -4,7 +4,9 @@ import type { CustomerOutcome, ImportTarget, InvoiceOutcome } from "../import/ta
 import { createServiceRoleClient } from "./clients";
 import { SupabaseAdapterError } from "./errors";
 import { INVOICES_BUCKET } from "./files";
-import { rpcRows } from "./rpc";
+import { createSupabaseRpc, rpcRows } from "./rpc";
+import { createReminders } from "../data/reminders";
+import { queueAllNewInvoiceNotices } from "../reminders";
 import { supabaseSettings } from "./settings";
 
 /**
@@ -43,6 +45,7 @@ export function createSupabaseImportTargetFor(
     services: () => rpcRows<{ numcli: string; name: string }>(client, "import_services"),
     importCustomers: (numcli, rows, dryRun) => importInCalls<CustomerOutcome>(client, "import_customers", numcli, rows, dryRun),
     importInvoices: (numcli, rows, dryRun) => importInCalls<InvoiceOutcome>(client, "import_invoices", numcli, rows, dryRun),
+    queueNewInvoiceNotices: () => queueAllNewInvoiceNotices(createReminders(createSupabaseRpc(client))),
     async storePdf(key, bytes) {
       for (let attempt = 1; ; attempt++) {
         const { error } = await (await client()).storage

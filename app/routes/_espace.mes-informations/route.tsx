@@ -84,6 +84,9 @@ export default function MesInformations() {
           </li>
         ) : null}
         <li>
+          <TextLink to="/mes-informations/rappels">Me prévenir par e-mail</TextLink>
+        </li>
+        <li>
           <TextLink to="/mes-informations/adresse-mail">
             Changer l&apos;adresse mail
           </TextLink>

@@ -63,6 +63,20 @@ export default function Courriels() {
                 ) : null}
                 <dt className="font-semibold">Date</dt>
                 <dd>{new Intl.DateTimeFormat("fr-FR", { dateStyle: "short", timeStyle: "medium", timeZone: "Europe/Paris" }).format(new Date(email.createdAt))}</dd>
+                {email.stream === "broadcast" ? (
+                  <>
+                    <dt className="font-semibold">Flux</dt>
+                    <dd>diffusion (rappels)</dd>
+                  </>
+                ) : null}
+                {(email.headers ?? []).map((header) => (
+                  <Fragment key={header.name}>
+                    <dt className="font-semibold">{header.name}</dt>
+                    <dd className="break-all" data-testid="email-header">
+                      {header.value}
+                    </dd>
+                  </Fragment>
+                ))}
                 <dt className="font-semibold">État</dt>
                 <dd>{email.status === "sent" ? "envoyé" : email.status === "failed" ? "échec définitif" : "en attente d'envoi"}</dd>
               </dl>
