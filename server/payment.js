@@ -7,7 +7,7 @@
  *   the local simulator's SOAP endpoint, which the portal itself calls server to server (it
  *   answers 404 outside the embedded default). Each authenticates what it receives: the result
  *   is fetched from PayFiP, or must carry the attempt's secret token and match it (SQL). Also the
- *   two cron endpoints (CRON_PATHS), which a scheduler calls with a bearer secret and no Origin.
+ *   cron endpoints (CRON_PATHS), which a scheduler calls with a bearer secret and no Origin.
  *   Exact paths (urlcl: the shape of its 256-bit token), never prefixes; each is a resource
  *   route, since Remix aborts a cross-origin POST to a page with a blank 500.
  * - formActionOrigins: the provider's origins, where the TIPI form posts and the PayFiP redirect
@@ -26,7 +26,7 @@ export const PAYMENT_CALLBACK_PATHS = [
  * cross-site form to ride on). Schedulers — Supabase pg_net, curl, an edge cron — send no Origin,
  * so the Origin check would answer them 403.
  */
-export const CRON_PATHS = ["/taches/envoi-courriels", "/taches/rapprochement-paiements", "/taches/rappels"];
+export const CRON_PATHS = ["/taches/envoi-courriels", "/taches/rapprochement-paiements", "/taches/rappels", "/taches/purge"];
 
 /**
  * RFC 8058 one-click unsubscribe: mail providers POST `List-Unsubscribe=One-Click` to the link of

@@ -226,8 +226,8 @@ describe("payment options of both servers (server/payment.js)", () => {
       expect((await wrapped(post(`${ORIGIN}${path}`))).status).toBe(200);
     }
     // A scheduler (pg_net, curl) sends no Origin: the routes check the bearer secret themselves.
-    for (const path of ["/taches/rapprochement-paiements", "/taches/envoi-courriels"]) {
-      expect((await wrapped(post(`${ORIGIN}${path}`))).status).toBe(200);
+    for (const path of ["/taches/rapprochement-paiements", "/taches/envoi-courriels", "/taches/rappels", "/taches/purge"]) {
+      expect((await wrapped(post(`${ORIGIN}${path}`))).status, path).toBe(200);
     }
     for (const path of ["/paiement/demarrer", "/paiement/confirmation", "/paiement", "/paiement/retour", "/simulateur-dgfip/tpa/paiementws.web", "/taches"]) {
       expect((await wrapped(post(`${ORIGIN}${path}`, { Origin: "https://evil.example" }))).status).toBe(403);
