@@ -17,6 +17,7 @@ import {
   remindersNow,
   setAnnouncement,
   setPaymentSuspended,
+  setServiceAddress,
   setWelcomeMessage,
 } from "../app/.server/embedded/admin";
 import { LEGAL_FIELDS } from "../app/.server/ports/legal";
@@ -36,6 +37,10 @@ const USAGE = `Utilisation : npm run admin -- <commande>
   payment resume <numcli>              rétablit le paiement en ligne
   services                             liste les services
   services add <numcli> "<nom>"        ajoute un service (ou le renomme), avant un import
+  services address set <numcli> "<adresse>"
+                                       adresse postale du service, imprimée sur les attestations
+                                       de paiement (\\n : nouvelle ligne)
+  services address clear <numcli>      la retire
   paiements a-confirmer [--service <numcli>]
                                        paiements à confirmer : signalés payés (TIPI) sans
                                        vérification, ou PayFiP restés sans réponse utilisable
@@ -127,6 +132,9 @@ async function main(argv: string[]): Promise<number> {
       );
     } else if (group === "legal") {
       return await legal(db, action, rest);
+    } else if (group === "services" && action === "address" && rest[1] && (rest[0] === "clear" ? rest.length === 2 : rest[0] === "set" && rest[2])) {
+      await setServiceAddress(db, rest[1], rest[0] === "set" ? paragraphs(rest.slice(2).join(" ")) : null);
+      console.log(rest[0] === "set" ? `Adresse du service ${rest[1]} enregistrée.` : `Adresse du service ${rest[1]} retirée.`);
     } else if (group === "services" && action === "add" && rest[0] && rest[1]) {
       const done = await addService(db, rest[0], rest.slice(1).join(" "));
       console.log(done === "created" ? `Service ${rest[0]} ajouté.` : `Service ${rest[0]} renommé.`);

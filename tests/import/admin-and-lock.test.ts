@@ -2,7 +2,7 @@ import { hostname } from "node:os";
 import { readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addService, AdminError, readSettings, setAnnouncement, setPaymentSuspended, setWelcomeMessage } from "~/.server/embedded/admin";
+import { addService, AdminError, readSettings, setAnnouncement, setPaymentSuspended, setServiceAddress, setWelcomeMessage } from "~/.server/embedded/admin";
 import { openDatabase, type Database } from "~/.server/embedded/database";
 import { acquireDataDirLock, DataDirLockedError } from "~/.server/embedded/lock";
 import { testDatabase } from "../support/database";
@@ -46,6 +46,18 @@ describe("npm run admin (embedded staff settings)", () => {
     expect(await addService(db, "004201", "Régie des eaux")).toBe("created");
     expect(await addService(db, "004201", "Régie des eaux du Val")).toBe("renamed");
     expect((await readSettings(db)).services.map((x) => x.name)).toContain("Régie des eaux du Val");
+  });
+
+  it("sets and clears a service's postal address (the certificates' signature), refusing an unknown service or an empty address", async () => {
+    const address = async () =>
+      (await db.asService((tx) => tx.query<{ a: string | null }>("select postal_address as a from portal.services where numcli = '004200'"))).rows[0]!.a;
+    await setServiceAddress(db, "004200", "  Régie des eaux\r\n1 place de la Mairie\n00000 Démoville ");
+    expect(await address()).toBe("Régie des eaux\n1 place de la Mairie\n00000 Démoville");
+    await expect(setServiceAddress(db, "004200", "   ")).rejects.toThrow(/300 caractères au plus/);
+    await expect(setServiceAddress(db, "004200", "x".repeat(301))).rejects.toThrow(AdminError);
+    await expect(setServiceAddress(db, "009999", "1 rue X")).rejects.toThrow(new AdminError("Service 009999 inconnu : « npm run admin -- services » affiche les services existants."));
+    await setServiceAddress(db, "004200", null);
+    expect(await address()).toBeNull();
   });
 });
 

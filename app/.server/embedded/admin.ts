@@ -66,6 +66,21 @@ export async function addService(db: Database, numcli: string, name: string): Pr
   return rows[0]!.created ? "created" : "renamed";
 }
 
+/**
+ * Sets (or, with null, clears) a service's postal address, printed under its name on the yearly
+ * payment certificates (supabase/migrations/20261204090200_payment_certificates.sql).
+ */
+export async function setServiceAddress(db: Database, numcli: string, address: string | null): Promise<void> {
+  const value = address === null ? null : address.replace(/\r\n?/g, "\n").trim();
+  if (value !== null && (value === "" || value.length > 300)) {
+    throw new AdminError("Indiquez l'adresse postale du service (300 caractères au plus ; \\n : nouvelle ligne).");
+  }
+  const { rows } = await db.asService((tx) =>
+    tx.query("update portal.services set postal_address = $2 where numcli = $1 returning id", [numcli, value]),
+  );
+  if (rows.length === 0) throw new AdminError(`Service ${numcli} inconnu : « npm run admin -- services » affiche les services existants.`);
+}
+
 /* ------------------------------------------------------------- reported payments to confirm */
 
 /** A payment reported but not verified (portal.staff_payments_to_confirm), for staff to check on DGFiP's statement. */
