@@ -87,5 +87,40 @@ echo "invoices as anon: $anon_answer"
 [[ "$anon_answer" == *"permission denied"* || "$anon_answer" == "0" ]] || { echo "FAIL: anon sees invoices"; fail=1; }
 [[ -z "$no_rls" ]] || { echo "FAIL: tables without RLS: $no_rls"; fail=1; }
 
+# Two staff exports at once (docs/decisions/0042-exports-claimed-lines.md), on real row locks,
+# which PGlite (one connection) cannot show: run A claims the unexported paper opt-out lines and
+# stays open (it waits on an advisory lock this script holds); a request committed meanwhile is
+# claimed by run B, which must neither wait for A's lines (statement_timeout) nor take them.
+customers=($(psql -X -At -v ON_ERROR_STOP=1 -c "
+  select c.id from portal.customers c where not exists (select 1 from portal.paper_optout_requests r where r.customer_id = c.id)
+  order by c.customer_number limit 2"))
+request() { psql_run -c "insert into portal.paper_optout_requests (customer_id) values ('$1')"; }
+export_paper() { printf "set role service_role;\nset statement_timeout = '10s';\nselect public.export_for_billing('paper', p_by => '%s');\n" "$1"; }
+numbers() { grep -o '"customer_number": "[^"]*"' | sed 's/.*: "//; s/"$//' | sort | tr '\n' ' '; }
+customer_number() { psql -X -At -c "select customer_number from portal.customers where id = '$1'"; }
+psql -X -q -At -c "set role service_role; select public.export_for_billing('paper', p_by => 'avant')" >/dev/null
+request "${customers[0]}"
+coproc HOLD { psql -X -q -At; }
+echo "select 'held' from pg_advisory_lock(4242);" >&"${HOLD[1]}"
+read -r held <&"${HOLD[0]}"
+run_a_out=$(mktemp)
+{ echo "begin;"; export_paper A; echo "select pg_advisory_lock(4242);"; echo "commit;"; } | psql -X -q -At -v ON_ERROR_STOP=1 >"$run_a_out" 2>&1 &
+run_a=$!
+for _ in $(seq 1 3000); do
+  waiting=$(psql -X -At -c "select count(*) from pg_locks where locktype = 'advisory' and not granted")
+  [[ "$waiting" == "1" ]] && break
+done
+request "${customers[1]}"
+run_b=$(export_paper B | psql -X -q -At -v ON_ERROR_STOP=1 2>&1 || true)
+echo "select pg_advisory_unlock(4242);" >&"${HOLD[1]}"
+exec {HOLD[1]}>&-
+wait "$run_a" || true
+a_numbers=$(numbers <"$run_a_out"); b_numbers=$(echo "$run_b" | numbers)
+unclaimed=$(psql -X -At -c "select count(*) from portal.paper_export_lines where export_run_id is null")
+echo "concurrent exports: A (held open while B ran) took [$a_numbers], B took [$b_numbers], unclaimed after both: $unclaimed (held=$held)"
+[[ "$a_numbers" == "$(customer_number "${customers[0]}") " && "$b_numbers" == "$(customer_number "${customers[1]}") " && "$unclaimed" == "0" ]] \
+  || { echo "FAIL: concurrent exports not disjoint and complete"; cat "$run_a_out"; echo "$run_b"; fail=1; }
+rm -f "$run_a_out"
+
 echo "done in $(( $(date +%s) - start )) s"
 exit $fail

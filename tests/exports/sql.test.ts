@@ -58,7 +58,8 @@ describe("online payments: « depuis le dernier export »", () => {
 
   test("two runs in a row are disjoint and together complete; the claim skips lines another run holds", async () => {
     // PGlite has one connection, so a second transaction cannot hold lines here: that the claim
-    // skips locked lines (`for update skip locked`, PostgreSQL's row locks) is read in its body.
+    // skips locked lines (`for update skip locked`, PostgreSQL's row locks) is read in its body,
+    // and the real two-connection race runs on PostgreSQL in scripts/check-postgres.sh.
     await pay(db, [INVOICES.payfip1], "2026-12-01T09:00:00Z");
     await pay(db, [INVOICES.payfip2], "2026-12-01T10:00:00Z");
     const body = (await db.pg.query<{ src: string }>("select prosrc as src from pg_proc where proname = 'export_line_ids'")).rows[0]!.src;
