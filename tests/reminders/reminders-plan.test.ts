@@ -6,11 +6,10 @@
  * lines. Plans read as tests/retention/purge-plan.test.ts reads them (auto_explain with nested
  * statements, JSON notices). Prints the run's time (a figure, not an assertion).
  */
-import { PGlite } from "@electric-sql/pglite";
-import { auto_explain } from "@electric-sql/pglite/contrib/auto_explain";
-import { pgcrypto } from "@electric-sql/pglite/contrib/pgcrypto";
+import type { PGlite } from "@electric-sql/pglite";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { SEED, testDatabase } from "../support/database";
+import { SEED } from "../support/database";
+import { planDatabase, servicePlans } from "../support/plans";
 
 const WATCHED = new Set(["invoices", "customers", "payment_attempt_invoices", "email_outbox", "invoice_due_reminders", "invoice_new_notices"]);
 
@@ -50,48 +49,10 @@ async function populate(pg: PGlite): Promise<void> {
   `);
 }
 
-interface PlanNode {
-  "Node Type": string;
-  "Relation Name"?: string;
-  Plans?: PlanNode[];
-}
-
-function seqScans(node: PlanNode, out: string[] = []): string[] {
-  if (node["Node Type"] === "Seq Scan" && node["Relation Name"] && WATCHED.has(node["Relation Name"])) out.push(node["Relation Name"]);
-  for (const child of node.Plans ?? []) seqScans(child, out);
-  return out;
-}
-
-async function plansOf(sql: string): Promise<{ answer: { emails: number; invoices: number }; problems: string[]; count: number }> {
-  const settings = { log_min_duration: "0", log_nested_statements: "on", log_format: "json", log_level: "notice" };
-  await big.exec(["load 'auto_explain'", ...Object.entries(settings).map(([name, value]) => `set auto_explain.${name} = ${value}`)].join(";\n"));
-  const notices: string[] = [];
-  const started = performance.now();
-  let answer: { emails: number; invoices: number };
-  try {
-    answer = await big.transaction(async (tx) => {
-      await tx.exec("set local role service_role");
-      const { rows } = await tx.query<{ r: { emails: number; invoices: number } }>(sql, [], { onNotice: (n) => notices.push(n.message ?? "") });
-      return rows[0]!.r;
-    });
-  } finally {
-    await big.exec("set auto_explain.log_min_duration = -1");
-  }
-  console.log(`reminders plan: ${sql} in ${Math.round(performance.now() - started)} ms with auto_explain on`, answer);
-  const plans = notices
-    .filter((m) => m.includes("plan:"))
-    .map((m) => JSON.parse(m.slice(m.indexOf("{"))) as { "Query Text": string; Plan: PlanNode });
-  const problems = plans.flatMap((p) => seqScans(p.Plan).map((t) => `Seq Scan on ${t} in « ${p["Query Text"].replace(/\s+/g, " ").slice(0, 160)} »`));
-  return { answer, problems: [...new Set(problems)], count: plans.length };
-}
+const plansOf = (sql: string) => servicePlans<{ emails: number; invoices: number }>(big, "reminders plan", sql, [], WATCHED);
 
 beforeAll(async () => {
-  const plain = await testDatabase();
-  big = await PGlite.create("memory://", { extensions: { pgcrypto, auto_explain }, loadDataDir: await plain.pg.dumpDataDir("none") });
-  await plain.close();
-  const started = performance.now();
-  await populate(big);
-  console.log(`reminders plan: ${Math.round(performance.now() - started)} ms to generate the rows`);
+  big = await planDatabase("reminders plan", populate);
 }, 600_000);
 
 afterAll(async () => {

@@ -6,11 +6,10 @@
  * PGlite) with log_nested_statements reports, as JSON notices, the plan of each statement run
  * inside the call, with its real parameters. Prints the run's time (a figure, not an assertion).
  */
-import { PGlite } from "@electric-sql/pglite";
-import { auto_explain } from "@electric-sql/pglite/contrib/auto_explain";
-import { pgcrypto } from "@electric-sql/pglite/contrib/pgcrypto";
+import type { PGlite } from "@electric-sql/pglite";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { SEED, testDatabase } from "../support/database";
+import { SEED } from "../support/database";
+import { planDatabase, servicePlans } from "../support/plans";
 
 const NOW = "2027-06-15T12:00:00Z";
 const WATCHED = new Set([
@@ -83,25 +82,8 @@ async function populate(pg: PGlite): Promise<void> {
   `);
 }
 
-interface PlanNode {
-  "Node Type": string;
-  "Relation Name"?: string;
-  Plans?: PlanNode[];
-}
-
-function seqScans(node: PlanNode, out: string[] = []): string[] {
-  if (node["Node Type"] === "Seq Scan" && node["Relation Name"] && WATCHED.has(node["Relation Name"])) out.push(node["Relation Name"]);
-  for (const child of node.Plans ?? []) seqScans(child, out);
-  return out;
-}
-
 beforeAll(async () => {
-  const plain = await testDatabase();
-  big = await PGlite.create("memory://", { extensions: { pgcrypto, auto_explain }, loadDataDir: await plain.pg.dumpDataDir("none") });
-  await plain.close();
-  const started = performance.now();
-  await populate(big);
-  console.log(`purge plan: ${Math.round(performance.now() - started)} ms to generate the rows`);
+  big = await planDatabase("purge plan", populate);
 }, 600_000);
 
 afterAll(async () => {
@@ -119,31 +101,17 @@ describe("public.purge_expired with a few hundred thousand rows", () => {
   });
 
   test("every statement of the purge reaches its rows through an index", async () => {
-    const settings = { log_min_duration: "0", log_nested_statements: "on", log_format: "json", log_level: "notice" };
-    await big.exec(["load 'auto_explain'", ...Object.entries(settings).map(([name, value]) => `set auto_explain.${name} = ${value}`)].join(";\n"));
-    const notices: string[] = [];
-    let answer: { deleted: Record<string, number>; more: boolean } | undefined;
-    const started = performance.now();
-    try {
-      answer = await big.transaction(async (tx) => {
-        await tx.exec("set local role service_role");
-        const { rows } = await tx.query<{ r: typeof answer }>("select public.purge_expired($1, 1000) as r", [NOW], {
-          onNotice: (n) => notices.push(n.message ?? ""),
-        });
-        return rows[0]!.r;
-      });
-    } finally {
-      await big.exec("set auto_explain.log_min_duration = -1");
-    }
-    console.log(`purge plan: one run (batch 1000) in ${Math.round(performance.now() - started)} ms with auto_explain on`, answer?.deleted);
-    const plans = notices
-      .filter((m) => m.includes("plan:"))
-      .map((m) => JSON.parse(m.slice(m.indexOf("{"))) as { "Query Text": string; Plan: PlanNode });
-    expect(plans.length).toBeGreaterThan(10);
-    const problems = plans.flatMap((p) => seqScans(p.Plan).map((t) => `Seq Scan on ${t} in « ${p["Query Text"].replace(/\s+/g, " ").slice(0, 160)} »`));
-    expect([...new Set(problems)]).toEqual([]);
+    const { answer, count, problems } = await servicePlans<{ deleted: Record<string, number>; more: boolean }>(
+      big,
+      "purge plan: one run (batch 1000)",
+      "select public.purge_expired($1, 1000) as r",
+      [NOW],
+      WATCHED,
+    );
+    expect(count).toBeGreaterThan(10);
+    expect(problems).toEqual([]);
     // Each category had rows past its period: the batch was used, and says there is more.
-    expect(answer?.deleted).toMatchObject({ login_throttle: 1000, sent_mails: 1000, contact_messages: 1000, payment_attempts: 1000 });
-    expect(answer?.more).toBe(true);
+    expect(answer.deleted).toMatchObject({ login_throttle: 1000, sent_mails: 1000, contact_messages: 1000, payment_attempts: 1000 });
+    expect(answer.more).toBe(true);
   });
 });
