@@ -118,4 +118,13 @@ describe("sortErrors and formatReport", () => {
     expect(formatReport(refused).at(-2)).toBe("Mode strict (--strict) : 1 erreur(s), rien n'a été écrit. Corrigez les lignes ci-dessus puis relancez.");
     expect(formatReport(report({})).at(-2)).toBe("Import terminé sans erreur.");
   });
+
+  it("counts the « nouvelles factures » e-mails an import wrote, when it wrote any", () => {
+    expect(formatReport({ ...report({}), reminderEmails: 3 }).slice(-3)).toEqual([
+      "Courriels « nouvelles factures » : 3 écrit(s), pour les usagers qui ont demandé à être prévenus",
+      "Import terminé sans erreur.",
+      "Durée : 1.2 s",
+    ]);
+    expect(formatReport(report({})).join("\n")).not.toContain("Courriels");
+  });
 });

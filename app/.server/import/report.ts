@@ -104,6 +104,9 @@ function totals(report: ImportReport): string[] {
     `Abonnés : ${c.created} ${verb}créé(s), ${c.updated} ${verb}modifié(s), ${c.unchanged} inchangé(s), ${c.rejected} rejeté(s)`,
     `Factures : ${i.created} ${verb}créée(s), ${i.updated} ${verb}modifiée(s), ${i.unchanged} inchangée(s), ${i.rejected} rejetée(s)`,
     `PDF : ${report.pdfs.stored} ${report.mode === "dry-run" ? "seraient enregistré(s)" : "enregistré(s)"}, ${report.pdfs.unchanged} déjà à jour`,
+    ...(report.reminderEmails === undefined
+      ? []
+      : [`Courriels « nouvelles factures » : ${report.reminderEmails} écrit(s), pour les usagers qui ont demandé à être prévenus`]),
   ];
 }
 
