@@ -87,7 +87,7 @@ for (const javaScript of [true, false]) {
         await expect(page.getByLabel("Adresse mail")).toHaveValue(email);
         if (javaScript && attempt === 1) await expectNoAxeViolations(page);
       }
-      const throttled = /^Trop de tentatives de connexion\. Par sécurité, réessayez à partir de \d{2} h \d{2}\./;
+      const throttled = /^Trop de tentatives de connexion\. Par sécurité, réessayez à partir (?:de|du \d{2}\/\d{2}\/\d{4} à) \d{2} h \d{2}\./;
       await submitLogin(page, email, "mauvais-5");
       await expect(page.getByRole("alert")).toHaveText(throttled);
       if (javaScript) await expectNoAxeViolations(page);

@@ -120,14 +120,14 @@ async function expectInTab(page: Page, tab: "non-reglees" | "reglees", invoices:
  * page and the invoice page say from when it can be paid again, the selection does not offer it.
  */
 async function expectHeldAfterAbandon(page: Page, inv: Invoice) {
-  await expect(result(page)).toContainText(/vous pourrez payer à nouveau à partir de \d{2} h \d{2}/);
+  await expect(result(page)).toContainText(/vous pourrez payer à nouveau à partir (?:de|du \d{2}\/\d{2}\/\d{4} à) \d{2} h \d{2}/);
   await expect(page.getByRole("link", { name: "Payer à nouveau" })).toHaveCount(0);
   await expectInTab(page, "non-reglees", [inv]);
   await page.goto(`/factures/${inv.id}`);
   const inProgress = page.getByTestId("payment-in-progress");
   await expect(inProgress).toHaveAttribute("data-state", "pending");
   await expect(inProgress).toContainText("Paiement en cours");
-  await expect(inProgress).toContainText(/à partir de \d{2} h \d{2}/);
+  await expect(inProgress).toContainText(/à partir (?:de|du \d{2}\/\d{2}\/\d{4} à) \d{2} h \d{2}/);
   await expect(page.getByRole("link", { name: "Payer la facture" })).toHaveCount(0);
   await expectNoAxeViolations(page);
   await page.goto(`/paiement?facture=${inv.id}`);

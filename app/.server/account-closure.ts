@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { formatRetryTime, type ClosureOutcome } from "./accounts";
+import { retryFrom, type ClosureOutcome } from "./accounts";
 import { declareForm } from "./form";
 import { typedPasswordIsClean } from "../utils/password-policy";
 
@@ -51,7 +51,7 @@ export function closureRefusal(outcome: Exclude<ClosureOutcome, { status: "close
   if (outcome.status === "throttled") {
     return {
       field: "currentPassword",
-      message: `Trop de tentatives avec un mot de passe incorrect. Par sécurité, réessayez à partir de ${formatRetryTime(outcome.retryAt, now)}. Votre compte n'a pas été fermé.`,
+      message: `Trop de tentatives avec un mot de passe incorrect. Par sécurité, réessayez ${retryFrom(outcome.retryAt, now)}. Votre compte n'a pas été fermé.`,
       status: 429,
     };
   }

@@ -163,7 +163,7 @@ export async function requestPasswordHelp(accounts: RequestAccounts, email: stri
 /** What /activation and /mot-de-passe-oublie say when the limit on account e-mails is reached. */
 export function mailThrottledMessage(retryAt: Date, now = new Date()): string {
   return (
-    `Trop de demandes d'envoi de message. Par sécurité, réessayez à partir de ${formatRetryTime(retryAt, now)}. ` +
+    `Trop de demandes d'envoi de message. Par sécurité, réessayez ${retryFrom(retryAt, now)}. ` +
     "Si vous avez reçu un message du portail il y a moins d'une heure, utilisez le lien du message le plus récent."
   );
 }
@@ -173,15 +173,16 @@ export const MAIL_UNAVAILABLE_MESSAGE =
   "Le message n'a pas pu être envoyé pour le moment. Réessayez dans une heure ; si le problème continue, contactez le service.";
 
 /**
- * "17 h 42" or "le 27/11/2026 à 08 h 05", in Paris time: when a throttled request may retry.
- * Rounded up to the minute: the time shown is never before the retry is allowed.
+ * "à partir de 17 h 42" (today) or "à partir du 27/11/2026 à 08 h 05", in Paris time: when a
+ * throttled request may retry. Rounded up to the minute: the time shown is never before the retry
+ * is allowed.
  */
-export function formatRetryTime(retryAt: Date, now = new Date()): string {
+export function retryFrom(retryAt: Date, now = new Date()): string {
   const tz = "Europe/Paris";
   const date = new Date(Math.ceil(retryAt.getTime() / 60_000) * 60_000);
   const day = (d: Date) => new Intl.DateTimeFormat("fr-FR", { timeZone: tz, dateStyle: "short" }).format(d);
   const time = new Intl.DateTimeFormat("fr-FR", { timeZone: tz, hour: "2-digit", minute: "2-digit" })
     .format(date)
     .replace(":", " h ");
-  return day(date) === day(now) ? time : `le ${day(date)} à ${time}`;
+  return day(date) === day(now) ? `à partir de ${time}` : `à partir du ${day(date)} à ${time}`;
 }

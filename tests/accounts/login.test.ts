@@ -137,7 +137,7 @@ describe("Throttling", () => {
     expect(results.slice(0, 4).map((r) => r.status)).toEqual([401, 401, 401, 401]);
     expect(results[4]!.status).toBe(429);
     const message = results[4]!.data.formError;
-    expect(message).toMatch(/^Trop de tentatives de connexion\. Par sécurité, réessayez à partir de \d\d h \d\d\./);
+    expect(message).toMatch(/^Trop de tentatives de connexion\. Par sécurité, réessayez à partir (?:de|du \d\d\/\d\d\/\d{4} à) \d\d h \d\d\./);
 
     const right = await client().call(login.action, "/connexion", DEMO);
     expect(right.status).toBe(429);

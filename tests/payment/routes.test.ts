@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { Database } from "~/.server/embedded/database";
 import type { EmbeddedBackend } from "~/.server/embedded/backend";
 import type { DgfipSimulator } from "~/.server/payment/simulator";
-import { formatRetryTime } from "~/.server/accounts";
+import { retryFrom } from "~/.server/accounts";
 import { runReconciliation } from "~/.server/payment/reconcile";
 import * as detail from "~/routes/_espace.factures_.$id/route";
 import * as selection from "~/routes/_espace.paiement/route";
@@ -87,7 +87,7 @@ describe("invoice page", () => {
     const r = await demo.call(detail.loader, `/factures/${INVOICE_2059}`, undefined, { id: INVOICE_2059 });
     expect(r.data).toMatchObject({
       status: "unpaid",
-      payment: { state: "pending", retryAt: formatRetryTime(rows[0]!.expires_at), attemptHref: `/paiement/retour?tentative=${rows[0]!.id}` },
+      payment: { state: "pending", retryAt: retryFrom(rows[0]!.expires_at), attemptHref: `/paiement/retour?tentative=${rows[0]!.id}` },
     });
   });
 });
@@ -187,7 +187,7 @@ describe("PayFiP web service through the simulator", () => {
     const { idop } = await payOnSimulator(started.headers.get("location")!, "A");
     expect(await status(INVOICE_2059)).toBe("unpaid");
     const rows = await attemptsOn2059();
-    const until = formatRetryTime(new Date(rows[0]!.created_at.getTime() + 20 * 60_000));
+    const until = retryFrom(new Date(rows[0]!.created_at.getTime() + 20 * 60_000));
     const page = await demo.call(retour.loader, `/paiement/retour?idop=${idop}`);
     expect(page.data).toMatchObject({ status: "abandoned", retryAt: until });
     const invoice = await demo.call(detail.loader, `/factures/${INVOICE_2059}`, undefined, { id: INVOICE_2059 });

@@ -27,7 +27,7 @@ beforeEach(async () => {
   await db.pg.query("do $$ begin if to_regclass('portal.auth_mail_throttle') is not null then delete from portal.auth_mail_throttle; end if; end $$");
 });
 
-const THROTTLED = /^Trop de demandes d'envoi de message\. Par sécurité, réessayez à partir de \d\d h \d\d\. /;
+const THROTTLED = /^Trop de demandes d'envoi de message\. Par sécurité, réessayez à partir (?:de|du \d\d\/\d\d\/\d{4} à) \d\d h \d\d\. /;
 const UNAVAILABLE = "Le message n'a pas pu être envoyé pour le moment. Réessayez dans une heure ; si le problème continue, contactez le service.";
 
 let clients = 0;

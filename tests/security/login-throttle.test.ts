@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as login from "~/routes/connexion/route";
-import { formatRetryTime } from "~/.server/accounts";
+import { retryFrom } from "~/.server/accounts";
 import type { Database } from "~/.server/embedded/database";
 import { Browser, startPortal, type Outcome } from "../support/route-harness";
 
@@ -18,7 +18,7 @@ afterAll(async () => {
   await db?.close();
 });
 
-const THROTTLED = /^Trop de tentatives de connexion\. Par sécurité, réessayez à partir de \d\d h \d\d\./;
+const THROTTLED = /^Trop de tentatives de connexion\. Par sécurité, réessayez à partir (?:de|du \d\d\/\d\d\/\d{4} à) \d\d h \d\d\./;
 
 function from(ip: string): Browser {
   const browser = new Browser();
@@ -159,11 +159,12 @@ describe("the login throttle functions are the server's only", () => {
   });
 });
 
-describe("formatRetryTime", () => {
+describe("retryFrom", () => {
   it("never names a minute before the retry is allowed (rounds up), in Paris time", () => {
     const now = new Date("2026-11-30T16:41:00Z");
-    expect(formatRetryTime(new Date("2026-11-30T16:42:15Z"), now)).toBe("17 h 43");
-    expect(formatRetryTime(new Date("2026-11-30T16:42:00Z"), now)).toBe("17 h 42");
-    expect(formatRetryTime(new Date("2026-11-30T22:59:30Z"), now)).toBe("le 01/12/2026 à 00 h 00");
+    expect(retryFrom(new Date("2026-11-30T16:42:15Z"), now)).toBe("à partir de 17 h 43");
+    expect(retryFrom(new Date("2026-11-30T16:42:00Z"), now)).toBe("à partir de 17 h 42");
+    // Another day in Paris (not in UTC): the date, with « du » (never « à partir de le »).
+    expect(retryFrom(new Date("2026-11-30T22:59:30Z"), now)).toBe("à partir du 01/12/2026 à 00 h 00");
   });
 });

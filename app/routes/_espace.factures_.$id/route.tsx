@@ -3,7 +3,7 @@ import type { MetaFunction } from "@remix-run/react";
 import { data } from "@remix-run/server-runtime";
 import { isRouteErrorResponse, useLoaderData, useRouteError } from "@remix-run/react";
 import { z } from "zod";
-import { formatRetryTime } from "~/.server/accounts";
+import { retryFrom } from "~/.server/accounts";
 import { requireResident } from "~/.server/resident";
 import { SpaceLink } from "~/components/espace-links";
 import { withSession } from "~/.server/session-response";
@@ -36,7 +36,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     state?.block === "reported"
       ? { state: "reported" as const, retryAt: null, attemptHref }
       : state?.block === "pending"
-        ? { state: "pending" as const, retryAt: state.retryAfter ? formatRetryTime(new Date(state.retryAfter)) : null, attemptHref }
+        ? { state: "pending" as const, retryAt: state.retryAfter ? retryFrom(new Date(state.retryAfter)) : null, attemptHref }
         : null;
   return data(
     {
@@ -194,7 +194,7 @@ function PaymentInProgress({ payment }: { payment: PaymentUnderWay }) {
       <p className="mt-2">
         Un paiement de cette facture est en cours auprès de la DGFiP.{" "}
         {payment.retryAt
-          ? `S'il n'aboutit pas, vous pourrez la payer à nouveau à partir de ${payment.retryAt}.`
+          ? `S'il n'aboutit pas, vous pourrez la payer à nouveau ${payment.retryAt}.`
           : "S'il n'aboutit pas, vous pourrez la payer à nouveau d'ici une demi-heure au plus."}
       </p>
       {link}

@@ -9,7 +9,7 @@ import { env } from "~/.server/env";
 import { paymentUrls, portalOrigin } from "~/.server/payment/config";
 import { fieldAnyCase } from "~/.server/payment/protocol";
 import { confirmPayfip, payfipClientFor } from "~/.server/payment/service";
-import { formatRetryTime } from "~/.server/accounts";
+import { retryFrom } from "~/.server/accounts";
 import { requireResident } from "~/.server/resident";
 import { withSession } from "~/.server/session-response";
 import { SpaceAnchor, SpaceLink } from "~/components/espace-links";
@@ -67,7 +67,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       numauto: attempt.numauto,
       retryHref: selectionHref(attempt.invoiceIds),
       refreshHref: `/paiement/retour?tentative=${attempt.id}`,
-      retryAt: held ? formatRetryTime(new Date(attempt.expiresAt)) : null,
+      retryAt: held ? retryFrom(new Date(attempt.expiresAt)) : null,
     },
     withSession(accounts, NO_STORE),
   );
@@ -156,7 +156,7 @@ export default function Retour() {
           r.retryAt ? (
             <p>
               Aucune somme n&apos;a été prélevée et {list} reste à régler. Le service de paiement garde l&apos;opération ouverte
-              quelques minutes : vous pourrez payer à nouveau à partir de {r.retryAt}.
+              quelques minutes : vous pourrez payer à nouveau {r.retryAt}.
             </p>
           ) : (
             <p>Aucune somme n&apos;a été prélevée et {list} reste à régler. Vous pouvez recommencer quand vous le souhaitez.</p>

@@ -3,7 +3,7 @@ import type { MetaFunction } from "@remix-run/react";
 import { data, redirect, redirectDocument } from "@remix-run/server-runtime";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { ACCOUNT_CLOSED_NOTICE } from "~/.server/account-closure";
-import { accountsFor, clientKey, endSessionBeforeLogin, formatRetryTime, signInWithThrottle } from "~/.server/accounts";
+import { accountsFor, clientKey, endSessionBeforeLogin, retryFrom, signInWithThrottle } from "~/.server/accounts";
 import { readSubmission } from "~/.server/form";
 import { anonymousPage } from "~/.server/public-page";
 import { withSession } from "~/.server/session-response";
@@ -45,7 +45,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (outcome.ok) throw (isResourcePath(redirectTo) ? redirectDocument : redirect)(redirectTo, withSession(accounts));
   const formError =
     outcome.reason === "throttled"
-      ? `Trop de tentatives de connexion. Par sécurité, réessayez à partir de ${formatRetryTime(outcome.retryAt)}. Si vous avez oublié votre mot de passe, utilisez « Oublié ? ».`
+      ? `Trop de tentatives de connexion. Par sécurité, réessayez ${retryFrom(outcome.retryAt)}. Si vous avez oublié votre mot de passe, utilisez « Oublié ? ».`
       : GENERIC_ERROR;
   return data(submission.reply({ formError }), withSession(accounts, outcome.reason === "throttled" ? 429 : 401));
 }

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/server-r
 import type { MetaFunction } from "@remix-run/react";
 import { redirect } from "@remix-run/server-runtime";
 import { useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { accountsFor, clientKey, formatRetryTime } from "~/.server/accounts";
+import { accountsFor, clientKey, retryFrom } from "~/.server/accounts";
 import { getBackend } from "~/.server/backend";
 import { contactAction, PublicContactForm } from "~/.server/contact-form";
 import { publicPage } from "~/.server/public-page";
@@ -48,7 +48,7 @@ export async function action({ request }: ActionFunctionArgs) {
       return outcome.status === "throttled" ? { throttledUntil: outcome.retryAt } : null;
     },
     throttled: (retryAt) =>
-      `Vous avez déjà envoyé plusieurs messages. Pour éviter les abus, réessayez à partir de ${formatRetryTime(retryAt)}, ou utilisez les moyens de contact indiqués ci-dessous.`,
+      `Vous avez déjà envoyé plusieurs messages. Pour éviter les abus, réessayez ${retryFrom(retryAt)}, ou utilisez les moyens de contact indiqués ci-dessous.`,
     unavailable: "Votre message n'a pas pu être envoyé. Réessayez dans quelques minutes, ou utilisez les moyens de contact indiqués ci-dessous.",
   });
 }
